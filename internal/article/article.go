@@ -1,0 +1,121 @@
+package article
+
+import (
+	"time"
+)
+
+// Status says whether an article is visible to the public.
+type Status string
+
+// The statuses an article can have. Drafts are visible only through the
+// admin API.
+const (
+	StatusPublished Status = "published"
+	StatusDraft     Status = "draft"
+)
+
+// Author is a byline. URL is optional.
+type Author struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+// Image is an article's main picture. Width and Height are pixels, zero when
+// unknown; Credit is the photo credit as printed ("Снимка: EPA/BGNES").
+type Image struct {
+	URL    string `json:"url"`
+	Width  int    `json:"width,omitempty"`
+	Height int    `json:"height,omitempty"`
+	Alt    string `json:"alt,omitempty"`
+	Credit string `json:"credit,omitempty"`
+}
+
+// Article is one news story. Body is HTML, cleaned once at write time (see
+// Clean), so readers of the store can render it without cleaning it again.
+//
+// The JSON names are the admin API's contract.
+type Article struct {
+	ID           string    `json:"id"`
+	Slug         string    `json:"slug"`
+	Title        string    `json:"title"`
+	Lead         string    `json:"lead"`
+	Body         string    `json:"body"`
+	URL          string    `json:"url"`
+	PublishedAt  time.Time `json:"publishedAt"`
+	UpdatedAt    time.Time `json:"updatedAt"`
+	CreatedAt    time.Time `json:"createdAt"`
+	Authors      []Author  `json:"authors"`
+	Source       string    `json:"source,omitempty"`
+	Section      string    `json:"section,omitempty"`
+	Tags         []string  `json:"tags"`
+	Image        *Image    `json:"image,omitempty"`
+	Language     string    `json:"language"`
+	Status       Status    `json:"status"`
+	CommentCount int       `json:"commentCount"`
+	Related      []string  `json:"related"`
+	Version      int64     `json:"version"`
+	// Deleted marks a tombstone: the article was deleted, and share pages
+	// answer 410 Gone for it. A tombstone keeps ID, Slug, URL, Title and
+	// its timestamps, nothing else.
+	Deleted bool `json:"deleted,omitempty"`
+}
+
+// Public reports whether the article may be shown outside the admin API.
+func (a *Article) Public() bool {
+	return !a.Deleted && a.Status == StatusPublished
+}
+
+// SortTime is the instant an article sorts by in newest-first lists:
+// PublishedAt, or CreatedAt for a draft without a publication time.
+func (a *Article) SortTime() time.Time {
+	if a.PublishedAt.IsZero() {
+		return a.CreatedAt
+	}
+	return a.PublishedAt
+}
+
+// Feeds lists every feed a public article appears in: the site, its section,
+// each tag and each author. It is empty for drafts and tombstones.
+func (a *Article) Feeds() []FeedKey {
+	if !a.Public() {
+		return nil
+	}
+	keys := make([]FeedKey, 0, 2+len(a.Tags)+len(a.Authors))
+	keys = append(keys, FeedKey{Kind: FeedSite})
+	if a.Section != "" {
+		keys = append(keys, FeedKey{Kind: FeedSection, Slug: Slugify(a.Section), Name: a.Section})
+	}
+	seen := make(map[FeedKey]bool, len(a.Tags)+len(a.Authors))
+	for _, t := range a.Tags {
+		k := FeedKey{Kind: FeedTag, Slug: Slugify(t), Name: t}
+		if k.Slug != "" && !seen[k.id()] {
+			seen[k.id()] = true
+			keys = append(keys, k)
+		}
+	}
+	for _, au := range a.Authors {
+		k := FeedKey{Kind: FeedAuthor, Slug: Slugify(au.Name), Name: au.Name}
+		if k.Slug != "" && !seen[k.id()] {
+			seen[k.id()] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// Tombstone returns what remains of a once it is deleted at time now.
+func (a *Article) Tombstone(now time.Time) Article {
+	return Article{
+		ID:          a.ID,
+		Slug:        a.Slug,
+		Title:       a.Title,
+		URL:         a.URL,
+		Language:    a.Language,
+		Status:      a.Status,
+		PublishedAt: a.PublishedAt,
+		CreatedAt:   a.CreatedAt,
+		UpdatedAt:   now,
+		Version:     a.Version + 1,
+		Deleted:     true,
+	}
+}

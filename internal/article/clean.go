@@ -1,0 +1,139 @@
+package article
+
+import (
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Cleaner does the expensive cleaning of an article once, when it is
+// written, so that feeds and share pages render stored text as it is.
+// A Cleaner is safe for concurrent use.
+type Cleaner struct {
+	policy *bluemonday.Policy
+}
+
+// NewCleaner builds the HTML policy: bluemonday's user-generated-content
+// policy (no script, style, iframe, event handlers or javascript: URLs),
+// plus figure and figcaption, which news bodies use for photos.
+func NewCleaner() *Cleaner {
+	p := bluemonday.UGCPolicy()
+	p.AllowElements("figure", "figcaption")
+	p.AllowAttrs("class").OnElements("figure")
+	p.RequireNoReferrerOnLinks(false)
+	return &Cleaner{policy: p}
+}
+
+// Clean strips characters XML 1.0 forbids from every text field, sanitizes
+// the body and makes its links absolute against the article URL (feed
+// readers show bodies out of their page).
+func (c *Cleaner) Clean(a *Article) {
+	a.Title = XMLText(a.Title)
+	a.Lead = XMLText(a.Lead)
+	a.Source = XMLText(a.Source)
+	a.Section = XMLText(a.Section)
+	for i := range a.Tags {
+		a.Tags[i] = XMLText(a.Tags[i])
+	}
+	for i := range a.Authors {
+		a.Authors[i].Name = XMLText(a.Authors[i].Name)
+	}
+	if a.Image != nil {
+		a.Image.Alt = XMLText(a.Image.Alt)
+		a.Image.Credit = XMLText(a.Image.Credit)
+	}
+	a.Body = c.Body(XMLText(a.Body), a.URL)
+}
+
+// Body sanitizes an HTML body and resolves its relative links against base.
+func (c *Cleaner) Body(body, base string) string {
+	if strings.TrimSpace(body) == "" {
+		return ""
+	}
+	clean := c.policy.Sanitize(body)
+	b, err := url.Parse(base)
+	if err != nil || b.Host == "" {
+		return clean
+	}
+	return absolutize(clean, b)
+}
+
+// absolutize rewrites href and src attributes to absolute URLs. The input
+// is the sanitizer's output, so it parses; if it somehow does not, it is
+// returned unchanged rather than dropped.
+func absolutize(body string, base *url.URL) string {
+	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(strings.NewReader(body), ctx)
+	if err != nil {
+		return body
+	}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			for i, at := range n.Attr {
+				if at.Namespace == "" && (at.Key == "href" || at.Key == "src") {
+					if u, err := base.Parse(strings.TrimSpace(at.Val)); err == nil {
+						n.Attr[i].Val = u.String()
+					}
+				}
+			}
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			walk(ch)
+		}
+	}
+	var out strings.Builder
+	out.Grow(len(body) + len(body)/8)
+	for _, n := range nodes {
+		walk(n)
+		if err := html.Render(&out, n); err != nil {
+			return body
+		}
+	}
+	return out.String()
+}
+
+// XMLText returns s without the characters XML 1.0 forbids: C0 controls
+// other than tab, newline and carriage return, U+FFFE, U+FFFF, surrogates and
+// bytes that are not UTF-8. It does not allocate when s is already clean.
+func XMLText(s string) string {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !xmlChar(r, size) {
+			return stripXML(s)
+		}
+		i += size
+	}
+	return s
+}
+
+func stripXML(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if xmlChar(r, size) {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func xmlChar(r rune, size int) bool {
+	switch {
+	case r == utf8.RuneError && size <= 1:
+		return false
+	case r == '\t' || r == '\n' || r == '\r':
+		return true
+	case r < 0x20:
+		return false
+	case r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
+		return false
+	}
+	return true
+}

@@ -1,0 +1,286 @@
+package article
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// Store is what the Service needs from storage. Implementations live in
+// internal/store; they must honour the version condition of Save atomically.
+type Store interface {
+	// Get returns the article with the given ID, a tombstone included
+	// (Deleted set), or an error wrapping ErrNotFound.
+	Get(ctx context.Context, id string) (Article, error)
+	// GetBySlug is Get by slug.
+	GetBySlug(ctx context.Context, slug string) (Article, error)
+	// Save writes a, whose Version must be prev+1, only if the stored
+	// version is still prev (0: the article must not exist). It returns
+	// an error wrapping ErrVersionMismatch when it is not, and ErrConflict
+	// when a.Slug belongs to another article. Save keeps the slug index,
+	// the feed lists and the feed heads in step with a.
+	Save(ctx context.Context, a Article, prev int64) error
+	// List returns every article but tombstones, drafts included, newest
+	// first by SortTime.
+	List(ctx context.Context, opts ListOptions) (Page, error)
+}
+
+// Service applies the write rules of the admin API: defaults, validation,
+// cleaning, versions and tombstones. It is safe for concurrent use.
+type Service struct {
+	store   Store
+	cleaner *Cleaner
+	now     func() time.Time
+	newID   func() string
+	siteURL string
+}
+
+// Options configures a Service. SiteURL is the publisher's site, used for
+// default canonical URLs; Now and NewID default to the wall clock and random
+// IDs.
+type Options struct {
+	SiteURL string
+	Now     func() time.Time
+	NewID   func() string
+}
+
+// NewService returns a Service writing to s.
+func NewService(s Store, opts Options) *Service {
+	svc := &Service{
+		store:   s,
+		cleaner: NewCleaner(),
+		now:     opts.Now,
+		newID:   opts.NewID,
+		siteURL: strings.TrimRight(opts.SiteURL, "/"),
+	}
+	if svc.now == nil {
+		svc.now = time.Now
+	}
+	if svc.newID == nil {
+		svc.newID = NewID
+	}
+	return svc
+}
+
+var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// NewID returns a random, URL-safe, 16-character article ID.
+func NewID() string {
+	var b [10]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms.
+	return idEncoding.EncodeToString(b[:])
+}
+
+// Get returns an article for the admin API; a tombstone is ErrGone.
+func (s *Service) Get(ctx context.Context, id string) (Article, error) {
+	a, err := s.store.Get(ctx, id)
+	if err != nil {
+		return Article{}, err
+	}
+	if a.Deleted {
+		return Article{}, fmt.Errorf("article %q: %w", id, ErrGone)
+	}
+	return a, nil
+}
+
+// List returns one page of all live articles, drafts included.
+func (s *Service) List(ctx context.Context, opts ListOptions) (Page, error) {
+	return s.store.List(ctx, opts)
+}
+
+// Create stores a new article. An ID that already exists is ErrConflict; so
+// is a slug the client chose that another article has. A slug made from the
+// title that is taken gets the ID appended instead.
+func (s *Service) Create(ctx context.Context, a Article) (Article, error) {
+	chosenSlug := a.Slug != ""
+	if a.ID == "" {
+		a.ID = s.newID()
+	}
+	now := s.now()
+	if err := s.prepare(&a, nil, now); err != nil {
+		return Article{}, err
+	}
+	a.Version = 1
+	err := s.store.Save(ctx, a, 0)
+	if errors.Is(err, ErrConflict) && !chosenSlug {
+		oldURL := s.siteURL + "/" + a.Slug
+		a.Slug = uniqueSlug(a.Slug, a.ID)
+		if a.URL == oldURL {
+			a.URL = s.siteURL + "/" + a.Slug
+		}
+		err = s.store.Save(ctx, a, 0)
+	}
+	if errors.Is(err, ErrVersionMismatch) {
+		return Article{}, fmt.Errorf("article %q already exists: %w", a.ID, ErrConflict)
+	}
+	if err != nil {
+		return Article{}, err
+	}
+	return a, nil
+}
+
+// Replace creates or replaces the article id (PUT). ifMatch, when not nil,
+// is the version the client last saw: 0 means "only if it does not exist",
+// and a stale version is ErrVersionMismatch. Without ifMatch, a write that
+// races another is retried on the new version. Replacing an article by
+// identical content writes nothing and keeps its version, so a repeated PUT
+// is idempotent. created reports whether the article was new.
+func (s *Service) Replace(ctx context.Context, id string, a Article, ifMatch *int64) (_ Article, created bool, err error) {
+	if a.ID != "" && a.ID != id {
+		v := &ValidationError{}
+		v.Add("id", "must match the id in the path (%q)", id)
+		return Article{}, false, v
+	}
+	a.ID = id
+	in := a
+	for attempt := 0; attempt < 3; attempt++ {
+		a = in
+		a.Tags = append([]string(nil), in.Tags...)
+		a.Authors = append([]Author(nil), in.Authors...)
+		if in.Image != nil {
+			img := *in.Image
+			a.Image = &img
+		}
+		cur, err := s.store.Get(ctx, id)
+		var prev *Article
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return Article{}, false, err
+		default:
+			prev = &cur
+		}
+		var prevVersion int64
+		if prev != nil {
+			prevVersion = prev.Version
+		}
+		if ifMatch != nil && *ifMatch != prevVersion {
+			return Article{}, false, fmt.Errorf("article %q is at version %d, not %d: %w", id, prevVersion, *ifMatch, ErrVersionMismatch)
+		}
+		live := prev
+		if prev != nil && prev.Deleted {
+			live = nil
+		}
+		now := s.now()
+		if err := s.prepare(&a, live, now); err != nil {
+			return Article{}, false, err
+		}
+		if live != nil && sameContent(a, *live) {
+			return *live, false, nil
+		}
+		a.Version = prevVersion + 1
+		err = s.store.Save(ctx, a, prevVersion)
+		if errors.Is(err, ErrVersionMismatch) && ifMatch == nil {
+			continue
+		}
+		if err != nil {
+			return Article{}, false, err
+		}
+		return a, live == nil, nil
+	}
+	return Article{}, false, fmt.Errorf("article %q: concurrent writers kept winning: %w", id, ErrVersionMismatch)
+}
+
+// Delete replaces the article by a tombstone, so share pages answer 410 and
+// feeds drop it. ifMatch works as for Replace.
+func (s *Service) Delete(ctx context.Context, id string, ifMatch *int64) error {
+	cur, err := s.store.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if cur.Deleted {
+		return fmt.Errorf("article %q: %w", id, ErrGone)
+	}
+	if ifMatch != nil && *ifMatch != cur.Version {
+		return fmt.Errorf("article %q is at version %d, not %d: %w", id, cur.Version, *ifMatch, ErrVersionMismatch)
+	}
+	return s.store.Save(ctx, cur.Tombstone(s.now()), cur.Version)
+}
+
+// prepare fills defaults, validates and cleans a. prev is the live article
+// being replaced, if any: it keeps the slug, creation and publication times
+// a client leaves out.
+func (s *Service) prepare(a *Article, prev *Article, now time.Time) error {
+	a.Deleted = false
+	s.defaults(a, prev, now)
+	if err := Validate(a); err != nil {
+		return err
+	}
+	if a.Slug == "" {
+		// The title has no letters or digits at all ("!!!", emoji).
+		a.Slug = strings.ToLower(a.ID)
+		if a.URL == "" {
+			a.URL = s.siteURL + "/" + a.Slug
+		}
+	}
+	s.cleaner.Clean(a)
+	return nil
+}
+
+func (s *Service) defaults(a *Article, prev *Article, now time.Time) {
+	if a.Status == "" {
+		a.Status = StatusPublished
+	}
+	if a.Language == "" {
+		a.Language = "bg"
+	}
+	if a.Slug == "" && prev != nil {
+		a.Slug = prev.Slug
+	}
+	if a.Slug == "" {
+		a.Slug = Slugify(a.Title)
+	}
+	if a.URL == "" && a.Slug != "" {
+		a.URL = s.siteURL + "/" + a.Slug
+	}
+	if a.PublishedAt.IsZero() && prev != nil {
+		a.PublishedAt = prev.PublishedAt
+	}
+	if a.PublishedAt.IsZero() && a.Status == StatusPublished {
+		a.PublishedAt = now
+	}
+	a.CreatedAt = now
+	if prev != nil {
+		a.CreatedAt = prev.CreatedAt
+	}
+	a.UpdatedAt = now
+	if a.Tags == nil {
+		a.Tags = []string{}
+	}
+	if a.Authors == nil {
+		a.Authors = []Author{}
+	}
+	if a.Related == nil {
+		a.Related = []string{}
+	}
+}
+
+func uniqueSlug(slug, id string) string {
+	suffix := strings.ToLower(id)
+	if len(suffix) > 8 {
+		suffix = suffix[:8]
+	}
+	if max := MaxSlugLen - len(suffix) - 1; len(slug) > max {
+		slug = strings.TrimRight(slug[:max], "-")
+	}
+	return slug + "-" + suffix
+}
+
+// sameContent reports whether a and b differ only in what the server sets
+// on every write.
+func sameContent(a, b Article) bool {
+	a.Version, b.Version = 0, 0
+	a.UpdatedAt, b.UpdatedAt = time.Time{}, time.Time{}
+	return a.PublishedAt.Equal(b.PublishedAt) && a.CreatedAt.Equal(b.CreatedAt) &&
+		reflect.DeepEqual(withoutTimes(a), withoutTimes(b))
+}
+
+func withoutTimes(a Article) Article {
+	a.PublishedAt, a.CreatedAt = time.Time{}, time.Time{}
+	return a
+}

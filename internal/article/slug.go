@@ -1,0 +1,140 @@
+package article
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxSlugLen bounds slugs made from titles; longer ones are cut at a hyphen.
+const MaxSlugLen = 96
+
+// bgLatin is the official Bulgarian Streamlined System (Закон за
+// транслитерацията, 2009), plus the few letters of Russian and Ukrainian that
+// turn up in agency copy.
+var bgLatin = map[rune]string{
+	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ж': "zh",
+	'з': "z", 'и': "i", 'й': "y", 'к': "k", 'л': "l", 'м': "m", 'н': "n",
+	'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u", 'ф': "f",
+	'х': "h", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "sht", 'ъ': "a", 'ь': "y",
+	'ю': "yu", 'я': "ya",
+	'ё': "yo", 'ы': "y", 'э': "e", 'є': "ye", 'і': "i", 'ї': "yi", 'ґ': "g",
+	'ѝ': "i",
+}
+
+// Transliterate writes s in Latin letters by the Bulgarian Streamlined
+// System, keeping case as far as the system allows. The law's one special
+// rule applies: "ия" at the end of a word is "ia" (България → Bulgaria).
+func Transliterate(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		lower := unicode.ToLower(r)
+		if (lower == 'и') && i+1 < len(rs) && unicode.ToLower(rs[i+1]) == 'я' &&
+			(i+2 == len(rs) || !unicode.IsLetter(rs[i+2])) {
+			if unicode.IsUpper(r) {
+				b.WriteString("I")
+			} else {
+				b.WriteString("i")
+			}
+			if unicode.IsUpper(rs[i+1]) {
+				b.WriteString("A")
+			} else {
+				b.WriteString("a")
+			}
+			i++
+			continue
+		}
+		lat, ok := bgLatin[lower]
+		if !ok {
+			b.WriteRune(r)
+			continue
+		}
+		if unicode.IsUpper(r) {
+			// Capitalise the first letter only: "Ж" → "Zh", as the law does.
+			lat = strings.ToUpper(lat[:1]) + lat[1:]
+		}
+		b.WriteString(lat)
+	}
+	return b.String()
+}
+
+// Slugify makes a URL slug from text: Cyrillic transliterated, Latin
+// accents dropped, everything else but letters and digits turned into single
+// hyphens, lower case, at most MaxSlugLen bytes cut at a word boundary.
+// "Южна Корея и НАТО" → "yuzhna-koreya-i-nato". It returns "" when text has
+// no letters or digits at all.
+func Slugify(text string) string {
+	t := norm.NFKD.String(Transliterate(strings.ToLower(text)))
+	var b strings.Builder
+	b.Grow(len(t))
+	hyphen := false
+	for _, r := range t {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(r)
+		case unicode.Is(unicode.Mn, r):
+			// Combining marks left by NFKD: "é" → "e".
+		case r == '\'' || r == '’':
+			// Apostrophes join words: "д'Артанян" → "dartanyan".
+		default:
+			hyphen = true
+		}
+	}
+	s := b.String()
+	if len(s) > MaxSlugLen {
+		s = s[:MaxSlugLen]
+		if i := strings.LastIndexByte(s, '-'); i > MaxSlugLen/2 {
+			s = s[:i]
+		}
+		s = strings.TrimRight(s, "-")
+	}
+	return s
+}
+
+// ValidSlug reports whether s is a well-formed slug: lower-case ASCII letters
+// and digits in hyphen-separated runs, at most 128 bytes.
+func ValidSlug(s string) bool {
+	if s == "" || len(s) > 128 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	prevHyphen := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			prevHyphen = false
+		case c == '-':
+			if prevHyphen {
+				return false
+			}
+			prevHyphen = true
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// ValidID reports whether s is a usable article ID: 1 to 64 URL-safe
+// characters (ASCII letters, digits, '-' and '_'), not starting with '-' or
+// '_'.
+func ValidID(s string) bool {
+	if s == "" || len(s) > 64 || s[0] == '-' || s[0] == '_' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
