@@ -1,0 +1,164 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // Lambda's provided.al2023 image has no zoneinfo for Europe/Sofia.
+)
+
+// Config is every setting of every function. Each main uses what it needs.
+type Config struct {
+	// SiteURL is the publisher's site, for canonical article URLs.
+	SiteURL string
+	// SiteName is the publication's name, in feeds and share cards.
+	SiteName string
+	// SiteLocale is the OpenGraph locale (bg_BG).
+	SiteLocale string
+	// Language is the feeds' language (bg).
+	Language string
+	// Location is the publisher's time zone, kept in feed dates.
+	Location *time.Location
+	// BaseURL is this service's public base, for self links.
+	BaseURL string
+	// LogoURL is the publisher's logo, for feeds and JSON-LD; optional.
+	LogoURL string
+
+	// AdminToken is the bearer token of the admin API when given directly
+	// (local runs); AdminTokenParameter names an SSM SecureString parameter
+	// holding it (deployed).
+	AdminToken          string
+	AdminTokenParameter string
+
+	// TableName and DynamoDBEndpoint select DynamoDB; without an endpoint
+	// the SDK's default (AWS) is used.
+	TableName        string
+	DynamoDBEndpoint string
+	// DataDir is where the embedded store keeps its file (make run).
+	DataDir string
+	// StoreTimeout bounds every store call, below the function timeout.
+	StoreTimeout time.Duration
+
+	// Port is the local server's port (make run).
+	Port int
+	// CursorSecret authenticates pagination cursors.
+	CursorSecret string
+
+	// HubURL is the WebSub hub announced in feeds and pinged on writes.
+	HubURL string
+	// BrandColor is the share card background, #rrggbb.
+	BrandColor string
+	// ImageOrigins are the origins (scheme://host) share cards may fetch
+	// article images from.
+	ImageOrigins []string
+	// TwitterSite is the publisher's @handle for twitter:site; optional.
+	TwitterSite string
+}
+
+// Load reads the configuration through getenv (os.Getenv in mains, a map in
+// tests). Every error names the variable at fault.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config: %s: %s", name, fmt.Sprintf(format, args...)))
+	}
+	c := Config{
+		SiteName:            get("SITE_NAME", "Новини"),
+		SiteLocale:          get("SITE_LOCALE", "bg_BG"),
+		Language:            get("SITE_LANGUAGE", "bg"),
+		AdminToken:          getenv("ADMIN_TOKEN"),
+		AdminTokenParameter: get("ADMIN_TOKEN_PARAMETER", ""),
+		TableName:           get("TABLE_NAME", "articles"),
+		DynamoDBEndpoint:    get("DYNAMODB_ENDPOINT", ""),
+		DataDir:             get("DATA_DIR", ".data"),
+		HubURL:              get("HUB_URL", "https://pubsubhubbub.appspot.com/"),
+		BrandColor:          get("BRAND_COLOR", "#9b1c1c"),
+		TwitterSite:         get("TWITTER_SITE", ""),
+	}
+
+	port, err := strconv.Atoi(get("PORT", "3000"))
+	if err != nil || port < 1 || port > 65535 {
+		bad("PORT", "must be a port number, got %q", getenv("PORT"))
+	}
+	c.Port = port
+
+	c.SiteURL = httpURL(bad, "SITE_URL", get("SITE_URL", "https://news.example.bg"))
+	c.BaseURL = httpURL(bad, "BASE_URL", get("BASE_URL", fmt.Sprintf("http://127.0.0.1:%d", port)))
+	if v := get("LOGO_URL", ""); v != "" {
+		c.LogoURL = httpURL(bad, "LOGO_URL", v)
+	}
+	if c.HubURL != "" {
+		c.HubURL = httpURL(bad, "HUB_URL", c.HubURL)
+	}
+	if c.DynamoDBEndpoint != "" {
+		c.DynamoDBEndpoint = httpURL(bad, "DYNAMODB_ENDPOINT", c.DynamoDBEndpoint)
+	}
+
+	loc, err := time.LoadLocation(get("SITE_TIMEZONE", "Europe/Sofia"))
+	if err != nil {
+		bad("SITE_TIMEZONE", "unknown time zone %q", getenv("SITE_TIMEZONE"))
+	}
+	c.Location = loc
+
+	c.StoreTimeout, err = time.ParseDuration(get("STORE_TIMEOUT", "3s"))
+	if err != nil || c.StoreTimeout <= 0 {
+		bad("STORE_TIMEOUT", "must be a positive duration such as 3s, got %q", getenv("STORE_TIMEOUT"))
+	}
+
+	if !validColor(c.BrandColor) {
+		bad("BRAND_COLOR", "must be #rrggbb, got %q", c.BrandColor)
+	}
+	for _, o := range strings.Split(get("IMAGE_ORIGINS", ""), ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			bad("IMAGE_ORIGINS", "%q is not an origin such as https://img.example.bg", o)
+			continue
+		}
+		c.ImageOrigins = append(c.ImageOrigins, u.Scheme+"://"+u.Host)
+	}
+
+	c.CursorSecret = get("CURSOR_SECRET", "")
+	if c.CursorSecret == "" {
+		// Cursors only need integrity, not secrecy, for public feeds; a
+		// deployment sets CURSOR_SECRET so that they cannot be forged.
+		c.CursorSecret = "syndicate-default:" + c.SiteURL + c.TableName
+	}
+	return c, errors.Join(errs...)
+}
+
+// NeedAdminToken checks that the admin function has a way to get its token.
+func (c Config) NeedAdminToken() error {
+	if c.AdminToken == "" && c.AdminTokenParameter == "" {
+		return errors.New("config: ADMIN_TOKEN or ADMIN_TOKEN_PARAMETER must be set")
+	}
+	return nil
+}
+
+func httpURL(bad func(string, string, ...any), name, v string) string {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad(name, "must be an absolute http(s) URL, got %q", v)
+		return ""
+	}
+	return strings.TrimRight(v, "/")
+}
+
+func validColor(s string) bool {
+	if len(s) != 7 || s[0] != '#' {
+		return false
+	}
+	_, err := strconv.ParseUint(s[1:], 16, 32)
+	return err == nil
+}

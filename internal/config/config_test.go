@@ -1,0 +1,56 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if got, want := c.BaseURL, "http://127.0.0.1:3000"; got != want {
+		t.Errorf("BaseURL = %q, want %q", got, want)
+	}
+	if got, want := c.Location.String(), "Europe/Sofia"; got != want {
+		t.Errorf("Location = %q, want %q", got, want)
+	}
+	if c.CursorSecret == "" {
+		t.Error("CursorSecret is empty")
+	}
+}
+
+func TestLoadErrorsNameTheVariable(t *testing.T) {
+	for _, tc := range []struct{ name, value string }{
+		{"PORT", "http"},
+		{"SITE_URL", "javascript:alert(1)"},
+		{"BASE_URL", "/relative"},
+		{"SITE_TIMEZONE", "Mars/Olympus"},
+		{"STORE_TIMEOUT", "-1s"},
+		{"BRAND_COLOR", "red"},
+		{"IMAGE_ORIGINS", "https://img.example.bg/path"},
+		{"DYNAMODB_ENDPOINT", "localhost:8000"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(env(map[string]string{tc.name: tc.value}))
+			if err == nil || !strings.Contains(err.Error(), tc.name) {
+				t.Errorf("got %v, want an error naming %s", err, tc.name)
+			}
+		})
+	}
+}
+
+func TestImageOrigins(t *testing.T) {
+	c, err := Load(env(map[string]string{"IMAGE_ORIGINS": "https://img.example.bg, http://cdn.example.bg/"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(c.ImageOrigins, " "), "https://img.example.bg http://cdn.example.bg"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
