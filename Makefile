@@ -1,0 +1,46 @@
+# The two commands a developer needs: `make run` and `make test`.
+# See README.md for the others.
+
+GO        ?= go
+FUNCTIONS := $(notdir $(wildcard functions/*))
+LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w'
+BENCH_COUNT ?= 5
+
+.PHONY: run test vet fmt-check lint-template unit build bench fuzz clean
+
+## run: the whole service on 127.0.0.1:3000 (PORT overrides) on the embedded store, seeded.
+run:
+	$(GO) run ./cmd/local
+
+## test: vet, gofmt check, template lint, and every test with -race, the DynamoDB suite against a private moto_server.
+test: vet fmt-check lint-template
+	./scripts/with-moto.sh $(GO) test -race -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+lint-template:
+	@if [ -f template.yaml ]; then \
+	  command -v cfn-lint >/dev/null || { echo "cfn-lint not found (cfn-lint 1.51 under the pyenv Python is required)"; exit 1; }; \
+	  cfn-lint template.yaml && echo "cfn-lint: template.yaml clean"; \
+	fi
+
+## build: every function as an arm64 `bootstrap` under bin/<function>/, with its size.
+build:
+	@for f in $(FUNCTIONS); do \
+	  GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o bin/$$f/bootstrap ./functions/$$f || exit 1; \
+	  printf '%-10s %8d bytes  bin/%s/bootstrap\n' $$f $$(stat -c %s bin/$$f/bootstrap) $$f; \
+	done
+
+## bench: Go benchmarks (benchstat-friendly output in bench.txt).
+bench:
+	./scripts/with-moto.sh $(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee bench.txt
+
+clean:
+	rm -rf bin .aws-sam bench.txt
+
+-include build.mk
