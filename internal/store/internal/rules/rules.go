@@ -1,0 +1,95 @@
+// Package rules holds what the bolt and dynamo stores must agree on to pass
+// the same conformance suite: the sort key that orders newest-first lists,
+// page limits, and the checks done before a write.
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/newsdesk/syndicate/internal/article"
+)
+
+// Page limits of List and ListFeed.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 100
+)
+
+// sortTimeLayout is fixed width (nanoseconds never trimmed, always UTC), so
+// sort keys compare as strings in time order.
+const sortTimeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// SortKey is the position of an article in newest-first lists: its sort time
+// in UTC, "#", its ID. Lists read keys in descending order; two articles
+// with the same instant are ordered by ID, descending.
+func SortKey(t time.Time, id string) string {
+	return t.UTC().Format(sortTimeLayout) + "#" + id
+}
+
+// ArticleKey is SortKey of a.
+func ArticleKey(a *article.Article) string {
+	return SortKey(a.SortTime(), a.ID)
+}
+
+// CursorKey is the sort key a page after c must stay strictly below.
+func CursorKey(c article.Cursor) string {
+	return SortKey(c.Time, c.ID)
+}
+
+// Limit turns a requested page size into the one served: 20 when unset, at
+// most 100.
+func Limit(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultLimit
+	case n > MaxLimit:
+		return MaxLimit
+	}
+	return n
+}
+
+// CheckSave rejects writes that break Store.Save's preconditions. They are
+// programming errors of the caller, so they are not one of the article
+// sentinels.
+func CheckSave(a *article.Article, prev int64) error {
+	switch {
+	case a.ID == "":
+		return errors.New("article has no ID")
+	case a.Slug == "":
+		return errors.New("article has no slug")
+	case prev < 0:
+		return fmt.Errorf("previous version %d is negative", prev)
+	case a.Version != prev+1:
+		return fmt.Errorf("version %d does not follow previous version %d", a.Version, prev)
+	}
+	return nil
+}
+
+// CheckNetwork rejects share network names that cannot be counted: empty
+// ones, and the names of the DynamoDB key attributes, which a counter item
+// keeps one attribute per network beside.
+func CheckNetwork(network string) error {
+	switch network {
+	case "":
+		return errors.New("empty share network")
+	case "pk", "sk":
+		return fmt.Errorf("share network %q is a reserved name", network)
+	}
+	if len(network) > 64 {
+		return fmt.Errorf("share network %q is longer than 64 bytes", network)
+	}
+	return nil
+}
+
+// FeedIDs maps the storage form of each feed of a to its key, display name
+// included.
+func FeedIDs(a *article.Article) map[string]article.FeedKey {
+	feeds := a.Feeds()
+	m := make(map[string]article.FeedKey, len(feeds))
+	for _, k := range feeds {
+		m[k.String()] = k
+	}
+	return m
+}

@@ -1,0 +1,76 @@
+package storetest
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/newsdesk/syndicate/internal/article"
+)
+
+// testLargestArticle saves an article at the limits of package article: a
+// Cyrillic body just under MaxBodyBytes, MaxTags tags and MaxAuthors
+// authors, so it sits in 2+MaxTags+MaxAuthors feeds. A DynamoDB store writes
+// it once per feed in one transaction; this is the write that must still
+// fit.
+func testLargestArticle(t *testing.T, s Store) {
+	big := func(round string) article.Article {
+		a := fullArticle("big")
+		body := "<p>" + strings.Repeat("ж", (article.MaxBodyBytes-64)/2) + "</p>"
+		a.Body = body
+		a.Section = "Раздел " + round
+		a.Slug = "golyama-" + strings.ToLower(round)
+		a.Tags = make([]string, article.MaxTags)
+		for i := range a.Tags {
+			a.Tags[i] = fmt.Sprintf("Таг %s %d", round, i)
+		}
+		a.Authors = make([]article.Author, article.MaxAuthors)
+		for i := range a.Authors {
+			a.Authors[i] = article.Author{Name: fmt.Sprintf("Автор %s %d", round, i), URL: "https://news.example.bg/a"}
+		}
+		return a
+	}
+	a := big("A")
+	if n := len(a.Body); n > article.MaxBodyBytes || n < article.MaxBodyBytes-100 {
+		t.Fatalf("body is %d bytes, want just under %d", n, article.MaxBodyBytes)
+	}
+	a = create(t, s, a)
+	checkSame(t, "Get", mustGet(t, s, "big"), a)
+	feeds := a.Feeds()
+	if len(feeds) != 2+article.MaxTags+article.MaxAuthors {
+		t.Fatalf("fixture is in %d feeds, want %d", len(feeds), 2+article.MaxTags+article.MaxAuthors)
+	}
+	for _, k := range feeds {
+		if got := feedIDs(t, s, k); !slices.Equal(got, []string{"big"}) {
+			t.Errorf("feed %s = %q, want [big]", k, got)
+		}
+	}
+
+	// Every feed but the site changes, and so does the slug: the largest
+	// transaction a save can need.
+	b := big("B")
+	b.Version = 2
+	if err := s.Save(ctx(t), b, 1); err != nil {
+		t.Fatalf("Save(moved everywhere) = %v", err)
+	}
+	checkSame(t, "Get after the move", mustGet(t, s, "big"), b)
+	for _, k := range feeds[1:] {
+		if got := feedIDs(t, s, k); len(got) != 0 {
+			t.Errorf("old feed %s = %q, want empty", k, got)
+		}
+		if h := head(t, s, k); h.Rev != 2 {
+			t.Errorf("old feed %s rev = %d, want 2", k, h.Rev)
+		}
+	}
+	for _, k := range b.Feeds() {
+		if got := feedIDs(t, s, k); !slices.Equal(got, []string{"big"}) {
+			t.Errorf("new feed %s = %q, want [big]", k, got)
+		}
+	}
+	p, err := s.ListFeed(ctx(t), b.Feeds()[5], article.ListOptions{})
+	if err != nil || len(p.Articles) != 1 {
+		t.Fatalf("ListFeed = %q, %v", ids(p), err)
+	}
+	checkSame(t, "feed entry", p.Articles[0], b)
+}
