@@ -1,0 +1,162 @@
+package share
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/config"
+)
+
+// Site is what the share pages need to know about the publication and this
+// service. Build it once with NewSite; it is read-only afterwards.
+type Site struct {
+	// Name is the publication's name (og:site_name, oEmbed provider_name).
+	Name string
+	// URL is the publisher's site, without a trailing slash.
+	URL string
+	// BaseURL is this service's public base, without a trailing slash:
+	// share pages, cards and oEmbed live under it.
+	BaseURL string
+	// Locale is the OpenGraph locale (bg_BG); Language the page's lang.
+	Locale   string
+	Language string
+	// Location is the publisher's time zone for published and modified
+	// times.
+	Location *time.Location
+	// LogoURL is the publisher's logo for JSON-LD; optional.
+	LogoURL string
+	// TwitterSite is the publisher's @handle; optional.
+	TwitterSite string
+}
+
+// NewSite takes the share settings from the configuration.
+func NewSite(c config.Config) Site {
+	s := Site{
+		Name:        c.SiteName,
+		URL:         strings.TrimRight(c.SiteURL, "/"),
+		BaseURL:     strings.TrimRight(c.BaseURL, "/"),
+		Locale:      c.SiteLocale,
+		Language:    c.Language,
+		Location:    c.Location,
+		LogoURL:     c.LogoURL,
+		TwitterSite: c.TwitterSite,
+	}
+	if s.TwitterSite != "" && !strings.HasPrefix(s.TwitterSite, "@") {
+		s.TwitterSite = "@" + s.TwitterSite
+	}
+	return s
+}
+
+func (s *Site) loc() *time.Location {
+	if s.Location == nil {
+		return time.UTC
+	}
+	return s.Location
+}
+
+// ShareURL is the address that is shared: this service's page for a,
+// which crawlers read and people are sent on from.
+func (s *Site) ShareURL(a *article.Article) string {
+	return s.BaseURL + "/share/" + url.PathEscape(a.Slug)
+}
+
+// CardURL is the address of a's share card. It carries the article's
+// version, so a changed article gets a new URL that no crawler or CDN has
+// cached, and the card itself can be cached forever.
+func (s *Site) CardURL(a *article.Article) string {
+	return s.ShareURL(a) + "/card.png?v=" + strconv.FormatInt(a.Version, 10)
+}
+
+// CanonicalURL is where a person reading a is sent: the article on the
+// publisher's site, or the site itself when the stored URL is unusable.
+func (s *Site) CanonicalURL(a *article.Article) string {
+	if u := safeURL(a.URL); u != "" {
+		return u
+	}
+	return s.URL + "/"
+}
+
+// OEmbedURL is the oEmbed discovery address of a's share page.
+func (s *Site) OEmbedURL(a *article.Article) string {
+	return s.BaseURL + "/oembed?url=" + url.QueryEscape(s.ShareURL(a)) + "&format=json"
+}
+
+// Feed addresses, as served by the feeds function (httpapi.RegisterFeeds).
+func (s *Site) rssURL() string  { return s.BaseURL + "/feeds/rss.xml" }
+func (s *Site) atomURL() string { return s.BaseURL + "/feeds/atom.xml" }
+
+// CardWidth and CardHeight are the share card's size: the 1.91:1 that
+// Facebook, X, LinkedIn and the messengers all show uncropped.
+const (
+	CardWidth  = 1200
+	CardHeight = 630
+)
+
+// Image is one image offered to the networks, with its size when known.
+type Image struct {
+	URL    string
+	Type   string // MIME type, "" when unknown
+	Width  int
+	Height int
+	Alt    string
+}
+
+// OGImage is the image for og:image: the article's own picture when it is
+// usable and its size is known (Facebook needs the size to show a large card
+// on first share), and the generated card otherwise.
+func (s *Site) OGImage(a *article.Article) Image {
+	if im := a.Image; im != nil && im.Width > 0 && im.Height > 0 {
+		if u := safeURL(im.URL); u != "" {
+			return Image{URL: u, Type: imageType(u), Width: im.Width, Height: im.Height, Alt: imageAlt(a)}
+		}
+	}
+	return s.cardImage(a)
+}
+
+// TwitterImage is the image for twitter:image: the article's own picture
+// whenever it is usable (X does not need its size), else the card.
+func (s *Site) TwitterImage(a *article.Article) Image {
+	if im := a.Image; im != nil {
+		if u := safeURL(im.URL); u != "" {
+			return Image{URL: u, Type: imageType(u), Width: im.Width, Height: im.Height, Alt: imageAlt(a)}
+		}
+	}
+	return s.cardImage(a)
+}
+
+func (s *Site) cardImage(a *article.Article) Image {
+	return Image{URL: s.CardURL(a), Type: "image/png", Width: CardWidth, Height: CardHeight, Alt: Clean(a.Title)}
+}
+
+func imageAlt(a *article.Article) string {
+	if alt := Clean(a.Image.Alt); alt != "" {
+		return alt
+	}
+	return Clean(a.Title)
+}
+
+// imageType guesses an image's MIME type from its path, "" when unsure.
+func imageType(u string) string {
+	p := u
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
+	}
+	dot := strings.LastIndexByte(p, '.')
+	if dot < 0 || strings.IndexByte(p[dot:], '/') >= 0 {
+		return ""
+	}
+	switch strings.ToLower(p[dot+1:]) {
+	case "jpg", "jpeg":
+		return "image/jpeg"
+	case "png":
+		return "image/png"
+	case "webp":
+		return "image/webp"
+	case "gif":
+		return "image/gif"
+	}
+	return ""
+}
