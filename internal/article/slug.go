@@ -24,27 +24,26 @@ var bgLatin = map[rune]string{
 }
 
 // Transliterate writes s in Latin letters by the Bulgarian Streamlined
-// System, keeping case as far as the system allows. The law's one special
-// rule applies: "ия" at the end of a word is "ia" (България → Bulgaria).
+// System, keeping case as far as the system allows: "Ж" is "Zh" in a word
+// and "ZH" in an all-capitals one ("ЖЪЛТ" → "ZHALT"). The law's two special
+// rules apply: "ия" at the end of a word is "ia" (София → Sofia), and the
+// country's name is "Bulgaria", not "Balgaria" (Art. 4(2)).
 func Transliterate(s string) string {
 	rs := []rune(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
+		if wordStart(rs, i) && isWord(rs, i, bulgaria) {
+			writeCased(&b, "bulgaria", rs, i, len(bulgaria))
+			i += len(bulgaria) - 1
+			continue
+		}
 		lower := unicode.ToLower(r)
-		if (lower == 'и') && i+1 < len(rs) && unicode.ToLower(rs[i+1]) == 'я' &&
+		if lower == 'и' && i+1 < len(rs) && unicode.ToLower(rs[i+1]) == 'я' &&
 			(i+2 == len(rs) || !unicode.IsLetter(rs[i+2])) {
-			if unicode.IsUpper(r) {
-				b.WriteString("I")
-			} else {
-				b.WriteString("i")
-			}
-			if unicode.IsUpper(rs[i+1]) {
-				b.WriteString("A")
-			} else {
-				b.WriteString("a")
-			}
+			writeCased(&b, "i", rs, i, 1)
+			writeCased(&b, "a", rs, i+1, 1)
 			i++
 			continue
 		}
@@ -53,13 +52,56 @@ func Transliterate(s string) string {
 			b.WriteRune(r)
 			continue
 		}
-		if unicode.IsUpper(r) {
+		switch {
+		case !unicode.IsUpper(r):
+			b.WriteString(lat)
+		case allCaps(rs, i):
+			b.WriteString(strings.ToUpper(lat))
+		default:
 			// Capitalise the first letter only: "Ж" → "Zh", as the law does.
-			lat = strings.ToUpper(lat[:1]) + lat[1:]
+			b.WriteString(strings.ToUpper(lat[:1]))
+			b.WriteString(lat[1:])
 		}
-		b.WriteString(lat)
 	}
 	return b.String()
+}
+
+// bulgaria is the one word the law transliterates by name.
+var bulgaria = []rune("българия")
+
+func wordStart(rs []rune, i int) bool { return i == 0 || !unicode.IsLetter(rs[i-1]) }
+
+// isWord reports whether the whole word at rs[i:] is w, ignoring case.
+func isWord(rs []rune, i int, w []rune) bool {
+	if len(rs)-i < len(w) || (len(rs)-i > len(w) && unicode.IsLetter(rs[i+len(w)])) {
+		return false
+	}
+	for j, c := range w {
+		if unicode.ToLower(rs[i+j]) != c {
+			return false
+		}
+	}
+	return true
+}
+
+// writeCased writes lat in the case of the n Cyrillic letters at rs[i]
+// it stands for: lower, capitalised, or all capitals.
+func writeCased(b *strings.Builder, lat string, rs []rune, i, n int) {
+	switch {
+	case !unicode.IsUpper(rs[i]):
+		b.WriteString(lat)
+	case n > 1 && unicode.IsUpper(rs[i+n-1]), n == 1 && allCaps(rs, i):
+		b.WriteString(strings.ToUpper(lat))
+	default:
+		b.WriteString(strings.ToUpper(lat[:1]))
+		b.WriteString(lat[1:])
+	}
+}
+
+// allCaps reports whether the capital at rs[i] stands in a run of capitals
+// (a neighbouring letter is upper case too), such as "НАТО" or "ЖЪЛТ".
+func allCaps(rs []rune, i int) bool {
+	return i+1 < len(rs) && unicode.IsUpper(rs[i+1]) || i > 0 && unicode.IsUpper(rs[i-1])
 }
 
 // Slugify makes a URL slug from text: Cyrillic transliterated, Latin
