@@ -1,0 +1,360 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/share"
+	"github.com/newsdesk/syndicate/internal/share/card"
+)
+
+// ShareStore is what the share routes read and count.
+type ShareStore interface {
+	Get(ctx context.Context, id string) (article.Article, error)
+	GetBySlug(ctx context.Context, slug string) (article.Article, error)
+	IncrementShare(ctx context.Context, id, network string) (int64, error)
+}
+
+// CardRenderer draws share cards; *card.Renderer is the real one.
+type CardRenderer interface {
+	Render(ctx context.Context, w io.Writer, c card.Card) (card.Result, error)
+}
+
+var _ CardRenderer = (*card.Renderer)(nil)
+
+// ShareOptions configure the share routes.
+type ShareOptions struct {
+	Site  share.Site
+	Cards CardRenderer
+	// StoreTimeout bounds every store call; 0 means 3 s.
+	StoreTimeout time.Duration
+}
+
+// Cache lifetimes of the share routes.
+const (
+	// Crawlers re-scrape rarely and on their own schedule; ten minutes in
+	// browsers and an hour in the CDN keep a corrected title from waiting
+	// long, while the card URL's version makes a changed card visible at
+	// once to whoever reads the page again.
+	sharePageCache = "public, max-age=600, s-maxage=3600"
+	// A person's page is never stored by a shared cache; see servePage.
+	sharePersonCache = "private, max-age=600"
+	shareCardCache   = "public, max-age=31536000, immutable"
+	// A card drawn without its photo because the origin failed, or asked
+	// for with a stale version, is only right for now.
+	shareCardShortCache = "public, max-age=300"
+	shareNotFoundCache  = "public, max-age=60"
+	shareGoneCache      = "public, max-age=3600"
+	shareOEmbedCache    = "public, max-age=3600"
+)
+
+// sharePageRevision changes whenever the page's shape changes, so that ETags of
+// an unchanged article still change on such a deploy.
+const sharePageRevision = "1"
+
+// RegisterShare adds the share function's routes to rt.
+func RegisterShare(rt *Router, store ShareStore, opts ShareOptions) {
+	if opts.StoreTimeout <= 0 {
+		opts.StoreTimeout = 3 * time.Second
+	}
+	h := &shareHandler{store: store, opts: opts}
+	rt.HandleFunc(http.MethodGet, "/share/{slug}", h.page)
+	rt.HandleFunc(http.MethodGet, "/share/{slug}/card.png", h.card)
+	rt.HandleFunc(http.MethodGet, "/share/{slug}/to/{network}", h.to)
+	rt.HandleFunc(http.MethodGet, "/oembed", h.oembed)
+}
+
+type shareHandler struct {
+	store ShareStore
+	opts  ShareOptions
+}
+
+// lookup finds the article named by key, a slug or else an ID, under the
+// store deadline.
+func (h *shareHandler) lookup(ctx context.Context, key string) (article.Article, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.opts.StoreTimeout)
+	defer cancel()
+	a, err := h.store.GetBySlug(ctx, key)
+	if errors.Is(err, article.ErrNotFound) && article.ValidID(key) {
+		a, err = h.store.Get(ctx, key)
+	}
+	if err != nil {
+		return article.Article{}, fmt.Errorf("share: look up %q: %w", key, err)
+	}
+	return a, nil
+}
+
+// public returns the article named in the request's {slug}, ErrGone for a
+// tombstone and ErrNotFound for a draft.
+func (h *shareHandler) public(r *http.Request) (article.Article, error) {
+	key := r.PathValue("slug")
+	a, err := h.lookup(r.Context(), key)
+	switch {
+	case err != nil:
+		return a, err
+	case a.Deleted:
+		return a, fmt.Errorf("share: %q: %w", key, article.ErrGone)
+	case !a.Public():
+		return a, fmt.Errorf("share: %q is a draft: %w", key, article.ErrNotFound)
+	}
+	return a, nil
+}
+
+// page serves the share page.
+//
+// Crawlers and people get different pages from one URL, and a shared CDN
+// cache must never give one the other's. The mechanism:
+//
+//   - The crawler page has no meta refresh (Facebook's scraper follows one
+//     and would read the article instead of the card), but it does carry
+//     the one-line redirect script. It is cached publicly, and it is right
+//     for everyone: a crawler does not run the script and stays, a person
+//     served it from a cache is sent on by the script, and the crawlers
+//     that run scripts (Googlebot, Applebot) land on the canonical article,
+//     which is the page they should index anyway.
+//   - The person page adds <meta http-equiv="refresh"> for browsers without
+//     scripts, and is "private": no shared cache stores it, so no crawler
+//     can ever be served it from one.
+//
+// So whichever variant a CDN holds, it holds the crawler page, and that
+// page is correct for every client. Vary: User-Agent is sent as well, for
+// caches that honour it, but correctness does not depend on it: CloudFront,
+// for one, does not key on User-Agent unless told to, and keying on it
+// would split the cache into one entry per browser build. The user agent
+// list (share.IsCrawler) only decides whether the refresh tag is added;
+// a crawler it misses at worst follows the refresh to the article page.
+func (h *shareHandler) page(w http.ResponseWriter, r *http.Request) {
+	a, err := h.public(r)
+	if err != nil {
+		h.statusPage(w, r, err)
+		return
+	}
+	aud, cache, tag := share.Crawler, sharePageCache, "c"
+	if !share.IsCrawler(r.Header.Get("User-Agent")) {
+		aud, cache, tag = share.Person, sharePersonCache, "p"
+	}
+	hd := w.Header()
+	hd.Set("Vary", "User-Agent")
+	hd.Set("Cache-Control", cache)
+	etag := `"` + strconv.FormatInt(a.Version, 10) + "-" + tag + sharePageRevision + `"`
+	hd.Set("ETag", etag)
+	if !a.UpdatedAt.IsZero() {
+		hd.Set("Last-Modified", a.UpdatedAt.UTC().Format(http.TimeFormat))
+	}
+	if shareETagMatch(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	var buf bytes.Buffer
+	if err := h.opts.Site.WritePage(&buf, &a, aud); err != nil {
+		Error(w, r, err)
+		return
+	}
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+// statusPage answers err for a page meant for people and crawlers: an HTML
+// 404 or 410 page with noindex, or the usual problem for anything else
+// (503 with Retry-After when the store is unavailable).
+func (h *shareHandler) statusPage(w http.ResponseWriter, r *http.Request, err error) {
+	status, cache := 0, ""
+	switch {
+	case errors.Is(err, article.ErrGone):
+		status, cache = http.StatusGone, shareGoneCache
+	case errors.Is(err, article.ErrNotFound):
+		status, cache = http.StatusNotFound, shareNotFoundCache
+	default:
+		Error(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if werr := h.opts.Site.WriteStatusPage(&buf, status); werr != nil {
+		Error(w, r, werr)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("X-Robots-Tag", "noindex")
+	hd.Set("Cache-Control", cache)
+	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+// card serves the PNG share card. The URL carries the article version
+// (?v=): the current version is cached for good; any other v is sent to
+// the current card with a short cache, so an old page's card URL still
+// shows a card.
+func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
+	a, err := h.public(r)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("v") != strconv.FormatInt(a.Version, 10) {
+		w.Header().Set("Cache-Control", shareCardShortCache)
+		http.Redirect(w, r, h.opts.Site.CardURL(&a), http.StatusFound)
+		return
+	}
+	etag := `"card-` + strconv.FormatInt(a.Version, 10) + `"`
+	hd := w.Header()
+	hd.Set("ETag", etag)
+	if shareETagMatch(r.Header.Get("If-None-Match"), etag) {
+		hd.Set("Cache-Control", shareCardCache)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	c := card.Card{
+		Title:    a.Title,
+		SiteName: h.opts.Site.Name,
+		Section:  a.Section,
+		Date:     a.PublishedAt,
+	}
+	if a.Image != nil {
+		c.ImageURL = a.Image.URL
+	}
+	var buf bytes.Buffer
+	res, err := h.opts.Cards.Render(r.Context(), &buf, c)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	cache := shareCardCache
+	if res.ImageErr != nil {
+		cache = shareCardShortCache
+		Logger(r.Context()).LogAttrs(r.Context(), slog.LevelWarn, "share card without photo",
+			slog.String("article", a.ID), slog.String("error", res.ImageErr.Error()))
+	}
+	hd.Set("Cache-Control", cache)
+	hd.Set("Content-Type", "image/png")
+	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+var errUnknownNetwork = &RequestError{Status: http.StatusNotFound, Type: "unknown-network",
+	Detail: "no share link for this network"}
+
+// to redirects to a network's share dialog and counts the share. The
+// target is built from the stored article only. Counting is best effort:
+// a person clicking "share" is sent on even when the counter cannot be
+// written. HEAD requests and crawlers (link previews of the share link
+// itself) are not counted.
+func (h *shareHandler) to(w http.ResponseWriter, r *http.Request) {
+	network := r.PathValue("network")
+	if !share.KnownNetwork(network) {
+		Error(w, r, errUnknownNetwork)
+		return
+	}
+	a, err := h.public(r)
+	if err != nil {
+		h.statusPage(w, r, err)
+		return
+	}
+	target, ok := h.opts.Site.ShareTarget(&a, network)
+	if !ok {
+		Error(w, r, errUnknownNetwork)
+		return
+	}
+	if r.Method == http.MethodGet && !share.IsCrawler(r.Header.Get("User-Agent")) {
+		ctx, cancel := context.WithTimeout(r.Context(), h.opts.StoreTimeout)
+		_, err := h.store.IncrementShare(ctx, a.ID, network)
+		cancel()
+		if err != nil {
+			Logger(r.Context()).LogAttrs(r.Context(), slog.LevelWarn, "share not counted",
+				slog.String("article", a.ID), slog.String("network", network), slog.String("error", err.Error()))
+		}
+	}
+	hd := w.Header()
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Referrer-Policy", "no-referrer")
+	hd.Set("Location", target)
+	w.WriteHeader(http.StatusFound)
+}
+
+var (
+	errOEmbedFormat = &RequestError{Status: http.StatusNotImplemented, Type: "oembed-format",
+		Detail: "only format=json is served"}
+	errOEmbedURL = &RequestError{Status: http.StatusBadRequest, Type: "oembed-url",
+		Detail: "the url parameter is required"}
+	errOEmbedForeign = &RequestError{Status: http.StatusNotFound, Type: "not-found",
+		Detail: "the url is not an article of this site"}
+)
+
+// oembed answers oEmbed 1.0 requests for share pages and article URLs.
+func (h *shareHandler) oembed(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if f := q.Get("format"); f != "" && f != "json" {
+		Error(w, r, errOEmbedFormat)
+		return
+	}
+	raw := q.Get("url")
+	if raw == "" {
+		Error(w, r, errOEmbedURL)
+		return
+	}
+	ref, ok := h.opts.Site.ResolveURL(raw)
+	if !ok {
+		Error(w, r, errOEmbedForeign)
+		return
+	}
+	a, err := h.lookup(r.Context(), ref.Key)
+	if err == nil && (!a.Public() || !ref.Matches(&a)) {
+		// oEmbed knows 404 only: drafts, tombstones and site pages that
+		// are not this article are all "not ours".
+		err = errOEmbedForeign
+	}
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	body, err := json.Marshal(h.opts.Site.NewOEmbed(&a))
+	if err != nil {
+		Error(w, r, fmt.Errorf("share: oEmbed of %q: %w", a.ID, err))
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json; charset=utf-8")
+	hd.Set("Cache-Control", shareOEmbedCache)
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Length", strconv.Itoa(len(body)+1))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(append(body, '\n'))
+	}
+}
+
+// shareETagMatch reports whether an If-None-Match header names etag (or
+// is "*"). Weak tags match too: a 304 compares weakly.
+func shareETagMatch(header, etag string) bool {
+	for header != "" {
+		var tag string
+		tag, header, _ = strings.Cut(header, ",")
+		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+		if tag == etag || tag == "*" {
+			return true
+		}
+	}
+	return false
+}
