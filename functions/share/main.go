@@ -1,0 +1,66 @@
+// Command share is the share Lambda: share pages, share cards, share links
+// and oEmbed (httpapi.RegisterShare) on the DynamoDB store. Wiring only.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/lambdahttp"
+	"github.com/newsdesk/syndicate/internal/share"
+	"github.com/newsdesk/syndicate/internal/share/card"
+	"github.com/newsdesk/syndicate/internal/store/dynamo"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	slog.SetDefault(log)
+	if err := run(log); err != nil {
+		log.Error("share: start", slog.String("error", err.Error()))
+		os.Exit(1)
+	}
+}
+
+func run(log *slog.Logger) error {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	awsCfg, err := awsconfig.LoadDefaultConfig(context.Background())
+	if err != nil {
+		return fmt.Errorf("aws config: %w", err)
+	}
+	client := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+		if cfg.DynamoDBEndpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.DynamoDBEndpoint)
+		}
+	})
+	bg, err := card.ParseColor(cfg.BrandColor)
+	if err != nil {
+		return err
+	}
+	cards, err := card.New(card.Options{
+		Background: bg,
+		Location:   cfg.Location,
+		Images:     &card.Fetcher{Origins: cfg.ImageOrigins},
+	})
+	if err != nil {
+		return err
+	}
+	rt := httpapi.NewRouter()
+	httpapi.RegisterShare(rt, dynamo.New(client, cfg.TableName), httpapi.ShareOptions{
+		Site:         share.NewSite(cfg),
+		Cards:        cards,
+		StoreTimeout: cfg.StoreTimeout,
+	})
+	lambdahttp.Start(httpapi.Observe(log, rt))
+	return nil
+}
