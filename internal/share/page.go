@@ -112,7 +112,7 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 		}
 	}
 	b = meta(b, "name", "twitter:card", "summary_large_image")
-	b = meta(b, "name", "twitter:title", title)
+	b = meta(b, "name", "twitter:title", Trim(fullTitle, TwitterTitleMax))
 	b = meta(b, "name", "twitter:description", desc)
 	b = meta(b, "name", "twitter:image", tw.URL)
 	b = meta(b, "name", "twitter:image:alt", tw.Alt)

@@ -10,9 +10,11 @@ import (
 // before cutting text themselves. Trimming here, on a word boundary, looks
 // better than a network's cut in the middle of a word.
 const (
-	// TitleMax is X's limit for twitter:title; Facebook and LinkedIn show
-	// about as much in a feed card.
-	TitleMax = 70
+	// TitleMax is about what Facebook and LinkedIn show of og:title in a
+	// feed card before cutting it; <title> uses it too.
+	TitleMax = 95
+	// TwitterTitleMax is X's limit for twitter:title.
+	TwitterTitleMax = 70
 	// DescriptionMax is X's limit for twitter:description and about what
 	// Facebook, LinkedIn and Telegram show under a card.
 	DescriptionMax = 200
@@ -201,7 +203,7 @@ func appendEscaped(b []byte, s string) []byte {
 		} else {
 			r, n := utf8.DecodeRuneInString(s[i:])
 			size = n
-			if r != utf8.RuneError && !dropRune(r) {
+			if r != utf8.RuneError && !dropRune(r) && (r < 0x80 || r > 0x9f) {
 				i += n
 				continue
 			}

@@ -1,0 +1,326 @@
+package share
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/newsdesk/syndicate/internal/article"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func render(t testing.TB, s Site, a article.Article, aud Audience) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := s.WritePage(&buf, &a, aud); err != nil {
+		t.Fatalf("WritePage: %v", err)
+	}
+	return buf.Bytes()
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; got:\n%s", name, got)
+	}
+}
+
+func TestPageGolden(t *testing.T) {
+	s := testSite()
+	noImage := seedArticle()
+	noImage.Image = nil
+	unsized := seedArticle()
+	unsized.Image.Width, unsized.Image.Height = 0, 0
+	tests := []struct {
+		name string
+		a    article.Article
+		aud  Audience
+	}{
+		{"seed-crawler.html", seedArticle(), Crawler},
+		{"seed-person.html", seedArticle(), Person},
+		{"no-image-crawler.html", noImage, Crawler},
+		{"unsized-image-crawler.html", unsized, Crawler},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			golden(t, tt.name, render(t, s, tt.a, tt.aud))
+		})
+	}
+	t.Run("404.html", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := s.WriteStatusPage(&buf, 404); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "404.html", buf.Bytes())
+	})
+	t.Run("410.html", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := s.WriteStatusPage(&buf, 410); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "410.html", buf.Bytes())
+	})
+}
+
+// metas returns the page's meta tags as "property=value" pairs in order,
+// content included.
+func metas(doc *html.Node) [][2]string {
+	var out [][2]string
+	walk(doc, func(n *html.Node) {
+		if n.Data != "meta" {
+			return
+		}
+		key := attr(n, "property") + attr(n, "name") + attr(n, "http-equiv")
+		if attr(n, "charset") != "" {
+			key = "charset"
+		}
+		out = append(out, [2]string{key, attr(n, "content")})
+	})
+	return out
+}
+
+func walk(n *html.Node, f func(*html.Node)) {
+	if n.Type == html.ElementNode {
+		f(n)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, f)
+	}
+}
+
+func attr(n *html.Node, name string) string {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func TestPageSeedMetadata(t *testing.T) {
+	s := testSite()
+	a := seedArticle()
+	doc, err := html.Parse(bytes.NewReader(render(t, s, a, Crawler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, m := range metas(doc) {
+		got[m[0]] = append(got[m[0]], m[1])
+	}
+	want := map[string]string{
+		"og:type":                "article",
+		"og:title":               "Южна Корея и НАТО се споразумяха за общи проекти във военната индустрия",
+		"og:url":                 "https://share.news.example.bg/share/" + a.Slug,
+		"og:site_name":           "Новини",
+		"og:locale":              "bg_BG",
+		"og:image":               "https://img.news.example.bg/2025/12/nato-korea.jpg",
+		"og:image:secure_url":    "https://img.news.example.bg/2025/12/nato-korea.jpg",
+		"og:image:type":          "image/jpeg",
+		"og:image:width":         "1600",
+		"og:image:height":        "900",
+		"og:image:alt":           "Марк Рюте и Ви Сунг-лак в Хага",
+		"article:published_time": "2025-12-18T11:15:00+02:00",
+		"article:modified_time":  "2025-12-18T12:02:00+02:00",
+		"article:section":        "Свят",
+		"article:author":         "https://news.example.bg/avtor/bta",
+		"twitter:card":           "summary_large_image",
+		"twitter:title":          "Южна Корея и НАТО се споразумяха за общи проекти във военната…",
+		"twitter:image":          "https://img.news.example.bg/2025/12/nato-korea.jpg",
+		"twitter:site":           "@novini",
+	}
+	for k, v := range want {
+		if len(got[k]) != 1 || got[k][0] != v {
+			t.Errorf("meta %s = %q, want [%q]", k, got[k], v)
+		}
+	}
+	if tags := strings.Join(got["article:tag"], "|"); tags != "НАТО|Южна Корея|отбрана" {
+		t.Errorf("article:tag = %q, want НАТО|Южна Корея|отбрана", tags)
+	}
+	if len(got["http-equiv"]) != 0 || len(got["refresh"]) != 0 {
+		t.Errorf("crawler page has a refresh: %v", got)
+	}
+}
+
+func TestPageImageChoice(t *testing.T) {
+	s := testSite()
+	card := "https://share.news.example.bg/share/" + seedArticle().Slug + "/card.png?v=3"
+	tests := []struct {
+		name           string
+		image          *article.Image
+		wantOG, wantTw string
+		wantW, wantH   string
+	}{
+		{"own image with size", seedArticle().Image, "https://img.news.example.bg/2025/12/nato-korea.jpg", "https://img.news.example.bg/2025/12/nato-korea.jpg", "1600", "900"},
+		{"own image without size", &article.Image{URL: "https://img.news.example.bg/a.jpg"}, card, "https://img.news.example.bg/a.jpg", "1200", "630"},
+		{"no image", nil, card, card, "1200", "630"},
+		{"unsafe image", &article.Image{URL: "javascript:x", Width: 5, Height: 5}, card, card, "1200", "630"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := seedArticle()
+			a.Image = tt.image
+			doc, err := html.Parse(bytes.NewReader(render(t, s, a, Crawler)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, m := range metas(doc) {
+				got[m[0]] = m[1]
+			}
+			if got["og:image"] != tt.wantOG || got["twitter:image"] != tt.wantTw ||
+				got["og:image:width"] != tt.wantW || got["og:image:height"] != tt.wantH {
+				t.Errorf("og:image %q %sx%s, twitter:image %q; want %q %sx%s, %q",
+					got["og:image"], got["og:image:width"], got["og:image:height"], got["twitter:image"],
+					tt.wantOG, tt.wantW, tt.wantH, tt.wantTw)
+			}
+		})
+	}
+}
+
+// TestPageHostile renders an article full of hostile text and checks the
+// parsed page has exactly the expected elements, the expected text, no
+// unsafe URL and JSON-LD that decodes to the full text.
+func TestPageHostile(t *testing.T) {
+	s := testSite()
+	a := hostileArticle()
+	for _, aud := range []Audience{Crawler, Person} {
+		t.Run(map[Audience]string{Crawler: "crawler", Person: "person"}[aud], func(t *testing.T) {
+			page := render(t, s, a, aud)
+			doc, err := html.Parse(bytes.NewReader(page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var elems []string
+			walk(doc, func(n *html.Node) {
+				e := n.Data
+				switch n.Data {
+				case "meta":
+					e += "[" + attr(n, "property") + attr(n, "name") + attr(n, "http-equiv") + attr(n, "charset") + "]"
+				case "link":
+					e += "[" + attr(n, "rel") + " " + attr(n, "type") + "]"
+				case "script":
+					e += "[" + attr(n, "type") + "]"
+				}
+				elems = append(elems, e)
+				for _, at := range n.Attr {
+					switch at.Key {
+					case "href", "src":
+						if !strings.HasPrefix(at.Val, "https://") {
+							t.Errorf("<%s %s=%q> is not an https URL", n.Data, at.Key, at.Val)
+						}
+					case "content", "property", "name", "rel", "type", "charset", "http-equiv", "alt", "width", "height", "lang", "prefix":
+					default:
+						t.Errorf("<%s> has unexpected attribute %s=%q", n.Data, at.Key, at.Val)
+					}
+					if strings.Contains(strings.ToLower(at.Val), "javascript:") && at.Key != "content" {
+						t.Errorf("<%s %s=%q> carries javascript:", n.Data, at.Key, at.Val)
+					}
+				}
+			})
+			want := []string{"html", "head", "meta[utf-8]", "title", "meta[description]", "link[canonical ]"}
+			if aud == Person {
+				want = append(want, "meta[refresh]")
+			}
+			want = append(want,
+				"meta[og:type]", "meta[og:title]", "meta[og:description]", "meta[og:url]", "meta[og:site_name]",
+				"meta[og:locale]", "meta[og:image]", "meta[og:image:secure_url]", "meta[og:image:type]",
+				"meta[og:image:width]", "meta[og:image:height]", "meta[og:image:alt]",
+				"meta[article:published_time]", "meta[article:modified_time]", "meta[article:section]",
+				"meta[article:tag]", "meta[article:tag]", "meta[article:author]", "meta[article:author]",
+				"meta[twitter:card]", "meta[twitter:title]", "meta[twitter:description]", "meta[twitter:image]",
+				"meta[twitter:image:alt]", "meta[twitter:site]",
+				"link[alternate application/json+oembed]", "link[alternate application/rss+xml]", "link[alternate application/atom+xml]",
+				"meta[viewport]", "script[application/ld+json]", "style",
+				"body", "main", "h1", "p", "img", "p", "a", "script[]")
+			if g, w := strings.Join(elems, " "), strings.Join(want, " "); g != w {
+				t.Errorf("elements:\n got %s\nwant %s", g, w)
+			}
+
+			var title, h1, ld, redirect string
+			walk(doc, func(n *html.Node) {
+				text := ""
+				if n.FirstChild != nil {
+					text = n.FirstChild.Data
+				}
+				switch {
+				case n.Data == "title":
+					title = text
+				case n.Data == "h1":
+					h1 = text
+				case n.Data == "script" && attr(n, "type") == "application/ld+json":
+					ld = text
+				case n.Data == "script":
+					redirect = text
+				}
+			})
+			full := Clean(a.Title)
+			if want := Trim(full, TitleMax); title != want {
+				t.Errorf("<title> = %q, want %q", title, want)
+			}
+			if h1 != full {
+				t.Errorf("<h1> = %q, want the full cleaned title", h1)
+			}
+			var got struct {
+				Headline    string `json:"headline"`
+				Description string `json:"description"`
+				URL         string `json:"url"`
+				Section     string `json:"articleSection"`
+				Author      []struct {
+					Name string `json:"name"`
+					URL  string `json:"url"`
+				} `json:"author"`
+			}
+			if err := json.Unmarshal([]byte(ld), &got); err != nil {
+				t.Fatalf("JSON-LD does not decode: %v\n%s", err, ld)
+			}
+			if got.Headline != full || got.Description != Clean(a.Lead) || got.Section != Clean(a.Section) {
+				t.Errorf("JSON-LD headline/description/section are not the full cleaned text")
+			}
+			if got.URL != "https://news.example.bg/" {
+				t.Errorf("JSON-LD url = %q, want the site (the article URL is unsafe)", got.URL)
+			}
+			if len(got.Author) != 2 || got.Author[0].URL != "" {
+				t.Errorf("JSON-LD authors = %+v, want 2 with the javascript: URL dropped", got.Author)
+			}
+			if !strings.Contains(redirect, `("https://news.example.bg/",location.search)`) {
+				t.Errorf("redirect script = %q, want it to target the site", redirect)
+			}
+			if i := bytes.Index(page, []byte(`name="twitter:site"`)); i < 0 || i > 32<<10 {
+				t.Errorf("twitter:site at byte %d, want within the first 32 KB", i)
+			}
+		})
+	}
+}
+
+func BenchmarkPage(b *testing.B) {
+	s := testSite()
+	a := seedArticle()
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := s.WritePage(&buf, &a, Crawler); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/page")
+}
