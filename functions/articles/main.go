@@ -1,0 +1,65 @@
+// Command articles is the admin Lambda: article CRUD (httpapi.RegisterAdmin)
+// on the DynamoDB store, behind a bearer token read from ADMIN_TOKEN or,
+// deployed, once per container from the SSM SecureString parameter named by
+// ADMIN_TOKEN_PARAMETER. Wiring only.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/cursor"
+	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/lambdahttp"
+	"github.com/newsdesk/syndicate/internal/secret"
+	"github.com/newsdesk/syndicate/internal/store/dynamo"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	slog.SetDefault(log)
+	if err := run(log); err != nil {
+		log.Error("articles: start", slog.String("error", err.Error()))
+		os.Exit(1)
+	}
+}
+
+func run(log *slog.Logger) error {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	if err := cfg.NeedAdminToken(); err != nil {
+		return err
+	}
+	awsCfg, err := awsconfig.LoadDefaultConfig(context.Background())
+	if err != nil {
+		return fmt.Errorf("aws config: %w", err)
+	}
+	client := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+		if cfg.DynamoDBEndpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.DynamoDBEndpoint)
+		}
+	})
+	tokens := httpapi.StaticToken(cfg.AdminToken)
+	if cfg.AdminToken == "" {
+		tokens = httpapi.OnceToken(secret.Parameter(ssm.NewFromConfig(awsCfg), cfg.AdminTokenParameter))
+	}
+	svc := article.NewService(dynamo.New(client, cfg.TableName), article.Options{SiteURL: cfg.SiteURL})
+	rt := httpapi.NewRouter()
+	httpapi.RegisterAdmin(rt, svc, tokens, httpapi.AdminOptions{
+		Cursors:      cursor.New(cfg.CursorSecret),
+		StoreTimeout: cfg.StoreTimeout,
+	})
+	lambdahttp.Start(httpapi.Observe(log, rt))
+	return nil
+}
