@@ -67,18 +67,22 @@ func CheckSave(a *article.Article, prev int64) error {
 	return nil
 }
 
-// CheckNetwork rejects share network names that cannot be counted: empty
-// ones, and the names of the DynamoDB key attributes, which a counter item
-// keeps one attribute per network beside.
+// CheckNetwork rejects share network names that cannot be counted. A
+// network is 1 to 64 ASCII letters, digits, '-' and '_' ("facebook", "x",
+// "viber"), and neither "pk" nor "sk": the DynamoDB store keeps one
+// attribute per network beside its key attributes, and a dot or bracket
+// would be read as a document path.
 func CheckNetwork(network string) error {
-	switch network {
-	case "":
-		return errors.New("empty share network")
-	case "pk", "sk":
+	if network == "pk" || network == "sk" {
 		return fmt.Errorf("share network %q is a reserved name", network)
 	}
-	if len(network) > 64 {
-		return fmt.Errorf("share network %q is longer than 64 bytes", network)
+	if network == "" || len(network) > 64 {
+		return fmt.Errorf("share network %q must be 1 to 64 bytes", network)
+	}
+	for _, c := range []byte(network) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return fmt.Errorf("share network %q has a character other than A-Z, a-z, 0-9, '-' and '_'", network)
+		}
 	}
 	return nil
 }

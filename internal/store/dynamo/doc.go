@@ -1,0 +1,78 @@
+// Package dynamo is the article store on Amazon DynamoDB: one table, single
+// table design, written so that every public read is one request.
+//
+// # Table layout
+//
+// The table's primary key is (pk, sk), both strings. Items:
+//
+//	pk                 sk              what
+//	ARTICLE#<id>       ARTICLE         canonical article: every field, version,
+//	                                   gsi1pk="ALL" and gsi1sk=<sort key> while
+//	                                   the article is live (drafts included;
+//	                                   tombstones drop both, leaving the index)
+//	ARTICLE#<id>       FEED#<feed>     one per feed a public article is in:
+//	                                   every field again, feed=<feed> and
+//	                                   feedSort=<sort key>
+//	ARTICLE#<id>       SHARES          share counters, one number per network
+//	SLUG#<slug>        SLUG            slug lock: id of the holder
+//	HEAD#<feed>        HEAD            feed head: rev, updatedAt, name
+//
+// <feed> is article.FeedKey.String() ("site", "section/svyat", "tag/nato",
+// "author/ivan-petrov"). A sort key is the article's sort time in UTC at
+// fixed width, "#", its ID, so that string order is time order.
+//
+// Two global secondary indexes, both projecting ALL attributes:
+//
+//	admin  gsi1pk, gsi1sk    the admin list, newest first
+//	feed   feed, feedSort    one feed, newest first
+//
+// The names are exported as constants (AttrPK, IndexFeed, …) for
+// template.yaml to match; CreateTable is the reference definition.
+//
+// # Why this shape
+//
+// A feed page is one Query on the feed index (ScanIndexForward=false,
+// Limit=n+1), with no follow-up BatchGetItem, because each feed entry
+// carries the whole article. That costs write amplification, bounded by
+// package article's limits (at most 2+MaxTags+MaxAuthors entries), and
+// buys the cheapest possible reads, which is the traffic that matters.
+// A conditional feed request reads only the tiny head item.
+//
+// The admin list is on one partition ("ALL"). Editors write a few hundred
+// articles a day, far below a partition's limits, and one partition keeps
+// the list a single ordered Query.
+//
+// Share counters are a separate item updated with ADD, so counting is an
+// atomic counter that never touches the article's version and never
+// conflicts with an editor's write.
+//
+// # Writes
+//
+// Save reads the canonical item with a strongly consistent read to learn the
+// old slug and feeds, then writes everything in one TransactWriteItems: the
+// canonical item conditioned on the version (attribute_not_exists(pk) for a
+// new article), the slug lock conditioned on being free or ours, the delete
+// of the old slug lock if the slug changed (a tombstone keeps its slug, so it
+// is never reused and share URLs keep answering 410), a Put of every current
+// feed entry, a Delete of every entry the article left, and ADD rev on the
+// head of every feed in the old and new sets. The version condition makes the
+// pre-read safe: if anyone wrote in between, the transaction is cancelled.
+//
+// Every public save touches the site head, so concurrent saves of different
+// articles collide there; DynamoDB cancels such transactions with reason
+// TransactionConflict, and Save retries them with jittered backoff.
+//
+// # Reads and consistency
+//
+// GetItem reads are eventually consistent unless the store is built with
+// WithConsistentReads; index queries are always eventually consistent, as
+// DynamoDB offers no other kind on a GSI. The admin API compares If-Match
+// against Get, so its store should use WithConsistentReads.
+//
+// # moto
+//
+// The tests run against moto_server, which deviates from DynamoDB in ways
+// this package does not rely on: it returns no ConsumedCapacity for
+// TransactWriteItems (the hook sees 0), and it never reports
+// TransactionConflict (it applies transactions one at a time).
+package dynamo

@@ -1,0 +1,290 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/store/internal/rules"
+)
+
+// maxTransactItems is DynamoDB's limit on one TransactWriteItems.
+const maxTransactItems = 100
+
+// Positions of the conditional writes in a Save transaction, which is how
+// cancellation reasons are told apart.
+const (
+	posArticle = 0
+	posSlug    = 1
+	posOldSlug = 2 // present only when the slug changes
+)
+
+// conflictRetries bounds the retries of a transaction that collided with
+// another on some item (typically the site head). The delay doubles from
+// conflictBaseDelay, with full jitter.
+const (
+	conflictRetries   = 8
+	conflictBaseDelay = 10 * time.Millisecond
+)
+
+// Save writes a if the stored version is still prev (0: a must be new), with
+// its slug lock, feed entries and feed heads, in one transaction. See the
+// package comment for the items it writes.
+func (s *Store) Save(ctx context.Context, a article.Article, prev int64) error {
+	if err := rules.CheckSave(&a, prev); err != nil {
+		return fmt.Errorf("dynamo: save %q: %w", a.ID, err)
+	}
+	// The pre-read must be strongly consistent: a stale one would pass the
+	// early version check and then delete feed entries the article no
+	// longer has and miss ones it does. The transaction's version
+	// condition catches any write since.
+	old, exists, err := s.getArticle(ctx, "Save", a.ID, true)
+	if err != nil {
+		return fmt.Errorf("dynamo: save %q: %w", a.ID, err)
+	}
+	switch {
+	case prev == 0 && exists:
+		return fmt.Errorf("dynamo: save %q: exists at version %d: %w", a.ID, old.Version, article.ErrVersionMismatch)
+	case prev != 0 && !exists:
+		return fmt.Errorf("dynamo: save %q: does not exist, expected version %d: %w", a.ID, prev, article.ErrVersionMismatch)
+	case prev != 0 && old.Version != prev:
+		return fmt.Errorf("dynamo: save %q: stored version is %d, not %d: %w", a.ID, old.Version, prev, article.ErrVersionMismatch)
+	}
+	var oldPtr *article.Article
+	if exists {
+		oldPtr = &old
+	}
+	items, err := s.saveItems(&a, oldPtr, prev)
+	if err != nil {
+		return fmt.Errorf("dynamo: save %q: %w", a.ID, err)
+	}
+	if err := s.transact(ctx, items); err != nil {
+		return fmt.Errorf("dynamo: save %q: %w", a.ID, err)
+	}
+	return nil
+}
+
+// saveItems builds the transaction that moves the stored state from old
+// (nil for a new article) to a.
+func (s *Store) saveItems(a, old *article.Article, prev int64) ([]types.TransactWriteItem, error) {
+	it := toItem(a)
+	if !a.Deleted {
+		it.GSI1PK, it.GSI1SK = AdminPartition, rules.ArticleKey(a)
+	}
+	canonical, err := attributevalue.MarshalMap(it)
+	if err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+
+	cond := expression.AttributeNotExists(expression.Name(AttrPK))
+	if prev != 0 {
+		cond = expression.Name(attrVersion).Equal(expression.Value(prev))
+	}
+	put, err := conditionalPut(s.table, canonical, cond)
+	if err != nil {
+		return nil, err
+	}
+	items := []types.TransactWriteItem{put}
+
+	slugFree := expression.AttributeNotExists(expression.Name(AttrPK)).
+		Or(expression.Name(attrID).Equal(expression.Value(a.ID)))
+	lock := key(slugPK(a.Slug), skSlug)
+	lock[attrID] = &types.AttributeValueMemberS{Value: a.ID}
+	put, err = conditionalPut(s.table, lock, slugFree)
+	if err != nil {
+		return nil, err
+	}
+	items = append(items, put)
+
+	if old != nil && old.Slug != a.Slug {
+		// The old lock is ours by construction (the transaction that
+		// wrote old wrote it); the condition keeps a hand-edited table
+		// from losing another article's slug.
+		ours, err := expression.NewBuilder().
+			WithCondition(expression.Name(attrID).Equal(expression.Value(a.ID))).Build()
+		if err != nil {
+			return nil, fmt.Errorf("build condition: %w", err)
+		}
+		items = append(items, types.TransactWriteItem{Delete: &types.Delete{
+			TableName:                 s.table,
+			Key:                       key(slugPK(old.Slug), skSlug),
+			ConditionExpression:       ours.Condition(),
+			ExpressionAttributeNames:  ours.Names(),
+			ExpressionAttributeValues: ours.Values(),
+		}})
+	}
+
+	newFeeds := rules.FeedIDs(a)
+	oldFeeds := map[string]article.FeedKey{}
+	if old != nil {
+		oldFeeds = rules.FeedIDs(old)
+	}
+	sortKey := rules.ArticleKey(a)
+	for _, feed := range slices.Sorted(maps.Keys(newFeeds)) {
+		entry := maps.Clone(canonical)
+		delete(entry, AttrGSI1PK)
+		delete(entry, AttrGSI1SK)
+		entry[AttrSK] = &types.AttributeValueMemberS{Value: feedSK(feed)}
+		entry[AttrFeed] = &types.AttributeValueMemberS{Value: feed}
+		entry[AttrFeedSort] = &types.AttributeValueMemberS{Value: sortKey}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{TableName: s.table, Item: entry}})
+	}
+	for _, feed := range slices.Sorted(maps.Keys(oldFeeds)) {
+		if _, stays := newFeeds[feed]; !stays {
+			items = append(items, types.TransactWriteItem{Delete: &types.Delete{
+				TableName: s.table, Key: key(articlePK(a.ID), feedSK(feed)),
+			}})
+		}
+	}
+
+	now := a.UpdatedAt
+	if now.IsZero() {
+		now = time.Now()
+	}
+	heads := maps.Clone(newFeeds)
+	for feed := range oldFeeds {
+		if _, ok := heads[feed]; !ok {
+			// Leaving a feed does not rename it.
+			heads[feed] = article.FeedKey{}
+		}
+	}
+	for _, feed := range slices.Sorted(maps.Keys(heads)) {
+		up, err := headUpdate(s.table, feed, heads[feed].Name, now)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, up)
+	}
+
+	if len(items) > maxTransactItems {
+		// Package article's limits keep this from happening; if they
+		// grow, this says why the write is refused.
+		return nil, fmt.Errorf("save needs %d writes, more than the %d of one DynamoDB transaction (%d feeds before, %d after)",
+			len(items), maxTransactItems, len(oldFeeds), len(newFeeds))
+	}
+	return items, nil
+}
+
+func conditionalPut(table *string, av map[string]types.AttributeValue, cond expression.ConditionBuilder) (types.TransactWriteItem, error) {
+	expr, err := expression.NewBuilder().WithCondition(cond).Build()
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("build condition: %w", err)
+	}
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName:                 table,
+		Item:                      av,
+		ConditionExpression:       expr.Condition(),
+		ExpressionAttributeNames:  expr.Names(),
+		ExpressionAttributeValues: expr.Values(),
+	}}, nil
+}
+
+// headUpdate adds one to a feed's revision and stamps it. name, when not
+// empty, replaces the display name: the latest article to join names the
+// feed.
+func headUpdate(table *string, feed, name string, now time.Time) (types.TransactWriteItem, error) {
+	up := expression.Add(expression.Name(attrRev), expression.Value(1)).
+		Set(expression.Name(attrUpdatedAt), expression.Value(formatTime(now)))
+	if name != "" {
+		up = up.Set(expression.Name(attrName), expression.Value(name))
+	}
+	expr, err := expression.NewBuilder().WithUpdate(up).Build()
+	if err != nil {
+		return types.TransactWriteItem{}, fmt.Errorf("build head update: %w", err)
+	}
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName:                 table,
+		Key:                       key(headPK(feed), skHead),
+		UpdateExpression:          expr.Update(),
+		ExpressionAttributeNames:  expr.Names(),
+		ExpressionAttributeValues: expr.Values(),
+	}}, nil
+}
+
+// transact runs one Save transaction, retrying it while it only collides
+// with other transactions, and maps cancellation reasons to the article
+// errors.
+func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) error {
+	in := &dynamodb.TransactWriteItemsInput{
+		TransactItems:          items,
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	}
+	for attempt := 0; ; attempt++ {
+		out, err := s.client.TransactWriteItems(ctx, in)
+		if err == nil {
+			s.report("Save:TransactWriteItems", out.ConsumedCapacity...)
+			return nil
+		}
+		var canceled *types.TransactionCanceledException
+		if !errors.As(err, &canceled) {
+			return classify(err)
+		}
+		err = cancellation(canceled)
+		if !errors.Is(err, errCollided) {
+			return err
+		}
+		if attempt == conflictRetries {
+			return fmt.Errorf("%w after %d attempts: %w", article.ErrUnavailable, attempt+1, err)
+		}
+		// A fresh token: the same one would replay the cancelled outcome.
+		in.ClientRequestToken = nil
+		delay := conflictBaseDelay << attempt
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (waiting to retry: %w)", err, ctx.Err())
+		case <-time.After(rand.N(delay) + time.Millisecond):
+		}
+	}
+}
+
+// errCollided marks a transaction cancelled only because another one was
+// writing the same item at the same time; running it again may succeed.
+var errCollided = errors.New("transaction collided with another")
+
+// cancellation maps the reasons of a cancelled Save transaction to an error:
+// a failed version condition is ErrVersionMismatch (checked first: a create
+// over an existing article may also find the slug taken, by itself), a
+// failed slug condition ErrConflict.
+func cancellation(e *types.TransactionCanceledException) error {
+	code := func(i int) string {
+		if i < len(e.CancellationReasons) {
+			return aws.ToString(e.CancellationReasons[i].Code)
+		}
+		return ""
+	}
+	switch {
+	case code(posArticle) == "ConditionalCheckFailed":
+		return fmt.Errorf("version condition failed: %w", article.ErrVersionMismatch)
+	case code(posSlug) == "ConditionalCheckFailed":
+		return fmt.Errorf("slug belongs to another article: %w", article.ErrConflict)
+	case code(posOldSlug) == "ConditionalCheckFailed":
+		return fmt.Errorf("old slug lock is held by another article; the table needs repair: %w", e)
+	}
+	collided := false
+	for _, r := range e.CancellationReasons {
+		switch c := aws.ToString(r.Code); c {
+		case "", "None":
+		case "TransactionConflict":
+			collided = true
+		case "ThrottlingError", "ProvisionedThroughputExceeded":
+			return fmt.Errorf("%w: %w", article.ErrUnavailable, e)
+		default:
+			return fmt.Errorf("transaction cancelled (%s: %s): %w", c, aws.ToString(r.Message), e)
+		}
+	}
+	if collided {
+		return fmt.Errorf("%w: %w", errCollided, e)
+	}
+	return fmt.Errorf("transaction cancelled: %w", e)
+}

@@ -1,0 +1,162 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/newsdesk/syndicate/internal/article"
+)
+
+// Store is the DynamoDB article store. It is safe for concurrent use.
+type Store struct {
+	client     *dynamodb.Client
+	table      *string
+	capacity   func(op string, units float64)
+	consistent bool
+}
+
+var _ article.Store = (*Store)(nil)
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithCapacityHook reports the capacity units every request consumed, so
+// benchmarks and metrics can show the cost of each request type. op is the
+// store method and the DynamoDB call, "ListFeed:Query", "Save:GetItem",
+// "Save:TransactWriteItems" and so on; the hook is called once per request,
+// from the goroutine that made it.
+func WithCapacityHook(hook func(op string, capacityUnits float64)) Option {
+	return func(s *Store) { s.capacity = hook }
+}
+
+// WithConsistentReads makes Get, GetBySlug, FeedHead and ShareCounts use
+// strongly consistent reads, at twice the read cost. The admin API needs
+// them: it checks If-Match against Get, and a stale read would refuse an
+// editor's write right after the previous one.
+func WithConsistentReads() Option {
+	return func(s *Store) { s.consistent = true }
+}
+
+// New returns a store on table, which must have the layout CreateTable
+// makes.
+func New(client *dynamodb.Client, table string, opts ...Option) *Store {
+	s := &Store{client: client, table: aws.String(table)}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// report passes consumed capacity to the hook.
+func (s *Store) report(op string, cc ...types.ConsumedCapacity) {
+	if s.capacity == nil {
+		return
+	}
+	var units float64
+	for _, c := range cc {
+		units += aws.ToFloat64(c.CapacityUnits)
+	}
+	s.capacity(op, units)
+}
+
+func (s *Store) reportOne(op string, cc *types.ConsumedCapacity) {
+	if cc == nil {
+		s.report(op)
+		return
+	}
+	s.report(op, *cc)
+}
+
+// getItem reads one item; ok is false when it does not exist.
+func (s *Store) getItem(ctx context.Context, op, pk, sk string, consistent bool) (map[string]types.AttributeValue, bool, error) {
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:              s.table,
+		Key:                    key(pk, sk),
+		ConsistentRead:         aws.Bool(consistent),
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	})
+	if err != nil {
+		return nil, false, classify(err)
+	}
+	s.reportOne(op+":GetItem", out.ConsumedCapacity)
+	return out.Item, out.Item != nil, nil
+}
+
+func key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		AttrPK: &types.AttributeValueMemberS{Value: pk},
+		AttrSK: &types.AttributeValueMemberS{Value: sk},
+	}
+}
+
+// getArticle reads the canonical item of id; ok is false when there is none.
+func (s *Store) getArticle(ctx context.Context, op, id string, consistent bool) (article.Article, bool, error) {
+	av, ok, err := s.getItem(ctx, op, articlePK(id), skArticle, consistent)
+	if err != nil || !ok {
+		return article.Article{}, false, err
+	}
+	a, err := decodeArticle(av)
+	if err != nil {
+		return article.Article{}, false, err
+	}
+	return a, true, nil
+}
+
+func decodeArticle(av map[string]types.AttributeValue) (article.Article, error) {
+	var it item
+	if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+		return article.Article{}, fmt.Errorf("decode item: %w", err)
+	}
+	a, err := it.article()
+	if err != nil {
+		return article.Article{}, fmt.Errorf("decode item %s/%s: %w", it.PK, it.SK, err)
+	}
+	return a, nil
+}
+
+// Get returns the article with the given ID, a tombstone included.
+func (s *Store) Get(ctx context.Context, id string) (article.Article, error) {
+	a, ok, err := s.getArticle(ctx, "Get", id, s.consistent)
+	switch {
+	case err != nil:
+		return article.Article{}, fmt.Errorf("dynamo: get %q: %w", id, err)
+	case !ok:
+		return article.Article{}, fmt.Errorf("dynamo: get %q: %w", id, article.ErrNotFound)
+	}
+	return a, nil
+}
+
+// GetBySlug returns the article holding slug, a tombstone included: two
+// reads, the slug lock and the article.
+func (s *Store) GetBySlug(ctx context.Context, slug string) (article.Article, error) {
+	av, ok, err := s.getItem(ctx, "GetBySlug", slugPK(slug), skSlug, s.consistent)
+	if err != nil {
+		return article.Article{}, fmt.Errorf("dynamo: get slug %q: %w", slug, err)
+	}
+	var lock struct {
+		ID string `dynamodbav:"id"`
+	}
+	if ok {
+		if err := attributevalue.UnmarshalMap(av, &lock); err != nil {
+			return article.Article{}, fmt.Errorf("dynamo: get slug %q: decode lock: %w", slug, err)
+		}
+	}
+	if lock.ID == "" {
+		return article.Article{}, fmt.Errorf("dynamo: get slug %q: %w", slug, article.ErrNotFound)
+	}
+	a, ok, err := s.getArticle(ctx, "GetBySlug", lock.ID, s.consistent)
+	switch {
+	case err != nil:
+		return article.Article{}, fmt.Errorf("dynamo: get slug %q: %w", slug, err)
+	case !ok:
+		// Only an eventually consistent read racing the article's
+		// creation sees the lock before the article.
+		return article.Article{}, fmt.Errorf("dynamo: get slug %q: article %q: %w", slug, lock.ID, article.ErrNotFound)
+	}
+	return a, nil
+}
