@@ -1,0 +1,437 @@
+package httpapi
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/cursor"
+	"github.com/newsdesk/syndicate/internal/feed"
+)
+
+// FeedStore is what the feed routes read: the small head of a feed, for
+// validators, and its pages of articles.
+type FeedStore interface {
+	FeedHead(ctx context.Context, key article.FeedKey) (article.FeedHead, error)
+	ListFeed(ctx context.Context, key article.FeedKey, opts article.ListOptions) (article.Page, error)
+}
+
+// FeedOptions configures the feed routes.
+type FeedOptions struct {
+	// Site describes the publication; its BaseURL makes self links.
+	Site *feed.Site
+	// Sealer seals and opens paging cursors, scoped to the feed's key.
+	Sealer *cursor.Sealer
+	// StoreTimeout bounds every store call.
+	StoreTimeout time.Duration
+	// Now is the clock (the news sitemap's 48-hour window); time.Now when nil.
+	Now func() time.Time
+	// Cache keeps rendered feeds by validator; nil renders every time.
+	Cache *feed.Cache
+}
+
+// Feed limits and caching policy.
+const (
+	feedDefaultLimit = 20
+	feedMaxLimit     = 100
+	// feedCacheControl lets a CDN absorb the polling: five minutes fresh,
+	// then served stale for up to ten while it revalidates, and for a day
+	// if the origin fails.
+	feedCacheControl = "public, max-age=300, stale-while-revalidate=600, stale-if-error=86400"
+	// feedRenderVersion is part of every feed validator: bump it when the
+	// rendered output changes for the same data, so no reader keeps an old
+	// rendering on a 304.
+	feedRenderVersion = "feed/1"
+	// sitemapPage is the page size used to walk the site feed for the
+	// news sitemap.
+	sitemapPage = 100
+)
+
+// RegisterFeeds adds the feed routes to rt: /feeds/{rss.xml,atom.xml,
+// feed.json} for the site, /feeds/{section|tag|author}/{slug}/... for one
+// section, tag or author, and /sitemap-news.xml.
+func RegisterFeeds(rt *Router, store FeedStore, opts FeedOptions) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.StoreTimeout <= 0 {
+		opts.StoreTimeout = 3 * time.Second
+	}
+	h := &feedHandler{store: store, opts: opts, siteHash: siteHash(opts.Site)}
+	for _, f := range feed.Formats {
+		rt.Handle(http.MethodGet, "/feeds/"+f.File(), h.serve(f, true))
+		rt.Handle(http.MethodGet, "/feeds/{kind}/{slug}/"+f.File(), h.serve(f, false))
+	}
+	rt.HandleFunc(http.MethodGet, "/sitemap-news.xml", h.sitemap)
+}
+
+type feedHandler struct {
+	store    FeedStore
+	opts     FeedOptions
+	siteHash string
+}
+
+// siteHash summarizes the site settings that show in every feed, so that a
+// deployment changing them changes every validator.
+func siteHash(s *feed.Site) string {
+	h := sha256.New()
+	loc := ""
+	if s.Location != nil {
+		loc = s.Location.String()
+	}
+	fmt.Fprintf(h, "%q %q %q %q %q %q %q %d", s.Name, s.URL, s.BaseURL, s.HubURL, s.Language, s.LogoURL, loc, s.TTL)
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:9])
+}
+
+var (
+	errBadLimit = &RequestError{Status: http.StatusBadRequest, Type: "bad-limit",
+		Detail: "limit must be a whole number from 1 to 100"}
+	errBadCursor = &RequestError{Status: http.StatusBadRequest, Type: "bad-cursor",
+		Detail: "cursor is not one this feed handed out; start again from the first page"}
+)
+
+// feedRequest is one parsed feed request.
+type feedRequest struct {
+	key    article.FeedKey
+	format feed.Format
+	limit  int
+	// explicitLimit says the client asked for a limit, so links repeat it.
+	explicitLimit bool
+	token         string
+	after         article.Cursor
+}
+
+func (h *feedHandler) parse(r *http.Request, f feed.Format, site bool) (feedRequest, error) {
+	req := feedRequest{key: article.SiteFeed, format: f, limit: feedDefaultLimit}
+	if !site {
+		kind, ok := article.ParseFeedKind(r.PathValue("kind"))
+		slug := r.PathValue("slug")
+		if !ok || !article.ValidSlug(slug) {
+			return req, fmt.Errorf("feed %s/%s: %w", r.PathValue("kind"), slug, article.ErrNotFound)
+		}
+		req.key = article.FeedKey{Kind: kind, Slug: slug}
+	}
+	q := r.URL.Query()
+	if v, ok := q["limit"]; ok {
+		n, err := strconv.Atoi(v[0])
+		if err != nil || n < 1 || n > feedMaxLimit || len(v) > 1 {
+			return req, errBadLimit
+		}
+		req.limit, req.explicitLimit = n, true
+	}
+	if v, ok := q["cursor"]; ok {
+		if len(v) > 1 || v[0] == "" {
+			return req, errBadCursor
+		}
+		c, err := h.opts.Sealer.Open(req.key.String(), v[0])
+		if err != nil {
+			return req, errBadCursor
+		}
+		req.token, req.after = v[0], c
+	}
+	return req, nil
+}
+
+// pageURL is the absolute URL of the page of req's feed that starts at
+// token ("" for the first page).
+func (h *feedHandler) pageURL(req *feedRequest, token string) string {
+	u := h.opts.Site.FeedURL(req.key, req.format)
+	sep := "?"
+	if req.explicitLimit {
+		u += sep + "limit=" + strconv.Itoa(req.limit)
+		sep = "&"
+	}
+	if token != "" {
+		u += sep + "cursor=" + url.QueryEscape(token)
+	}
+	return u
+}
+
+// etag is the validator of one page of one feed in one format, derived from
+// the feed head alone, so the conditional path needs nothing else. It is
+// weak: the gzip and identity codings of a page share it.
+func (h *feedHandler) etag(req *feedRequest, head article.FeedHead) string {
+	var buf [160]byte
+	b := append(buf[:0], feedRenderVersion...)
+	b = append(b, '\x00')
+	b = append(b, h.siteHash...)
+	b = append(b, '\x00')
+	b = append(b, req.key.String()...)
+	b = append(b, '\x00')
+	b = append(b, req.format.File()...)
+	b = append(b, '\x00')
+	b = strconv.AppendInt(b, int64(req.limit), 10)
+	b = append(b, '\x00')
+	b = append(b, req.token...)
+	b = append(b, '\x00')
+	b = strconv.AppendInt(b, head.Rev, 10)
+	b = append(b, '\x00')
+	b = strconv.AppendInt(b, head.UpdatedAt.UnixNano(), 10)
+	sum := sha256.Sum256(b)
+	var out [4 + 22]byte
+	copy(out[:], `W/"`)
+	base64.RawURLEncoding.Encode(out[3:], sum[:16])
+	out[25] = '"'
+	return string(out[:])
+}
+
+func (h *feedHandler) serve(f feed.Format, site bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, err := h.parse(r, f, site)
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		// The validators come from the head read before any article, so
+		// if the feed changes while the page is listed, the page is newer
+		// than its ETag says: at worst a reader fetches it once more on
+		// its next poll, it never keeps a stale page.
+		head, err := h.head(r.Context(), req.key)
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		etag := h.etag(&req, head)
+		self := h.pageURL(&req, req.token)
+		hdr := w.Header()
+		hdr["Etag"] = []string{etag}
+		lastMod := head.UpdatedAt.UTC().Truncate(time.Second)
+		if !head.UpdatedAt.IsZero() {
+			hdr["Last-Modified"] = []string{lastMod.Format(http.TimeFormat)}
+		}
+		hdr["Cache-Control"] = []string{feedCacheControl}
+		hdr["Vary"] = []string{"Accept-Encoding"}
+		hdr["X-Content-Type-Options"] = []string{"nosniff"}
+		links := []string{"<" + self + `>; rel="self"`}
+		if hub := h.opts.Site.HubURL; hub != "" {
+			links = append(links, "<"+hub+`>; rel="hub"`)
+		}
+		hdr["Link"] = links
+		if notModified(r, etag, lastMod, !head.UpdatedAt.IsZero()) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+
+		gz := acceptsGzip(r)
+		key := etag
+		if gz {
+			key += "|gzip"
+		}
+		body, ok := h.opts.Cache.Get(key)
+		if !ok {
+			plain, ok := h.opts.Cache.Get(etag)
+			if !ok {
+				plain, err = h.render(r.Context(), &req, head, self)
+				if err != nil {
+					Error(w, r, err)
+					return
+				}
+				h.opts.Cache.Add(etag, plain)
+			}
+			body = plain
+			if gz {
+				body = gzipBytes(plain)
+				h.opts.Cache.Add(key, body)
+			}
+		}
+		hdr["Content-Type"] = []string{f.ContentType()}
+		if gz {
+			hdr["Content-Encoding"] = []string{"gzip"}
+		}
+		writeBody(w, r, body)
+	})
+}
+
+// head reads the feed head. The site feed exists before its first article
+// (an empty feed, revision 0); any other feed without a head is unknown.
+func (h *feedHandler) head(ctx context.Context, key article.FeedKey) (article.FeedHead, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.opts.StoreTimeout)
+	defer cancel()
+	head, err := h.store.FeedHead(ctx, key)
+	if errors.Is(err, article.ErrNotFound) && key.Kind == article.FeedSite {
+		return article.FeedHead{Key: key}, nil
+	}
+	if err != nil {
+		return article.FeedHead{}, fmt.Errorf("feed head %s: %w", key, err)
+	}
+	if head.Key.Name == "" {
+		head.Key.Name = key.Name
+	}
+	head.Key.Kind, head.Key.Slug = key.Kind, key.Slug
+	return head, nil
+}
+
+// render lists one page of the feed and renders it.
+func (h *feedHandler) render(ctx context.Context, req *feedRequest, head article.FeedHead, self string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.opts.StoreTimeout)
+	defer cancel()
+	page, err := h.store.ListFeed(ctx, req.key, article.ListOptions{Limit: req.limit, After: req.after})
+	if err != nil {
+		return nil, fmt.Errorf("list feed %s: %w", req.key, err)
+	}
+	p := feed.Page{Key: head.Key, Updated: head.UpdatedAt, Articles: page.Articles, Self: self}
+	if !page.Next.IsZero() {
+		p.Next = h.pageURL(req, h.opts.Sealer.Seal(req.key.String(), page.Next))
+	}
+	var buf bytes.Buffer
+	buf.Grow(estimate(page.Articles))
+	if err := h.opts.Site.Render(&buf, req.format, &p); err != nil {
+		return nil, fmt.Errorf("render feed %s as %s: %w", req.key, req.format, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// estimate guesses the size of a rendered feed, to allocate once.
+func estimate(as []article.Article) int {
+	n := 2048
+	for i := range as {
+		n += len(as[i].Body) + len(as[i].Lead) + 2*len(as[i].Title) + 1024
+	}
+	return n
+}
+
+// sitemap serves the Google News sitemap: the public articles of the last
+// 48 hours, at most 1,000, found by walking the site feed newest first.
+// The walk is bounded: it stops at the first article older than the window,
+// at 1,000 articles, or after the pages that many articles can fill.
+func (h *feedHandler) sitemap(w http.ResponseWriter, r *http.Request) {
+	now := h.opts.Now()
+	var (
+		list  []article.Article
+		after article.Cursor
+	)
+walk:
+	for pages := 0; pages <= feed.SitemapMax/sitemapPage; pages++ {
+		ctx, cancel := context.WithTimeout(r.Context(), h.opts.StoreTimeout)
+		page, err := h.store.ListFeed(ctx, article.SiteFeed, article.ListOptions{Limit: sitemapPage, After: after})
+		cancel()
+		if err != nil {
+			Error(w, r, fmt.Errorf("sitemap: list site feed: %w", err))
+			return
+		}
+		for i := range page.Articles {
+			a := &page.Articles[i]
+			if now.Sub(a.SortTime()) > feed.SitemapWindow {
+				break walk
+			}
+			if feed.InSitemap(a, now) {
+				list = append(list, *a)
+				if len(list) == feed.SitemapMax {
+					break walk
+				}
+			}
+		}
+		if page.Next.IsZero() {
+			break
+		}
+		after = page.Next
+	}
+	var buf bytes.Buffer
+	if err := h.opts.Site.RenderSitemap(&buf, list); err != nil {
+		Error(w, r, fmt.Errorf("sitemap: render: %w", err))
+		return
+	}
+	body := buf.Bytes()
+	hdr := w.Header()
+	hdr.Set("Content-Type", "application/xml; charset=utf-8")
+	hdr.Set("Cache-Control", "public, max-age=300, stale-while-revalidate=600")
+	hdr.Set("Vary", "Accept-Encoding")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	if acceptsGzip(r) {
+		body = gzipBytes(body)
+		hdr.Set("Content-Encoding", "gzip")
+	}
+	writeBody(w, r, body)
+}
+
+// writeBody answers 200 with body and its length; a HEAD request gets the
+// same headers and no body.
+func writeBody(w http.ResponseWriter, r *http.Request, body []byte) {
+	w.Header()["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// notModified evaluates If-None-Match (weak comparison, RFC 9110 13.1.2),
+// or, only without it, If-Modified-Since against lastMod.
+func notModified(r *http.Request, etag string, lastMod time.Time, hasLastMod bool) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		return etagMatch(inm, etag)
+	}
+	if !hasLastMod {
+		return false
+	}
+	ims := r.Header.Get("If-Modified-Since")
+	if ims == "" {
+		return false
+	}
+	t, err := http.ParseTime(ims)
+	return err == nil && !lastMod.After(t)
+}
+
+// etagMatch reports whether the If-None-Match list matches etag weakly.
+func etagMatch(list, etag string) bool {
+	want := strings.TrimPrefix(etag, "W/")
+	for list != "" {
+		var tag string
+		tag, list, _ = strings.Cut(list, ",")
+		tag = strings.TrimSpace(tag)
+		if tag == "*" || strings.TrimPrefix(tag, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip reports whether the request's Accept-Encoding allows gzip.
+func acceptsGzip(r *http.Request) bool {
+	for _, v := range r.Header.Values("Accept-Encoding") {
+		for v != "" {
+			var part string
+			part, v, _ = strings.Cut(v, ",")
+			name, params, _ := strings.Cut(part, ";")
+			name = strings.TrimSpace(name)
+			if !strings.EqualFold(name, "gzip") && !strings.EqualFold(name, "x-gzip") {
+				continue
+			}
+			q := strings.TrimSpace(params)
+			if qv, ok := strings.CutPrefix(q, "q="); ok {
+				if f, err := strconv.ParseFloat(qv, 64); err == nil && f == 0 {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+var gzipPool = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression) // the level is valid
+	return zw
+}}
+
+// gzipBytes compresses b. Writing to a bytes.Buffer cannot fail.
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(b)/4 + 64)
+	zw := gzipPool.Get().(*gzip.Writer)
+	zw.Reset(&buf)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	gzipPool.Put(zw)
+	return buf.Bytes()
+}
