@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/config"
 )
 
 // Format is one of the three feed formats.
@@ -276,4 +277,19 @@ func imageType(u string) string {
 		return "image/svg+xml"
 	}
 	return "image/jpeg"
+}
+
+// NewSite builds the Site of a deployment from its configuration. The TTL
+// matches the max-age the feed routes send.
+func NewSite(cfg config.Config) *Site {
+	return &Site{
+		Name:     cfg.SiteName,
+		URL:      cfg.SiteURL,
+		BaseURL:  cfg.BaseURL,
+		HubURL:   cfg.HubURL,
+		Language: cfg.Language,
+		LogoURL:  cfg.LogoURL,
+		Location: cfg.Location,
+		TTL:      5 * time.Minute,
+	}
 }

@@ -1,0 +1,60 @@
+// Command feeds is the feeds Lambda: RSS, Atom and JSON Feed for the site
+// and each section, tag and author, and the Google News sitemap
+// (httpapi.RegisterFeeds) on the DynamoDB store. Wiring only.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/cursor"
+	"github.com/newsdesk/syndicate/internal/feed"
+	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/lambdahttp"
+	"github.com/newsdesk/syndicate/internal/store/dynamo"
+)
+
+// cacheBytes bounds the rendered feeds a warm container keeps: about a
+// hundred 50-article feeds with their gzip'd copies.
+const cacheBytes = 32 << 20
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	slog.SetDefault(log)
+	if err := run(log); err != nil {
+		log.Error("feeds: start", slog.String("error", err.Error()))
+		os.Exit(1)
+	}
+}
+
+func run(log *slog.Logger) error {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	awsCfg, err := awsconfig.LoadDefaultConfig(context.Background())
+	if err != nil {
+		return fmt.Errorf("aws config: %w", err)
+	}
+	client := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+		if cfg.DynamoDBEndpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.DynamoDBEndpoint)
+		}
+	})
+	rt := httpapi.NewRouter()
+	httpapi.RegisterFeeds(rt, dynamo.New(client, cfg.TableName), httpapi.FeedOptions{
+		Site:         feed.NewSite(cfg),
+		Sealer:       cursor.New(cfg.CursorSecret),
+		StoreTimeout: cfg.StoreTimeout,
+		Cache:        feed.NewCache(cacheBytes),
+	})
+	lambdahttp.Start(httpapi.Observe(log, rt))
+	return nil
+}
