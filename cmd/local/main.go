@@ -1,0 +1,45 @@
+// Command local is `make run`: every HTTP route of every function on
+// 127.0.0.1:$PORT (default 3000), on the embedded store in $DATA_DIR (or
+// DynamoDB at $DYNAMODB_ENDPOINT), seeded on first start. Without
+// ADMIN_TOKEN it makes up a token and prints it. SIGINT or SIGTERM stops it
+// gracefully. Wiring only: see package server.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/server"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	slog.SetDefault(log)
+	if err := run(log); err != nil {
+		log.Error("local: stopped", slog.String("error", err.Error()))
+		os.Exit(1)
+	}
+}
+
+func run(log *slog.Logger) error {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := server.New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ln, err := srv.Listen()
+	if err != nil {
+		return err
+	}
+	return srv.Serve(ctx, ln, os.Stdout)
+}

@@ -1,0 +1,7 @@
+// Package server is `make run`: every function's routes on one local HTTP
+// server, through the very handlers the Lambdas use, on the embedded bolt
+// store (or DynamoDB when DYNAMODB_ENDPOINT is set), seeded on first start.
+// It lives here rather than in cmd/local so that tests can start it, stop
+// it and drive its handler; cmd/local only loads the configuration, wires
+// signals and exits.
+package server

@@ -1,0 +1,239 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/cursor"
+	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/seed"
+	"github.com/newsdesk/syndicate/internal/share"
+	"github.com/newsdesk/syndicate/internal/share/card"
+	"github.com/newsdesk/syndicate/internal/store/bolt"
+	"github.com/newsdesk/syndicate/internal/store/dynamo"
+)
+
+// Store is everything the routes of all functions read and write; both
+// *bolt.Store and *dynamo.Store are one.
+type Store interface {
+	article.Store
+	httpapi.ShareStore
+}
+
+var (
+	_ Store = (*bolt.Store)(nil)
+	_ Store = (*dynamo.Store)(nil)
+)
+
+// ShutdownTimeout bounds a graceful stop: requests in flight get this long.
+const ShutdownTimeout = 10 * time.Second
+
+// Server is the local service, built but not yet listening.
+type Server struct {
+	// Handler serves every route, wrapped in httpapi.Observe.
+	Handler http.Handler
+	// Token is the admin bearer token: ADMIN_TOKEN, or a random one.
+	Token string
+	// TokenGenerated is true when Token was made up at start.
+	TokenGenerated bool
+	// Seeded is how many sample articles the start stored.
+	Seeded int
+	// Store is the store the routes use.
+	Store Store
+	// Routes lists every route served.
+	Routes []httpapi.Route
+
+	cfg   config.Config
+	log   *slog.Logger
+	close func() error
+}
+
+// New opens the store, seeds it if it is empty, and builds the handler.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, error) {
+	st, closeStore, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s, err := build(ctx, cfg, log, st)
+	if err != nil {
+		_ = closeStore() // The build error is the one worth reporting.
+		return nil, err
+	}
+	s.close = closeStore
+	return s, nil
+}
+
+func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store) (*Server, error) {
+	s := &Server{Token: cfg.AdminToken, Store: st, cfg: cfg, log: log}
+	if s.Token == "" {
+		var b [24]byte
+		_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms.
+		s.Token = base64.RawURLEncoding.EncodeToString(b[:])
+		s.TokenGenerated = true
+	}
+	svc := article.NewService(st, article.Options{SiteURL: cfg.SiteURL})
+	n, err := seed.Ensure(ctx, svc, cfg.SiteURL, cfg.StoreTimeout)
+	if err != nil {
+		return nil, err
+	}
+	s.Seeded = n
+
+	rt := httpapi.NewRouter()
+	httpapi.RegisterAdmin(rt, svc, httpapi.StaticToken(s.Token), httpapi.AdminOptions{
+		Cursors:      cursor.New(cfg.CursorSecret),
+		StoreTimeout: cfg.StoreTimeout,
+	})
+
+	bg, err := card.ParseColor(cfg.BrandColor)
+	if err != nil {
+		return nil, err
+	}
+	cards, err := card.New(card.Options{
+		Background: bg,
+		Location:   cfg.Location,
+		Images:     &card.Fetcher{Origins: cfg.ImageOrigins},
+	})
+	if err != nil {
+		return nil, err
+	}
+	httpapi.RegisterShare(rt, st, httpapi.ShareOptions{
+		Site:         share.NewSite(cfg),
+		Cards:        cards,
+		StoreTimeout: cfg.StoreTimeout,
+	})
+
+	// FEEDS: wire httpapi.RegisterFeeds here once it is in main (the feeds
+	// routes were not merged when this was written).
+
+	s.Routes = rt.Routes()
+	s.Handler = httpapi.Observe(log, rt)
+	return s, nil
+}
+
+// openStore opens bolt at $DATA_DIR/articles.db, or DynamoDB at
+// $DYNAMODB_ENDPOINT, creating its table if missing.
+func openStore(ctx context.Context, cfg config.Config) (Store, func() error, error) {
+	if cfg.DynamoDBEndpoint == "" {
+		st, err := bolt.Open(filepath.Join(cfg.DataDir, "articles.db"))
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, st.Close, nil
+	}
+	// A local endpoint (moto, DynamoDB Local) takes any credentials; real
+	// ones from the environment are not needed and are not looked for.
+	client := dynamodb.New(dynamodb.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(cfg.DynamoDBEndpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
+	})
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := dynamo.CreateTable(cctx, client, cfg.TableName); err != nil {
+		return nil, nil, err
+	}
+	return dynamo.New(client, cfg.TableName), func() error { return nil }, nil
+}
+
+// Close releases the store.
+func (s *Server) Close() error {
+	if s.close == nil {
+		return nil
+	}
+	return s.close()
+}
+
+// Listen opens 127.0.0.1:$PORT; the local server is never reachable from
+// other machines.
+func (s *Server) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(s.cfg.Port)))
+	if err != nil {
+		return nil, fmt.Errorf("server: listen: %w", err)
+	}
+	return ln, nil
+}
+
+// Serve serves on ln until ctx is done, then stops gracefully within
+// ShutdownTimeout. It prints what it serves to out first.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, out io.Writer) error {
+	base := "http://" + ln.Addr().String()
+	s.PrintURLs(ctx, out, base)
+	hs := &http.Server{
+		Handler:           s.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("server: shutting down", slog.Duration("timeout", ShutdownTimeout))
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: %w", err)
+	}
+	s.log.Info("server: stopped")
+	return nil
+}
+
+// PrintURLs writes the admin token (when made up here) and the URLs worth
+// opening: the admin API, the feeds, and the share page of every public
+// seeded article.
+func (s *Server) PrintURLs(ctx context.Context, out io.Writer, base string) {
+	fmt.Fprintf(out, "syndicate: serving on %s (store: %s)\n", base, s.storeName())
+	if s.TokenGenerated {
+		fmt.Fprintf(out, "admin token (random, set ADMIN_TOKEN to choose one): %s\n", s.Token)
+	}
+	if s.Seeded > 0 {
+		fmt.Fprintf(out, "seeded %d sample articles\n", s.Seeded)
+	}
+	fmt.Fprintf(out, "\nadmin API:\n  curl -H 'Authorization: Bearer %s' %s/articles\n", s.Token, base)
+	fmt.Fprintf(out, "\nroutes:\n")
+	for _, r := range s.Routes {
+		fmt.Fprintf(out, "  %-6s %s%s\n", r.Method, base, r.Path)
+	}
+	fmt.Fprintf(out, "\nshare pages:\n")
+	for _, a := range seed.Articles(s.cfg.SiteURL) {
+		lctx, cancel := context.WithTimeout(ctx, s.cfg.StoreTimeout)
+		stored, err := s.Store.Get(lctx, a.ID)
+		cancel()
+		if err != nil || !stored.Public() {
+			continue
+		}
+		fmt.Fprintf(out, "  %s/share/%s\n", base, stored.Slug)
+	}
+	fmt.Fprintln(out)
+}
+
+func (s *Server) storeName() string {
+	if s.cfg.DynamoDBEndpoint != "" {
+		return "DynamoDB at " + s.cfg.DynamoDBEndpoint + ", table " + s.cfg.TableName
+	}
+	return "bolt at " + filepath.Join(s.cfg.DataDir, "articles.db")
+}

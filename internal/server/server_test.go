@@ -1,0 +1,185 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/seed"
+)
+
+func testConfig(t *testing.T, env map[string]string) config.Config {
+	t.Helper()
+	base := map[string]string{"DATA_DIR": t.TempDir(), "SITE_URL": "https://news.example.bg"}
+	for k, v := range env {
+		base[k] = v
+	}
+	cfg, err := config.Load(func(k string) string { return base[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewJSONHandler(io.Discard, nil)) }
+
+func get(t *testing.T, h http.Handler, target, token string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodGet, target, nil)
+	if token != "" {
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func TestNewSeedsAndServesEveryFunction(t *testing.T) {
+	cfg := testConfig(t, map[string]string{"ADMIN_TOKEN": "local-token"})
+	srv, err := New(t.Context(), cfg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if srv.Seeded != 5 || srv.Token != "local-token" || srv.TokenGenerated {
+		t.Errorf("seeded %d, token %q generated %v; want 5, local-token, false", srv.Seeded, srv.Token, srv.TokenGenerated)
+	}
+
+	w := get(t, srv.Handler, "/articles", srv.Token)
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET /articles = %d: %s", w.Code, w.Body)
+	}
+	var list struct {
+		Articles []struct{ ID, Status string }
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &list); err != nil || len(list.Articles) != 5 {
+		t.Fatalf("list = %+v, %v; want the 5 seeded articles", list, err)
+	}
+	// The draft has no publication time, so it sorts by its creation: now.
+	if list.Articles[0].ID != seed.IDDraft || list.Articles[1].ID != seed.IDNATO {
+		t.Errorf("newest = %s, %s; want %s, %s", list.Articles[0].ID, list.Articles[1].ID, seed.IDDraft, seed.IDNATO)
+	}
+	if w.Header().Get("X-Request-Id") == "" {
+		t.Error("no X-Request-Id: the handler is not wrapped in Observe")
+	}
+	if w := get(t, srv.Handler, "/articles", ""); w.Code != http.StatusUnauthorized {
+		t.Errorf("GET /articles without token = %d, want 401", w.Code)
+	}
+
+	nato := seed.Articles(cfg.SiteURL)[0]
+	w = get(t, srv.Handler, "/share/"+nato.Slug, "")
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "og:title") {
+		t.Errorf("share page = %d, want 200 with OpenGraph tags:\n%.300s", w.Code, w.Body)
+	}
+	draft := seed.Articles(cfg.SiteURL)[4]
+	if w := get(t, srv.Handler, "/share/"+draft.Slug, ""); w.Code == http.StatusOK {
+		t.Errorf("share page of the draft = %d, want it hidden", w.Code)
+	}
+	if w := get(t, srv.Handler, "/nowhere", ""); w.Code != http.StatusNotFound {
+		t.Errorf("unknown route = %d, want 404", w.Code)
+	}
+}
+
+func TestNewKeepsExistingData(t *testing.T) {
+	cfg := testConfig(t, nil)
+	srv, err := New(t.Context(), cfg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !srv.TokenGenerated || len(srv.Token) < 32 {
+		t.Errorf("token %q generated %v; want a random token", srv.Token, srv.TokenGenerated)
+	}
+	first := srv.Token
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	srv, err = New(t.Context(), cfg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if srv.Seeded != 0 {
+		t.Errorf("second start seeded %d, want 0", srv.Seeded)
+	}
+	if srv.Token == first {
+		t.Error("the random token repeated across starts")
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while the server writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestServeAndShutdown(t *testing.T) {
+	cfg := testConfig(t, map[string]string{"PORT": "1"})
+	cfg.Port = 0 // any free port
+	srv, err := New(t.Context(), cfg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ln, err := srv.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln, &out) }()
+
+	base := "http://" + ln.Addr().String()
+	req, _ := http.NewRequest(http.MethodGet, base+"/articles?limit=1", nil)
+	req.Header.Set("Authorization", "Bearer "+srv.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /articles over TCP = %d, want 200", resp.StatusCode)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve = %v, want nil after a graceful stop", err)
+		}
+	case <-time.After(ShutdownTimeout + time.Second):
+		t.Fatal("Serve did not return after its context ended")
+	}
+
+	printed := out.String()
+	nato := seed.Articles(cfg.SiteURL)[0]
+	for _, want := range []string{base, srv.Token, base + "/articles", base + "/share/" + nato.Slug, "admin token (random"} {
+		if !strings.Contains(printed, want) {
+			t.Errorf("output does not mention %q:\n%s", want, printed)
+		}
+	}
+	if strings.Contains(printed, seed.Articles(cfg.SiteURL)[4].Slug) {
+		t.Errorf("output lists the draft's share page:\n%s", printed)
+	}
+}
