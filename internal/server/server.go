@@ -21,6 +21,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/cursor"
+	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/share"
@@ -34,12 +35,17 @@ import (
 type Store interface {
 	article.Store
 	httpapi.ShareStore
+	httpapi.FeedStore
 }
 
 var (
 	_ Store = (*bolt.Store)(nil)
 	_ Store = (*dynamo.Store)(nil)
 )
+
+// feedCacheBytes bounds the rendered feeds kept in memory, as in the feeds
+// Lambda.
+const feedCacheBytes = 32 << 20
 
 // ShutdownTimeout bounds a graceful stop: requests in flight get this long.
 const ShutdownTimeout = 10 * time.Second
@@ -118,8 +124,12 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store) (
 		StoreTimeout: cfg.StoreTimeout,
 	})
 
-	// FEEDS: wire httpapi.RegisterFeeds here once it is in main (the feeds
-	// routes were not merged when this was written).
+	httpapi.RegisterFeeds(rt, st, httpapi.FeedOptions{
+		Site:         feed.NewSite(cfg),
+		Sealer:       cursor.New(cfg.CursorSecret),
+		StoreTimeout: cfg.StoreTimeout,
+		Cache:        feed.NewCache(feedCacheBytes),
+	})
 
 	s.Routes = rt.Routes()
 	s.Handler = httpapi.Observe(log, rt)
@@ -214,6 +224,14 @@ func (s *Server) PrintURLs(ctx context.Context, out io.Writer, base string) {
 		fmt.Fprintf(out, "seeded %d sample articles\n", s.Seeded)
 	}
 	fmt.Fprintf(out, "\nadmin API:\n  curl -H 'Authorization: Bearer %s' %s/articles\n", s.Token, base)
+	fmt.Fprintf(out, "\nfeeds:\n")
+	nato := seed.Articles(s.cfg.SiteURL)[0]
+	for _, key := range []article.FeedKey{article.SiteFeed, nato.Feeds()[1], nato.Feeds()[2]} {
+		for _, f := range feed.Formats {
+			fmt.Fprintf(out, "  %s%s\n", base, feed.Path(key, f))
+		}
+	}
+	fmt.Fprintf(out, "  %s/sitemap-news.xml\n", base)
 	fmt.Fprintf(out, "\nroutes:\n")
 	for _, r := range s.Routes {
 		fmt.Fprintf(out, "  %-6s %s%s\n", r.Method, base, r.Path)

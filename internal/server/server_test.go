@@ -84,6 +84,19 @@ func TestNewSeedsAndServesEveryFunction(t *testing.T) {
 	if w := get(t, srv.Handler, "/share/"+draft.Slug, ""); w.Code == http.StatusOK {
 		t.Errorf("share page of the draft = %d, want it hidden", w.Code)
 	}
+	for _, path := range []string{"/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/feeds/tag/nato/rss.xml", "/sitemap-news.xml"} {
+		w := get(t, srv.Handler, path, "")
+		if w.Code != http.StatusOK {
+			t.Errorf("GET %s = %d, want 200", path, w.Code)
+			continue
+		}
+		if path != "/sitemap-news.xml" && !strings.Contains(w.Body.String(), nato.Title) {
+			t.Errorf("GET %s does not carry the seeded article", path)
+		}
+		if strings.Contains(w.Body.String(), draft.Title) {
+			t.Errorf("GET %s shows the draft", path)
+		}
+	}
 	if w := get(t, srv.Handler, "/nowhere", ""); w.Code != http.StatusNotFound {
 		t.Errorf("unknown route = %d, want 404", w.Code)
 	}
@@ -174,7 +187,8 @@ func TestServeAndShutdown(t *testing.T) {
 
 	printed := out.String()
 	nato := seed.Articles(cfg.SiteURL)[0]
-	for _, want := range []string{base, srv.Token, base + "/articles", base + "/share/" + nato.Slug, "admin token (random"} {
+	for _, want := range []string{base, srv.Token, base + "/articles", base + "/share/" + nato.Slug, "admin token (random",
+		base + "/feeds/rss.xml", base + "/feeds/section/svyat/atom.xml", base + "/sitemap-news.xml"} {
 		if !strings.Contains(printed, want) {
 			t.Errorf("output does not mention %q:\n%s", want, printed)
 		}
