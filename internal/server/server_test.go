@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/seed"
 )
 
@@ -195,5 +197,28 @@ func TestServeAndShutdown(t *testing.T) {
 	}
 	if strings.Contains(printed, seed.Articles(cfg.SiteURL)[4].Slug) {
 		t.Errorf("output lists the draft's share page:\n%s", printed)
+	}
+}
+
+func TestNewOnDynamoDB(t *testing.T) {
+	table := dynamotest.Table(t, dynamotest.Client(t))
+	cfg := testConfig(t, map[string]string{
+		"DYNAMODB_ENDPOINT": os.Getenv(dynamotest.EndpointVar),
+		"TABLE_NAME":        table,
+		"ADMIN_TOKEN":       "t",
+	})
+	srv, err := New(t.Context(), cfg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if srv.Seeded != 5 {
+		t.Errorf("seeded %d, want 5", srv.Seeded)
+	}
+	if w := get(t, srv.Handler, "/articles/"+seed.IDNATO, "t"); w.Code != http.StatusOK {
+		t.Errorf("GET the seeded article = %d: %s", w.Code, w.Body)
+	}
+	if w := get(t, srv.Handler, "/feeds/rss.xml", ""); w.Code != http.StatusOK {
+		t.Errorf("GET /feeds/rss.xml = %d", w.Code)
 	}
 }
