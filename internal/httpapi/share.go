@@ -47,7 +47,7 @@ const (
 	// long, while the card URL's version makes a changed card visible at
 	// once to whoever reads the page again.
 	sharePageCache = "public, max-age=600, s-maxage=3600"
-	// A person's page is never stored by a shared cache; see servePage.
+	// A person's page is never stored by a shared cache; see the page handler.
 	sharePersonCache = "private, max-age=600"
 	shareCardCache   = "public, max-age=31536000, immutable"
 	// A card drawn without its photo because the origin failed, or asked

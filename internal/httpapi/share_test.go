@@ -1,0 +1,553 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/dynamotest"
+	"github.com/newsdesk/syndicate/internal/share"
+	"github.com/newsdesk/syndicate/internal/share/card"
+	"github.com/newsdesk/syndicate/internal/store/bolt"
+	"github.com/newsdesk/syndicate/internal/store/dynamo"
+)
+
+const (
+	shareBrowserUA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+	shareCrawlerUA = "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)"
+)
+
+// shareStore is the store the share routes need plus what the tests use to
+// seed and check it; both bolt and dynamo stores are one.
+type shareStore interface {
+	ShareStore
+	Save(ctx context.Context, a article.Article, prev int64) error
+	ShareCounts(ctx context.Context, id string) (map[string]int64, error)
+}
+
+var (
+	_ shareStore = (*bolt.Store)(nil)
+	_ shareStore = (*dynamo.Store)(nil)
+)
+
+type shareEnv struct {
+	h     http.Handler
+	store shareStore
+	site  share.Site
+	log   *bytes.Buffer
+}
+
+func shareSite() share.Site {
+	return share.Site{
+		Name: "Новини", URL: "https://news.example.bg", BaseURL: "https://share.news.example.bg",
+		Locale: "bg_BG", Language: "bg", Location: time.UTC, TwitterSite: "@novini",
+	}
+}
+
+func shareSeed() article.Article {
+	return article.Article{
+		ID:          "01JFSEED0000000000000000001",
+		Slug:        "yuzhna-koreya-i-nato-se-sporazumyaha",
+		Title:       "Южна Корея и НАТО се споразумяха за общи проекти във военната индустрия",
+		Lead:        "Ще продължат напредналото си сътрудничество по веригата за доставки",
+		Body:        "<p>Южна Корея и НАТО се споразумяха.</p>",
+		URL:         "https://news.example.bg/svyat/yuzhna-koreya-i-nato-se-sporazumyaha",
+		PublishedAt: time.Date(2025, 12, 18, 9, 15, 0, 0, time.UTC),
+		UpdatedAt:   time.Date(2025, 12, 18, 10, 2, 0, 0, time.UTC),
+		CreatedAt:   time.Date(2025, 12, 18, 9, 0, 0, 0, time.UTC),
+		Authors:     []article.Author{{Name: "БТА"}},
+		Section:     "Свят",
+		Tags:        []string{"НАТО"},
+		Language:    "bg",
+		Status:      article.StatusPublished,
+		Version:     1,
+	}
+}
+
+// newShareEnv serves the share routes on store, seeded with the sample
+// article (live), a draft and a tombstone.
+func newShareEnv(t *testing.T, store shareStore, images card.Images) *shareEnv {
+	t.Helper()
+	ctx := context.Background()
+	live := shareSeed()
+	draft := shareSeed()
+	draft.ID, draft.Slug, draft.Status = "01JFDRAFT000000000000000001", "chernova", article.StatusDraft
+	gone := shareSeed()
+	gone.ID, gone.Slug = "01JFGONE0000000000000000001", "iztrita"
+	for _, a := range []article.Article{live, draft, gone} {
+		if err := store.Save(ctx, a, 0); err != nil {
+			t.Fatalf("seed %s: %v", a.ID, err)
+		}
+	}
+	if err := store.Save(ctx, gone.Tombstone(gone.UpdatedAt.Add(time.Hour)), 1); err != nil {
+		t.Fatalf("tombstone: %v", err)
+	}
+	cards, err := card.New(card.Options{Background: color.RGBA{0x9b, 0x1c, 0x1c, 0xff}, Images: images})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	rt := NewRouter()
+	site := shareSite()
+	RegisterShare(rt, store, ShareOptions{Site: site, Cards: cards, StoreTimeout: 2 * time.Second})
+	return &shareEnv{h: Observe(slog.New(slog.NewJSONHandler(&log, nil)), rt), store: store, site: site, log: &log}
+}
+
+func newBoltShareEnv(t *testing.T, images card.Images) *shareEnv {
+	t.Helper()
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "articles.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return newShareEnv(t, st, images)
+}
+
+func (e *shareEnv) get(t *testing.T, target string, headers ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	return e.do(t, http.MethodGet, target, headers...)
+}
+
+func (e *shareEnv) do(t *testing.T, method, target string, headers ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest(method, target, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		r.Header.Set(headers[i], headers[i+1])
+	}
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, r)
+	return w
+}
+
+func shareWant(t *testing.T, w *httptest.ResponseRecorder, status int, header ...string) {
+	t.Helper()
+	if w.Code != status {
+		t.Fatalf("status = %d, want %d; body: %.300s", w.Code, status, w.Body.String())
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		if got := w.Header().Get(header[i]); got != header[i+1] {
+			t.Errorf("%s = %q, want %q", header[i], got, header[i+1])
+		}
+	}
+}
+
+func TestSharePage(t *testing.T) {
+	e := newBoltShareEnv(t, nil)
+	seed := shareSeed()
+	t.Run("crawler", func(t *testing.T) {
+		w := e.get(t, "/share/"+seed.Slug, "User-Agent", shareCrawlerUA)
+		shareWant(t, w, 200, "Content-Type", "text/html; charset=utf-8", "Cache-Control", sharePageCache,
+			"Vary", "User-Agent", "ETag", `"1-c1"`)
+		body := w.Body.String()
+		if strings.Contains(body, "http-equiv") {
+			t.Errorf("crawler page has a meta refresh")
+		}
+		if !strings.Contains(body, `<meta property="og:image" content="https://share.news.example.bg/share/`+seed.Slug+`/card.png?v=1">`) {
+			t.Errorf("crawler page lacks the versioned card as og:image")
+		}
+		if w.Header().Get("Location") != "" {
+			t.Errorf("crawler was redirected")
+		}
+	})
+	t.Run("browser", func(t *testing.T) {
+		w := e.get(t, "/share/"+seed.Slug, "User-Agent", shareBrowserUA)
+		shareWant(t, w, 200, "Cache-Control", sharePersonCache, "Vary", "User-Agent", "ETag", `"1-p1"`)
+		if !strings.Contains(w.Body.String(), `<meta http-equiv="refresh" content="0;url=`+seed.URL+`">`) {
+			t.Errorf("browser page has no refresh to the article")
+		}
+	})
+	t.Run("by id", func(t *testing.T) {
+		w := e.get(t, "/share/"+seed.ID, "User-Agent", shareCrawlerUA)
+		shareWant(t, w, 200)
+		if !strings.Contains(w.Body.String(), `property="og:url" content="https://share.news.example.bg/share/`+seed.Slug+`"`) {
+			t.Errorf("page by ID does not name the slug share URL as og:url")
+		}
+	})
+	t.Run("not modified", func(t *testing.T) {
+		w := e.get(t, "/share/"+seed.Slug, "User-Agent", shareCrawlerUA, "If-None-Match", `"1-c1"`)
+		shareWant(t, w, 304)
+		if w.Body.Len() != 0 {
+			t.Errorf("304 has a body")
+		}
+	})
+	t.Run("head", func(t *testing.T) {
+		full := e.get(t, "/share/"+seed.Slug, "User-Agent", shareCrawlerUA)
+		w := e.do(t, http.MethodHead, "/share/"+seed.Slug, "User-Agent", shareCrawlerUA)
+		shareWant(t, w, 200, "Content-Length", fmt.Sprint(full.Body.Len()))
+		if w.Body.Len() != 0 {
+			t.Errorf("HEAD has a body")
+		}
+	})
+	for _, tt := range []struct {
+		name, slug string
+		status     int
+		cache      string
+	}{
+		{"unknown", "nyama-takava", 404, shareNotFoundCache},
+		{"draft", "chernova", 404, shareNotFoundCache},
+		{"draft by id", "01JFDRAFT000000000000000001", 404, shareNotFoundCache},
+		{"deleted", "iztrita", 410, shareGoneCache},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := e.get(t, "/share/"+tt.slug, "User-Agent", shareCrawlerUA)
+			shareWant(t, w, tt.status, "Content-Type", "text/html; charset=utf-8", "X-Robots-Tag", "noindex",
+				"Cache-Control", tt.cache)
+			body := w.Body.String()
+			if !strings.Contains(body, `<meta name="robots" content="noindex">`) || strings.Contains(body, "og:") {
+				t.Errorf("%d page is not a noindex page without metadata:\n%s", tt.status, body)
+			}
+		})
+	}
+}
+
+// TestSharePageUserAgents checks every crawler gets the card page without
+// a refresh, and every browser the page with one; both are 200 and never
+// an HTTP redirect.
+func TestSharePageUserAgents(t *testing.T) {
+	e := newBoltShareEnv(t, nil)
+	slug := shareSeed().Slug
+	crawlers := []string{
+		"facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+		"Facebot",
+		"Twitterbot/1.0",
+		"LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+		"Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+		"TelegramBot (like TwitterBot)",
+		"WhatsApp/2.23.20.0 A",
+		"Viber/22.8.0.1 CFNetwork/1408.0.4 Darwin/22.5.0",
+		"Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+		"Mozilla/5.0 (compatible; vkShare; +http://vk.com/dev/Share)",
+		"Pinterest/0.2 (+https://www.pinterest.com/bot.html)",
+		"Mozilla/5.0 (compatible; redditbot/1.0; +http://www.reddit.com/feedback)",
+		"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.1.1 Safari/605.1.15 (Applebot/0.1; +http://www.apple.com/go/applebot)",
+		"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+	}
+	browsers := []string{
+		shareBrowserUA,
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+		"Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+	}
+	check := func(ua string, crawler bool) {
+		t.Run(ua, func(t *testing.T) {
+			w := e.get(t, "/share/"+slug, "User-Agent", ua)
+			shareWant(t, w, 200, "Location", "")
+			refresh := strings.Contains(w.Body.String(), `http-equiv="refresh"`)
+			public := strings.HasPrefix(w.Header().Get("Cache-Control"), "public")
+			if refresh == crawler || public != crawler {
+				t.Errorf("refresh %v, public cache %v; want %v, %v", refresh, public, !crawler, crawler)
+			}
+			if !strings.Contains(w.Body.String(), "location.replace(") {
+				t.Errorf("page lacks the redirect script")
+			}
+		})
+	}
+	for _, ua := range crawlers {
+		check(ua, true)
+	}
+	for _, ua := range browsers {
+		check(ua, false)
+	}
+}
+
+func TestShareCard(t *testing.T) {
+	e := newBoltShareEnv(t, nil)
+	slug := shareSeed().Slug
+	t.Run("current version", func(t *testing.T) {
+		w := e.get(t, "/share/"+slug+"/card.png?v=1")
+		shareWant(t, w, 200, "Content-Type", "image/png", "Cache-Control", shareCardCache, "ETag", `"card-1"`)
+		img, err := png.Decode(bytes.NewReader(w.Body.Bytes()))
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		if img.Bounds() != image.Rect(0, 0, 1200, 630) {
+			t.Errorf("card is %v", img.Bounds())
+		}
+		again := e.get(t, "/share/"+slug+"/card.png?v=1")
+		if !bytes.Equal(w.Body.Bytes(), again.Body.Bytes()) {
+			t.Errorf("the same version gave different bytes")
+		}
+	})
+	t.Run("by id", func(t *testing.T) {
+		shareWant(t, e.get(t, "/share/"+shareSeed().ID+"/card.png?v=1"), 200, "Content-Type", "image/png")
+	})
+	t.Run("not modified", func(t *testing.T) {
+		shareWant(t, e.get(t, "/share/"+slug+"/card.png?v=1", "If-None-Match", `"card-1"`), 304, "Cache-Control", shareCardCache)
+	})
+	for _, v := range []string{"", "?v=0", "?v=2", "?v=abc"} {
+		t.Run("stale "+v, func(t *testing.T) {
+			w := e.get(t, "/share/"+slug+"/card.png"+v)
+			shareWant(t, w, 302, "Location", "https://share.news.example.bg/share/"+slug+"/card.png?v=1",
+				"Cache-Control", shareCardShortCache)
+		})
+	}
+	for _, tt := range []struct {
+		slug   string
+		status int
+	}{{"nyama", 404}, {"chernova", 404}, {"iztrita", 410}} {
+		t.Run(tt.slug, func(t *testing.T) {
+			shareWant(t, e.get(t, "/share/"+tt.slug+"/card.png?v=1"), tt.status, "Content-Type", "application/problem+json")
+		})
+	}
+}
+
+func TestShareCardImageOrigin(t *testing.T) {
+	var photo bytes.Buffer
+	src := image.NewRGBA(image.Rect(0, 0, 300, 200))
+	for y := 0; y < 200; y++ {
+		for x := 0; x < 300; x++ {
+			src.SetRGBA(x, y, color.RGBA{uint8(x), uint8(y), 0x80, 0xff})
+		}
+	}
+	if err := png.Encode(&photo, src); err != nil {
+		t.Fatal(err)
+	}
+	slow := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slow {
+			select {
+			case <-time.After(2 * time.Second):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		_, _ = w.Write(photo.Bytes())
+	}))
+	defer srv.Close()
+	fetcher := &card.Fetcher{Origins: []string{srv.URL}, Client: srv.Client(), Timeout: 200 * time.Millisecond}
+	e := newBoltShareEnv(t, fetcher)
+	a := shareSeed()
+	prev := a.Version
+	a.Version++
+	a.Image = &article.Image{URL: srv.URL + "/photo.png", Width: 300, Height: 200}
+	if err := e.store.Save(context.Background(), a, prev); err != nil {
+		t.Fatal(err)
+	}
+	w := e.get(t, "/share/"+a.Slug+"/card.png?v=2")
+	shareWant(t, w, 200, "Cache-Control", shareCardCache)
+	if strings.Contains(e.log.String(), "without photo") {
+		t.Fatalf("photo missing from a good origin: %s", e.log.String())
+	}
+	withPhoto := w.Body.Bytes()
+
+	slow = true
+	w = e.get(t, "/share/"+a.Slug+"/card.png?v=2")
+	shareWant(t, w, 200, "Content-Type", "image/png", "Cache-Control", shareCardShortCache)
+	if bytes.Equal(w.Body.Bytes(), withPhoto) {
+		t.Errorf("a slow origin gave the card with the photo")
+	}
+	if !strings.Contains(e.log.String(), "share card without photo") {
+		t.Errorf("the missing photo was not logged")
+	}
+}
+
+func TestShareTo(t *testing.T) {
+	e := newBoltShareEnv(t, nil)
+	seed := shareSeed()
+	for i, network := range share.Networks {
+		t.Run(network, func(t *testing.T) {
+			w := e.get(t, "/share/"+seed.Slug+"/to/"+network+"?u=https://evil.example", "User-Agent", shareBrowserUA)
+			want, _ := e.site.ShareTarget(&seed, network)
+			shareWant(t, w, 302, "Location", want, "Cache-Control", "no-store")
+			if strings.Contains(w.Header().Get("Location"), "evil") {
+				t.Errorf("Location carries request input: %q", w.Header().Get("Location"))
+			}
+			// Twice by ID, once more by slug, then a HEAD and a crawler
+			// that must not count.
+			e.get(t, "/share/"+seed.ID+"/to/"+network, "User-Agent", shareBrowserUA)
+			e.do(t, http.MethodHead, "/share/"+seed.Slug+"/to/"+network, "User-Agent", shareBrowserUA)
+			e.get(t, "/share/"+seed.Slug+"/to/"+network, "User-Agent", shareCrawlerUA)
+			counts, err := e.store.ShareCounts(context.Background(), seed.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if counts[network] != 2 {
+				t.Errorf("count of %s = %d, want 2 (all: %v)", network, counts[network], counts)
+			}
+			if len(counts) != i+1 {
+				t.Errorf("counts = %v, want %d networks", counts, i+1)
+			}
+		})
+	}
+	for _, tt := range []struct {
+		name, path string
+		status     int
+	}{
+		{"unknown network", "/share/" + seed.Slug + "/to/myspace", 404},
+		{"url as network", "/share/" + seed.Slug + "/to/https:%2F%2Fevil.example", 404},
+		{"unknown article", "/share/nyama/to/facebook", 404},
+		{"draft", "/share/chernova/to/facebook", 404},
+		{"deleted", "/share/iztrita/to/facebook", 410},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := e.get(t, tt.path, "User-Agent", shareBrowserUA)
+			shareWant(t, w, tt.status, "Location", "")
+		})
+	}
+	for _, id := range []string{"01JFDRAFT000000000000000001", "01JFGONE0000000000000000001"} {
+		counts, err := e.store.ShareCounts(context.Background(), id)
+		if err != nil || len(counts) != 0 {
+			t.Errorf("counts of %s = %v, %v; want none", id, counts, err)
+		}
+	}
+}
+
+func TestShareOEmbed(t *testing.T) {
+	e := newBoltShareEnv(t, nil)
+	seed := shareSeed()
+	shareURL := "https://share.news.example.bg/share/" + seed.Slug
+	for _, u := range []string{shareURL, seed.URL, seed.URL + "?utm_source=x", "https://share.news.example.bg/share/" + seed.ID} {
+		t.Run(u, func(t *testing.T) {
+			w := e.get(t, "/oembed?format=json&url="+url.QueryEscape(u))
+			shareWant(t, w, 200, "Content-Type", "application/json; charset=utf-8", "Cache-Control", shareOEmbedCache)
+			var got map[string]any
+			if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]any{
+				"version": "1.0", "type": "link", "title": seed.Title, "author_name": "БТА",
+				"provider_name": "Новини", "provider_url": "https://news.example.bg/", "cache_age": float64(3600),
+				"thumbnail_url": shareURL + "/card.png?v=1", "thumbnail_width": float64(1200), "thumbnail_height": float64(630),
+			}
+			if len(got) != len(want) {
+				t.Errorf("oEmbed has %d members, want %d: %v", len(got), len(want), got)
+			}
+			for k, v := range want {
+				if got[k] != v {
+					t.Errorf("%s = %v, want %v", k, got[k], v)
+				}
+			}
+		})
+	}
+	t.Run("no format", func(t *testing.T) {
+		shareWant(t, e.get(t, "/oembed?url="+url.QueryEscape(shareURL)), 200)
+	})
+	for _, tt := range []struct {
+		name, query string
+		status      int
+	}{
+		{"xml", "format=xml&url=" + url.QueryEscape(shareURL), 501},
+		{"other format", "format=yaml&url=" + url.QueryEscape(shareURL), 501},
+		{"no url", "format=json", 400},
+		{"foreign", "url=" + url.QueryEscape("https://evil.example/share/"+seed.Slug), 404},
+		{"javascript", "url=" + url.QueryEscape("javascript:alert(1)"), 404},
+		{"other site page", "url=" + url.QueryEscape("https://news.example.bg/drugo/"+seed.Slug), 404},
+		{"unknown", "url=" + url.QueryEscape("https://share.news.example.bg/share/nyama"), 404},
+		{"draft", "url=" + url.QueryEscape("https://share.news.example.bg/share/chernova"), 404},
+		{"deleted", "url=" + url.QueryEscape("https://share.news.example.bg/share/iztrita"), 404},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			shareWant(t, e.get(t, "/oembed?"+tt.query), tt.status, "Content-Type", "application/problem+json")
+		})
+	}
+}
+
+// shareFaultStore fails every call with err.
+type shareFaultStore struct{ err error }
+
+func (s shareFaultStore) Get(context.Context, string) (article.Article, error) {
+	return article.Article{}, s.err
+}
+func (s shareFaultStore) GetBySlug(context.Context, string) (article.Article, error) {
+	return article.Article{}, s.err
+}
+func (s shareFaultStore) IncrementShare(context.Context, string, string) (int64, error) {
+	return 0, s.err
+}
+
+func TestShareUnavailable(t *testing.T) {
+	rt := NewRouter()
+	cards, err := card.New(card.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := "dial tcp 10.0.0.1:443: secret internal detail"
+	RegisterShare(rt, shareFaultStore{err: fmt.Errorf("%s: %w", secret, article.ErrUnavailable)},
+		ShareOptions{Site: shareSite(), Cards: cards})
+	for _, path := range []string{"/share/x", "/share/x/card.png?v=1", "/share/x/to/facebook", "/oembed?url=" + url.QueryEscape("https://share.news.example.bg/share/x")} {
+		t.Run(path, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+			Observe(quiet, rt).ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+			shareWant(t, w, 503, "Retry-After", "5", "Content-Type", "application/problem+json")
+			if strings.Contains(w.Body.String(), "10.0.0.1") {
+				t.Errorf("body leaks the error: %s", w.Body.String())
+			}
+		})
+	}
+}
+
+// TestShareToCounterFailure: a counter failure still sends the person on.
+func TestShareToCounterFailure(t *testing.T) {
+	rt := NewRouter()
+	cards, _ := card.New(card.Options{})
+	st := &shareCountFail{a: shareSeed()}
+	RegisterShare(rt, st, ShareOptions{Site: shareSite(), Cards: cards})
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest(http.MethodGet, "/share/"+st.a.Slug+"/to/x", nil)
+	r.Header.Set("User-Agent", shareBrowserUA)
+	Observe(slog.New(slog.NewTextHandler(io.Discard, nil)), rt).ServeHTTP(w, r)
+	shareWant(t, w, 302)
+	if !strings.HasPrefix(w.Header().Get("Location"), "https://x.com/intent/post?") {
+		t.Errorf("Location = %q", w.Header().Get("Location"))
+	}
+}
+
+type shareCountFail struct{ a article.Article }
+
+func (s *shareCountFail) Get(context.Context, string) (article.Article, error) { return s.a, nil }
+func (s *shareCountFail) GetBySlug(context.Context, string) (article.Article, error) {
+	return s.a, nil
+}
+func (s *shareCountFail) IncrementShare(context.Context, string, string) (int64, error) {
+	return 0, errors.New("throttled")
+}
+
+func TestShareRoutes(t *testing.T) {
+	rt := NewRouter()
+	RegisterShare(rt, nil, ShareOptions{})
+	var got []string
+	for _, r := range rt.Routes() {
+		got = append(got, r.Method+" "+r.Path)
+	}
+	want := "GET /share/{slug} GET /share/{slug}/card.png GET /share/{slug}/to/{network} GET /oembed"
+	if strings.Join(got, " ") != want {
+		t.Errorf("routes = %q, want %q", got, want)
+	}
+}
+
+// TestShareCounterDynamo runs the share links against DynamoDB (moto under
+// make test): the counter is the store's atomic ADD.
+func TestShareCounterDynamo(t *testing.T) {
+	client := dynamotest.Client(t)
+	st := dynamo.New(client, dynamotest.Table(t, client))
+	e := newShareEnv(t, st, nil)
+	seed := shareSeed()
+	for i := 0; i < 3; i++ {
+		shareWant(t, e.get(t, "/share/"+seed.Slug+"/to/telegram", "User-Agent", shareBrowserUA), 302)
+	}
+	shareWant(t, e.get(t, "/share/"+seed.Slug+"/to/email", "User-Agent", shareBrowserUA), 302)
+	counts, err := st.ShareCounts(context.Background(), seed.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts["telegram"] != 3 || counts["email"] != 1 || len(counts) != 2 {
+		t.Errorf("counts = %v, want telegram 3, email 1", counts)
+	}
+	shareWant(t, e.get(t, "/share/iztrita", "User-Agent", shareCrawlerUA), 410)
+	shareWant(t, e.get(t, "/share/chernova/to/x", "User-Agent", shareBrowserUA), 404)
+}
