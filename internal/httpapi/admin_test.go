@@ -26,7 +26,7 @@ type adminEnv struct {
 	store *memStore
 }
 
-func newAdminEnv(t *testing.T) *adminEnv {
+func newAdminEnv(t testing.TB) *adminEnv {
 	t.Helper()
 	store := newMemStore()
 	n := 0
@@ -46,7 +46,7 @@ func newAdminEnv(t *testing.T) *adminEnv {
 
 // do sends one request with the admin token and a JSON body (unless the
 // headers say otherwise). headers are name, value pairs.
-func (e *adminEnv) do(t *testing.T, method, target, body string, headers ...string) *httptest.ResponseRecorder {
+func (e *adminEnv) do(t testing.TB, method, target, body string, headers ...string) *httptest.ResponseRecorder {
 	t.Helper()
 	var rd io.Reader
 	if body != "" {
@@ -581,6 +581,60 @@ func TestAdminRoutes(t *testing.T) {
 	for _, m := range []string{"GET", "HEAD", "PUT", "DELETE"} {
 		if !strings.Contains(allow, m) {
 			t.Errorf("Allow = %q, want it to list %s", allow, m)
+		}
+	}
+}
+
+// benchArticle is a realistic write: the size and shape of the seeded БТА
+// article.
+var benchArticle = `{"title":"Южна Корея и НАТО се споразумяха за общи проекти във военната индустрия",` +
+	`"lead":"Ще продължат напредналото си сътрудничество по веригата за доставки","section":"Свят","source":"БТА",` +
+	`"tags":["НАТО","Южна Корея","отбрана"],"publishedAt":"2025-12-18T10:30:00+02:00",` +
+	`"image":{"url":"https://news.example.bg/media/nato.jpg","width":1200,"height":800,"alt":"НАТО","credit":"Снимка: EPA/BGNES"},` +
+	`"body":"` + strings.Repeat(`<p>Южна Корея и НАТО се споразумяха да създадат консултантска група за отбранителната индустрия.</p>`, 12) + `"}`
+
+func BenchmarkDecodeArticle(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		r := httptest.NewRequest(http.MethodPost, "/articles", strings.NewReader(benchArticle))
+		r.Header.Set("Content-Type", "application/json")
+		if _, err := decodeArticle(httptest.NewRecorder(), r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAdminPutIdempotent(b *testing.B) {
+	e := newAdminEnv(b)
+	if w := e.do(b, http.MethodPut, "/articles/bench", benchArticle); w.Code != http.StatusCreated {
+		b.Fatalf("setup PUT = %d: %s", w.Code, w.Body)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		r := httptest.NewRequest(http.MethodPut, "/articles/bench", strings.NewReader(benchArticle))
+		r.Header.Set("Authorization", "Bearer "+testToken)
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		e.h.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("PUT = %d", w.Code)
+		}
+	}
+}
+
+func BenchmarkAdminGet(b *testing.B) {
+	e := newAdminEnv(b)
+	if w := e.do(b, http.MethodPut, "/articles/bench", benchArticle); w.Code != http.StatusCreated {
+		b.Fatalf("setup PUT = %d: %s", w.Code, w.Body)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		r := httptest.NewRequest(http.MethodGet, "/articles/bench", nil)
+		r.Header.Set("Authorization", "Bearer "+testToken)
+		w := httptest.NewRecorder()
+		e.h.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("GET = %d", w.Code)
 		}
 	}
 }
