@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -42,6 +43,11 @@ func classify(err error) error {
 	}
 	var send *smithyhttp.RequestSendError
 	if errors.As(err, &send) {
+		return fmt.Errorf("%w: %w", article.ErrUnavailable, err)
+	}
+	// The SDK's retry quota ran dry: DynamoDB has been failing for a while.
+	var quota ratelimit.QuotaExceededError
+	if errors.As(err, &quota) {
 		return fmt.Errorf("%w: %w", article.ErrUnavailable, err)
 	}
 	return err

@@ -32,10 +32,12 @@ const (
 
 // conflictRetries bounds the retries of a transaction that collided with
 // another on some item (typically the site head). The delay doubles from
-// conflictBaseDelay, with full jitter.
+// conflictBaseDelay up to conflictMaxDelay, with full jitter, so a Save
+// gives up within about a second rather than hold a Lambda.
 const (
 	conflictRetries   = 8
 	conflictBaseDelay = 10 * time.Millisecond
+	conflictMaxDelay  = 250 * time.Millisecond
 )
 
 // Save writes a if the stored version is still prev (0: a must be new), with
@@ -239,7 +241,7 @@ func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) e
 		}
 		// A fresh token: the same one would replay the cancelled outcome.
 		in.ClientRequestToken = nil
-		delay := conflictBaseDelay << attempt
+		delay := min(conflictBaseDelay<<attempt, conflictMaxDelay)
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("%w (waiting to retry: %w)", err, ctx.Err())

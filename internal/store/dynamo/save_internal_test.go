@@ -1,0 +1,240 @@
+package dynamo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/newsdesk/syndicate/internal/article"
+)
+
+// fakeDynamo answers DynamoDB requests with canned responses, for the
+// failures moto cannot produce: transaction conflicts, throttling, 5xx and
+// network errors.
+type fakeDynamo struct {
+	mu       sync.Mutex
+	answer   func(target string, n int) (status int, body string, err error)
+	calls    map[string]int
+	requests []map[string]any
+}
+
+func (f *fakeDynamo) Do(r *http.Request) (*http.Response, error) {
+	target := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "DynamoDB_20120810.")
+	raw, _ := io.ReadAll(r.Body)
+	var req map[string]any
+	_ = json.Unmarshal(raw, &req)
+	f.mu.Lock()
+	f.calls[target]++
+	n := f.calls[target]
+	f.requests = append(f.requests, req)
+	f.mu.Unlock()
+	status, body, err := f.answer(target, n)
+	if err != nil {
+		return nil, err
+	}
+	return &http.Response{
+		StatusCode: status,
+		Header:     http.Header{"Content-Type": {"application/x-amz-json-1.0"}},
+		Body:       io.NopCloser(strings.NewReader(body)),
+		Request:    r,
+	}, nil
+}
+
+func fakeStore(t *testing.T, answer func(target string, n int) (int, string, error), opts ...Option) (*Store, *fakeDynamo) {
+	f := &fakeDynamo{answer: answer, calls: map[string]int{}}
+	client := dynamodb.New(dynamodb.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String("http://dynamodb.invalid"),
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+		HTTPClient:   f,
+		Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = 2
+			o.Backoff = retry.NewExponentialJitterBackoff(5 * time.Millisecond)
+			o.RateLimiter = ratelimit.None
+		}),
+	})
+	return New(client, "t", opts...), f
+}
+
+func canceled(codes ...string) string {
+	reasons := make([]string, len(codes))
+	for i, c := range codes {
+		reasons[i] = fmt.Sprintf(`{"Code":%q}`, c)
+	}
+	return `{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled","CancellationReasons":[` + strings.Join(reasons, ",") + `]}`
+}
+
+func testArticle() article.Article {
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	return article.Article{ID: "a", Slug: "a", Title: "А", PublishedAt: at, CreatedAt: at, UpdatedAt: at,
+		Status: article.StatusPublished, Section: "Свят", Version: 1}
+}
+
+func TestSaveCancellation(t *testing.T) {
+	tests := []struct {
+		name    string
+		answers []string // TransactWriteItems answers in turn; "" is success
+		want    error
+		calls   int
+	}{
+		{"version condition", []string{canceled("ConditionalCheckFailed", "None", "None")}, article.ErrVersionMismatch, 1},
+		{"version and slug conditions", []string{canceled("ConditionalCheckFailed", "ConditionalCheckFailed")}, article.ErrVersionMismatch, 1},
+		{"slug condition", []string{canceled("None", "ConditionalCheckFailed", "None")}, article.ErrConflict, 1},
+		{"conflict, then success", []string{canceled("None", "None", "TransactionConflict"), canceled("TransactionConflict"), ""}, nil, 3},
+		{"conflict, then version condition", []string{canceled("None", "None", "TransactionConflict"), canceled("ConditionalCheckFailed")}, article.ErrVersionMismatch, 2},
+		{"endless conflict", []string{canceled("TransactionConflict")}, article.ErrUnavailable, conflictRetries + 1},
+		{"throttled item", []string{canceled("None", "ThrottlingError")}, article.ErrUnavailable, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, f := fakeStore(t, func(target string, n int) (int, string, error) {
+				switch target {
+				case "GetItem":
+					return 200, `{}`, nil
+				case "TransactWriteItems":
+					a := tc.answers[min(n, len(tc.answers))-1]
+					if a == "" {
+						return 200, `{}`, nil
+					}
+					return 400, a, nil
+				}
+				return 400, `{"__type":"ValidationException"}`, nil
+			})
+			err := s.Save(t.Context(), testArticle(), 0)
+			if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("Save = %v, want %v", err, tc.want)
+			}
+			if got := f.calls["TransactWriteItems"]; got != tc.calls {
+				t.Errorf("TransactWriteItems sent %d times, want %d", got, tc.calls)
+			}
+			tokens := map[any]bool{}
+			for _, r := range f.requests {
+				if tok, ok := r["ClientRequestToken"]; ok {
+					tokens[tok] = true
+				}
+			}
+			if len(tokens) != tc.calls {
+				t.Errorf("%d distinct ClientRequestTokens over %d attempts, want one each", len(tokens), tc.calls)
+			}
+		})
+	}
+}
+
+func TestErrorMapping(t *testing.T) {
+	tests := []struct {
+		name        string
+		status      int
+		body        string
+		netErr      error
+		unavailable bool
+	}{
+		{"throttled", 400, `{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"slow down"}`, nil, true},
+		{"provisioned throughput", 400, `{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException"}`, nil, true},
+		{"server error", 500, `{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError"}`, nil, true},
+		{"bad gateway without body", 502, ``, nil, true},
+		{"network", 0, ``, errors.New("connection refused"), true},
+		{"missing table", 400, `{"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"no table"}`, nil, false},
+		{"validation", 400, `{"__type":"com.amazonaws.dynamodb.v20120810#ValidationException"}`, nil, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := fakeStore(t, func(string, int) (int, string, error) { return tc.status, tc.body, tc.netErr })
+			calls := map[string]func() error{
+				"Get":            func() error { _, err := s.Get(t.Context(), "a"); return err },
+				"GetBySlug":      func() error { _, err := s.GetBySlug(t.Context(), "a"); return err },
+				"Save":           func() error { return s.Save(t.Context(), testArticle(), 0) },
+				"List":           func() error { _, err := s.List(t.Context(), article.ListOptions{}); return err },
+				"ListFeed":       func() error { _, err := s.ListFeed(t.Context(), article.SiteFeed, article.ListOptions{}); return err },
+				"FeedHead":       func() error { _, err := s.FeedHead(t.Context(), article.SiteFeed); return err },
+				"IncrementShare": func() error { _, err := s.IncrementShare(t.Context(), "a", "x"); return err },
+				"ShareCounts":    func() error { _, err := s.ShareCounts(t.Context(), "a"); return err },
+			}
+			for name, call := range calls {
+				err := call()
+				switch {
+				case err == nil:
+					t.Errorf("%s = nil error", name)
+				case errors.Is(err, article.ErrUnavailable) != tc.unavailable:
+					t.Errorf("%s = %v; wraps ErrUnavailable: %t, want %t", name, err, !tc.unavailable, tc.unavailable)
+				case errors.Is(err, article.ErrNotFound):
+					t.Errorf("%s = %v, must not wrap ErrNotFound", name, err)
+				case !strings.HasPrefix(err.Error(), "dynamo: "):
+					t.Errorf("%s = %v, want the dynamo: prefix", name, err)
+				}
+			}
+		})
+	}
+}
+
+func TestConsistentReads(t *testing.T) {
+	for _, consistent := range []bool{false, true} {
+		var opts []Option
+		if consistent {
+			opts = append(opts, WithConsistentReads())
+		}
+		s, f := fakeStore(t, func(string, int) (int, string, error) { return 200, `{}`, nil }, opts...)
+		_, _ = s.Get(context.Background(), "a")
+		_, _ = s.FeedHead(context.Background(), article.SiteFeed)
+		_ = s.Save(context.Background(), testArticle(), 0)
+		for i, r := range f.requests[:3] {
+			want := consistent
+			if i == 2 {
+				want = true // Save's pre-read is always strongly consistent.
+			}
+			if got, _ := r["ConsistentRead"].(bool); got != want {
+				t.Errorf("consistent=%t: request %d ConsistentRead = %t, want %t", consistent, i, got, want)
+			}
+			if got := r["ReturnConsumedCapacity"]; got != "TOTAL" {
+				t.Errorf("request %d ReturnConsumedCapacity = %v, want TOTAL", i, got)
+			}
+		}
+	}
+}
+
+func TestSaveItemLimit(t *testing.T) {
+	s := New(nil, "t")
+	old, a := testArticle(), testArticle()
+	for i := 0; i < 40; i++ {
+		old.Tags = append(old.Tags, fmt.Sprintf("стар %d", i))
+		a.Tags = append(a.Tags, fmt.Sprintf("нов %d", i))
+	}
+	a.Version = 2
+	_, err := s.saveItems(&a, &old, 1)
+	if err == nil || !strings.Contains(err.Error(), "more than the 100") {
+		t.Errorf("saveItems(40 tags out, 40 in) = %v, want the transaction limit error", err)
+	}
+
+	// The largest save package article allows: every tag, author, the
+	// section and the slug change.
+	old, a = testArticle(), testArticle()
+	for i := 0; i < article.MaxTags; i++ {
+		old.Tags = append(old.Tags, fmt.Sprintf("стар %d", i))
+		a.Tags = append(a.Tags, fmt.Sprintf("нов %d", i))
+	}
+	for i := 0; i < article.MaxAuthors; i++ {
+		old.Authors = append(old.Authors, article.Author{Name: fmt.Sprintf("Стар %d", i)})
+		a.Authors = append(a.Authors, article.Author{Name: fmt.Sprintf("Нов %d", i)})
+	}
+	a.Section, a.Slug, a.Version = "Спорт", "b", 2
+	items, err := s.saveItems(&a, &old, 1)
+	if err != nil {
+		t.Fatalf("saveItems(largest move) = %v", err)
+	}
+	if len(items) > maxTransactItems {
+		t.Errorf("largest move needs %d items", len(items))
+	}
+	t.Logf("largest move: %d of %d transaction items", len(items), maxTransactItems)
+}
