@@ -71,8 +71,27 @@
 //
 // # moto
 //
-// The tests run against moto_server, which deviates from DynamoDB in ways
-// this package does not rely on: it returns no ConsumedCapacity for
-// TransactWriteItems (the hook sees 0), and it never reports
-// TransactionConflict (it applies transactions one at a time).
+// The tests run against moto_server (5.2), which deviates from DynamoDB in
+// ways this package does not rely on, checked in its source and by the
+// tests:
+//
+//   - Capacity: moto reports a constant per call (GetItem and UpdateItem
+//     0.5, Query 1, whatever the size or consistency) and an empty
+//     ConsumedCapacity list for TransactWriteItems, so the hook sees 0 for
+//     Save's write. DynamoDB charges by size: a strongly consistent
+//     read costs twice an eventual one, and a transactional write twice a
+//     plain one, per 1 KB of every item.
+//   - Isolation: moto neither serialises nor isolates concurrent requests.
+//     A transaction deep-copies the table for each of its items and
+//     restores the copy on cancellation, undoing concurrent writes or
+//     failing with HTTP 500. internal/dynamotest's client therefore sends
+//     one request at a time, which is the order DynamoDB guarantees.
+//   - Conflicts: moto never cancels with TransactionConflict; the retry on
+//     it is tested against a fake HTTP client that does
+//     (save_internal_test.go), as are throttling and 5xx errors.
+//   - Cancellation reasons come in item order with Code "None" for the
+//     items that passed, as in DynamoDB, so the position mapping holds.
+//   - Speed: the copy per transaction item makes a Save cost time in
+//     proportion to the table, so the 250-article paging test takes most
+//     of a minute.
 package dynamo
