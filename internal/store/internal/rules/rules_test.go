@@ -1,0 +1,74 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/syndicate/internal/article"
+)
+
+func TestSortKey(t *testing.T) {
+	eet := time.FixedZone("EET", 2*60*60)
+	tests := []struct {
+		at   time.Time
+		id   string
+		want string
+	}{
+		{time.Date(2026, 3, 1, 12, 0, 0, 0, eet), "a", "2026-03-01T10:00:00.000000000Z#a"},
+		{time.Date(2026, 3, 1, 10, 0, 0, 5, time.UTC), "b", "2026-03-01T10:00:00.000000005Z#b"},
+		{time.Time{}, "z", "0001-01-01T00:00:00.000000000Z#z"},
+	}
+	for _, tc := range tests {
+		if got := SortKey(tc.at, tc.id); got != tc.want {
+			t.Errorf("SortKey(%s, %q) = %q, want %q", tc.at, tc.id, got, tc.want)
+		}
+	}
+	// String order is time order, then ID order, whatever the ID's length.
+	early := SortKey(time.Date(2026, 3, 1, 9, 59, 59, 999999999, time.UTC), "zzzzzzzz")
+	late := SortKey(time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC), "A")
+	if !(early < late) {
+		t.Errorf("%q sorts after %q", early, late)
+	}
+}
+
+func TestLimit(t *testing.T) {
+	for in, want := range map[int]int{-1: 20, 0: 20, 1: 1, 20: 20, 100: 100, 101: 100, 1 << 30: 100} {
+		if got := Limit(in); got != want {
+			t.Errorf("Limit(%d) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+func TestCheckSave(t *testing.T) {
+	tests := []struct {
+		name string
+		a    article.Article
+		prev int64
+		ok   bool
+	}{
+		{"new", article.Article{ID: "a", Slug: "a", Version: 1}, 0, true},
+		{"update", article.Article{ID: "a", Slug: "a", Version: 5}, 4, true},
+		{"no ID", article.Article{Slug: "a", Version: 1}, 0, false},
+		{"no slug", article.Article{ID: "a", Version: 1}, 0, false},
+		{"skipped version", article.Article{ID: "a", Slug: "a", Version: 3}, 1, false},
+		{"negative prev", article.Article{ID: "a", Slug: "a", Version: 0}, -1, false},
+	}
+	for _, tc := range tests {
+		if err := CheckSave(&tc.a, tc.prev); (err == nil) != tc.ok {
+			t.Errorf("%s: CheckSave = %v, want ok %t", tc.name, err, tc.ok)
+		}
+	}
+}
+
+func TestCheckNetwork(t *testing.T) {
+	for network, ok := range map[string]bool{
+		"facebook": true, "x": true, "linked_in-2": true, "Viber": true,
+		"": false, "pk": false, "sk": false, "a.b": false, "a[0]": false, "мрежа": false,
+		strings.Repeat("a", 64): true, strings.Repeat("a", 65): false,
+	} {
+		if err := CheckNetwork(network); (err == nil) != ok {
+			t.Errorf("CheckNetwork(%q) = %v, want ok %t", network, err, ok)
+		}
+	}
+}
