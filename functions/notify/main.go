@@ -1,0 +1,36 @@
+// Command notify is the WebSub notifier Lambda: the articles table's stream
+// in, hub.mode=publish pings out (package notify), with failed records
+// reported in BatchItemFailures. Wiring only.
+package main
+
+import (
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/feed"
+	"github.com/newsdesk/syndicate/internal/notify"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	slog.SetDefault(log)
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		log.Error("notify: start", slog.String("error", err.Error()))
+		os.Exit(1)
+	}
+	n := notify.New(notify.Options{
+		HubURL: cfg.HubURL,
+		Site:   feed.NewSite(cfg),
+		// A hub that accepts the connection and never answers must not hold
+		// the batch: each attempt also has notify's own AttemptTimeout.
+		Client: &http.Client{Timeout: 10 * time.Second},
+		Log:    log,
+	})
+	lambda.Start(n.Handle)
+}

@@ -1,0 +1,297 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/feed"
+)
+
+// Options configure a Notifier. Zero values take the defaults noted.
+type Options struct {
+	// HubURL is the WebSub hub; empty makes the Notifier a no-op.
+	HubURL string
+	// Site builds the topic URLs (feed.Site.FeedURL); required.
+	Site *feed.Site
+	// Client sends the pings; http.DefaultClient if nil. Its own Timeout,
+	// if any, applies on top of AttemptTimeout.
+	Client *http.Client
+	// Log receives one line per invocation and one per failed topic.
+	Log *slog.Logger
+	// Attempts is how many times a topic is tried per invocation; 5.
+	Attempts int
+	// BaseDelay and MaxDelay bound the backoff: attempt n waits a random
+	// time in [0, min(MaxDelay, BaseDelay·2ⁿ)) ("full jitter"); 200 ms, 5 s.
+	BaseDelay time.Duration
+	MaxDelay  time.Duration
+	// AttemptTimeout bounds one POST; 5 s.
+	AttemptTimeout time.Duration
+	// Concurrency is how many pings run at once; 4.
+	Concurrency int
+	// Now is the clock, for deadline arithmetic; time.Now.
+	Now func() time.Time
+	// Jitter returns a random duration in [0, d); rand.N if nil.
+	Jitter func(d time.Duration) time.Duration
+}
+
+// Notifier pings a WebSub hub for the feeds touched by a stream batch.
+// It is safe for concurrent use.
+type Notifier struct {
+	opts Options
+}
+
+// New returns a Notifier with opts' defaults filled in.
+func New(opts Options) *Notifier {
+	if opts.Client == nil {
+		opts.Client = http.DefaultClient
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Attempts <= 0 {
+		opts.Attempts = 5
+	}
+	if opts.BaseDelay <= 0 {
+		opts.BaseDelay = 200 * time.Millisecond
+	}
+	if opts.MaxDelay <= 0 {
+		opts.MaxDelay = 5 * time.Second
+	}
+	if opts.AttemptTimeout <= 0 {
+		opts.AttemptTimeout = 5 * time.Second
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 4
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Jitter == nil {
+		opts.Jitter = func(d time.Duration) time.Duration {
+			if d <= 0 {
+				return 0
+			}
+			return rand.N(d)
+		}
+	}
+	return &Notifier{opts: opts}
+}
+
+// Handle is the Lambda handler of the table stream. It never returns an
+// error: failures are reported per record in BatchItemFailures (the event
+// source mapping has ReportBatchItemFailures on), so a batch is never
+// retried whole for one bad topic.
+func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	res := events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}
+	if n.opts.HubURL == "" || n.opts.Site == nil || len(e.Records) == 0 {
+		return res, nil
+	}
+	// topics maps each topic URL to the records that need it, in order.
+	topics := make(map[string][]int)
+	var order []string
+	skipped := 0
+	for i := range e.Records {
+		r := &e.Records[i]
+		if !isArticle(r) {
+			skipped++
+			continue
+		}
+		keys, err := recordFeeds(r)
+		if err != nil {
+			// Retrying cannot fix a record we cannot read; say so loudly.
+			n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: undecodable stream record skipped",
+				slog.String("eventID", r.EventID), slog.String("sequenceNumber", r.Change.SequenceNumber),
+				slog.String("error", err.Error()))
+			skipped++
+			continue
+		}
+		for _, k := range keys {
+			for _, f := range feed.Formats {
+				u := n.opts.Site.FeedURL(k, f)
+				if _, seen := topics[u]; !seen {
+					order = append(order, u)
+				}
+				if rs := topics[u]; len(rs) == 0 || rs[len(rs)-1] != i {
+					topics[u] = append(rs, i)
+				}
+			}
+		}
+	}
+
+	failed := n.pingAll(ctx, order)
+	bad := make(map[int]bool)
+	for _, u := range failed {
+		for _, i := range topics[u] {
+			bad[i] = true
+		}
+	}
+	for i := range e.Records {
+		if bad[i] {
+			res.BatchItemFailures = append(res.BatchItemFailures,
+				events.DynamoDBBatchItemFailure{ItemIdentifier: e.Records[i].Change.SequenceNumber})
+		}
+	}
+	n.opts.Log.LogAttrs(ctx, slog.LevelInfo, "notify: batch",
+		slog.Int("records", len(e.Records)), slog.Int("skipped", skipped),
+		slog.Int("topics", len(order)), slog.Int("failedTopics", len(failed)),
+		slog.Int("failedRecords", len(res.BatchItemFailures)))
+	return res, nil
+}
+
+// recordFeeds unites the feeds of a record's old and new images.
+func recordFeeds(r *events.DynamoDBEventRecord) ([]article.FeedKey, error) {
+	old, err := feedsOf(r.Change.OldImage)
+	if err != nil {
+		return nil, fmt.Errorf("old image: %w", err)
+	}
+	cur, err := feedsOf(r.Change.NewImage)
+	if err != nil {
+		return nil, fmt.Errorf("new image: %w", err)
+	}
+	keys := cur
+	for _, o := range old {
+		found := false
+		for _, c := range cur {
+			if c.Same(o) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			keys = append(keys, o)
+		}
+	}
+	return keys, nil
+}
+
+// pingAll pings every topic, Concurrency at a time, and returns those that
+// failed transiently, in the order given.
+func (n *Notifier) pingAll(ctx context.Context, topics []string) []string {
+	if len(topics) == 0 {
+		return nil
+	}
+	ok := make([]bool, len(topics))
+	sem := make(chan struct{}, n.opts.Concurrency)
+	var wg sync.WaitGroup
+	for i, u := range topics {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			ok[i] = n.ping(ctx, u)
+		}()
+	}
+	wg.Wait()
+	var failed []string
+	for i, u := range topics {
+		if !ok[i] {
+			failed = append(failed, u)
+		}
+	}
+	return failed
+}
+
+// errPermanent marks a hub answer that retrying cannot change.
+var errPermanent = errors.New("permanent")
+
+// ping publishes one topic with retries; it reports false only for a
+// transient failure that outlived the retries or the deadline.
+func (n *Notifier) ping(ctx context.Context, topic string) bool {
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = n.post(ctx, topic)
+		if err == nil {
+			return true
+		}
+		if errors.Is(err, errPermanent) {
+			n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: hub refused topic",
+				slog.String("topic", topic), slog.String("error", err.Error()))
+			return true
+		}
+		if attempt >= n.opts.Attempts {
+			break
+		}
+		wait := n.opts.Jitter(n.backoff(attempt))
+		if !n.fits(ctx, wait) {
+			break
+		}
+		if !sleep(ctx, wait) {
+			err = errors.Join(err, ctx.Err())
+			break
+		}
+	}
+	n.opts.Log.LogAttrs(ctx, slog.LevelWarn, "notify: ping failed",
+		slog.String("topic", topic), slog.String("error", err.Error()))
+	return false
+}
+
+// sleep waits d or until ctx ends, reporting whether it waited d.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// backoff is the ceiling of the wait after the attempt-th failure.
+func (n *Notifier) backoff(attempt int) time.Duration {
+	d := n.opts.BaseDelay << (attempt - 1)
+	if d <= 0 || d > n.opts.MaxDelay {
+		return n.opts.MaxDelay
+	}
+	return d
+}
+
+// fits reports whether waiting wait and then one attempt still end before
+// ctx's deadline, so that the function answers before Lambda kills it.
+func (n *Notifier) fits(ctx context.Context, wait time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return ctx.Err() == nil
+	}
+	return n.opts.Now().Add(wait + n.opts.AttemptTimeout).Before(deadline)
+}
+
+// post sends one hub.mode=publish request.
+func (n *Notifier) post(ctx context.Context, topic string) error {
+	ctx, cancel := context.WithTimeout(ctx, n.opts.AttemptTimeout)
+	defer cancel()
+	form := url.Values{"hub.mode": {"publish"}, "hub.url": {topic}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.opts.HubURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return fmt.Errorf("notify: hub request: %w: %w", err, errPermanent)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("User-Agent", "syndicate-websub/1")
+	resp, err := n.opts.Client.Do(req)
+	if err != nil {
+		return fmt.Errorf("notify: post to hub: %w", err)
+	}
+	// Drain a little so the connection can be reused; hubs answer briefly.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+	resp.Body.Close()
+	switch s := resp.StatusCode; {
+	case s >= 200 && s < 300:
+		return nil
+	case s == http.StatusRequestTimeout, s == http.StatusTooManyRequests, s >= 500:
+		return fmt.Errorf("notify: hub answered %d", s)
+	default:
+		return fmt.Errorf("notify: hub answered %d: %w", s, errPermanent)
+	}
+}
