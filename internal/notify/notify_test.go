@@ -133,9 +133,9 @@ func authors(names ...string) events.DynamoDBAttributeValue {
 	return events.NewListAttribute(l)
 }
 
-// seed is the sample article: section Свят, tags НАТО and Южна Корея,
+// sample is the sample article: section Свят, tags НАТО and Южна Корея,
 // agency author БТА.
-func seed(status string) img {
+func sample(status string) img {
 	return img{
 		"pk": s("ARTICLE#01"), "sk": s("ARTICLE"), "id": s("01"),
 		"slug":    s("yuzhna-koreya-i-nato"),
@@ -208,39 +208,39 @@ func TestHandleTopics(t *testing.T) {
 		want    []string
 	}{
 		{"published insert pings site, section, each tag once and author",
-			[]events.DynamoDBEventRecord{record("INSERT", articleKeys, nil, seed("published"))},
+			[]events.DynamoDBEventRecord{record("INSERT", articleKeys, nil, sample("published"))},
 			topicsOf(all...)},
 		{"draft insert pings nothing",
-			[]events.DynamoDBEventRecord{record("INSERT", articleKeys, nil, seed("draft"))},
+			[]events.DynamoDBEventRecord{record("INSERT", articleKeys, nil, sample("draft"))},
 			nil},
 		{"draft edit pings nothing",
-			[]events.DynamoDBEventRecord{record("MODIFY", articleKeys, seed("draft"), with(seed("draft"), "title", s("x")))},
+			[]events.DynamoDBEventRecord{record("MODIFY", articleKeys, sample("draft"), with(sample("draft"), "title", s("x")))},
 			nil},
 		{"publishing a draft pings its feeds",
-			[]events.DynamoDBEventRecord{record("MODIFY", articleKeys, seed("draft"), seed("published"))},
+			[]events.DynamoDBEventRecord{record("MODIFY", articleKeys, sample("draft"), sample("published"))},
 			topicsOf(all...)},
 		{"unpublishing pings the feeds it left",
-			[]events.DynamoDBEventRecord{record("MODIFY", articleKeys, seed("published"), seed("draft"))},
+			[]events.DynamoDBEventRecord{record("MODIFY", articleKeys, sample("published"), sample("draft"))},
 			topicsOf(all...)},
 		{"moving section pings old and new section",
-			[]events.DynamoDBEventRecord{record("MODIFY", articleKeys, seed("published"), with(seed("published"), "section", s("България")))},
+			[]events.DynamoDBEventRecord{record("MODIFY", articleKeys, sample("published"), with(sample("published"), "section", s("България")))},
 			topicsOf(append(all, "section/bulgaria")...)},
 		{"deleting (tombstone) pings the feeds it left",
-			[]events.DynamoDBEventRecord{record("MODIFY", articleKeys, seed("published"), tombstone())},
+			[]events.DynamoDBEventRecord{record("MODIFY", articleKeys, sample("published"), tombstone())},
 			topicsOf(all...)},
 		{"remove pings the old image's feeds",
-			[]events.DynamoDBEventRecord{record("REMOVE", articleKeys, seed("published"), nil)},
+			[]events.DynamoDBEventRecord{record("REMOVE", articleKeys, sample("published"), nil)},
 			topicsOf(all...)},
 		{"items other than the article are ignored",
 			[]events.DynamoDBEventRecord{
 				record("MODIFY", img{"pk": s("ARTICLE#01"), "sk": s("SHARES")}, img{"facebook": events.NewNumberAttribute("1")}, img{"facebook": events.NewNumberAttribute("2")}),
-				record("INSERT", img{"pk": s("ARTICLE#01"), "sk": s("FEED#site")}, nil, with(seed("published"), "sk", s("FEED#site"))),
+				record("INSERT", img{"pk": s("ARTICLE#01"), "sk": s("FEED#site")}, nil, with(sample("published"), "sk", s("FEED#site"))),
 				record("MODIFY", img{"pk": s("HEAD#site"), "sk": s("HEAD")}, nil, img{"rev": events.NewNumberAttribute("2")}),
 				record("INSERT", img{"pk": s("SLUG#x"), "sk": s("SLUG")}, nil, img{"id": s("01")}),
 			},
 			nil},
 		{"a key that is not a string is ignored",
-			[]events.DynamoDBEventRecord{record("INSERT", img{"pk": s("ARTICLE#01"), "sk": events.NewNumberAttribute("1")}, nil, seed("published"))},
+			[]events.DynamoDBEventRecord{record("INSERT", img{"pk": s("ARTICLE#01"), "sk": events.NewNumberAttribute("1")}, nil, sample("published"))},
 			nil},
 	}
 	for _, tt := range tests {
@@ -266,9 +266,9 @@ func TestHandleTopics(t *testing.T) {
 func TestHandlePingsEachTopicOncePerBatch(t *testing.T) {
 	h := newHub(t, nil)
 	recs := []events.DynamoDBEventRecord{
-		record("INSERT", articleKeys, nil, seed("published")),
-		record("MODIFY", articleKeys, seed("published"), with(seed("published"), "title", s("Ново заглавие"))),
-		record("MODIFY", articleKeys, seed("published"), with(seed("published"), "title", s("Още по-ново"))),
+		record("INSERT", articleKeys, nil, sample("published")),
+		record("MODIFY", articleKeys, sample("published"), with(sample("published"), "title", s("Ново заглавие"))),
+		record("MODIFY", articleKeys, sample("published"), with(sample("published"), "title", s("Още по-ново"))),
 	}
 	if _, err := testNotifier(h.srv.URL).Handle(t.Context(), events.DynamoDBEvent{Records: recs}); err != nil {
 		t.Fatal(err)
@@ -280,12 +280,12 @@ func TestHandlePingsEachTopicOncePerBatch(t *testing.T) {
 
 func TestHandleHubDownReportsEveryRecordThatNeededIt(t *testing.T) {
 	h := newHub(t, func(string, int) int { return http.StatusServiceUnavailable })
-	other := with(seed("draft"), "pk", s("ARTICLE#02"))
+	other := with(sample("draft"), "pk", s("ARTICLE#02"))
 	recs := []events.DynamoDBEventRecord{
-		record("INSERT", articleKeys, nil, seed("published")),
+		record("INSERT", articleKeys, nil, sample("published")),
 		record("INSERT", img{"pk": s("ARTICLE#02"), "sk": s("ARTICLE")}, nil, other), // draft: nothing to ping
 		record("MODIFY", img{"pk": s("ARTICLE#01"), "sk": s("SHARES")}, nil, img{"x": events.NewNumberAttribute("1")}),
-		record("MODIFY", articleKeys, seed("published"), tombstone()),
+		record("MODIFY", articleKeys, sample("published"), tombstone()),
 	}
 	res, err := testNotifier(h.srv.URL, func(o *Options) { o.Attempts = 3 }).Handle(t.Context(), events.DynamoDBEvent{Records: recs})
 	if err != nil {
@@ -316,7 +316,7 @@ func TestHandleRetriesTransientFailures(t *testing.T) {
 				return http.StatusAccepted
 			})
 			res, err := testNotifier(h.srv.URL).Handle(t.Context(), events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
-				record("INSERT", articleKeys, nil, seed("published")),
+				record("INSERT", articleKeys, nil, sample("published")),
 			}})
 			if err != nil {
 				t.Fatal(err)
@@ -334,7 +334,7 @@ func TestHandleRetriesTransientFailures(t *testing.T) {
 func TestHandlePermanentRefusalIsNotRetried(t *testing.T) {
 	h := newHub(t, func(string, int) int { return http.StatusBadRequest })
 	res, err := testNotifier(h.srv.URL).Handle(t.Context(), events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
-		record("INSERT", articleKeys, nil, seed("published")),
+		record("INSERT", articleKeys, nil, sample("published")),
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -356,8 +356,8 @@ func TestHandleOnlyRecordsOfFailedTopicsAreReported(t *testing.T) {
 	})
 	bg := img{"pk": s("ARTICLE#02"), "sk": s("ARTICLE")}
 	recs := []events.DynamoDBEventRecord{
-		record("INSERT", articleKeys, nil, seed("published")),
-		record("INSERT", bg, nil, with(with(seed("published"), "pk", s("ARTICLE#02")), "section", s("България"))),
+		record("INSERT", articleKeys, nil, sample("published")),
+		record("INSERT", bg, nil, with(with(sample("published"), "pk", s("ARTICLE#02")), "section", s("България"))),
 	}
 	res, err := testNotifier(h.srv.URL).Handle(t.Context(), events.DynamoDBEvent{Records: recs})
 	if err != nil {
@@ -380,7 +380,7 @@ func TestHandleStopsBeforeTheDeadline(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	res, err := n.Handle(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
-		record("INSERT", articleKeys, nil, seed("published")),
+		record("INSERT", articleKeys, nil, sample("published")),
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -398,7 +398,7 @@ func TestHandleUnreachableHub(t *testing.T) {
 	url := srv.URL
 	srv.Close() // nothing listens there any more
 	res, err := testNotifier(url, func(o *Options) { o.Attempts = 2 }).Handle(t.Context(), events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
-		record("INSERT", articleKeys, nil, seed("published")),
+		record("INSERT", articleKeys, nil, sample("published")),
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -410,7 +410,7 @@ func TestHandleUnreachableHub(t *testing.T) {
 
 func TestHandleWithoutHubDoesNothing(t *testing.T) {
 	res, err := testNotifier("").Handle(t.Context(), events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
-		record("INSERT", articleKeys, nil, seed("published")),
+		record("INSERT", articleKeys, nil, sample("published")),
 	}})
 	if err != nil || len(res.BatchItemFailures) != 0 {
 		t.Errorf("Handle = %v, %v; want no failures, no error", res, err)
@@ -419,10 +419,10 @@ func TestHandleWithoutHubDoesNothing(t *testing.T) {
 
 func TestHandleSkipsUndecodableRecords(t *testing.T) {
 	h := newHub(t, nil)
-	bad := with(seed("published"), "tags", events.NewNumberAttribute("7"))
+	bad := with(sample("published"), "tags", events.NewNumberAttribute("7"))
 	res, err := testNotifier(h.srv.URL).Handle(t.Context(), events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
 		record("INSERT", articleKeys, nil, bad),
-		record("INSERT", img{"pk": s("ARTICLE#02"), "sk": s("ARTICLE")}, nil, with(seed("published"), "section", s("България"))),
+		record("INSERT", img{"pk": s("ARTICLE#02"), "sk": s("ARTICLE")}, nil, with(sample("published"), "section", s("България"))),
 	}})
 	if err != nil {
 		t.Fatal(err)
