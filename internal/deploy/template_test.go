@@ -1,0 +1,635 @@
+package deploy
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/feed"
+	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/share"
+	"github.com/newsdesk/syndicate/internal/store/dynamo"
+)
+
+// root is the repository root, where template.yaml lives.
+const root = "../.."
+
+var (
+	tmplOnce sync.Once
+	tmpl     Template
+	tmplErr  error
+)
+
+func template(t *testing.T) Template {
+	t.Helper()
+	tmplOnce.Do(func() { tmpl, tmplErr = Load(filepath.Join(root, "template.yaml")) })
+	if tmplErr != nil {
+		t.Fatal(tmplErr)
+	}
+	return tmpl
+}
+
+// routers builds each HTTP function's router as its main does, with no
+// dependencies: registration only records the routes.
+var routers = map[string]func() *httpapi.Router{
+	"articles": func() *httpapi.Router {
+		rt := httpapi.NewRouter()
+		httpapi.RegisterAdmin(rt, nil, nil, httpapi.AdminOptions{})
+		return rt
+	},
+	"feeds": func() *httpapi.Router {
+		rt := httpapi.NewRouter()
+		httpapi.RegisterFeeds(rt, nil, httpapi.FeedOptions{Site: &feed.Site{}})
+		return rt
+	},
+	"share": func() *httpapi.Router {
+		rt := httpapi.NewRouter()
+		httpapi.RegisterShare(rt, nil, httpapi.ShareOptions{})
+		return rt
+	},
+}
+
+// streamFunctions are the functions triggered by the table stream, not HTTP.
+var streamFunctions = map[string]bool{"notify": true}
+
+// adminFunctions serve the admin API; every other HTTP function is public.
+var adminFunctions = map[string]bool{"articles": true}
+
+// logicalID is the resource name of the function in functions/<dir>.
+func logicalID(dir string) string {
+	return strings.ToUpper(dir[:1]) + dir[1:] + "Function"
+}
+
+func functionDirs(t *testing.T) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(root, "functions"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs []string
+	for _, e := range entries {
+		if e.IsDir() {
+			dirs = append(dirs, e.Name())
+		}
+	}
+	return dirs
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestEveryFunctionFolderHasAResourceAndViceVersa(t *testing.T) {
+	tp := template(t)
+	var want []string
+	for _, d := range functionDirs(t) {
+		want = append(want, logicalID(d))
+		if _, ok := routers[d]; !ok && !streamFunctions[d] {
+			t.Errorf("functions/%s: neither an HTTP function (routers) nor a stream function in this test", d)
+		}
+	}
+	got := sortedKeys(tp.Resources("AWS::Serverless::Function"))
+	if !slices.Equal(got, want) {
+		t.Errorf("function resources = %q, want one per functions/ folder: %q", got, want)
+	}
+	for id, fn := range tp.Resources("AWS::Serverless::Function") {
+		if got := String(fn, "Metadata", "BuildMethod"); got != "makefile" {
+			t.Errorf("%s: Metadata.BuildMethod = %q, want makefile", id, got)
+		}
+		if got := String(fn, "Properties", "CodeUri"); got != "." {
+			t.Errorf("%s: CodeUri = %q, want .", id, got)
+		}
+		for _, p := range []string{"Runtime", "Handler", "Architectures"} {
+			if _, ok := Get(fn, "Properties", p); ok {
+				t.Errorf("%s: sets %s; it belongs in Globals.Function", id, p)
+			}
+		}
+	}
+}
+
+func TestGlobals(t *testing.T) {
+	g, _ := Get(template(t), "Globals", "Function")
+	for _, c := range []struct {
+		path []any
+		want string
+	}{
+		{[]any{"Runtime"}, "provided.al2023"},
+		{[]any{"Handler"}, "bootstrap"},
+		{[]any{"Architectures", 0}, "arm64"},
+		{[]any{"LoggingConfig", "LogFormat"}, "JSON"},
+	} {
+		if got := String(g, c.path...); got != c.want {
+			t.Errorf("Globals.Function %v = %q, want %q", c.path, got, c.want)
+		}
+	}
+	if l := strs(Must(Get(g, "Architectures"))); len(l) != 1 {
+		t.Errorf("Architectures = %v, want [arm64] only", l)
+	}
+}
+
+// TestBuildTargets asks make what each build-<LogicalId> target of build.mk
+// would run, so the check is of the commands, not of the file's text.
+func TestBuildTargets(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Fatal("make is not on PATH; it runs sam build's makefile targets")
+	}
+	b, err := os.ReadFile(filepath.Join(root, "build.mk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var targets []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if name, _, ok := strings.Cut(line, ":"); ok && strings.HasPrefix(name, "build-") && !strings.ContainsAny(name, " \t$=") {
+			targets = append(targets, strings.TrimPrefix(name, "build-"))
+		}
+	}
+	sort.Strings(targets)
+	want := sortedKeys(template(t).Resources("AWS::Serverless::Function"))
+	if !slices.Equal(targets, want) {
+		t.Errorf("build.mk targets = %q, want build-<LogicalId> for %q", targets, want)
+	}
+	for _, d := range functionDirs(t) {
+		id := logicalID(d)
+		t.Run(id, func(t *testing.T) {
+			cmd := exec.Command("make", "--no-print-directory", "-n", "-f", "build.mk", "build-"+id, "ARTIFACTS_DIR=/artifacts", "GO=go")
+			cmd.Dir = root
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("make -n build-%s: %v\n%s", id, err, out)
+			}
+			got := string(out)
+			for _, want := range []string{
+				"GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0", "go build", "-tags lambda.norpc", "-trimpath",
+				"-ldflags='-s -w'", "-o /artifacts/bootstrap", "./functions/" + d + "\n",
+			} {
+				if !strings.Contains(got, want) {
+					t.Errorf("build-%s runs\n%s\nwhich lacks %q", id, got, want)
+				}
+			}
+		})
+	}
+}
+
+// route is "METHOD /path", the HTTP API's route key.
+func routeKeys(rs []httpapi.Route) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Method+" "+r.Path)
+		if r.Method == "GET" {
+			// httpapi.Router serves HEAD on every GET route; the template
+			// routes it so feed validators and crawlers reach the function.
+			out = append(out, "HEAD "+r.Path)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// templateRoutes lists a function's HttpApi route keys and the APIs they
+// are on.
+func templateRoutes(t *testing.T, fn map[string]any) (keys []string, apis map[string]bool) {
+	t.Helper()
+	apis = map[string]bool{}
+	events, _ := Get(fn, "Properties", "Events")
+	for name, e := range events.(map[string]any) {
+		if String(e, "Type") != "HttpApi" {
+			continue
+		}
+		keys = append(keys, String(e, "Properties", "Method")+" "+String(e, "Properties", "Path"))
+		api := String(e, "Properties", "ApiId", "Ref")
+		if api == "" {
+			t.Errorf("event %s: no ApiId: it would land on SAM's implicit API", name)
+		}
+		apis[api] = true
+	}
+	sort.Strings(keys)
+	return keys, apis
+}
+
+func TestRoutesMatchTheHandlers(t *testing.T) {
+	tp := template(t)
+	fns := tp.Resources("AWS::Serverless::Function")
+	apis := tp.Resources("AWS::Serverless::HttpApi")
+	for _, d := range functionDirs(t) {
+		t.Run(d, func(t *testing.T) {
+			fn := fns[logicalID(d)]
+			if fn == nil {
+				t.Skip("no resource; reported by TestEveryFunctionFolderHasAResourceAndViceVersa")
+			}
+			got, onAPIs := templateRoutes(t, fn)
+			var want []string
+			if build, ok := routers[d]; ok {
+				want = routeKeys(build().Routes())
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("template routes:\n got %q\nwant %q (the router's, HEAD for each GET)", got, want)
+			}
+			for api := range onAPIs {
+				if apis[api] == nil {
+					t.Errorf("routes on %q, which is not an AWS::Serverless::HttpApi", api)
+				}
+				if isAdmin := api == "AdminApi"; isAdmin != adminFunctions[d] {
+					t.Errorf("routes on %s: admin routes belong on AdminApi and public ones on PublicApi", api)
+				}
+			}
+			if len(onAPIs) > 1 {
+				t.Errorf("routes spread over %d APIs, want one", len(onAPIs))
+			}
+		})
+	}
+	for id, api := range apis {
+		if got := String(api, "Properties", "StageName"); got != "$default" {
+			t.Errorf("%s: StageName = %q, want $default", id, got)
+		}
+		for _, k := range []string{"ThrottlingBurstLimit", "ThrottlingRateLimit"} {
+			if _, ok := Get(api, "Properties", "DefaultRouteSettings", k); !ok {
+				t.Errorf("%s: no DefaultRouteSettings.%s", id, k)
+			}
+		}
+	}
+	// RouteSettings keys must name real routes, or they throttle nothing.
+	var all []string
+	for _, fn := range fns {
+		k, _ := templateRoutes(t, fn)
+		all = append(all, k...)
+	}
+	for id, api := range apis {
+		rs, _ := Get(api, "Properties", "RouteSettings")
+		m, _ := rs.(map[string]any)
+		for key := range m {
+			if !slices.Contains(all, key) {
+				t.Errorf("%s: RouteSettings for %q, which is no route", id, key)
+			}
+		}
+	}
+}
+
+// statements returns every IAM statement a function gets: its inline
+// Policies, or the policies of its explicit Role.
+func statements(t *testing.T, tp Template, id string, fn map[string]any) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	add := func(doc any) {
+		st, _ := Get(doc, "Statement")
+		l, _ := st.([]any)
+		for _, s := range l {
+			out = append(out, s.(map[string]any))
+		}
+	}
+	if role := Refs(Must(Get(fn, "Properties", "Role"))); len(role) > 0 {
+		r := tp.Resources("AWS::IAM::Role")[role[0]]
+		if r == nil {
+			t.Fatalf("%s: Role %q is not an AWS::IAM::Role of the template", id, role[0])
+		}
+		ps, _ := Get(r, "Properties", "Policies")
+		for _, p := range ps.([]any) {
+			add(Must(Get(p, "PolicyDocument")))
+		}
+		if mp, ok := Get(r, "Properties", "ManagedPolicyArns"); ok {
+			t.Errorf("%s: role has managed policies %v; least privilege wants inline statements", id, mp)
+		}
+		return out
+	}
+	ps, _ := Get(fn, "Properties", "Policies")
+	l, _ := ps.([]any)
+	for _, p := range l {
+		if _, ok := Get(p, "Statement"); !ok {
+			t.Errorf("%s: policy %v is not an inline statement list (SAM policy templates are broader than needed)", id, p)
+			continue
+		}
+		add(p)
+	}
+	return out
+}
+
+// Must returns v, or nil when ok is false.
+func Must(v any, ok bool) any {
+	if !ok {
+		return nil
+	}
+	return v
+}
+
+func strs(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func TestPoliciesAreLeastPrivilege(t *testing.T) {
+	tp := template(t)
+	allowed := map[string][]string{
+		"ArticlesFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "ssm:GetParameter"},
+		"FeedsFunction":    {"dynamodb:GetItem", "dynamodb:Query"},
+		"ShareFunction":    {"dynamodb:GetItem", "dynamodb:UpdateItem"},
+		"NotifyFunction": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
+			"sqs:SendMessage", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
+	}
+	counterAttrs := append([]string{dynamo.AttrPK, dynamo.AttrSK}, share.Networks...)
+	sort.Strings(counterAttrs)
+	for id, fn := range tp.Resources("AWS::Serverless::Function") {
+		t.Run(id, func(t *testing.T) {
+			sts := statements(t, tp, id, fn)
+			if len(sts) == 0 {
+				t.Fatal("no policy statements")
+			}
+			namesTable := false
+			for _, st := range sts {
+				actions := strs(st["Action"])
+				resources := st["Resource"]
+				for _, a := range actions {
+					if !slices.Contains(allowed[id], a) {
+						t.Errorf("action %s is not among this function's needs %v", a, allowed[id])
+					}
+					if strings.HasPrefix(a, "dynamodb:") {
+						refs := Refs(resources)
+						if len(refs) == 0 || slices.ContainsFunc(refs, func(r string) bool { return r != "ArticlesTable" }) {
+							t.Errorf("%s on %v: DynamoDB statements must name ArticlesTable only", a, resources)
+						}
+						namesTable = true
+					}
+					if a == "dynamodb:UpdateItem" && id == "ShareFunction" {
+						got := strs(Must(Get(st, "Condition", "ForAllValues:StringEquals", "dynamodb:Attributes")))
+						sort.Strings(got)
+						if !slices.Equal(got, counterAttrs) {
+							t.Errorf("share UpdateItem limited to attributes %q, want the keys and share.Networks %q", got, counterAttrs)
+						}
+					}
+				}
+				if r, ok := resources.(string); ok && r == "*" && !slices.ContainsFunc(actions, func(a string) bool { return strings.HasPrefix(a, "xray:") }) {
+					t.Errorf("statement %v on every resource", actions)
+				}
+			}
+			if !namesTable {
+				t.Error("no statement names ArticlesTable")
+			}
+		})
+	}
+}
+
+func TestNotifyEventSource(t *testing.T) {
+	fn := template(t).Resources("AWS::Serverless::Function")["NotifyFunction"]
+	src, _ := Get(fn, "Properties", "Events", "TableStream", "Properties")
+	if got := Refs(src.(map[string]any)["Stream"]); !slices.Equal(got, []string{"ArticlesTable"}) {
+		t.Errorf("Stream refers to %v, want ArticlesTable's stream", got)
+	}
+	if v, _ := Get(src, "BisectBatchOnFunctionError"); v != true {
+		t.Error("BisectBatchOnFunctionError is not on")
+	}
+	if got := strs(Must(Get(src, "FunctionResponseTypes"))); !slices.Contains(got, "ReportBatchItemFailures") {
+		t.Errorf("FunctionResponseTypes = %v, want ReportBatchItemFailures", got)
+	}
+	if got := String(src, "DestinationConfig", "OnFailure", "Type"); got != "SQS" {
+		t.Errorf("on-failure destination type %q, want SQS", got)
+	}
+	if v, ok := Get(src, "MaximumRetryAttempts"); !ok || v.(int64) < 1 {
+		t.Errorf("MaximumRetryAttempts = %v, want retries", v)
+	}
+	// The filter must let through exactly the records notify acts on.
+	var pattern struct {
+		DynamoDB struct {
+			Keys map[string]map[string][]string `json:"Keys"`
+		} `json:"dynamodb"`
+	}
+	if err := json.Unmarshal([]byte(String(src, "FilterCriteria", "Filters", 0, "Pattern")), &pattern); err != nil {
+		t.Fatalf("filter pattern: %v", err)
+	}
+	if got := pattern.DynamoDB.Keys[dynamo.AttrSK]["S"]; !slices.Equal(got, []string{"ARTICLE"}) {
+		t.Errorf("filter on %s = %v, want [ARTICLE], the canonical item notify reads", dynamo.AttrSK, got)
+	}
+}
+
+func TestTableMatchesTheStore(t *testing.T) {
+	tp := template(t)
+	tables := tp.Resources("AWS::DynamoDB::Table")
+	table := tables["ArticlesTable"]
+	if len(tables) != 1 || table == nil {
+		t.Fatalf("tables = %v, want ArticlesTable only", sortedKeys(tables))
+	}
+	for _, p := range []string{"DeletionPolicy", "UpdateReplacePolicy"} {
+		if got := String(table, p); got != "Retain" {
+			t.Errorf("%s = %q, want Retain: deleting the stack must never delete the articles", p, got)
+		}
+	}
+	props := table["Properties"]
+	for _, c := range []struct {
+		path []any
+		want any
+	}{
+		{[]any{"BillingMode"}, "PAY_PER_REQUEST"},
+		{[]any{"PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"}, true},
+		{[]any{"SSESpecification", "SSEEnabled"}, true},
+		{[]any{"StreamSpecification", "StreamViewType"}, "NEW_AND_OLD_IMAGES"},
+		{[]any{"KeySchema", 0, "AttributeName"}, dynamo.AttrPK},
+		{[]any{"KeySchema", 0, "KeyType"}, "HASH"},
+		{[]any{"KeySchema", 1, "AttributeName"}, dynamo.AttrSK},
+		{[]any{"KeySchema", 1, "KeyType"}, "RANGE"},
+	} {
+		if got, _ := Get(props, c.path...); got != c.want {
+			t.Errorf("ArticlesTable %v = %v, want %v", c.path, got, c.want)
+		}
+	}
+	want := map[string][2]string{
+		dynamo.IndexAdmin: {dynamo.AttrGSI1PK, dynamo.AttrGSI1SK},
+		dynamo.IndexFeed:  {dynamo.AttrFeed, dynamo.AttrFeedSort},
+	}
+	gsis, _ := Get(props, "GlobalSecondaryIndexes")
+	got := map[string][2]string{}
+	for _, g := range gsis.([]any) {
+		got[String(g, "IndexName")] = [2]string{String(g, "KeySchema", 0, "AttributeName"), String(g, "KeySchema", 1, "AttributeName")}
+		if p := String(g, "Projection", "ProjectionType"); p != "ALL" {
+			t.Errorf("index %s projects %s, want ALL (a feed page is one Query)", String(g, "IndexName"), p)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("indexes = %v, want %v", got, want)
+	}
+	for name, keys := range want {
+		if got[name] != keys {
+			t.Errorf("index %s keys = %v, want %v", name, got[name], keys)
+		}
+	}
+	defs, _ := Get(props, "AttributeDefinitions")
+	var attrs []string
+	for _, d := range defs.([]any) {
+		attrs = append(attrs, String(d, "AttributeName"))
+	}
+	sort.Strings(attrs)
+	wantAttrs := []string{dynamo.AttrPK, dynamo.AttrSK, dynamo.AttrGSI1PK, dynamo.AttrGSI1SK, dynamo.AttrFeed, dynamo.AttrFeedSort}
+	sort.Strings(wantAttrs)
+	if !slices.Equal(attrs, wantAttrs) {
+		t.Errorf("AttributeDefinitions = %q, want %q", attrs, wantAttrs)
+	}
+}
+
+// TestEnvironmentIsWhatConfigReads catches a misspelt variable: every name
+// the template sets must be one config.Load asks for.
+func TestEnvironmentIsWhatConfigReads(t *testing.T) {
+	read := map[string]bool{}
+	_, _ = config.Load(func(name string) string { read[name] = true; return "" })
+	tp := template(t)
+	check := func(where string, env any) {
+		vars, _ := Get(env, "Variables")
+		m, _ := vars.(map[string]any)
+		for name := range m {
+			if !read[name] {
+				t.Errorf("%s sets %s, which config.Load never reads", where, name)
+			}
+		}
+	}
+	check("Globals", Must(Get(tp, "Globals", "Function", "Environment")))
+	for id, fn := range tp.Resources("AWS::Serverless::Function") {
+		check(id, Must(Get(fn, "Properties", "Environment")))
+	}
+	// env.json may only set what the template declares: sam local passes
+	// nothing else.
+	b, err := os.ReadFile(filepath.Join(root, "env.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var local map[string]map[string]string
+	if err := json.Unmarshal(b, &local); err != nil {
+		t.Fatalf("env.json: %v", err)
+	}
+	globals, _ := Get(tp, "Globals", "Function", "Environment", "Variables")
+	fns := tp.Resources("AWS::Serverless::Function")
+	for scope, vars := range local {
+		if scope != "Parameters" && fns[scope] == nil {
+			t.Errorf("env.json: %q is neither Parameters nor a function", scope)
+			continue
+		}
+		for name := range vars {
+			_, global := globals.(map[string]any)[name]
+			_, own := Get(fns[scope], "Properties", "Environment", "Variables", name)
+			if !global && !own {
+				t.Errorf("env.json %s.%s: the template does not declare it, so sam local ignores it", scope, name)
+			}
+		}
+	}
+}
+
+func TestParametersAndOutputs(t *testing.T) {
+	tp := template(t)
+	for _, p := range []string{"SiteURL", "SiteName", "SiteLocale", "BaseURL", "HubURL", "AdminTokenParameter", "BrandColor", "ImageOrigins"} {
+		if _, ok := Get(tp, "Parameters", p); !ok {
+			t.Errorf("no parameter %s", p)
+		}
+	}
+	cfg, _ := config.Load(func(string) string { return "" })
+	if got := strings.TrimRight(String(tp, "Parameters", "HubURL", "Default"), "/"); got != cfg.HubURL {
+		t.Errorf("HubURL default %q, config's default %q", got, cfg.HubURL)
+	}
+	if got := String(tp, "Parameters", "BrandColor", "Default"); got != cfg.BrandColor {
+		t.Errorf("BrandColor default %q, config's default %q", got, cfg.BrandColor)
+	}
+	outputs, _ := Get(tp, "Outputs")
+	var values []string
+	for _, o := range outputs.(map[string]any) {
+		values = append(values, String(o, "Value", "Fn::Sub"))
+	}
+	for _, path := range []string{"/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json"} {
+		if !slices.Contains(values, "${BaseURL}"+path) {
+			t.Errorf("no output for the site feed %s", path)
+		}
+	}
+	for _, o := range []string{"PublicApiURL", "AdminApiURL"} {
+		if _, ok := Get(outputs, o); !ok {
+			t.Errorf("no output %s", o)
+		}
+	}
+}
+
+func TestCDN(t *testing.T) {
+	tp := template(t)
+	cdn := tp.Resources("AWS::CloudFront::Distribution")["CDN"]
+	policy := tp.Resources("AWS::CloudFront::CachePolicy")["CachePolicy"]
+	if cdn == nil || policy == nil {
+		t.Fatal("no CDN distribution or cache policy")
+	}
+	for _, r := range []map[string]any{cdn, policy} {
+		if String(r, "Condition") != "CreateCDN" {
+			t.Error("CDN resources must be optional (Condition: CreateCDN)")
+		}
+	}
+	cfg, _ := Get(policy, "Properties", "CachePolicyConfig")
+	// Lifetimes come from the origin's Cache-Control: no floor, and no
+	// caching of what carries no header.
+	for _, c := range []struct {
+		path []any
+		want any
+	}{
+		{[]any{"MinTTL"}, int64(0)},
+		{[]any{"DefaultTTL"}, int64(0)},
+		{[]any{"ParametersInCacheKeyAndForwardedToOrigin", "EnableAcceptEncodingGzip"}, true},
+		{[]any{"ParametersInCacheKeyAndForwardedToOrigin", "EnableAcceptEncodingBrotli"}, true},
+	} {
+		if got, _ := Get(cfg, c.path...); got != c.want {
+			t.Errorf("cache policy %v = %v, want %v", c.path, got, c.want)
+		}
+	}
+	beh, _ := Get(cdn, "Properties", "DistributionConfig", "DefaultCacheBehavior")
+	if v, _ := Get(beh, "Compress"); v != true {
+		t.Error("CDN does not compress")
+	}
+	if got := strs(Must(Get(beh, "AllowedMethods"))); !slices.Equal(got, []string{"GET", "HEAD"}) {
+		t.Errorf("CDN allows %v, want GET and HEAD only (the admin API is not behind it)", got)
+	}
+	origin, _ := Get(cdn, "Properties", "DistributionConfig", "Origins", 0, "DomainName")
+	if got := Refs(origin); !slices.Equal(got, []string{"PublicApi"}) {
+		t.Errorf("CDN origin refers to %v, want PublicApi", got)
+	}
+}
+
+func TestParseIntrinsics(t *testing.T) {
+	tp, err := Parse([]byte(`
+A: !Ref Foo
+B: !GetAtt Table.StreamArn
+C: !Sub "${Api}.execute-api.${AWS::Region}.${Table.Arn}/x${!Literal}"
+D: !If [Cond, !Ref X, !Ref "AWS::NoValue"]
+E: [1, true, "s"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		key  string
+		want []string
+	}{
+		{"A", []string{"Foo"}}, {"B", []string{"Table"}}, {"C", []string{"Api", "Table"}}, {"D", []string{"X", "AWS::NoValue"}},
+	} {
+		got := Refs(tp[c.key])
+		sort.Strings(got)
+		sort.Strings(c.want)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("Refs(%s) = %q, want %q", c.key, got, c.want)
+		}
+	}
+	if got, _ := Get(tp, "B", "Fn::GetAtt", 1); got != "StreamArn" {
+		t.Errorf("!GetAtt long form attribute = %v, want StreamArn", got)
+	}
+	if _, err := Parse([]byte("A: !Bogus x\n")); err == nil {
+		t.Error("unknown tag accepted")
+	}
+}
