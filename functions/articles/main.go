@@ -10,9 +10,7 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/newsdesk/syndicate/internal/article"
@@ -45,11 +43,7 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("aws config: %w", err)
 	}
-	client := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
-		if cfg.DynamoDBEndpoint != "" {
-			o.BaseEndpoint = aws.String(cfg.DynamoDBEndpoint)
-		}
-	})
+	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
 	tokens := httpapi.StaticToken(cfg.AdminToken)
 	if cfg.AdminToken == "" {
 		tokens = httpapi.OnceToken(secret.Parameter(ssm.NewFromConfig(awsCfg), cfg.AdminTokenParameter))

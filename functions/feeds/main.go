@@ -9,9 +9,7 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/cursor"
@@ -43,11 +41,7 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("aws config: %w", err)
 	}
-	client := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
-		if cfg.DynamoDBEndpoint != "" {
-			o.BaseEndpoint = aws.String(cfg.DynamoDBEndpoint)
-		}
-	})
+	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
 	rt := httpapi.NewRouter()
 	httpapi.RegisterFeeds(rt, dynamo.New(client, cfg.TableName), httpapi.FeedOptions{
 		Site:         feed.NewSite(cfg),

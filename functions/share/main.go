@@ -8,9 +8,7 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
@@ -38,11 +36,7 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("aws config: %w", err)
 	}
-	client := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
-		if cfg.DynamoDBEndpoint != "" {
-			o.BaseEndpoint = aws.String(cfg.DynamoDBEndpoint)
-		}
-	})
+	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
 	bg, err := card.ParseColor(cfg.BrandColor)
 	if err != nil {
 		return err

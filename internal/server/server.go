@@ -14,10 +14,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/cursor"
@@ -148,11 +144,7 @@ func openStore(ctx context.Context, cfg config.Config) (Store, func() error, err
 	}
 	// A local endpoint (moto, DynamoDB Local) takes any credentials; real
 	// ones from the environment are not needed and are not looked for.
-	client := dynamodb.New(dynamodb.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(cfg.DynamoDBEndpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider("local", "local", ""),
-	})
+	client := dynamo.NewClient(dynamo.LocalConfig(), cfg.DynamoDBEndpoint)
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := dynamo.CreateTable(cctx, client, cfg.TableName); err != nil {
