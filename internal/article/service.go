@@ -175,6 +175,17 @@ func (s *Service) Replace(ctx context.Context, id string, a Article, ifMatch *in
 		}
 		a.Version = prevVersion + 1
 		err = s.store.Save(ctx, a, prevVersion)
+		if errors.Is(err, ErrConflict) && in.Slug == "" && live == nil {
+			// A new article whose title-made slug is taken gets the ID
+			// appended, as in Create: the client chose no slug, so two
+			// stories with one headline must not be a conflict.
+			oldURL := s.siteURL + "/" + a.Slug
+			a.Slug = uniqueSlug(a.Slug, a.ID)
+			if a.URL == oldURL {
+				a.URL = s.siteURL + "/" + a.Slug
+			}
+			err = s.store.Save(ctx, a, prevVersion)
+		}
 		if errors.Is(err, ErrVersionMismatch) && ifMatch == nil {
 			continue
 		}
