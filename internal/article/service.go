@@ -223,8 +223,9 @@ func (s *Service) prepare(a *Article, prev *Article, now time.Time) error {
 		return err
 	}
 	if a.Slug == "" {
-		// The title has no letters or digits at all ("!!!", emoji).
-		a.Slug = strings.ToLower(a.ID)
+		// The title has no letters or digits at all ("!!!", emoji). An ID
+		// may hold '_' and end in '-', which a slug may not.
+		a.Slug = Slugify(a.ID)
 		if a.URL == "" {
 			a.URL = s.siteURL + "/" + a.Slug
 		}
@@ -272,9 +273,10 @@ func (s *Service) defaults(a *Article, prev *Article, now time.Time) {
 }
 
 func uniqueSlug(slug, id string) string {
-	suffix := strings.ToLower(id)
+	// Slugify, not ToLower: an ID may hold '_' and a cut may end in '-'.
+	suffix := Slugify(id)
 	if len(suffix) > 8 {
-		suffix = suffix[:8]
+		suffix = strings.TrimRight(suffix[:8], "-")
 	}
 	if max := MaxSlugLen - len(suffix) - 1; len(slug) > max {
 		slug = strings.TrimRight(slug[:max], "-")
