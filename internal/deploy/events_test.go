@@ -1,0 +1,315 @@
+package deploy
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/newsdesk/syndicate/internal/lambdahttp"
+	"github.com/newsdesk/syndicate/internal/notify"
+	"github.com/newsdesk/syndicate/internal/store/dynamo"
+)
+
+// invocation is what one events/ file must produce when its function runs
+// under the Lambda runtime emulator (rie_test.go).
+type invocation struct {
+	file string
+	// HTTP functions: the response's status, headers that must have these
+	// exact values, headers that must be present, substrings of the
+	// (decoded) body, and whether it is a PNG or empty.
+	status  int
+	headers map[string]string
+	present []string
+	body    []string
+	png     bool
+	empty   bool
+	// notify: how many topics the hub must be pinged for, and whether the
+	// run is repeated with the hub down (then every record must be
+	// reported in batchItemFailures).
+	topics      int
+	alsoHubDown bool
+	gzipOfRSS   bool
+}
+
+const (
+	natoSlug  = "yuzhna-koreya-i-nato-se-sporazumyaha-za-obshti-proekti"
+	natoTitle = "Южна Корея и НАТО се споразумяха за общи проекти във военната индустрия"
+	baseURL   = "https://syndication.news.example.bg"
+	siteURL   = "https://news.example.bg"
+)
+
+// runs lists every function and, in order, the events it is invoked with.
+// Each events/ file appears exactly once (TestEveryEventIsUsed).
+var runs = []struct {
+	dir         string
+	invocations []invocation
+}{
+	{"feeds", []invocation{
+		{file: "feeds-rss.json", status: 200,
+			headers: map[string]string{"Content-Type": "application/rss+xml; charset=utf-8"},
+			present: []string{"ETag", "Cache-Control"},
+			body:    []string{"<rss", natoTitle, `href="` + baseURL + `/feeds/rss.xml"`, `rel="hub"`, "Снимка: EPA/BGNES"}},
+		{file: "feeds-atom.json", status: 200,
+			headers: map[string]string{"Content-Type": "application/atom+xml; charset=utf-8"},
+			body:    []string{"<feed", natoTitle}},
+		{file: "feeds-json.json", status: 200,
+			headers: map[string]string{"Content-Type": "application/feed+json; charset=utf-8"},
+			body:    []string{`"version":"https://jsonfeed.org/version/1.1"`, natoTitle, `"feed_url":"` + baseURL + `/feeds/feed.json"`}},
+		{file: "feeds-rss-gzip.json", status: 200,
+			headers:   map[string]string{"Content-Encoding": "gzip", "Content-Type": "application/rss+xml; charset=utf-8"},
+			gzipOfRSS: true},
+		{file: "feeds-rss-head.json", status: 200,
+			headers: map[string]string{"Content-Type": "application/rss+xml; charset=utf-8"},
+			present: []string{"ETag"}, empty: true},
+		{file: "feeds-section-rss.json", status: 200,
+			body: []string{"<rss", natoTitle, "Свят"}},
+		{file: "feeds-tag-atom.json", status: 200,
+			body: []string{"<feed", natoTitle, "НАТО"}},
+		{file: "feeds-unknown-author.json", status: 404,
+			headers: map[string]string{"Content-Type": "application/problem+json"}},
+		{file: "feeds-sitemap-news.json", status: 200,
+			body: []string{"<urlset", "http://www.google.com/schemas/sitemap-news/0.9"}},
+	}},
+	{"share", []invocation{
+		{file: "share-crawler.json", status: 200,
+			headers: map[string]string{"Content-Type": "text/html; charset=utf-8", "Vary": "User-Agent"},
+			present: []string{"ETag"},
+			body: []string{`<meta property="og:title"`, natoTitle,
+				`<meta property="og:url" content="` + baseURL + "/share/" + natoSlug + `">`,
+				`<meta property="og:image" content="` + siteURL + `/media/2025/12/yuzhna-koreya-nato.jpg">`}},
+		{file: "share-person.json", status: 200,
+			body: []string{natoTitle, "http-equiv=\"refresh\""}},
+		{file: "share-not-found.json", status: 404},
+		{file: "share-card.json", status: 200,
+			headers: map[string]string{"Content-Type": "image/png"}, png: true},
+		{file: "share-to-facebook.json", status: 302,
+			headers: map[string]string{"Cache-Control": "no-store"},
+			present: []string{"Location"}},
+		{file: "share-oembed.json", status: 200,
+			headers: map[string]string{"Content-Type": "application/json; charset=utf-8"},
+			body:    []string{`"version":"1.0"`}},
+	}},
+	{"articles", []invocation{
+		{file: "articles-unauthorized.json", status: 401,
+			present: []string{"Www-Authenticate"},
+			headers: map[string]string{"Content-Type": "application/problem+json"}},
+		{file: "articles-get.json", status: 200,
+			headers: map[string]string{"ETag": `"1"`},
+			body:    []string{`"id":"yuzhna-koreya-nato"`, natoTitle}},
+		{file: "articles-list.json", status: 200,
+			body: []string{`"articles"`}},
+		{file: "articles-create.json", status: 201,
+			headers: map[string]string{"ETag": `"1"`},
+			present: []string{"Location"},
+			body:    []string{"Министрите на отбраната от НАТО се срещат в Брюксел"}},
+		{file: "articles-create-invalid.json", status: 422,
+			headers: map[string]string{"Content-Type": "application/problem+json"},
+			body:    []string{"title"}},
+		{file: "articles-replace.json", status: 200,
+			headers: map[string]string{"ETag": `"2"`},
+			body:    []string{"Обновено: СБУ потвърди удара."}},
+		{file: "articles-delete.json", status: 204, empty: true},
+	}},
+	{"notify", []invocation{
+		{file: "notify-insert.json", topics: 15, alsoHubDown: true},
+		{file: "notify-modify-section.json", topics: 18},
+		{file: "notify-unpublish.json", topics: 15},
+		{file: "notify-delete.json", topics: 15},
+		{file: "notify-share-counter.json", topics: 0},
+	}},
+}
+
+// inputType is the event type a function's handler takes, read from the
+// handler's signature so a sample cannot drift from the code.
+func inputType(t *testing.T, dir string) reflect.Type {
+	t.Helper()
+	if streamFunctions[dir] {
+		// func(*Notifier, context.Context, events.DynamoDBEvent)
+		return reflect.TypeOf((*notify.Notifier).Handle).In(2)
+	}
+	// func(context.Context, events.APIGatewayV2HTTPRequest)
+	return reflect.TypeOf(lambdahttp.Handler(nil)).In(1)
+}
+
+func eventFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(root, "events", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, filepath.Base(f))
+	}
+	sort.Strings(names)
+	return names
+}
+
+func TestEveryEventIsUsed(t *testing.T) {
+	files := eventFiles(t)
+	if len(files) == 0 {
+		t.Fatal("events/ is empty")
+	}
+	var used []string
+	for _, r := range runs {
+		for _, inv := range r.invocations {
+			if !strings.HasPrefix(inv.file, r.dir+"-") {
+				t.Errorf("%s is run against %s; name it %s-…", inv.file, r.dir, r.dir)
+			}
+			used = append(used, inv.file)
+		}
+	}
+	sort.Strings(used)
+	if !slices.Equal(used, slices.Compact(slices.Clone(used))) {
+		t.Errorf("an event is listed twice: %q", used)
+	}
+	for _, f := range files {
+		if !slices.Contains(used, f) {
+			t.Errorf("events/%s is not invoked by the emulator test", f)
+		}
+	}
+	for _, f := range used {
+		if !slices.Contains(files, f) {
+			t.Errorf("the emulator test invokes events/%s, which does not exist", f)
+		}
+	}
+	var dirs []string
+	for _, r := range runs {
+		dirs = append(dirs, r.dir)
+	}
+	sort.Strings(dirs)
+	if want := functionDirs(t); !slices.Equal(dirs, want) {
+		t.Errorf("emulator runs cover %q, want every function %q", dirs, want)
+	}
+}
+
+// TestEventsDecode decodes every sample strictly (no unknown field) into
+// the type its function's handler takes, and checks that an HTTP sample is
+// a route of that function in template.yaml, with path parameters that
+// match its path.
+func TestEventsDecode(t *testing.T) {
+	tp := template(t)
+	fns := tp.Resources("AWS::Serverless::Function")
+	for _, r := range runs {
+		typ := inputType(t, r.dir)
+		var routes []string
+		if fn := fns[logicalID(r.dir)]; fn != nil {
+			routes, _ = templateRoutes(t, fn)
+		}
+		for _, inv := range r.invocations {
+			t.Run(inv.file, func(t *testing.T) {
+				b, err := os.ReadFile(filepath.Join(root, "events", inv.file))
+				if err != nil {
+					t.Fatal(err)
+				}
+				dec := json.NewDecoder(bytes.NewReader(b))
+				dec.DisallowUnknownFields()
+				v := reflect.New(typ)
+				if err := dec.Decode(v.Interface()); err != nil {
+					t.Fatalf("decode into %v: %v", typ, err)
+				}
+				switch e := v.Elem().Interface().(type) {
+				case events.APIGatewayV2HTTPRequest:
+					checkHTTPEvent(t, e, routes)
+				case events.DynamoDBEvent:
+					checkStreamEvent(t, e)
+				default:
+					t.Fatalf("no check for %T", e)
+				}
+			})
+		}
+	}
+}
+
+func checkHTTPEvent(t *testing.T, e events.APIGatewayV2HTTPRequest, routes []string) {
+	t.Helper()
+	if e.Version != "2.0" {
+		t.Errorf("version %q, want 2.0 (HTTP API payload format 2.0)", e.Version)
+	}
+	if !slices.Contains(routes, e.RouteKey) {
+		t.Errorf("routeKey %q is not a route of this function in template.yaml", e.RouteKey)
+	}
+	if e.RequestContext.RouteKey != e.RouteKey {
+		t.Errorf("requestContext.routeKey %q != routeKey %q", e.RequestContext.RouteKey, e.RouteKey)
+	}
+	method, pattern, _ := strings.Cut(e.RouteKey, " ")
+	if e.RequestContext.HTTP.Method != method || e.RequestContext.HTTP.Path != e.RawPath {
+		t.Errorf("requestContext.http %s %s disagrees with %s %s", e.RequestContext.HTTP.Method, e.RequestContext.HTTP.Path, method, e.RawPath)
+	}
+	// The route must match the path, with the path parameters API Gateway
+	// would extract.
+	mux := http.NewServeMux()
+	got := map[string]string{}
+	mux.HandleFunc(pattern, func(_ http.ResponseWriter, r *http.Request) {
+		for _, seg := range strings.Split(pattern, "/") {
+			if strings.HasPrefix(seg, "{") {
+				name := strings.Trim(seg, "{}")
+				got[name] = r.PathValue(name)
+			}
+		}
+	})
+	req, err := http.NewRequest(http.MethodGet, "http://x"+e.RawPath, nil)
+	if err != nil {
+		t.Fatalf("rawPath %q: %v", e.RawPath, err)
+	}
+	if _, p := mux.Handler(req); p != pattern {
+		t.Fatalf("rawPath %q does not match route %q", e.RawPath, pattern)
+	}
+	mux.ServeHTTP(nil, req)
+	if len(got) != len(e.PathParameters) {
+		t.Errorf("pathParameters = %v, want %v", e.PathParameters, got)
+	}
+	for k, v := range got {
+		if e.PathParameters[k] != v {
+			t.Errorf("pathParameters[%s] = %q, want %q", k, e.PathParameters[k], v)
+		}
+	}
+}
+
+func checkStreamEvent(t *testing.T, e events.DynamoDBEvent) {
+	t.Helper()
+	if len(e.Records) == 0 {
+		t.Fatal("no records")
+	}
+	for i, r := range e.Records {
+		if r.EventSource != "aws:dynamodb" {
+			t.Errorf("record %d: eventSource %q", i, r.EventSource)
+		}
+		if r.Change.StreamViewType != "NEW_AND_OLD_IMAGES" {
+			t.Errorf("record %d: streamViewType %q, want the table's NEW_AND_OLD_IMAGES", i, r.Change.StreamViewType)
+		}
+		if r.Change.SequenceNumber == "" {
+			t.Errorf("record %d: no sequence number (it is the batch item identifier)", i)
+		}
+		for _, k := range []string{dynamo.AttrPK, dynamo.AttrSK} {
+			if _, ok := r.Change.Keys[k]; !ok {
+				t.Errorf("record %d: key %s missing", i, k)
+			}
+		}
+		switch r.EventName {
+		case "INSERT":
+			if r.Change.NewImage == nil || r.Change.OldImage != nil {
+				t.Errorf("record %d: INSERT wants a new image only", i)
+			}
+		case "MODIFY":
+			if r.Change.NewImage == nil || r.Change.OldImage == nil {
+				t.Errorf("record %d: MODIFY wants both images", i)
+			}
+		case "REMOVE":
+			if r.Change.OldImage == nil || r.Change.NewImage != nil {
+				t.Errorf("record %d: REMOVE wants an old image only", i)
+			}
+		default:
+			t.Errorf("record %d: eventName %q", i, r.EventName)
+		}
+	}
+}

@@ -1,0 +1,385 @@
+//go:build linux || darwin
+
+package deploy
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/dynamotest"
+	"github.com/newsdesk/syndicate/internal/seed"
+	"github.com/newsdesk/syndicate/internal/store/dynamo"
+)
+
+const adminToken = "local-admin-token"
+
+// TestLambdaRuntime builds every function's bootstrap for this machine,
+// runs it under the AWS Lambda Runtime Interface Emulator (the emulator in
+// sam local's containers, pinned in go.mod as a tool) against moto_server,
+// and invokes it with every events/ file, one at a time: the emulator
+// handles one invoke per instance and crashes on concurrent ones.
+func TestLambdaRuntime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds four binaries and starts the emulator; not in -short")
+	}
+	client := dynamotest.Client(t)
+	table := dynamotest.Table(t, client)
+	store := dynamo.New(client, table, dynamo.WithConsistentReads())
+	svc := article.NewService(store, article.Options{SiteURL: siteURL})
+	if n, err := seed.Ensure(t.Context(), svc, siteURL, 5*time.Second); err != nil || n == 0 {
+		t.Fatalf("seed: %d articles, %v", n, err)
+	}
+
+	rie := emulator(t)
+	bin := t.TempDir()
+	hub := newRecordingHub(t)
+	env := []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + bin,
+		"AWS_REGION=us-east-1",
+		"AWS_ACCESS_KEY_ID=test",
+		"AWS_SECRET_ACCESS_KEY=test",
+		"AWS_EC2_METADATA_DISABLED=true",
+		"AWS_CONFIG_FILE=" + filepath.Join(bin, "none"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(bin, "none"),
+		"DYNAMODB_ENDPOINT=" + os.Getenv(dynamotest.EndpointVar),
+		"TABLE_NAME=" + table,
+		"SITE_URL=" + siteURL,
+		"BASE_URL=" + baseURL,
+		"HUB_URL=" + hub.url,
+		"ADMIN_TOKEN=" + adminToken,
+		"CURSOR_SECRET=rie-test",
+		"STORE_TIMEOUT=3s",
+		"AWS_LAMBDA_FUNCTION_TIMEOUT=8",
+	}
+	for _, r := range runs {
+		t.Run(r.dir, func(t *testing.T) {
+			bootstrap := buildBootstrap(t, r.dir, bin)
+			fn := startEmulator(t, rie, bootstrap, append(env, "AWS_LAMBDA_FUNCTION_NAME="+logicalID(r.dir)))
+			for _, inv := range r.invocations {
+				t.Run(inv.file, func(t *testing.T) {
+					payload, err := os.ReadFile(filepath.Join(root, "events", inv.file))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if streamFunctions[r.dir] {
+						checkNotify(t, fn, hub, inv, payload)
+						return
+					}
+					checkHTTP(t, fn.invoke(t, payload), inv)
+				})
+			}
+		})
+	}
+}
+
+// emulator returns the path of the pinned aws-lambda-rie, built by the go
+// command into its cache.
+func emulator(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("go", "tool", "-n", "aws-lambda-rie").Output()
+	if err != nil {
+		t.Fatalf("go tool -n aws-lambda-rie: %v (is the tool line still in go.mod?)", err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// buildBootstrap builds functions/<dir> for this machine with the same tags
+// and flags as build.mk (which builds for linux/arm64).
+func buildBootstrap(t *testing.T, dir, into string) string {
+	t.Helper()
+	out := filepath.Join(into, dir, "bootstrap")
+	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w", "-o", out, "./functions/"+dir)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build %s: %v\n%s", dir, err, b)
+	}
+	return out
+}
+
+type function struct {
+	url    string
+	client *http.Client
+}
+
+// startEmulator runs the emulator with bootstrap as the function, on two
+// free loopback ports, and stops it (and the bootstrap, in the same process
+// group) when the test ends. Its output is shown if the test fails.
+func startEmulator(t *testing.T, rie, bootstrap string, env []string) *function {
+	t.Helper()
+	apiPort, runtimePort := freePort(t), freePort(t)
+	cmd := exec.Command(rie,
+		"--runtime-interface-emulator-address", "127.0.0.1:"+apiPort,
+		"--runtime-api-address", "127.0.0.1:"+runtimePort,
+		bootstrap)
+	cmd.Dir = filepath.Dir(bootstrap)
+	cmd.Env = env
+	var logs syncBuffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start emulator: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("emulator and function output:\n%s", logs.String())
+		}
+	})
+	addr := "127.0.0.1:" + apiPort
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("emulator not listening on %s after 15s:\n%s", addr, logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return &function{
+		url:    "http://" + addr + "/2015-03-31/functions/function/invocations",
+		client: &http.Client{Timeout: 60 * time.Second},
+	}
+}
+
+// invoke sends one event and returns the function's raw result.
+func (f *function) invoke(t *testing.T, payload []byte) []byte {
+	t.Helper()
+	resp, err := f.client.Post(f.url, "application/json", bytes.NewReader(payload))
+	if err != nil {
+		t.Fatalf("invoke: %v", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("invoke: read: %v", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("invoke: emulator answered %d: %s", resp.StatusCode, b)
+	}
+	if bytes.Contains(b, []byte(`"errorType"`)) {
+		t.Fatalf("function failed: %s", b)
+	}
+	return b
+}
+
+func checkHTTP(t *testing.T, raw []byte, want invocation) {
+	t.Helper()
+	var res events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(raw, &res); err != nil {
+		t.Fatalf("result is not an HTTP API response: %v\n%s", err, raw)
+	}
+	body := []byte(res.Body)
+	if res.IsBase64Encoded {
+		var err error
+		if body, err = base64.StdEncoding.DecodeString(res.Body); err != nil {
+			t.Fatalf("body: %v", err)
+		}
+	}
+	if res.StatusCode != want.status {
+		t.Errorf("status = %d, want %d; body: %.300s", res.StatusCode, want.status, body)
+	}
+	for k, v := range want.headers {
+		if got := header(res.Headers, k); got != v {
+			t.Errorf("header %s = %q, want %q (headers %v)", k, got, v, res.Headers)
+		}
+	}
+	for _, k := range want.present {
+		if header(res.Headers, k) == "" {
+			t.Errorf("header %s missing (headers %v)", k, res.Headers)
+		}
+	}
+	if got := header(res.Headers, "X-Request-Id"); got == "" {
+		t.Error("no X-Request-Id: the API Gateway request ID should tie logs together")
+	}
+	if want.gzipOfRSS {
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("gzip body: %v", err)
+		}
+		if body, err = io.ReadAll(zr); err != nil {
+			t.Fatalf("gzip body: %v", err)
+		}
+		if !bytes.Contains(body, []byte("<rss")) || !res.IsBase64Encoded {
+			t.Errorf("gzip'd body is not RSS sent as base64 (base64=%v)", res.IsBase64Encoded)
+		}
+	}
+	for _, s := range want.body {
+		if !bytes.Contains(body, []byte(s)) {
+			t.Errorf("body lacks %q:\n%.600s", s, body)
+		}
+	}
+	if want.png && !bytes.HasPrefix(body, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Errorf("body is not a PNG (%d bytes, base64=%v)", len(body), res.IsBase64Encoded)
+	}
+	if want.empty && len(body) != 0 {
+		t.Errorf("body = %.200q, want none", body)
+	}
+}
+
+// header looks a response header up as HTTP does, ignoring case: API
+// Gateway passes the names as the function wrote them.
+func header(h map[string]string, name string) string {
+	for k, v := range h {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+func checkNotify(t *testing.T, fn *function, hub *recordingHub, want invocation, payload []byte) {
+	t.Helper()
+	var e events.DynamoDBEvent
+	if err := json.Unmarshal(payload, &e); err != nil {
+		t.Fatal(err)
+	}
+	hub.reset(http.StatusNoContent)
+	var res events.DynamoDBEventResponse
+	if err := json.Unmarshal(fn.invoke(t, payload), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.BatchItemFailures) != 0 {
+		t.Errorf("hub up: failures = %v, want none", res.BatchItemFailures)
+	}
+	if got := hub.count(); got != want.topics {
+		t.Errorf("hub up: %d topics pinged, want %d: %q", got, want.topics, hub.topics())
+	}
+	if !want.alsoHubDown {
+		return
+	}
+	hub.reset(http.StatusServiceUnavailable)
+	start := time.Now()
+	res = events.DynamoDBEventResponse{}
+	if err := json.Unmarshal(fn.invoke(t, payload), &res); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 8*time.Second {
+		t.Errorf("hub down: took %v, past the 8s function timeout", took)
+	}
+	var got, wantIDs []string
+	for _, f := range res.BatchItemFailures {
+		got = append(got, f.ItemIdentifier)
+	}
+	for _, r := range e.Records {
+		wantIDs = append(wantIDs, r.Change.SequenceNumber)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(wantIDs) {
+		t.Errorf("hub down: failures = %q, want every record %q", got, wantIDs)
+	}
+	if hub.count() != want.topics {
+		t.Errorf("hub down: %d topics tried, want %d", hub.count(), want.topics)
+	}
+}
+
+// recordingHub is a WebSub hub on a real loopback listener (the function
+// runs in another process) that answers every ping with one status.
+type recordingHub struct {
+	url    string
+	mu     sync.Mutex
+	pinged map[string]bool
+	status int
+}
+
+func newRecordingHub(t *testing.T) *recordingHub {
+	h := &recordingHub{pinged: map[string]bool{}, status: http.StatusNoContent}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	})
+	h.url = "http://" + ln.Addr().String() + "/"
+	return h
+}
+
+func (h *recordingHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	h.mu.Lock()
+	if r.PostForm.Get("hub.mode") == "publish" {
+		h.pinged[r.PostForm.Get("hub.url")] = true
+	}
+	status := h.status
+	h.mu.Unlock()
+	w.WriteHeader(status)
+}
+
+func (h *recordingHub) reset(status int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.pinged = map[string]bool{}
+	h.status = status
+}
+
+func (h *recordingHub) count() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.pinged)
+}
+
+func (h *recordingHub) topics() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for k := range h.pinged {
+		out = append(out, k)
+	}
+	return out
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return port
+}
+
+// syncBuffer collects the emulator's output from two pipes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
