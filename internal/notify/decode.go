@@ -27,6 +27,9 @@ type streamItem struct {
 	Authors []streamName `dynamodbav:"authors"`
 }
 
+// feedAttrs are streamItem's attribute names.
+var feedAttrs = []string{"status", "deleted", "section", "tags", "authors"}
+
 type streamName struct {
 	Name string `dynamodbav:"name"`
 }
@@ -43,9 +46,19 @@ func feedsOf(image map[string]events.DynamoDBAttributeValue) ([]article.FeedKey,
 	if len(image) == 0 {
 		return nil, nil
 	}
-	m, err := attributeMap(image)
-	if err != nil {
-		return nil, err
+	// Only the attributes that decide the feeds: converting the body and
+	// the rest would cost most of the time for nothing.
+	m := make(map[string]types.AttributeValue, len(feedAttrs))
+	for _, name := range feedAttrs {
+		v, ok := image[name]
+		if !ok {
+			continue
+		}
+		av, err := attributeValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("attribute %q: %w", name, err)
+		}
+		m[name] = av
 	}
 	var it streamItem
 	if err := attributevalue.UnmarshalMap(m, &it); err != nil {

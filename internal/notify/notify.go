@@ -98,9 +98,10 @@ func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.D
 	if n.opts.HubURL == "" || n.opts.Site == nil || len(e.Records) == 0 {
 		return res, nil
 	}
-	// topics maps each topic URL to the records that need it, in order.
-	topics := make(map[string][]int)
-	var order []string
+	// feeds maps each feed (FeedKey.String) to the records that touched
+	// it, in order; a batch of edits to one article touches few feeds.
+	feeds := make(map[string][]int)
+	var keys []article.FeedKey
 	skipped := 0
 	for i := range e.Records {
 		r := &e.Records[i]
@@ -108,7 +109,7 @@ func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.D
 			skipped++
 			continue
 		}
-		keys, err := recordFeeds(r)
+		ks, err := recordFeeds(r)
 		if err != nil {
 			// Retrying cannot fix a record we cannot read; say so loudly.
 			n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: undecodable stream record skipped",
@@ -117,23 +118,31 @@ func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.D
 			skipped++
 			continue
 		}
-		for _, k := range keys {
-			for _, f := range feed.Formats {
-				u := n.opts.Site.FeedURL(k, f)
-				if _, seen := topics[u]; !seen {
-					order = append(order, u)
-				}
-				if rs := topics[u]; len(rs) == 0 || rs[len(rs)-1] != i {
-					topics[u] = append(rs, i)
-				}
+		for _, k := range ks {
+			id := k.String()
+			rs, seen := feeds[id]
+			if !seen {
+				keys = append(keys, k)
+			}
+			if len(rs) == 0 || rs[len(rs)-1] != i {
+				feeds[id] = append(rs, i)
 			}
 		}
 	}
 
-	failed := n.pingAll(ctx, order)
+	topics := make([]string, 0, len(keys)*len(feed.Formats))
+	topicFeed := make(map[string]string, cap(topics))
+	for _, k := range keys {
+		for _, f := range feed.Formats {
+			u := n.opts.Site.FeedURL(k, f)
+			topics = append(topics, u)
+			topicFeed[u] = k.String()
+		}
+	}
+	failed := n.pingAll(ctx, topics)
 	bad := make(map[int]bool)
 	for _, u := range failed {
-		for _, i := range topics[u] {
+		for _, i := range feeds[topicFeed[u]] {
 			bad[i] = true
 		}
 	}
@@ -145,7 +154,7 @@ func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.D
 	}
 	n.opts.Log.LogAttrs(ctx, slog.LevelInfo, "notify: batch",
 		slog.Int("records", len(e.Records)), slog.Int("skipped", skipped),
-		slog.Int("topics", len(order)), slog.Int("failedTopics", len(failed)),
+		slog.Int("feeds", len(keys)), slog.Int("topics", len(topics)), slog.Int("failedTopics", len(failed)),
 		slog.Int("failedRecords", len(res.BatchItemFailures)))
 	return res, nil
 }
