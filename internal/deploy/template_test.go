@@ -143,7 +143,11 @@ func TestGlobals(t *testing.T) {
 // would run, so the check is of the commands, not of the file's text.
 func TestBuildTargets(t *testing.T) {
 	if _, err := exec.LookPath("make"); err != nil {
-		t.Fatal("make is not on PATH; it runs sam build's makefile targets")
+		const msg = "make is not on PATH: GNU make runs sam build's build-<LogicalId> targets"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
 	}
 	b, err := os.ReadFile(filepath.Join(root, "build.mk"))
 	if err != nil {
