@@ -91,8 +91,8 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.Port = port
 
-	c.SiteURL = httpURL(bad, "SITE_URL", get("SITE_URL", "https://news.example.bg"))
-	c.BaseURL = httpURL(bad, "BASE_URL", get("BASE_URL", fmt.Sprintf("http://127.0.0.1:%d", port)))
+	c.SiteURL = strings.TrimRight(httpURL(bad, "SITE_URL", get("SITE_URL", "https://news.example.bg")), "/")
+	c.BaseURL = strings.TrimRight(httpURL(bad, "BASE_URL", get("BASE_URL", fmt.Sprintf("http://127.0.0.1:%d", port))), "/")
 	if v := get("LOGO_URL", ""); v != "" {
 		c.LogoURL = httpURL(bad, "LOGO_URL", v)
 	}
@@ -100,7 +100,7 @@ func Load(getenv func(string) string) (Config, error) {
 		c.HubURL = httpURL(bad, "HUB_URL", c.HubURL)
 	}
 	if c.DynamoDBEndpoint != "" {
-		c.DynamoDBEndpoint = httpURL(bad, "DYNAMODB_ENDPOINT", c.DynamoDBEndpoint)
+		c.DynamoDBEndpoint = strings.TrimRight(httpURL(bad, "DYNAMODB_ENDPOINT", c.DynamoDBEndpoint), "/")
 	}
 
 	loc, err := time.LoadLocation(get("SITE_TIMEZONE", "Europe/Sofia"))
@@ -152,7 +152,7 @@ func httpURL(bad func(string, string, ...any), name, v string) string {
 		bad(name, "must be an absolute http(s) URL, got %q", v)
 		return ""
 	}
-	return strings.TrimRight(v, "/")
+	return v
 }
 
 func validColor(s string) bool {

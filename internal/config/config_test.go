@@ -20,6 +20,9 @@ func TestLoadDefaults(t *testing.T) {
 	if got, want := c.Location.String(), "Europe/Sofia"; got != want {
 		t.Errorf("Location = %q, want %q", got, want)
 	}
+	if got, want := c.HubURL, "https://pubsubhubbub.appspot.com/"; got != want {
+		t.Errorf("HubURL = %q, want %q (the hub's URL as published, slash kept)", got, want)
+	}
 	if c.CursorSecret == "" {
 		t.Error("CursorSecret is empty")
 	}
