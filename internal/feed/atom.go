@@ -5,46 +5,17 @@ import (
 	"time"
 
 	"github.com/gorilla/feeds"
-
-	"github.com/newsdesk/syndicate/internal/article"
 )
 
 // atomFeed is gorilla's feed plus xml:lang, the Media RSS namespace, a list
 // of links (self, alternate, hub, next) hiding gorilla's single Link, and
-// our entries hiding gorilla's.
+// the entries, already rendered (items.go), spliced in after the links.
 type atomFeed struct {
 	feeds.AtomFeed
 	Lang    string           `xml:"xml:lang,attr,omitempty"`
 	NSMedia string           `xml:"xmlns:media,attr"`
 	Links   []feeds.AtomLink `xml:"link"`
-	Entries []*atomEntry     `xml:"entry"`
-}
-
-// atomEntry is gorilla's entry plus one category per section and tag, one
-// author per byline (hiding gorilla's single ones), media:content for the
-// main image, and content written as CDATA (see atomContent).
-type atomEntry struct {
-	feeds.AtomEntry
-	Content    *atomContent       `xml:"content"`
-	Categories []atomCategory     `xml:"category"`
-	Authors    []feeds.AtomAuthor `xml:"author"`
-	Media      *mediaContent      `xml:"media:content"`
-}
-
-// atomContent is the full body, type="html". gorilla's AtomContent escapes
-// it as character data; CDATA carries the same text with no per-character
-// escaping, which is most of the render time of a feed of long bodies.
-type atomContent struct {
-	Type    string `xml:"type,attr"`
-	Content string `xml:",cdata"`
-}
-
-// atomCategory is an Atom category: the slug as term, the display name as
-// label, and the feed of that section or tag as scheme.
-type atomCategory struct {
-	Term   string `xml:"term,attr"`
-	Label  string `xml:"label,attr,omitempty"`
-	Scheme string `xml:"scheme,attr,omitempty"`
+	Entries []byte           `xml:",innerxml"`
 }
 
 // RenderAtom writes p as Atom 1.0.
@@ -64,7 +35,6 @@ func (s *Site) RenderAtom(w io.Writer, p *Page) error {
 		Lang:    s.Language,
 		NSMedia: nsMedia,
 		Links:   make([]feeds.AtomLink, 0, 4),
-		Entries: make([]*atomEntry, len(p.Articles)),
 	}
 	f.Links = append(f.Links,
 		feeds.AtomLink{Href: s.self(p, Atom), Rel: "self", Type: "application/atom+xml"},
@@ -75,52 +45,12 @@ func (s *Site) RenderAtom(w io.Writer, p *Page) error {
 	if p.Next != "" {
 		f.Links = append(f.Links, feeds.AtomLink{Href: p.Next, Rel: "next", Type: "application/atom+xml"})
 	}
-	entries := make([]atomEntry, len(p.Articles))
-	prefix := s.tagPrefix()
-	memo := make(slugs)
-	for i := range p.Articles {
-		s.atomEntry(&entries[i], &p.Articles[i], prefix, memo)
-		f.Entries[i] = &entries[i]
+	buf := getBuf()
+	defer putBuf(buf)
+	var err error
+	if *buf, err = s.appendItems(*buf, Atom, p.Articles); err != nil {
+		return err
 	}
+	f.Entries = *buf
 	return encodeXML(w, f)
-}
-
-func (s *Site) atomEntry(e *atomEntry, a *article.Article, prefix string, memo slugs) {
-	e.Title = cleanText(a.Title)
-	e.Id = prefix + "article:" + a.ID
-	e.Published = s.date(published(a), time.RFC3339)
-	e.Updated = s.date(modified(a), time.RFC3339)
-	link := s.link(a)
-	e.Links = []feeds.AtomLink{{Href: link, Rel: "alternate", Type: "text/html"}}
-	if a.Lead != "" {
-		e.Summary = &feeds.AtomSummary{Type: "text", Content: cleanText(a.Lead)}
-	}
-	if a.Body != "" {
-		e.Content = &atomContent{Type: "html", Content: cleanText(a.Body)}
-	}
-	if len(a.Authors) > 0 {
-		e.Authors = make([]feeds.AtomAuthor, len(a.Authors))
-		for i, au := range a.Authors {
-			e.Authors[i].Name = cleanText(au.Name)
-			e.Authors[i].Uri = au.URL
-		}
-	}
-	e.Categories = make([]atomCategory, 0, 1+len(a.Tags))
-	if a.Section != "" {
-		e.Categories = append(e.Categories, atomCategory{Term: memo.of(a.Section), Label: cleanText(a.Section), Scheme: prefix + "section"})
-	}
-	for _, t := range a.Tags {
-		e.Categories = append(e.Categories, atomCategory{Term: memo.of(t), Label: cleanText(t), Scheme: prefix + "tag"})
-	}
-	if img := a.Image; img != nil && img.URL != "" {
-		typ := imageType(img.URL)
-		e.Links = append(e.Links, feeds.AtomLink{Href: img.URL, Rel: "enclosure", Type: typ, Length: "0"})
-		e.Media = &mediaContent{URL: img.URL, Medium: "image", Type: typ, Width: img.Width, Height: img.Height}
-		if img.Credit != "" {
-			e.Media.Credit = &mediaText{Role: "photographer", Text: cleanText(img.Credit)}
-		}
-		if img.Alt != "" {
-			e.Media.Description = &mediaText{Type: "plain", Text: cleanText(img.Alt)}
-		}
-	}
 }

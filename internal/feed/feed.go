@@ -92,6 +92,10 @@ type Site struct {
 	Location *time.Location
 	// TTL is the RSS <ttl>: how long readers may cache a feed.
 	TTL time.Duration
+	// Items keeps rendered items across the feeds and pages of a warm
+	// container (see ItemCache); nil renders every item every time. The
+	// output is the same byte for byte either way.
+	Items *ItemCache
 }
 
 // tagAuthority is the date part of the tag: URIs (RFC 4151) that identify
@@ -280,7 +284,8 @@ func imageType(u string) string {
 }
 
 // NewSite builds the Site of a deployment from its configuration. The TTL
-// matches the max-age the feed routes send.
+// matches the max-age the feed routes send; the item cache is
+// DefaultItemCacheBytes.
 func NewSite(cfg config.Config) *Site {
 	return &Site{
 		Name:     cfg.SiteName,
@@ -291,5 +296,6 @@ func NewSite(cfg config.Config) *Site {
 		LogoURL:  cfg.LogoURL,
 		Location: cfg.Location,
 		TTL:      5 * time.Minute,
+		Items:    NewItemCache(DefaultItemCacheBytes),
 	}
 }

@@ -1,7 +1,9 @@
 package feed
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"time"
 
@@ -10,64 +12,51 @@ import (
 
 const jsonFeedVersion = "https://jsonfeed.org/version/1.1"
 
-// jsonFeed is gorilla's JSON feed with items that are always present (JSON
-// Feed requires the array; gorilla omits it when empty).
-type jsonFeed struct {
-	*feeds.JSONFeed
-	Items []*feeds.JSONItem `json:"items"`
-}
-
 // RenderJSON writes p as JSON Feed 1.1: compact, and without HTML-escaping
 // "<", ">" and "&" in strings (readers get the body as it is stored).
+//
+// The top-level object is gorilla's JSONFeed, encoded by encoding/json
+// without items (gorilla omits an empty list); the items, rendered one by
+// one (items.go), are spliced in as its last member, "items", which JSON
+// Feed requires even when empty. Splicing bytes, not a json.RawMessage:
+// encoding/json would re-scan every raw message to compact it.
 func (s *Site) RenderJSON(w io.Writer, p *Page) error {
-	f := jsonFeed{
-		JSONFeed: &feeds.JSONFeed{
-			Version:     jsonFeedVersion,
-			Title:       cleanText(s.Title(p.Key)),
-			Language:    s.Language,
-			HomePageUrl: s.URL,
-			FeedUrl:     s.self(p, JSON),
-			Description: cleanText(s.Description(p.Key)),
-			NextUrl:     p.Next,
-			Icon:        s.LogoURL,
-			Authors:     []*feeds.JSONAuthor{{Name: cleanText(s.Name), Url: s.URL}},
-		},
-		Items: make([]*feeds.JSONItem, len(p.Articles)),
+	f := feeds.JSONFeed{
+		Version:     jsonFeedVersion,
+		Title:       cleanText(s.Title(p.Key)),
+		Language:    s.Language,
+		HomePageUrl: s.URL,
+		FeedUrl:     s.self(p, JSON),
+		Description: cleanText(s.Description(p.Key)),
+		NextUrl:     p.Next,
+		Icon:        s.LogoURL,
+		Authors:     []*feeds.JSONAuthor{{Name: cleanText(s.Name), Url: s.URL}},
 	}
 	if s.HubURL != "" {
 		f.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: s.HubURL}}
 	}
-	items := make([]feeds.JSONItem, len(p.Articles))
-	times := make([]time.Time, 2*len(p.Articles))
-	prefix := s.tagPrefix()
-	for i := range p.Articles {
-		it, a := &items[i], &p.Articles[i]
-		it.Id = prefix + "article:" + a.ID
-		it.Url = s.link(a)
-		it.Title = cleanText(a.Title)
-		it.Summary = cleanText(a.Lead)
-		it.ContentHTML = cleanText(a.Body)
-		if a.Image != nil {
-			it.Image = a.Image.URL
-		}
-		times[2*i] = s.in(published(a))
-		times[2*i+1] = s.in(modified(a))
-		it.PublishedDate = &times[2*i]
-		it.ModifiedDate = &times[2*i+1]
-		if len(a.Authors) > 0 {
-			it.Authors = make([]*feeds.JSONAuthor, len(a.Authors))
-			authors := make([]feeds.JSONAuthor, len(a.Authors))
-			for j, au := range a.Authors {
-				authors[j] = feeds.JSONAuthor{Name: cleanText(au.Name), Url: au.URL}
-				it.Authors[j] = &authors[j]
-			}
-		}
-		it.Tags = categoryNames(a)
-		f.Items[i] = it
-	}
-	enc := json.NewEncoder(w)
+	buf := getBuf()
+	defer putBuf(buf)
+	out := appendWriter{b: *buf}
+	enc := json.NewEncoder(&out)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(&f)
+	if err := enc.Encode(&f); err != nil {
+		return err
+	}
+	head, ok := bytes.CutSuffix(out.b, []byte("}\n"))
+	if !ok || len(head) < 2 {
+		return fmt.Errorf("feed: unexpected JSON feed head %q", out.b)
+	}
+	b := append(head, `,"items":[`...)
+	b, err := s.appendItems(b, JSON, p.Articles)
+	*buf = b
+	if err != nil {
+		return err
+	}
+	b = append(b, "]}\n"...)
+	*buf = b
+	_, err = w.Write(b)
+	return err
 }
 
 // in is t in the publisher's zone.

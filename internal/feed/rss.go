@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/gorilla/feeds"
-
-	"github.com/newsdesk/syndicate/internal/article"
 )
 
 // Namespaces of the RSS extensions used.
@@ -31,12 +29,13 @@ type rssDoc struct {
 	Channel   *rssChannel `xml:"channel"`
 }
 
-// rssChannel is gorilla's channel plus atom:link (self, hub, next). Its
-// Items hide gorilla's, so the links come before the items.
+// rssChannel is gorilla's channel plus atom:link (self, hub, next) and the
+// items, already rendered (rssItems.go), spliced in after the links: the
+// channel is gorilla's struct encoded by encoding/xml, the items are bytes.
 type rssChannel struct {
 	feeds.RssFeed
 	Links []rssAtomLink `xml:"atom:link"`
-	Items []*rssItem    `xml:"item"`
+	Items []byte        `xml:",innerxml"`
 }
 
 // rssAtomLink is atom:link inside RSS.
@@ -44,34 +43,6 @@ type rssAtomLink struct {
 	Href string `xml:"href,attr"`
 	Rel  string `xml:"rel,attr"`
 	Type string `xml:"type,attr,omitempty"`
-}
-
-// rssItem is gorilla's item plus one category per section and tag (hiding
-// gorilla's single Category), dc:creator for author names (RSS <author>
-// must be an e-mail address) and media:content for the main image.
-type rssItem struct {
-	feeds.RssItem
-	Categories []string      `xml:"category"`
-	Creators   []string      `xml:"dc:creator"`
-	Media      *mediaContent `xml:"media:content"`
-}
-
-// mediaContent is Media RSS's media:content for an image.
-type mediaContent struct {
-	URL         string     `xml:"url,attr"`
-	Medium      string     `xml:"medium,attr"`
-	Type        string     `xml:"type,attr"`
-	Width       int        `xml:"width,attr,omitempty"`
-	Height      int        `xml:"height,attr,omitempty"`
-	Credit      *mediaText `xml:"media:credit"`
-	Description *mediaText `xml:"media:description"`
-}
-
-// mediaText is a media:credit or media:description.
-type mediaText struct {
-	Role string `xml:"role,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-	Text string `xml:",chardata"`
 }
 
 // RenderRSS writes p as RSS 2.0.
@@ -88,7 +59,6 @@ func (s *Site) RenderRSS(w io.Writer, p *Page) error {
 			Ttl:           int(s.TTL / time.Minute),
 		},
 		Links: make([]rssAtomLink, 0, 3),
-		Items: make([]*rssItem, len(p.Articles)),
 	}
 	if s.LogoURL != "" {
 		ch.Image = &feeds.RssImage{Url: s.LogoURL, Title: ch.Title, Link: s.URL}
@@ -100,43 +70,15 @@ func (s *Site) RenderRSS(w io.Writer, p *Page) error {
 	if p.Next != "" {
 		ch.Links = append(ch.Links, rssAtomLink{Href: p.Next, Rel: "next", Type: "application/rss+xml"})
 	}
-	items := make([]rssItem, len(p.Articles))
-	prefix := s.tagPrefix()
-	for i := range p.Articles {
-		s.rssItem(&items[i], &p.Articles[i], prefix)
-		ch.Items[i] = &items[i]
+	buf := getBuf()
+	defer putBuf(buf)
+	var err error
+	if *buf, err = s.appendItems(*buf, RSS, p.Articles); err != nil {
+		return err
 	}
+	ch.Items = *buf
 	doc := rssDoc{Version: "2.0", NSContent: nsContent, NSAtom: nsAtom, NSDC: nsDC, NSMedia: nsMedia, Channel: ch}
 	return encodeXML(w, &doc)
-}
-
-func (s *Site) rssItem(it *rssItem, a *article.Article, prefix string) {
-	it.Title = cleanText(a.Title)
-	it.Link = s.link(a)
-	it.Description = cleanText(a.Lead)
-	if a.Body != "" {
-		it.Content = &feeds.RssContent{Content: cleanText(a.Body)}
-	}
-	it.Guid = &feeds.RssGuid{Id: prefix + "article:" + a.ID, IsPermaLink: "false"}
-	it.PubDate = s.date(published(a), time.RFC1123Z)
-	it.Categories = categoryNames(a)
-	if len(a.Authors) > 0 {
-		it.Creators = make([]string, len(a.Authors))
-		for i := range a.Authors {
-			it.Creators[i] = cleanText(a.Authors[i].Name)
-		}
-	}
-	if img := a.Image; img != nil && img.URL != "" {
-		typ := imageType(img.URL)
-		it.Enclosure = &feeds.RssEnclosure{Url: img.URL, Length: "0", Type: typ}
-		it.Media = &mediaContent{URL: img.URL, Medium: "image", Type: typ, Width: img.Width, Height: img.Height}
-		if img.Credit != "" {
-			it.Media.Credit = &mediaText{Role: "photographer", Text: cleanText(img.Credit)}
-		}
-		if img.Alt != "" {
-			it.Media.Description = &mediaText{Type: "plain", Text: cleanText(img.Alt)}
-		}
-	}
 }
 
 // date formats t in the publisher's zone.
