@@ -542,7 +542,7 @@ func TestParametersAndOutputs(t *testing.T) {
 		}
 	}
 	cfg, _ := config.Load(func(string) string { return "" })
-	if got := strings.TrimRight(String(tp, "Parameters", "HubURL", "Default"), "/"); got != cfg.HubURL {
+	if got := String(tp, "Parameters", "HubURL", "Default"); got != cfg.HubURL {
 		t.Errorf("HubURL default %q, config's default %q", got, cfg.HubURL)
 	}
 	if got := String(tp, "Parameters", "BrandColor", "Default"); got != cfg.BrandColor {
