@@ -1,0 +1,24 @@
+// Package benchmark is `make bench` apart from its wiring (cmd/bench): it
+// turns the Go benchmarks' raw output into medians, drives the local server
+// with a real load generator (vegeta) on the embedded store and on
+// moto_server, times each Lambda's cold start under the Runtime Interface
+// Emulator, counts the DynamoDB round trips and capacity of each request
+// type, and watches the local server's memory over 100,000 requests.
+//
+// Everything lands in one Report, printed as one Markdown table with a
+// section per kind, because the lead pastes it into the README as is and a
+// reader compares figures across sections.
+//
+// Why these choices:
+//   - Every run is bounded in time and count and targets 127.0.0.1 only:
+//     the machine is shared and the workplace forbids traffic elsewhere.
+//   - The load generator is vegeta as a library, closed-loop with a fixed
+//     number of workers (max throughput without unbounded queueing); its
+//     results are kept per request so the percentiles here are exact, not
+//     its sketch estimates.
+//   - The server under load and under the memory run is a separate process
+//     (the built cmd/local), so the generator's CPU and garbage do not count
+//     as the server's and its RSS is its own.
+//   - Figures that need moto_server are skipped, with a note, when
+//     DYNAMODB_ENDPOINT is unset; `make bench` always sets it.
+package benchmark
