@@ -105,7 +105,12 @@ func (c *Cache) Add(key string, body []byte) {
 }
 
 // Len is the number of documents held and Size their total bytes.
-func (c *Cache) Len() (n, size int) { return c.lru.len() }
+func (c *Cache) Len() (n, size int) {
+	if c == nil {
+		return 0, 0
+	}
+	return c.lru.len()
+}
 
 // ItemCache keeps the rendered item of each article (an RSS <item>, an Atom
 // <entry> or a JSON Feed item object) by article ID, version, format and
@@ -159,4 +164,9 @@ func (c *ItemCache) add(k *itemKey, frag []byte) {
 }
 
 // Len is the number of items held and the bytes they are charged.
-func (c *ItemCache) Len() (n, size int) { return c.lru.len() }
+func (c *ItemCache) Len() (n, size int) {
+	if c == nil {
+		return 0, 0
+	}
+	return c.lru.len()
+}

@@ -1,12 +1,9 @@
 package feed
 
 import (
-	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
-
-	"github.com/gorilla/feeds"
 
 	"github.com/newsdesk/syndicate/internal/article"
 )
@@ -264,38 +261,4 @@ type appendWriter struct{ b []byte }
 func (w *appendWriter) Write(p []byte) (int, error) {
 	w.b = append(w.b, p...)
 	return len(p), nil
-}
-
-// appendJSONItem appends a's JSON Feed item: gorilla's JSONItem, encoded
-// by encoding/json without HTML escaping, without the trailing newline.
-func (s *Site) appendJSONItem(b []byte, a *article.Article, prefix string) ([]byte, error) {
-	pub, mod := s.in(published(a)), s.in(modified(a))
-	it := feeds.JSONItem{
-		Id:            prefix + "article:" + a.ID,
-		Url:           s.link(a),
-		Title:         cleanText(a.Title),
-		Summary:       cleanText(a.Lead),
-		ContentHTML:   cleanText(a.Body),
-		PublishedDate: &pub,
-		ModifiedDate:  &mod,
-		Tags:          categoryNames(a),
-	}
-	if a.Image != nil {
-		it.Image = a.Image.URL
-	}
-	if len(a.Authors) > 0 {
-		it.Authors = make([]*feeds.JSONAuthor, len(a.Authors))
-		authors := make([]feeds.JSONAuthor, len(a.Authors))
-		for j, au := range a.Authors {
-			authors[j] = feeds.JSONAuthor{Name: cleanText(au.Name), Url: au.URL}
-			it.Authors[j] = &authors[j]
-		}
-	}
-	w := appendWriter{b: b}
-	enc := json.NewEncoder(&w)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&it); err != nil {
-		return b, err // a time outside the years 0-9999
-	}
-	return w.b[:len(w.b)-1], nil // Encode ends with a newline
 }

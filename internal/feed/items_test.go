@@ -2,8 +2,11 @@ package feed
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -240,4 +243,54 @@ func FuzzItems(f *testing.F) {
 			sameBytes(t, fmt.Sprint(f), render(t, site, f, p), refRender(t, site, f, p))
 		}
 	})
+}
+
+// jsonCorpus covers every branch of appendJSONText.
+var jsonCorpus = append([]string{"\"\\/", "\b\f\n\r\t\x00\x1f\x7f", "<>&", "\u2028\u2029", "a\u2028b\u2029c", "\xe2\x80", "\xe2\x80\xa8\xe2"}, escapeCorpus...)
+
+func checkJSONString(t *testing.T, s string) {
+	t.Helper()
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		t.Fatal(err)
+	}
+	if got := appendJSONString([]byte("x"), s); string(got) != "x"+strings.TrimSuffix(want.String(), "\n") {
+		t.Errorf("appendJSONString(%q) = %s, want %s", s, got[1:], want.String())
+	}
+}
+
+func TestAppendJSONString(t *testing.T) {
+	for _, s := range jsonCorpus {
+		checkJSONString(t, s)
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range jsonCorpus {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkJSONString(t, s) })
+}
+
+// TestRenderTimeOutOfRange: a date JSON cannot carry is an error, as it is
+// for encoding/json, not a broken document.
+func TestRenderTimeOutOfRange(t *testing.T) {
+	as := realistic(t, 2)
+	as[1].PublishedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	site := testSite()
+	site.Items = NewItemCache(1 << 20)
+	p := &Page{Key: article.SiteFeed, Updated: fixedNow, Articles: as}
+	if err := site.refRenderJSON(io.Discard, p); err == nil {
+		t.Fatal("reference renderer accepted year 10000")
+	}
+	for i := range 2 { // the second time, the first item comes from the cache
+		if err := site.RenderJSON(io.Discard, p); err == nil {
+			t.Errorf("render %d: RenderJSON accepted year 10000", i)
+		}
+	}
+	if n, _ := site.Items.Len(); n != 1 {
+		t.Errorf("item cache holds %d items, want 1 (the good one)", n)
+	}
 }
