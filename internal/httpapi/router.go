@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"path"
 	"slices"
 )
 
@@ -39,6 +40,14 @@ func (rt *Router) HandleFunc(method, path string, h func(http.ResponseWriter, *h
 func (rt *Router) Routes() []Route { return slices.Clone(rt.routes) }
 
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := r.URL.Path; p != "" && path.Clean(p) != p {
+		// The mux would redirect an unclean path ("/share/../articles",
+		// "//evil.example/..") to its cleaned form, for every method. No
+		// route of ours is meant to be reached that way, and a redirect
+		// would send a PUT or DELETE elsewhere: it is an unknown route.
+		WriteProblem(w, r, Problem{Type: problemBase + "no-route", Status: http.StatusNotFound, Detail: "no such route"})
+		return
+	}
 	if _, pattern := rt.mux.Handler(r); pattern == "" {
 		// Let the mux decide between 404 and 405 (it computes Allow), but
 		// answer in problem+json.
