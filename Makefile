@@ -24,10 +24,7 @@ fmt-check:
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
 lint-template:
-	@if [ -f template.yaml ]; then \
-	  command -v cfn-lint >/dev/null || { echo "cfn-lint not found (cfn-lint 1.51 under the pyenv Python is required)"; exit 1; }; \
-	  cfn-lint template.yaml && echo "cfn-lint: template.yaml clean"; \
-	fi
+	./scripts/cfn-lint.sh
 
 ## build: every function as an arm64 `bootstrap` under bin/<function>/, with its size.
 build:
@@ -39,6 +36,10 @@ build:
 ## bench: Go benchmarks (benchstat-friendly output in bench.txt).
 bench:
 	./scripts/with-moto.sh $(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee bench.txt
+
+## fuzz: every Go fuzz target for FUZZTIME each (default 30s); their seed corpora already run in `make test`.
+fuzz:
+	./scripts/fuzz.sh
 
 clean:
 	rm -rf bin .aws-sam bench.txt
