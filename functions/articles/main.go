@@ -48,7 +48,10 @@ func run(log *slog.Logger) error {
 	if cfg.AdminToken == "" {
 		tokens = httpapi.OnceToken(secret.Parameter(ssm.NewFromConfig(awsCfg), cfg.AdminTokenParameter))
 	}
-	svc := article.NewService(dynamo.New(client, cfg.TableName), article.Options{SiteURL: cfg.SiteURL})
+	// Strong reads: If-Match is compared with what Get returns, and a stale
+	// read right after an editor's save would answer a wrong 412.
+	store := dynamo.New(client, cfg.TableName, dynamo.WithConsistentReads())
+	svc := article.NewService(store, article.Options{SiteURL: cfg.SiteURL})
 	rt := httpapi.NewRouter()
 	httpapi.RegisterAdmin(rt, svc, tokens, httpapi.AdminOptions{
 		Cursors:      cursor.New(cfg.CursorSecret),

@@ -150,7 +150,9 @@ func openStore(ctx context.Context, cfg config.Config) (Store, func() error, err
 	if err := dynamo.CreateTable(cctx, client, cfg.TableName); err != nil {
 		return nil, nil, err
 	}
-	return dynamo.New(client, cfg.TableName), func() error { return nil }, nil
+	// One store serves the admin API here too, so reads are strong: If-Match
+	// is compared with what Get returns.
+	return dynamo.New(client, cfg.TableName, dynamo.WithConsistentReads()), func() error { return nil }, nil
 }
 
 // Close releases the store.
