@@ -1,0 +1,90 @@
+// Command bench is the second half of `make bench`: after the Go
+// benchmarks have written bench.txt, it summarises them, loads the local
+// server with vegeta, times each Lambda's cold start under the Runtime
+// Interface Emulator, measures DynamoDB cost per request type and the local
+// server's memory over 100,000 requests, and prints one Markdown table
+// (also written to bench-results.md). It exits non-zero when a figure
+// misses its target. Wiring only: see package benchmark.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/newsdesk/syndicate/internal/benchmark"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var (
+		goBench  = flag.String("gobench", "bench.txt", "go test -bench output to summarise (empty: none)")
+		out      = flag.String("out", "bench-results.md", "where to write the table as well as to stdout")
+		duration = flag.Duration("duration", 5*time.Second, "measured load per target")
+		workers  = flag.Int("workers", 8, "requests in flight under load and in the memory run")
+		requests = flag.Int("requests", 100_000, "requests in the memory run")
+		starts   = flag.Int("starts", 7, "cold starts per function")
+		skip     = flag.String("skip", "", "comma-separated sections to skip: go,load,cold,cost,memory")
+		limit    = flag.Duration("timeout", 15*time.Minute, "stop everything after this long")
+	)
+	flag.Parse()
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	skipped := map[string]bool{}
+	for _, s := range strings.Split(*skip, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			skipped[s] = true
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, *limit)
+	defer cancel()
+
+	rep, err := benchmark.Run(ctx, benchmark.Options{
+		Root:             root,
+		GoBench:          *goBench,
+		DynamoDBEndpoint: os.Getenv("DYNAMODB_ENDPOINT"),
+		LoadDuration:     *duration,
+		Workers:          *workers,
+		MemoryRequests:   *requests,
+		ColdStarts:       *starts,
+		Skip:             skipped,
+		Progress:         os.Stderr,
+	})
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	if err := rep.WriteMarkdown(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Println()
+	if err := rep.WriteMarkdown(os.Stdout); err != nil {
+		return err
+	}
+	if failed := rep.Failed(); len(failed) > 0 {
+		return fmt.Errorf("%d figures missed their targets: %s", len(failed), strings.Join(failed, "; "))
+	}
+	return nil
+}

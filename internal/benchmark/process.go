@@ -1,0 +1,198 @@
+package benchmark
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Build runs `go build` for pkg into out with extra env (GOOS, GOARCH...)
+// and flags, from the module root dir.
+func Build(ctx context.Context, dir, out, pkg string, env []string, flags ...string) error {
+	args := append([]string{"build", "-o", out}, flags...)
+	cmd := exec.CommandContext(ctx, "go", append(args, pkg)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %w\n%s", pkg, err, b)
+	}
+	return nil
+}
+
+// LambdaFlags are build.mk's flags for a bootstrap.
+var LambdaFlags = []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w"}
+
+// FreePort returns a loopback port that was free a moment ago.
+func FreePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("free port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Process is a child process in its own process group, with the tail of
+// its output kept for error messages.
+type Process struct {
+	cmd  *exec.Cmd
+	logs *tail
+	done chan struct{}
+	err  error
+}
+
+// Start starts bin with args and exactly env (plus nothing inherited).
+func Start(bin string, args, env []string) (*Process, error) {
+	p := &Process{logs: &tail{max: 8 << 10}, done: make(chan struct{})}
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.Env = env
+	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := p.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	go func() {
+		p.err = p.cmd.Wait()
+		close(p.done)
+	}()
+	return p, nil
+}
+
+// PID is the process's id.
+func (p *Process) PID() int { return p.cmd.Process.Pid }
+
+// Exited reports whether the process has ended.
+func (p *Process) Exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Logs returns the last few KiB the process wrote.
+func (p *Process) Logs() string { return p.logs.String() }
+
+// Stop asks the process group to end (SIGTERM), then kills it after grace.
+func (p *Process) Stop(grace time.Duration) {
+	pgid := p.cmd.Process.Pid
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(grace):
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		<-p.done
+	}
+	// Anything the group started that outlived its leader goes too.
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+}
+
+// Memory is a process's resident set from /proc/PID/status.
+type Memory struct {
+	RSS  int64 // VmRSS, bytes
+	Peak int64 // VmHWM, bytes: the highest RSS so far
+}
+
+// ReadMemory reads VmRSS and VmHWM of pid (Linux only).
+func ReadMemory(pid int) (Memory, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return Memory{}, fmt.Errorf("memory of %d: %w", pid, err)
+	}
+	return parseStatus(b)
+}
+
+// parseStatus reads VmRSS and VmHWM (in kB) from a /proc/PID/status text.
+func parseStatus(b []byte) (Memory, error) {
+	var m Memory
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok || (k != "VmRSS" && k != "VmHWM") {
+			continue
+		}
+		f := strings.Fields(v)
+		if len(f) != 2 || f[1] != "kB" {
+			return Memory{}, fmt.Errorf("status: %s: unexpected %q", k, v)
+		}
+		n, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			return Memory{}, fmt.Errorf("status: %s: %w", k, err)
+		}
+		if k == "VmRSS" {
+			m.RSS = n << 10
+		} else {
+			m.Peak = n << 10
+		}
+	}
+	if m.RSS == 0 || m.Peak == 0 {
+		return Memory{}, errors.New("status: no VmRSS or VmHWM")
+	}
+	return m, nil
+}
+
+// WaitHTTP polls url until it answers with a status below 500, the process
+// exits, or timeout passes.
+func WaitHTTP(ctx context.Context, p *Process, url string, timeout time.Duration) error {
+	client := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(timeout)
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode < 500 {
+				return nil
+			}
+		}
+		if p != nil && p.Exited() {
+			return fmt.Errorf("process exited before %s answered:\n%s", url, p.Logs())
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s did not answer within %v", url, timeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// tail keeps the last max bytes written to it.
+type tail struct {
+	mu  sync.Mutex
+	max int
+	b   []byte
+}
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.b = append(t.b, p...)
+	if over := len(t.b) - t.max; over > 0 {
+		t.b = append(t.b[:0], t.b[over:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.b)
+}
