@@ -8,8 +8,29 @@
 // and JSONItem and add what gorilla lacks (atom:link self/hub/next,
 // content:encoded, dc:creator, media:content with media:credit and
 // media:description, enclosure, ttl, channel image, xml:lang, JSON Feed 1.1
-// authors, language, hubs and next_url). It is not a second feed library:
-// gorilla's structs and encoding/xml / encoding/json do the encoding.
+// authors, language, hubs and next_url).
+//
+// The split between gorilla and our own writer: gorilla's RssFeed,
+// AtomFeed and JSONFeed are the model of the channel, encoded by
+// encoding/xml / encoding/json as before. The items are written by a small
+// hand-written writer (items.go, xmlwrite.go, jsonwrite.go) that produces
+// exactly the bytes encoding/xml and encoding/json produce for gorilla's
+// RssItem, AtomEntry and JSONItem (plus our extensions): the previous,
+// struct-based renderers are kept in reference_test.go as the oracle, and
+// every render, over the golden fixtures, the hostile corpus, edge cases
+// and fuzzed articles, must equal theirs byte for byte. The items are then
+// spliced into the channel: an `xml:",innerxml"` field after the links for
+// RSS and Atom, and bytes appended as the last member, "items", of the JSON
+// object (a json.RawMessage would make encoding/json re-scan every item).
+// The namespace prefixes the items use (content:, dc:, media:) are the
+// ones declared on the roots (rssDoc, atomFeed), which never change.
+//
+// ItemCache keeps each rendered item by (site, format, article ID,
+// version, updated time), bounded by bytes and shared by every feed and
+// page of a warm container: an article shows in the site feed, its
+// section, each tag and each author, so after its first render every
+// other feed splices the cached bytes. Output is identical with and
+// without it (tested).
 //
 // Text safety: bodies are sanitized once, at write time, by article.Cleaner,
 // and stored clean. Rendering still passes every field through a cheap
@@ -38,12 +59,15 @@
 //     (gorilla indents, which re-scans the whole output): 3-4x faster than
 //     gorilla's WriteJSON.
 //
-// What remains is encoding/xml's reflection per element and attribute:
-// our items carry more elements than gorilla's (categories, dc:creator,
-// media:content with credit and description, enclosure), so RSS is slower
-// than plain gorilla RSS though under the 1 ms target. The HTTP layer
-// keeps rendered bytes by ETag (Cache), so an unchanged feed is rendered
-// once per warm container whatever the render costs.
+//   - Items no longer go through encoding/xml's reflection nor through
+//     encoding/json's rune-by-rune string encoder: the writers copy runs of
+//     bytes that need no escaping and check two-byte (Cyrillic) sequences
+//     inline. A first (cold) render of 50 items is now mostly textIsClean
+//     over the bodies and copying; a warm render (items cached) is the
+//     channel's encoding plus one copy of the items, 13-32 µs for 50.
+//
+// The HTTP layer also keeps rendered documents by ETag (Cache), so an
+// unchanged feed is not even spliced twice in a warm container.
 //
 // Cache holds rendered feeds by validator (ETag), bounded by bytes, so a
 // warm container does not render an unchanged feed twice.
