@@ -50,11 +50,14 @@
 //     one subtraction, four Cyrillic two-byte sequences with two masks) and
 //     is about twice as fast, allocation-free; dirty input still goes
 //     through article.XMLText.
+//
 //   - Escaping the body as character data (gorilla's AtomContent) costs
 //     encoding/xml a rune-by-rune escape of ~250 KB; Atom content is CDATA
 //     here, as RSS content:encoded already is in gorilla, which encoding/xml
 //     copies through, splitting "]]>".
+//
 //   - article.Slugify for Atom category terms is memoized per render.
+//
 //   - JSON: compact output with SetEscapeHTML(false), no MarshalIndent
 //     (gorilla indents, which re-scans the whole output): 3-4x faster than
 //     gorilla's WriteJSON.
