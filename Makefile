@@ -33,9 +33,11 @@ build:
 	  printf '%-10s %8d bytes  bin/%s/bootstrap\n' $$f $$(stat -c %s bin/$$f/bootstrap) $$f; \
 	done
 
-## bench: Go benchmarks (benchstat-friendly output in bench.txt).
+## bench: Go benchmarks (benchstat-friendly output in bench.txt), then cmd/bench: load (vegeta), cold starts
+## (aws-lambda-rie), DynamoDB cost and memory, against a private moto_server; one table, also in bench-results.md.
+BENCHTIME ?= 500ms
 bench:
-	./scripts/with-moto.sh $(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee bench.txt
+	./scripts/with-moto.sh bash -o pipefail -c '$(GO) test -run "^$$" -bench . -benchmem -count $(BENCH_COUNT) -benchtime $(BENCHTIME) ./... | tee bench.txt && $(GO) run ./cmd/bench -gobench bench.txt -out bench-results.md'
 
 ## fuzz: every Go fuzz target for FUZZTIME each (default 30s); their seed corpora already run in `make test`.
 fuzz:

@@ -3,12 +3,14 @@
 // server with vegeta, times each Lambda's cold start under the Runtime
 // Interface Emulator, measures DynamoDB cost per request type and the local
 // server's memory over 100,000 requests, and prints one Markdown table
-// (also written to bench-results.md). It exits non-zero when a figure
-// misses its target. Wiring only: see package benchmark.
+// (also written to bench-results.md). Figures that miss their targets are
+// marked in the table and listed on stderr; with -strict they also make it
+// exit non-zero. Wiring only: see package benchmark.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -37,6 +39,7 @@ func run() error {
 		starts   = flag.Int("starts", 7, "cold starts per function")
 		skip     = flag.String("skip", "", "comma-separated sections to skip: go,load,cold,cost,memory")
 		limit    = flag.Duration("timeout", 15*time.Minute, "stop everything after this long")
+		strict   = flag.Bool("strict", false, "exit non-zero when a figure misses its target")
 	)
 	flag.Parse()
 	root, err := os.Getwd()
@@ -84,7 +87,11 @@ func run() error {
 		return err
 	}
 	if failed := rep.Failed(); len(failed) > 0 {
-		return fmt.Errorf("%d figures missed their targets: %s", len(failed), strings.Join(failed, "; "))
+		msg := fmt.Sprintf("%d figures missed their targets: %s", len(failed), strings.Join(failed, "; "))
+		if *strict {
+			return errors.New(msg)
+		}
+		fmt.Fprintln(os.Stderr, "bench: warning:", msg)
 	}
 	return nil
 }

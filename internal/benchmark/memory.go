@@ -166,11 +166,14 @@ func MemoryRows(r MemoryResult, total int) []Row {
 				Target:  "flat (≤ 5% or ≤ 2 MiB)",
 				Verdict: Check(frac <= 0.05 || d <= 2<<20),
 			})
+			a, b := r.Samples[len(r.Samples)-2].Peak, r.Samples[len(r.Samples)-1].Peak
+			rows = append(rows, Row{Case: fmt.Sprintf("peak growth %dk → %dk requests", from/1000, to/1000),
+				Result: signedBytes(b - a)})
 		}
 	}
 	rows = append(rows, Row{Case: "errors over the run",
-		Result:  fmt.Sprintf("%d of %d in %s", r.Errors, total, FormatDuration(r.Duration.Round(time.Millisecond))),
-		Target:  "0", Verdict: Check(r.Errors == 0)})
+		Result: fmt.Sprintf("%d of %d in %s", r.Errors, total, FormatDuration(r.Duration.Round(time.Millisecond))),
+		Target: "0", Verdict: Check(r.Errors == 0)})
 	return rows
 }
 
