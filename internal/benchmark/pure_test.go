@@ -1,0 +1,142 @@
+package benchmark
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseStatus(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    Memory
+		wantErr bool
+	}{
+		{"both", "Name:\tlocal\nVmHWM:\t   65536 kB\nVmRSS:\t   40960 kB\nThreads:\t7\n", Memory{RSS: 40960 << 10, Peak: 65536 << 10}, false},
+		{"missing", "Name:\tlocal\n", Memory{}, true},
+		{"odd unit", "VmHWM:\t1 MB\nVmRSS:\t1 kB\n", Memory{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseStatus([]byte(tt.in))
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
+			}
+			if got != tt.want {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMemoryGrowthAndRows(t *testing.T) {
+	const mib = 1 << 20
+	flat := MemoryResult{Samples: []MemorySample{
+		{10_000, Memory{RSS: 40 * mib, Peak: 50 * mib}},
+		{50_000, Memory{RSS: 44 * mib, Peak: 55 * mib}},
+		{100_000, Memory{RSS: 45 * mib, Peak: 55 * mib}},
+	}}
+	d, frac, ok := flat.Growth(50_000, 100_000)
+	if !ok || d != mib || frac < 0.0227 || frac > 0.0228 {
+		t.Errorf("Growth = %d, %v, %v; want 1 MiB, 1/44, true", d, frac, ok)
+	}
+	if _, _, ok := flat.Growth(1, 2); ok {
+		t.Error("Growth of missing samples: ok = true, want false")
+	}
+	growing := flat
+	growing.Samples = append([]MemorySample(nil), flat.Samples...)
+	growing.Samples[2].RSS = 60 * mib
+	growing.Errors = 1
+	tests := []struct {
+		name        string
+		r           MemoryResult
+		wantGrowth  Verdict
+		wantErrors  Verdict
+		wantPeakRow string
+	}{
+		{"flat", flat, Pass, Pass, "55.0 MiB"},
+		{"growing, with an error", growing, Fail, Fail, "55.0 MiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows := MemoryRows(tt.r, 100_000)
+			find := func(prefix string) Row {
+				for _, r := range rows {
+					if strings.HasPrefix(r.Case, prefix) {
+						return r
+					}
+				}
+				t.Fatalf("no row %q in %+v", prefix, rows)
+				return Row{}
+			}
+			if got := find("RSS growth").Verdict; got != tt.wantGrowth {
+				t.Errorf("growth verdict = %v, want %v", got, tt.wantGrowth)
+			}
+			if got := find("errors").Verdict; got != tt.wantErrors {
+				t.Errorf("errors verdict = %v, want %v", got, tt.wantErrors)
+			}
+			if got := find("peak RSS").Result; got != tt.wantPeakRow {
+				t.Errorf("peak = %q, want %q", got, tt.wantPeakRow)
+			}
+		})
+	}
+}
+
+func TestCostRow(t *testing.T) {
+	head := Call{Op: "FeedHead:GetItem", Units: 0.5, Bytes: 215}
+	tests := []struct {
+		name        string
+		c           CostCase
+		wantVerdict Verdict
+		wantResult  string
+	}{
+		{"304 reads the head only", CostCase{Name: "304 feed", Cost: Cost{Calls: []Call{head}}}, Pass,
+			"1 round trips, moto 0.50 RCU / 0 WCU, ≈ 0.50 RCU by size [FeedHead:GetItem 215 B]"},
+		{"304 that lists fails", CostCase{Name: "304 feed", Cost: Cost{Calls: []Call{head, {Op: "ListFeed:Query", Units: 1, Bytes: 9000}}}}, Fail,
+			"2 round trips, moto 1.50 RCU / 0 WCU, ≈ 2.00 RCU by size [FeedHead:GetItem 215 B; ListFeed:Query 8.79 KiB]"},
+		{"share page of one small read", CostCase{Name: "share page", Cost: Cost{Calls: []Call{{Op: "GetBySlug:GetItem", Units: 0.5, Bytes: 4000}}}}, Pass, ""},
+		{"share page of two reads", CostCase{Name: "share page", Cost: Cost{Calls: []Call{
+			{Op: "GetBySlug:GetItem", Units: 0.5, Bytes: 200}, {Op: "GetBySlug:GetItem", Units: 0.5, Bytes: 3000}}}}, Fail, ""},
+		{"write: units count as WCU, no target", CostCase{Name: "article write", Cost: Cost{Calls: []Call{
+			{Op: "Save:GetItem", Units: 0.5, Bytes: 84}, {Op: "Save:TransactWriteItems", Units: 4, Bytes: 53}}}}, None,
+			"2 round trips, moto 0.50 RCU / 4.00 WCU, ≈ 0.50 RCU by size [Save:GetItem 84 B; Save:TransactWriteItems 53 B]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := CostRow(tt.c)
+			if got.Verdict != tt.wantVerdict {
+				t.Errorf("verdict = %v, want %v (%s)", got.Verdict, tt.wantVerdict, got.Result)
+			}
+			if tt.wantResult != "" && got.Result != tt.wantResult {
+				t.Errorf("result = %q, want %q", got.Result, tt.wantResult)
+			}
+		})
+	}
+}
+
+func TestEstimatedRCU(t *testing.T) {
+	tests := []struct {
+		call Call
+		want float64
+	}{
+		{Call{Op: "Get:GetItem", Bytes: 10}, 0.5},
+		{Call{Op: "Get:GetItem", Bytes: 4096}, 0.5},
+		{Call{Op: "Get:GetItem", Bytes: 4097}, 1},
+		{Call{Op: "ListFeed:Query", Bytes: 200 << 10}, 25},
+		{Call{Op: "IncrementShare:UpdateItem", Bytes: 190}, 0},
+	}
+	for _, tt := range tests {
+		if got := tt.call.EstimatedRCU(); got != tt.want {
+			t.Errorf("%s of %d bytes: EstimatedRCU = %v, want %v", tt.call.Op, tt.call.Bytes, got, tt.want)
+		}
+	}
+}
+
+func TestTail(t *testing.T) {
+	tl := &tail{max: 5}
+	_, _ = tl.Write([]byte("abc"))
+	_, _ = tl.Write([]byte("defg"))
+	if got := tl.String(); got != "cdefg" {
+		t.Errorf("tail = %q, want %q", got, "cdefg")
+	}
+}
