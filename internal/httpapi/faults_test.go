@@ -266,6 +266,7 @@ func checkUnavailable(t *testing.T, name string, w *httptest.ResponseRecorder) {
 // checks that nothing was written and that the same handler serves
 // everything once DynamoDB answers again.
 func TestFaultsAnswer503AndRecover(t *testing.T) {
+	dynamotest.Client(t) // Skip, or fail under CI, once rather than per subtest.
 	modes := []faultproxy.Mode{
 		faultproxy.Refuse, faultproxy.Hangup, faultproxy.ServerError, faultproxy.Throttle,
 		faultproxy.ThroughputExceeded, faultproxy.Slow, faultproxy.LoseResponse,
@@ -355,6 +356,7 @@ func TestFaultsAnswer503AndRecover(t *testing.T) {
 // TestFaultsThrottlingRetried checks that brief throttling costs a client
 // nothing: the SDK retries with backoff within the request's deadline.
 func TestFaultsThrottlingRetried(t *testing.T) {
+	dynamotest.Client(t) // Skip, or fail under CI, once rather than per subtest.
 	for _, mode := range []faultproxy.Mode{faultproxy.Throttle, faultproxy.ThroughputExceeded} {
 		t.Run(mode.String(), func(t *testing.T) {
 			env := newProxied(t)
@@ -437,6 +439,7 @@ func TestFaultsFeedCacheWhileListFails(t *testing.T) {
 // the precondition's failure", and the store is checked to hold the write
 // exactly once.
 func TestFaultsUnknownOutcome(t *testing.T) {
+	dynamotest.Client(t) // Skip, or fail under CI, once rather than per subtest.
 	type write struct {
 		name string
 		c    call
