@@ -15,7 +15,6 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
-	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/secret"
@@ -53,10 +52,7 @@ func run(log *slog.Logger) error {
 	store := dynamo.New(client, cfg.TableName, dynamo.WithConsistentReads())
 	svc := article.NewService(store, article.Options{SiteURL: cfg.SiteURL})
 	rt := httpapi.NewRouter()
-	httpapi.RegisterAdmin(rt, svc, tokens, httpapi.AdminOptions{
-		Cursors:      cursor.New(cfg.CursorSecret),
-		StoreTimeout: cfg.StoreTimeout,
-	})
+	httpapi.RegisterAdmin(rt, svc, tokens, httpapi.NewAdminOptions(cfg))
 	lambdahttp.Start(httpapi.Observe(log, rt))
 	return nil
 }

@@ -12,16 +12,10 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/newsdesk/syndicate/internal/config"
-	"github.com/newsdesk/syndicate/internal/cursor"
-	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
-
-// cacheBytes bounds the rendered feeds a warm container keeps: about a
-// hundred 50-article feeds with their gzip'd copies.
-const cacheBytes = 32 << 20
 
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
@@ -43,12 +37,7 @@ func run(log *slog.Logger) error {
 	}
 	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
 	rt := httpapi.NewRouter()
-	httpapi.RegisterFeeds(rt, dynamo.New(client, cfg.TableName), httpapi.FeedOptions{
-		Site:         feed.NewSite(cfg),
-		Sealer:       cursor.New(cfg.CursorSecret),
-		StoreTimeout: cfg.StoreTimeout,
-		Cache:        feed.NewCache(cacheBytes),
-	})
+	httpapi.RegisterFeeds(rt, dynamo.New(client, cfg.TableName), httpapi.NewFeedOptions(cfg))
 	lambdahttp.Start(httpapi.Observe(log, rt))
 	return nil
 }

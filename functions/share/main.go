@@ -13,8 +13,6 @@ import (
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
-	"github.com/newsdesk/syndicate/internal/share"
-	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
 
@@ -37,24 +35,12 @@ func run(log *slog.Logger) error {
 		return fmt.Errorf("aws config: %w", err)
 	}
 	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
-	bg, err := card.ParseColor(cfg.BrandColor)
-	if err != nil {
-		return err
-	}
-	cards, err := card.New(card.Options{
-		Background: bg,
-		Location:   cfg.Location,
-		Images:     &card.Fetcher{Origins: cfg.ImageOrigins},
-	})
+	opts, err := httpapi.NewShareOptions(cfg)
 	if err != nil {
 		return err
 	}
 	rt := httpapi.NewRouter()
-	httpapi.RegisterShare(rt, dynamo.New(client, cfg.TableName), httpapi.ShareOptions{
-		Site:         share.NewSite(cfg),
-		Cards:        cards,
-		StoreTimeout: cfg.StoreTimeout,
-	})
+	httpapi.RegisterShare(rt, dynamo.New(client, cfg.TableName), opts)
 	lambdahttp.Start(httpapi.Observe(log, rt))
 	return nil
 }

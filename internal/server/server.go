@@ -16,12 +16,9 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
-	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/seed"
-	"github.com/newsdesk/syndicate/internal/share"
-	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -38,10 +35,6 @@ var (
 	_ Store = (*bolt.Store)(nil)
 	_ Store = (*dynamo.Store)(nil)
 )
-
-// feedCacheBytes bounds the rendered feeds kept in memory, as in the feeds
-// Lambda.
-const feedCacheBytes = 32 << 20
 
 // ShutdownTimeout bounds a graceful stop: requests in flight get this long.
 const ShutdownTimeout = 10 * time.Second
@@ -97,35 +90,13 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store) (
 	s.Seeded = n
 
 	rt := httpapi.NewRouter()
-	httpapi.RegisterAdmin(rt, svc, httpapi.StaticToken(s.Token), httpapi.AdminOptions{
-		Cursors:      cursor.New(cfg.CursorSecret),
-		StoreTimeout: cfg.StoreTimeout,
-	})
-
-	bg, err := card.ParseColor(cfg.BrandColor)
+	httpapi.RegisterAdmin(rt, svc, httpapi.StaticToken(s.Token), httpapi.NewAdminOptions(cfg))
+	shareOpts, err := httpapi.NewShareOptions(cfg)
 	if err != nil {
 		return nil, err
 	}
-	cards, err := card.New(card.Options{
-		Background: bg,
-		Location:   cfg.Location,
-		Images:     &card.Fetcher{Origins: cfg.ImageOrigins},
-	})
-	if err != nil {
-		return nil, err
-	}
-	httpapi.RegisterShare(rt, st, httpapi.ShareOptions{
-		Site:         share.NewSite(cfg),
-		Cards:        cards,
-		StoreTimeout: cfg.StoreTimeout,
-	})
-
-	httpapi.RegisterFeeds(rt, st, httpapi.FeedOptions{
-		Site:         feed.NewSite(cfg),
-		Sealer:       cursor.New(cfg.CursorSecret),
-		StoreTimeout: cfg.StoreTimeout,
-		Cache:        feed.NewCache(feedCacheBytes),
-	})
+	httpapi.RegisterShare(rt, st, shareOpts)
+	httpapi.RegisterFeeds(rt, st, httpapi.NewFeedOptions(cfg))
 
 	s.Routes = rt.Routes()
 	s.Handler = httpapi.Observe(log, rt)
