@@ -56,7 +56,7 @@ const (
 	// faultStoreTimeout is STORE_TIMEOUT for these tests: short, so that
 	// a DynamoDB that never answers costs little time, and long enough
 	// for moto under -race on two busy cores.
-	faultStoreTimeout = 2 * time.Second
+	faultStoreTimeout = 5 * time.Second
 	crawlerUA         = "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)"
 )
 
