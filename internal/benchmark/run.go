@@ -172,8 +172,9 @@ func failed(title, what string, err error) Section {
 
 func errorRow(what string, err error) Row {
 	msg := err.Error()
-	if len(msg) > 300 {
-		msg = msg[:300] + "…"
+	// The head says what failed, the tail (a log's last lines) why.
+	if len(msg) > 700 {
+		msg = msg[:200] + " … " + msg[len(msg)-500:]
 	}
 	return Row{Case: what, Result: "failed: " + msg, Verdict: Fail}
 }
