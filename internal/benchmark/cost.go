@@ -19,12 +19,8 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
-	"github.com/newsdesk/syndicate/internal/cursor"
-	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/seed"
-	"github.com/newsdesk/syndicate/internal/share"
-	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
 
@@ -172,25 +168,15 @@ func MeasureCosts(ctx context.Context, endpoint string) ([]CostCase, error) {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 
+	// The routes are wired with the Lambdas' own option constructors.
+	shareOpts, err := httpapi.NewShareOptions(cfg)
+	if err != nil {
+		return nil, err
+	}
 	rt := httpapi.NewRouter()
-	httpapi.RegisterAdmin(rt, svc, httpapi.StaticToken(AdminToken), httpapi.AdminOptions{
-		Cursors: cursor.New(cfg.CursorSecret), StoreTimeout: cfg.StoreTimeout,
-	})
-	httpapi.RegisterFeeds(rt, store(), httpapi.FeedOptions{
-		Site: feed.NewSite(cfg), Sealer: cursor.New(cfg.CursorSecret),
-		StoreTimeout: cfg.StoreTimeout, Cache: feed.NewCache(32 << 20),
-	})
-	bg, err := card.ParseColor(cfg.BrandColor)
-	if err != nil {
-		return nil, err
-	}
-	cards, err := card.New(card.Options{Background: bg, Location: cfg.Location, Images: &card.Fetcher{}})
-	if err != nil {
-		return nil, err
-	}
-	httpapi.RegisterShare(rt, store(), httpapi.ShareOptions{
-		Site: share.NewSite(cfg), Cards: cards, StoreTimeout: cfg.StoreTimeout,
-	})
+	httpapi.RegisterAdmin(rt, svc, httpapi.StaticToken(AdminToken), httpapi.NewAdminOptions(cfg))
+	httpapi.RegisterFeeds(rt, store(), httpapi.NewFeedOptions(cfg))
+	httpapi.RegisterShare(rt, store(), shareOpts)
 
 	// The routes' logs say why a request failed; the last of them go into
 	// the error.
