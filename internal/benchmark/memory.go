@@ -145,7 +145,7 @@ func send(ctx context.Context, client *http.Client, t LoadTarget) bool {
 	return err == nil && resp.StatusCode == t.Want
 }
 
-// MemoryRows reports the samples, the peak, and the growth from the
+// MemoryRows reports the samples, the peak, and the peak's growth from the
 // middle sample to the last against the flatness target (at most 5% or
 // 2 MiB, whichever is larger: the runtime's heap goal moves a little).
 func MemoryRows(r MemoryResult, total int) []Row {
@@ -158,17 +158,22 @@ func MemoryRows(r MemoryResult, total int) []Row {
 	}
 	rows = append(rows, Row{Case: "peak RSS (VmHWM)", Result: FormatBytes(float64(peak))})
 	if len(r.Samples) >= 2 {
-		from, to := r.Samples[len(r.Samples)-2].Requests, r.Samples[len(r.Samples)-1].Requests
-		if d, frac, ok := r.Growth(from, to); ok {
-			rows = append(rows, Row{
-				Case:    fmt.Sprintf("RSS growth %dk → %dk requests", from/1000, to/1000),
-				Result:  fmt.Sprintf("%+.1f%% (%s)", frac*100, signedBytes(d)),
-				Target:  "flat (≤ 5% or ≤ 2 MiB)",
-				Verdict: Check(frac <= 0.05 || d <= 2<<20),
-			})
-			a, b := r.Samples[len(r.Samples)-2].Peak, r.Samples[len(r.Samples)-1].Peak
-			rows = append(rows, Row{Case: fmt.Sprintf("peak growth %dk → %dk requests", from/1000, to/1000),
-				Result: signedBytes(b - a)})
+		a, b := r.Samples[len(r.Samples)-2], r.Samples[len(r.Samples)-1]
+		from, to := a.Requests/1000, b.Requests/1000
+		// The verdict is on the peak (VmHWM): the issue asks for a flat
+		// peak, and the instant RSS of a Go process swings with where the
+		// collector is in its cycle, shown for information.
+		d := b.Peak - a.Peak
+		frac := float64(d) / float64(max(a.Peak, 1))
+		rows = append(rows, Row{
+			Case:    fmt.Sprintf("peak RSS growth %dk → %dk requests", from, to),
+			Result:  fmt.Sprintf("%+.1f%% (%s)", frac*100, signedBytes(d)),
+			Target:  "flat (≤ 5% or ≤ 2 MiB)",
+			Verdict: Check(frac <= 0.05 || d <= 2<<20),
+		})
+		if d, frac, ok := r.Growth(a.Requests, b.Requests); ok {
+			rows = append(rows, Row{Case: fmt.Sprintf("RSS change %dk → %dk requests", from, to),
+				Result: fmt.Sprintf("%+.1f%% (%s), GC timing", frac*100, signedBytes(d))})
 		}
 	}
 	rows = append(rows, Row{Case: "errors over the run",

@@ -46,6 +46,7 @@ func TestMemoryGrowthAndRows(t *testing.T) {
 	growing := flat
 	growing.Samples = append([]MemorySample(nil), flat.Samples...)
 	growing.Samples[2].RSS = 60 * mib
+	growing.Samples[2].Peak = 65 * mib
 	growing.Errors = 1
 	tests := []struct {
 		name        string
@@ -55,7 +56,7 @@ func TestMemoryGrowthAndRows(t *testing.T) {
 		wantPeakRow string
 	}{
 		{"flat", flat, Pass, Pass, "55.0 MiB"},
-		{"growing, with an error", growing, Fail, Fail, "55.0 MiB"},
+		{"growing, with an error", growing, Fail, Fail, "65.0 MiB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,13 +70,13 @@ func TestMemoryGrowthAndRows(t *testing.T) {
 				t.Fatalf("no row %q in %+v", prefix, rows)
 				return Row{}
 			}
-			if got := find("RSS growth").Verdict; got != tt.wantGrowth {
+			if got := find("peak RSS growth").Verdict; got != tt.wantGrowth {
 				t.Errorf("growth verdict = %v, want %v", got, tt.wantGrowth)
 			}
 			if got := find("errors").Verdict; got != tt.wantErrors {
 				t.Errorf("errors verdict = %v, want %v", got, tt.wantErrors)
 			}
-			if got := find("peak RSS").Result; got != tt.wantPeakRow {
+			if got := find("peak RSS (VmHWM)").Result; got != tt.wantPeakRow {
 				t.Errorf("peak = %q, want %q", got, tt.wantPeakRow)
 			}
 		})
