@@ -44,6 +44,6 @@ fuzz:
 	./scripts/fuzz.sh
 
 clean:
-	rm -rf bin .aws-sam bench.txt
+	rm -rf bin .aws-sam bench.txt bench-results.md
 
 -include build.mk
