@@ -1,19 +1,15 @@
 // Command articles is the admin Lambda: article CRUD (httpapi.RegisterAdmin)
 // on the DynamoDB store, behind a bearer token read from ADMIN_TOKEN or,
 // deployed, once per container from the SSM SecureString parameter named by
-// ADMIN_TOKEN_PARAMETER. Wiring only.
+// ADMIN_TOKEN_PARAMETER (package secret). Wiring only.
 package main
 
 import (
-	"context"
-	"fmt"
 	"log/slog"
 	"os"
 
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/awsenv"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
@@ -38,14 +34,17 @@ func run(log *slog.Logger) error {
 	if err := cfg.NeedAdminToken(); err != nil {
 		return err
 	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(context.Background())
+	// Lambda puts the region and the role's credentials in the
+	// environment; reading them there keeps the SDK's config chain (SSO,
+	// STS, IMDS, shared files) out of the binary.
+	awsCfg, err := awsenv.Config(os.Getenv)
 	if err != nil {
-		return fmt.Errorf("aws config: %w", err)
+		return err
 	}
 	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
 	tokens := httpapi.StaticToken(cfg.AdminToken)
 	if cfg.AdminToken == "" {
-		tokens = httpapi.OnceToken(secret.Parameter(ssm.NewFromConfig(awsCfg), cfg.AdminTokenParameter))
+		tokens = httpapi.OnceToken(secret.Parameter(secret.NewSSM(awsCfg, secret.SSMOptions{Timeout: cfg.StoreTimeout}), cfg.AdminTokenParameter))
 	}
 	// Strong reads: If-Match is compared with what Get returns, and a stale
 	// read right after an editor's save would answer a wrong 412.

@@ -4,13 +4,10 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"log/slog"
 	"os"
 
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-
+	"github.com/newsdesk/syndicate/internal/awsenv"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
@@ -31,9 +28,12 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(context.Background())
+	// Lambda puts the region and the role's credentials in the
+	// environment; reading them there keeps the SDK's config chain (SSO,
+	// STS, IMDS, shared files) out of the binary.
+	awsCfg, err := awsenv.Config(os.Getenv)
 	if err != nil {
-		return fmt.Errorf("aws config: %w", err)
+		return err
 	}
 	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
 	rt := httpapi.NewRouter()

@@ -5,19 +5,16 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
-
 	"github.com/newsdesk/syndicate/internal/article"
 )
 
-// ParameterGetter is the one SSM call needed; *ssm.Client implements it.
+// ParameterGetter is the one SSM call needed: the decrypted value of a
+// parameter. *SSM implements it; tests use a fake.
 type ParameterGetter interface {
-	GetParameter(ctx context.Context, in *ssm.GetParameterInput, optFns ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
+	GetParameter(ctx context.Context, name string) (string, error)
 }
 
-var _ ParameterGetter = (*ssm.Client)(nil)
+var _ ParameterGetter = (*SSM)(nil)
 
 // ErrMissing means the parameter does not exist or is empty: a deployment
 // mistake, not a passing fault.
@@ -29,19 +26,15 @@ var ErrMissing = errors.New("secret: parameter missing or empty")
 // never carries the value.
 func Parameter(client ParameterGetter, name string) func(context.Context) (string, error) {
 	return func(ctx context.Context) (string, error) {
-		out, err := client.GetParameter(ctx, &ssm.GetParameterInput{
-			Name:           aws.String(name),
-			WithDecryption: aws.Bool(true),
-		})
-		var nf *types.ParameterNotFound
+		v, err := client.GetParameter(ctx, name)
 		switch {
-		case errors.As(err, &nf):
+		case errors.Is(err, ErrMissing):
 			return "", fmt.Errorf("secret: get %s: %w", name, ErrMissing)
 		case err != nil:
 			return "", fmt.Errorf("secret: get %s: %w", name, errors.Join(article.ErrUnavailable, err))
-		case out.Parameter == nil || aws.ToString(out.Parameter.Value) == "":
+		case v == "":
 			return "", fmt.Errorf("secret: get %s: %w", name, ErrMissing)
 		}
-		return aws.ToString(out.Parameter.Value), nil
+		return v, nil
 	}
 }

@@ -6,10 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	"github.com/aws/aws-sdk-go-v2/service/ssm/types"
-
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 )
@@ -19,20 +15,22 @@ type fakeSSM struct {
 	values map[string]string
 	err    error
 	calls  int
-	last   *ssm.GetParameterInput
+	last   string
 }
 
-func (f *fakeSSM) GetParameter(_ context.Context, in *ssm.GetParameterInput, _ ...func(*ssm.Options)) (*ssm.GetParameterOutput, error) {
+var _ ParameterGetter = (*fakeSSM)(nil)
+
+func (f *fakeSSM) GetParameter(_ context.Context, name string) (string, error) {
 	f.calls++
-	f.last = in
+	f.last = name
 	if f.err != nil {
-		return nil, f.err
+		return "", f.err
 	}
-	v, ok := f.values[aws.ToString(in.Name)]
+	v, ok := f.values[name]
 	if !ok {
-		return nil, &types.ParameterNotFound{Message: aws.String("not found")}
+		return "", ErrMissing
 	}
-	return &ssm.GetParameterOutput{Parameter: &types.Parameter{Value: aws.String(v)}}, nil
+	return v, nil
 }
 
 func TestParameter(t *testing.T) {
@@ -55,8 +53,11 @@ func TestParameter(t *testing.T) {
 			if got != tt.want || !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
 				t.Errorf("got %q, %v; want %q, %v", got, err, tt.want, tt.wantErr)
 			}
-			if in := tt.fake.last; in == nil || !aws.ToBool(in.WithDecryption) || aws.ToString(in.Name) != tt.param {
-				t.Errorf("request = %+v, want %s WithDecryption", in, tt.param)
+			if tt.fake.last != tt.param {
+				t.Errorf("asked for %q, want %q", tt.fake.last, tt.param)
+			}
+			if err != nil && errors.Is(err, ErrMissing) && errors.Is(err, article.ErrUnavailable) {
+				t.Errorf("err = %v is both missing and unavailable", err)
 			}
 		})
 	}

@@ -37,11 +37,12 @@ func NewRetryer() aws.Retryer {
 	})
 }
 
-// NewClient returns a DynamoDB client for cfg (region, credentials and
-// HTTP client, usually from config.LoadDefaultConfig) with the retry
-// policy above, sending to endpoint when it is not empty (moto, DynamoDB
-// Local). Every main and the local server make their client here, so they
-// retry alike. optFns run last; tests use them to swap the HTTP client.
+// NewClient returns a DynamoDB client for cfg (region and credentials:
+// awsenv.Config in the Lambdas, LocalConfig locally; the HTTP client is
+// the SDK's default unless cfg has one) with the retry policy above,
+// sending to endpoint when it is not empty (moto, DynamoDB Local). Every
+// main and the local server make their client here, so they retry alike.
+// optFns run last; tests use them to swap the HTTP client.
 func NewClient(cfg aws.Config, endpoint string, optFns ...func(*dynamodb.Options)) *dynamodb.Client {
 	fns := make([]func(*dynamodb.Options), 0, 1+len(optFns))
 	fns = append(fns, func(o *dynamodb.Options) {

@@ -1,0 +1,61 @@
+package awsenv
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+// The variables Lambda sets for every function. AWS_DEFAULT_REGION is the
+// fallback the SDK also accepts; AWS_SESSION_TOKEN is optional because
+// long-lived keys (a developer's, sam local's defaults) have none.
+const (
+	RegionEnv          = "AWS_REGION"
+	DefaultRegionEnv   = "AWS_DEFAULT_REGION"
+	AccessKeyIDEnv     = "AWS_ACCESS_KEY_ID"
+	SecretAccessKeyEnv = "AWS_SECRET_ACCESS_KEY"
+	SessionTokenEnv    = "AWS_SESSION_TOKEN"
+	AccountIDEnv       = "AWS_ACCOUNT_ID"
+)
+
+// CredentialsSource is the Source of the credentials Config returns, the
+// name the SDK's default chain gives credentials read from the environment.
+const CredentialsSource = "EnvConfigCredentials"
+
+// Config returns the region and static credentials found through getenv
+// (os.Getenv in a main). The HTTP client, retryer and endpoints are left to
+// the service clients' defaults and to dynamo.NewClient. It fails, naming
+// every missing variable, when the region or a key is not set.
+func Config(getenv func(string) string) (aws.Config, error) {
+	region := strings.TrimSpace(getenv(RegionEnv))
+	if region == "" {
+		region = strings.TrimSpace(getenv(DefaultRegionEnv))
+	}
+	id := getenv(AccessKeyIDEnv)
+	secret := getenv(SecretAccessKeyEnv)
+	var missing []string
+	if region == "" {
+		missing = append(missing, RegionEnv)
+	}
+	if id == "" {
+		missing = append(missing, AccessKeyIDEnv)
+	}
+	if secret == "" {
+		missing = append(missing, SecretAccessKeyEnv)
+	}
+	if len(missing) > 0 {
+		return aws.Config{}, errors.New("awsenv: " + strings.Join(missing, ", ") + " not set")
+	}
+	return aws.Config{
+		Region: region,
+		Credentials: credentials.StaticCredentialsProvider{Value: aws.Credentials{
+			AccessKeyID:     id,
+			SecretAccessKey: secret,
+			SessionToken:    getenv(SessionTokenEnv),
+			AccountID:       getenv(AccountIDEnv),
+			Source:          CredentialsSource,
+		}},
+	}, nil
+}

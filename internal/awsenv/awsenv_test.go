@@ -1,0 +1,127 @@
+package awsenv
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/newsdesk/syndicate/internal/store/dynamo"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestConfig(t *testing.T) {
+	lambda := map[string]string{
+		"AWS_REGION":            "eu-central-1",
+		"AWS_DEFAULT_REGION":    "eu-central-1",
+		"AWS_ACCESS_KEY_ID":     "ASIAEXAMPLE",
+		"AWS_SECRET_ACCESS_KEY": "secret",
+		"AWS_SESSION_TOKEN":     "session",
+	}
+	with := func(k, v string) map[string]string {
+		m := make(map[string]string, len(lambda))
+		for k, v := range lambda {
+			m[k] = v
+		}
+		if v == "" {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+		return m
+	}
+	tests := []struct {
+		name       string
+		env        map[string]string
+		wantRegion string
+		wantCreds  aws.Credentials
+		wantErr    string // substring; "" means no error
+	}{
+		{"lambda", lambda, "eu-central-1",
+			aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "secret", SessionToken: "session", Source: CredentialsSource}, ""},
+		{"no session token", with("AWS_SESSION_TOKEN", ""), "eu-central-1",
+			aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "secret", Source: CredentialsSource}, ""},
+		{"default region fallback", with("AWS_REGION", ""), "eu-central-1",
+			aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "secret", SessionToken: "session", Source: CredentialsSource}, ""},
+		{"AWS_REGION wins", with("AWS_DEFAULT_REGION", "us-west-2"), "eu-central-1",
+			aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "secret", SessionToken: "session", Source: CredentialsSource}, ""},
+		{"account ID", with("AWS_ACCOUNT_ID", "123456789012"), "eu-central-1",
+			aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "secret", SessionToken: "session", AccountID: "123456789012", Source: CredentialsSource}, ""},
+		{"no access key", with("AWS_ACCESS_KEY_ID", ""), "", aws.Credentials{}, "AWS_ACCESS_KEY_ID not set"},
+		{"no secret key", with("AWS_SECRET_ACCESS_KEY", ""), "", aws.Credentials{}, "AWS_SECRET_ACCESS_KEY not set"},
+		{"blank region", map[string]string{"AWS_REGION": " ", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"}, "", aws.Credentials{}, "AWS_REGION not set"},
+		{"empty environment", map[string]string{}, "", aws.Credentials{},
+			"AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY not set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Config(env(tt.env))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want it to contain %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "secret") {
+					t.Errorf("err = %v, carries a credential", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("err = %v", err)
+			}
+			if cfg.Region != tt.wantRegion {
+				t.Errorf("region = %q, want %q", cfg.Region, tt.wantRegion)
+			}
+			got, err := cfg.Credentials.Retrieve(context.Background())
+			if err != nil {
+				t.Fatalf("Retrieve: %v", err)
+			}
+			if got != tt.wantCreds {
+				t.Errorf("credentials = %+v, want %+v", got, tt.wantCreds)
+			}
+		})
+	}
+}
+
+// TestConfigSignsDynamoDB checks that the configuration drives a real
+// DynamoDB client made by dynamo.NewClient: the request goes to the
+// endpoint, signed for the region with the session token, and the retry
+// policy is dynamo's.
+func TestConfigSignsDynamoDB(t *testing.T) {
+	var auth, token, target string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth, token, target = r.Header.Get("Authorization"), r.Header.Get("X-Amz-Security-Token"), r.Header.Get("X-Amz-Target")
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		w.Write([]byte(`{"TableNames":[]}`))
+	}))
+	defer srv.Close()
+	cfg, err := Config(env(map[string]string{
+		"AWS_REGION": "eu-central-1", "AWS_ACCESS_KEY_ID": "ASIAEXAMPLE",
+		"AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "session",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := dynamo.NewClient(cfg, srv.URL)
+	if _, err := client.ListTables(context.Background(), &dynamodb.ListTablesInput{}); err != nil {
+		t.Fatalf("ListTables: %v", err)
+	}
+	if want := "Credential=ASIAEXAMPLE/"; !strings.Contains(auth, want) || !strings.Contains(auth, "/eu-central-1/dynamodb/aws4_request") {
+		t.Errorf("Authorization = %q, want %s…/eu-central-1/dynamodb/aws4_request", auth, want)
+	}
+	if token != "session" {
+		t.Errorf("X-Amz-Security-Token = %q, want %q", token, "session")
+	}
+	if target != "DynamoDB_20120810.ListTables" {
+		t.Errorf("X-Amz-Target = %q", target)
+	}
+	if got := client.Options().Retryer.MaxAttempts(); got != dynamo.RetryMaxAttempts {
+		t.Errorf("retry attempts = %d, want %d", got, dynamo.RetryMaxAttempts)
+	}
+}

@@ -1,0 +1,193 @@
+package secret
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+)
+
+// DefaultTimeout bounds one GetParameter call when SSMOptions.Timeout is
+// zero: the call runs inside an admin request, under the function timeout.
+const DefaultTimeout = 3 * time.Second
+
+// maxResponse caps the response read: a parameter value is at most 8 KB
+// (advanced tier), and the rest of the answer is metadata.
+const maxResponse = 64 << 10
+
+// SSMOptions are the optional settings of NewSSM.
+type SSMOptions struct {
+	// Endpoint replaces https://ssm.<region>.amazonaws.com (moto, a VPC
+	// endpoint); empty means the regional endpoint.
+	Endpoint string
+	// Timeout bounds each call; zero means DefaultTimeout.
+	Timeout time.Duration
+	// HTTPClient sends the request; nil means http.DefaultClient.
+	HTTPClient interface {
+		Do(*http.Request) (*http.Response, error)
+	}
+	// Now is the signing clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// SSM calls GetParameter (WithDecryption) over SSM's JSON 1.1 protocol,
+// signed with SigV4 for cfg's region and credentials.
+type SSM struct {
+	endpoint string
+	region   string
+	creds    aws.CredentialsProvider
+	timeout  time.Duration
+	client   interface {
+		Do(*http.Request) (*http.Response, error)
+	}
+	now    func() time.Time
+	signer *v4.Signer
+}
+
+// NewSSM returns an SSM client for cfg (region and credentials, usually
+// from awsenv.Config).
+func NewSSM(cfg aws.Config, opts SSMOptions) *SSM {
+	s := &SSM{
+		endpoint: opts.Endpoint,
+		region:   cfg.Region,
+		creds:    cfg.Credentials,
+		timeout:  opts.Timeout,
+		client:   opts.HTTPClient,
+		now:      opts.Now,
+		signer:   v4.NewSigner(),
+	}
+	if s.endpoint == "" {
+		s.endpoint = RegionalEndpoint(cfg.Region)
+	}
+	if s.timeout <= 0 {
+		s.timeout = DefaultTimeout
+	}
+	if s.client == nil {
+		s.client = http.DefaultClient
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// RegionalEndpoint is SSM's public endpoint in region: amazonaws.com, or
+// amazonaws.com.cn in the China regions. Other partitions need
+// SSMOptions.Endpoint.
+func RegionalEndpoint(region string) string {
+	suffix := ".amazonaws.com"
+	if strings.HasPrefix(region, "cn-") {
+		suffix = ".amazonaws.com.cn"
+	}
+	return "https://ssm." + region + suffix
+}
+
+// getParameterRequest and getParameterResponse are the wire format of
+// GetParameter, kept to the fields used.
+type getParameterRequest struct {
+	Name           string `json:"Name"`
+	WithDecryption bool   `json:"WithDecryption"`
+}
+
+type getParameterResponse struct {
+	Parameter *struct {
+		Value string `json:"Value"`
+	} `json:"Parameter"`
+}
+
+// errorResponse is the body of an SSM error: {"__type": "...", "message": "..."}.
+type errorResponse struct {
+	Type    string `json:"__type"`
+	Message string `json:"message"`
+}
+
+// GetParameter returns the decrypted value of the parameter name.
+// ParameterNotFound (and an answer without a parameter) is ErrMissing;
+// every other failure is returned as is, naming the SSM error code when
+// there is one but never the value.
+func (s *SSM) GetParameter(ctx context.Context, name string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	body, err := json.Marshal(getParameterRequest{Name: name, WithDecryption: true})
+	if err != nil {
+		return "", fmt.Errorf("ssm: encode request: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(s.endpoint, "/")+"/", bytes.NewReader(body))
+	if err != nil {
+		return "", fmt.Errorf("ssm: request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AmazonSSM.GetParameter")
+	if s.creds == nil {
+		return "", errors.New("ssm: no credentials")
+	}
+	creds, err := s.creds.Retrieve(ctx)
+	if err != nil {
+		return "", fmt.Errorf("ssm: credentials: %w", err)
+	}
+	sum := sha256.Sum256(body)
+	if err := s.signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "ssm", s.region, s.now()); err != nil {
+		return "", fmt.Errorf("ssm: sign: %w", err)
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("ssm: GetParameter: %w", err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	if err != nil {
+		return "", fmt.Errorf("ssm: GetParameter: read: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		code, msg := errorCode(resp.Header.Get("X-Amzn-ErrorType"), data)
+		if code == "ParameterNotFound" {
+			return "", fmt.Errorf("ssm: GetParameter: %s: %w", code, ErrMissing)
+		}
+		if code == "" {
+			code = "no error code"
+		}
+		if msg != "" {
+			code += ": " + msg
+		}
+		return "", fmt.Errorf("ssm: GetParameter: HTTP %d: %s", resp.StatusCode, code)
+	}
+	var out getParameterResponse
+	if err := json.Unmarshal(data, &out); err != nil {
+		return "", fmt.Errorf("ssm: GetParameter: decode: %w", err)
+	}
+	if out.Parameter == nil || out.Parameter.Value == "" {
+		return "", fmt.Errorf("ssm: GetParameter: %w", ErrMissing)
+	}
+	return out.Parameter.Value, nil
+}
+
+// errorCode is the bare error code of an SSM error answer, from the
+// X-Amzn-ErrorType header or else the body's __type, without a namespace
+// ("com.amazonaws.ssm#ParameterNotFound") or a suffix after a colon, and
+// the body's message (which names the parameter, never its value).
+func errorCode(header string, body []byte) (code, message string) {
+	var e errorResponse
+	if json.Unmarshal(body, &e) == nil {
+		code, message = e.Type, e.Message
+	}
+	if header != "" {
+		code = header
+	}
+	if i := strings.LastIndexByte(code, '#'); i >= 0 {
+		code = code[i+1:]
+	}
+	if i := strings.IndexByte(code, ':'); i >= 0 {
+		code = code[:i]
+	}
+	return strings.TrimSpace(code), message
+}
