@@ -71,7 +71,7 @@ func TestCapacityHook(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]int{
-		"Save:GetItem": 1, "Save:TransactWriteItems": 1, "Get:GetItem": 1, "GetBySlug:GetItem": 2,
+		"Save:GetItem": 1, "Save:TransactWriteItems": 1, "Get:GetItem": 1, "GetBySlug:GetItem": 1,
 		"FeedHead:GetItem": 1, "ListFeed:Query": 1, "List:Query": 1,
 		"IncrementShare:UpdateItem": 1, "ShareCounts:GetItem": 1,
 	}

@@ -14,7 +14,10 @@
 //	                                   every field again, feed=<feed> and
 //	                                   feedSort=<sort key>
 //	ARTICLE#<id>       SHARES          share counters, one number per network
-//	SLUG#<slug>        SLUG            slug lock: id of the holder
+//	SLUG#<slug>        SLUG            slug item: the lock on the slug and
+//	                                   every field of the holder again (a
+//	                                   tombstone's for a deleted article),
+//	                                   without the gsi1 keys
 //	HEAD#<feed>        HEAD            feed head: rev, updatedAt, name
 //
 // <feed> is article.FeedKey.String() ("site", "section/svyat", "tag/nato",
@@ -38,6 +41,27 @@
 // buys the cheapest possible reads, which is the traffic that matters.
 // A conditional feed request reads only the tiny head item.
 //
+// A share page is one GetItem of the slug item, which carries the whole
+// article for the same reason; when it held only the holder's id, every
+// share page took two reads, the lock and then the article. The copy is
+// written in the transaction that writes the canonical item, so the two
+// never disagree. A GSI on the slug was the other way to one read, and
+// was not taken: its copy would be written outside the transaction, a
+// little cheaper (no transactional double charge) and outside the 4 MB
+// budget below, but it is eventually consistent only, so a share page
+// fetched right after publishing could miss the article or a deletion and
+// WithConsistentReads could not apply to it, the lock item would still be
+// needed for uniqueness, and the table would need a third index.
+//
+// The largest save package article allows (slug, section, every tag and
+// author changed, every field at its limit in Cyrillic) is 89 of the 100
+// items of a transaction and about 3.9 MiB of DynamoDB's 4 MB: 24 whole
+// copies of an article of at most about 167 KiB (the canonical item, the
+// slug item, 22 feed entries), 21 deletes and 43 head updates;
+// TestSaveSizeBudget measures it. Text at its rune limits in 4-byte
+// characters would make 4.2 MiB, which DynamoDB refuses (4.0 MiB before
+// the slug item carried the article, already over).
+//
 // The admin list is on one partition ("ALL"). Editors write a few hundred
 // articles a day, far below a partition's limits, and one partition keeps
 // the list a single ordered Query.
@@ -51,9 +75,10 @@
 // Save reads the canonical item with a strongly consistent read to learn the
 // old slug and feeds, then writes everything in one TransactWriteItems: the
 // canonical item conditioned on the version (attribute_not_exists(pk) for a
-// new article), the slug lock conditioned on being free or ours, the delete
-// of the old slug lock if the slug changed (a tombstone keeps its slug, so it
-// is never reused and share URLs keep answering 410), a Put of every current
+// new article), the slug item conditioned on being free or ours, the delete
+// of the old slug item if the slug changed (a tombstone keeps its slug and
+// its slug item holds the tombstone, so the slug is never reused and share
+// URLs keep answering 410 from one read), a Put of every current
 // feed entry, a Delete of every entry the article left, and ADD rev on the
 // head of every feed in the old and new sets. The version condition makes the
 // pre-read safe: if anyone wrote in between, the transaction is cancelled.
@@ -63,6 +88,10 @@
 // TransactionConflict, and Save retries them with jittered backoff.
 //
 // # Reads and consistency
+//
+// A slug item written by a build before slug items carried the article
+// holds only the id; GetBySlug reads the canonical item after one of those,
+// and the article's next save rewrites it in the new form.
 //
 // GetItem reads are eventually consistent unless the store is built with
 // WithConsistentReads; index queries are always eventually consistent, as

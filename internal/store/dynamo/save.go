@@ -41,7 +41,7 @@ const (
 )
 
 // Save writes a if the stored version is still prev (0: a must be new), with
-// its slug lock, feed entries and feed heads, in one transaction. See the
+// its slug item, feed entries and feed heads, in one transaction. See the
 // package comment for the items it writes.
 func (s *Store) Save(ctx context.Context, a article.Article, prev int64) error {
 	if err := rules.CheckSave(&a, prev); err != nil {
@@ -99,20 +99,21 @@ func (s *Store) saveItems(a, old *article.Article, prev int64) ([]types.Transact
 	}
 	items := []types.TransactWriteItem{put}
 
+	// The slug item is the lock on the slug and a whole copy of the
+	// canonical item (a tombstone included), so GetBySlug is one GetItem.
+	// It stays out of the admin index: no gsi1 keys.
 	slugFree := expression.AttributeNotExists(expression.Name(AttrPK)).
 		Or(expression.Name(attrID).Equal(expression.Value(a.ID)))
-	lock := key(slugPK(a.Slug), skSlug)
-	lock[attrID] = &types.AttributeValueMemberS{Value: a.ID}
-	put, err = conditionalPut(s.table, lock, slugFree)
+	put, err = conditionalPut(s.table, slugItem(canonical, a.Slug), slugFree)
 	if err != nil {
 		return nil, err
 	}
 	items = append(items, put)
 
 	if old != nil && old.Slug != a.Slug {
-		// The old lock is ours by construction (the transaction that
-		// wrote old wrote it); the condition keeps a hand-edited table
-		// from losing another article's slug.
+		// The old slug item is ours by construction (the transaction
+		// that wrote old wrote it); the condition keeps a hand-edited
+		// table from losing another article's slug.
 		ours, err := expression.NewBuilder().
 			WithCondition(expression.Name(attrID).Equal(expression.Value(a.ID))).Build()
 		if err != nil {
@@ -176,6 +177,17 @@ func (s *Store) saveItems(a, old *article.Article, prev int64) ([]types.Transact
 			len(items), maxTransactItems, len(oldFeeds), len(newFeeds))
 	}
 	return items, nil
+}
+
+// slugItem returns the slug item of slug: a copy of the canonical item
+// under the slug's key, without the admin index keys.
+func slugItem(canonical map[string]types.AttributeValue, slug string) map[string]types.AttributeValue {
+	av := maps.Clone(canonical)
+	delete(av, AttrGSI1PK)
+	delete(av, AttrGSI1SK)
+	av[AttrPK] = &types.AttributeValueMemberS{Value: slugPK(slug)}
+	av[AttrSK] = &types.AttributeValueMemberS{Value: skSlug}
+	return av
 }
 
 func conditionalPut(table *string, av map[string]types.AttributeValue, cond expression.ConditionBuilder) (types.TransactWriteItem, error) {
@@ -271,7 +283,7 @@ func cancellation(e *types.TransactionCanceledException) error {
 	case code(posSlug) == "ConditionalCheckFailed":
 		return fmt.Errorf("slug belongs to another article: %w", article.ErrConflict)
 	case code(posOldSlug) == "ConditionalCheckFailed":
-		return fmt.Errorf("old slug lock is held by another article; the table needs repair: %w", e)
+		return fmt.Errorf("old slug item is held by another article; the table needs repair: %w", e)
 	}
 	collided := false
 	for _, r := range e.CancellationReasons {

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/newsdesk/syndicate/internal/article"
 )
@@ -237,4 +238,119 @@ func TestSaveItemLimit(t *testing.T) {
 		t.Errorf("largest move needs %d items", len(items))
 	}
 	t.Logf("largest move: %d of %d transaction items", len(items), maxTransactItems)
+}
+
+// itemSize is an item's size as DynamoDB counts it against the 400 KB item
+// and 4 MB transaction limits: attribute names plus values, strings in
+// UTF-8 bytes, 3 bytes per list or map plus 1 per element, numbers at most
+// 21 bytes.
+func itemSize(av map[string]types.AttributeValue) int {
+	n := 0
+	for name, v := range av {
+		n += len(name) + valueSize(v)
+	}
+	return n
+}
+
+func valueSize(v types.AttributeValue) int {
+	switch v := v.(type) {
+	case *types.AttributeValueMemberS:
+		return len(v.Value)
+	case *types.AttributeValueMemberN:
+		return 21
+	case *types.AttributeValueMemberBOOL, *types.AttributeValueMemberNULL:
+		return 1
+	case *types.AttributeValueMemberL:
+		n := 3
+		for _, e := range v.Value {
+			n += 1 + valueSize(e)
+		}
+		return n
+	case *types.AttributeValueMemberM:
+		return 3 + len(v.Value) + itemSize(v.Value)
+	}
+	panic(fmt.Sprintf("itemSize: unhandled attribute type %T", v))
+}
+
+// transactionSize sums the items a Save transaction writes in full (its
+// Puts) and the keys of its Deletes and Updates.
+func transactionSize(items []types.TransactWriteItem) (total, largest int) {
+	for _, it := range items {
+		var n int
+		switch {
+		case it.Put != nil:
+			n = itemSize(it.Put.Item)
+		case it.Delete != nil:
+			n = itemSize(it.Delete.Key)
+		case it.Update != nil:
+			n = itemSize(it.Update.Key) + 64 // rev, updatedAt, name
+		}
+		total += n
+		largest = max(largest, n)
+	}
+	return total, largest
+}
+
+// largestArticle is an article at every limit of package article, its
+// rune-limited text made of r: 'ж' (2 bytes, the Bulgarian case) or '😀'
+// (4 bytes, the worst case).
+func largestArticle(round string, r rune) article.Article {
+	text := func(n int) string { return strings.Repeat(string(r), n) }
+	url := "https://news.example.bg/" + strings.Repeat("u", article.MaxURLBytes-len("https://news.example.bg/"))
+	a := testArticle()
+	a.Slug = "golyama-" + strings.ToLower(round)
+	a.Title, a.Lead = text(article.MaxTitleRunes), text(article.MaxLeadRunes)
+	a.Body = strings.Repeat("ж", article.MaxBodyBytes/2)
+	a.URL, a.Source = url, text(article.MaxSourceRunes)
+	a.Section = round + text(article.MaxSectionRunes-1)
+	for i := range article.MaxTags {
+		a.Tags = append(a.Tags, fmt.Sprintf("%s%d", round, i)+text(article.MaxTagRunes-3))
+	}
+	for i := range article.MaxAuthors {
+		a.Authors = append(a.Authors, article.Author{Name: fmt.Sprintf("%s%d", round, i) + text(article.MaxNameRunes-3), URL: url})
+	}
+	for i := range article.MaxRelated {
+		a.Related = append(a.Related, fmt.Sprintf("%064d", i))
+	}
+	a.Image = &article.Image{URL: url, Width: article.MaxImageSide, Height: article.MaxImageSide,
+		Alt: text(article.MaxAltRunes), Credit: text(article.MaxCreditRunes)}
+	a.CommentCount = 1 << 40
+	return a
+}
+
+// TestSaveSizeBudget measures the largest Save transaction, with the slug
+// item's full copy of the article: every feed but the site changes and so
+// does the slug, for an article at every limit. The Bulgarian case must fit
+// DynamoDB's 4 MB; the 4-byte-rune case is logged.
+func TestSaveSizeBudget(t *testing.T) {
+	const maxItem, maxTransaction = 400 << 10, 4 << 20
+	s := New(nil, "t")
+	for _, tc := range []struct {
+		name string
+		r    rune
+		fits bool
+	}{
+		{"Cyrillic", 'ж', true},
+		{"4-byte runes", '😀', false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			old, a := largestArticle("A", tc.r), largestArticle("B", tc.r)
+			a.Version = 2
+			if err := article.Validate(&a); err != nil {
+				t.Fatalf("fixture is invalid: %v", err)
+			}
+			items, err := s.saveItems(&a, &old, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total, largest := transactionSize(items)
+			t.Logf("%d items, %d bytes (%.2f MiB), largest item %d bytes", len(items), total, float64(total)/(1<<20), largest)
+			if largest > maxItem {
+				t.Errorf("largest item is %d bytes, over DynamoDB's %d", largest, maxItem)
+			}
+			if tc.fits && total > maxTransaction {
+				t.Errorf("transaction is %d bytes, over DynamoDB's %d", total, maxTransaction)
+			}
+		})
+	}
 }

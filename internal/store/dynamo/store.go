@@ -131,32 +131,40 @@ func (s *Store) Get(ctx context.Context, id string) (article.Article, error) {
 	return a, nil
 }
 
-// GetBySlug returns the article holding slug, a tombstone included: two
-// reads, the slug lock and the article.
+// GetBySlug returns the article holding slug, a tombstone included, with
+// one GetItem: the slug item carries the whole article.
+//
+// A slug item written before slug items carried the article holds only
+// the holder's ID (and no version, which every saved article has); for
+// one of those GetBySlug reads the canonical item as well, so a table
+// written by an older build keeps working and each such item is upgraded
+// by the article's next save.
 func (s *Store) GetBySlug(ctx context.Context, slug string) (article.Article, error) {
 	av, ok, err := s.getItem(ctx, "GetBySlug", slugPK(slug), skSlug, s.consistent)
 	if err != nil {
 		return article.Article{}, fmt.Errorf("dynamo: get slug %q: %w", slug, err)
 	}
-	var lock struct {
-		ID string `dynamodbav:"id"`
-	}
+	var a article.Article
 	if ok {
-		if err := attributevalue.UnmarshalMap(av, &lock); err != nil {
-			return article.Article{}, fmt.Errorf("dynamo: get slug %q: decode lock: %w", slug, err)
+		if a, err = decodeArticle(av); err != nil {
+			return article.Article{}, fmt.Errorf("dynamo: get slug %q: %w", slug, err)
 		}
 	}
-	if lock.ID == "" {
+	switch {
+	case a.ID == "":
 		return article.Article{}, fmt.Errorf("dynamo: get slug %q: %w", slug, article.ErrNotFound)
+	case a.Version != 0:
+		return a, nil
 	}
-	a, ok, err := s.getArticle(ctx, "GetBySlug", lock.ID, s.consistent)
+	id := a.ID
+	a, ok, err = s.getArticle(ctx, "GetBySlug", id, s.consistent)
 	switch {
 	case err != nil:
 		return article.Article{}, fmt.Errorf("dynamo: get slug %q: %w", slug, err)
 	case !ok:
 		// Only an eventually consistent read racing the article's
-		// creation sees the lock before the article.
-		return article.Article{}, fmt.Errorf("dynamo: get slug %q: article %q: %w", slug, lock.ID, article.ErrNotFound)
+		// creation sees the old-style lock before the article.
+		return article.Article{}, fmt.Errorf("dynamo: get slug %q: article %q: %w", slug, id, article.ErrNotFound)
 	}
 	return a, nil
 }
