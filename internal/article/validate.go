@@ -25,6 +25,11 @@ const (
 	MaxAltRunes     = 500
 	MaxCreditRunes  = 200
 	MaxImageSide    = 20000
+	// MaxArticleBytes bounds the UTF-8 bytes of all text fields together.
+	// An article is stored up to 24 times in one write (itself, its slug
+	// item and one copy per feed), and 24 copies of it must stay inside
+	// DynamoDB's 4 MB transaction limit whatever the characters.
+	MaxArticleBytes = 150 << 10
 )
 
 // Validate checks a, as a client sent it after defaults were applied, and
@@ -119,10 +124,32 @@ func Validate(a *Article) error {
 			v.Add(fmt.Sprintf("related[%d]", i), "must not name the article itself")
 		}
 	}
+	if n := TextBytes(a); n > MaxArticleBytes {
+		v.Add("article", "its text fields are %d bytes of UTF-8 together; the limit is %d", n, MaxArticleBytes)
+	}
 	if !a.PublishedAt.IsZero() && (a.PublishedAt.Year() < 1900 || a.PublishedAt.Year() > 9999) {
 		v.Add("publishedAt", "must be a year between 1900 and 9999")
 	}
 	return v.Err()
+}
+
+// TextBytes is the UTF-8 size of every text field of a together.
+func TextBytes(a *Article) int {
+	n := len(a.ID) + len(a.Slug) + len(a.Title) + len(a.Lead) + len(a.Body) + len(a.URL) +
+		len(a.Source) + len(a.Section) + len(a.Language) + len(a.Status)
+	for _, au := range a.Authors {
+		n += len(au.Name) + len(au.URL)
+	}
+	for _, t := range a.Tags {
+		n += len(t)
+	}
+	for _, r := range a.Related {
+		n += len(r)
+	}
+	if img := a.Image; img != nil {
+		n += len(img.URL) + len(img.Alt) + len(img.Credit)
+	}
+	return n
 }
 
 // text checks one string field and reports whether it was acceptable.
