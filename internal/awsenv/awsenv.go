@@ -17,7 +17,6 @@ const (
 	AccessKeyIDEnv     = "AWS_ACCESS_KEY_ID"
 	SecretAccessKeyEnv = "AWS_SECRET_ACCESS_KEY"
 	SessionTokenEnv    = "AWS_SESSION_TOKEN"
-	AccountIDEnv       = "AWS_ACCOUNT_ID"
 )
 
 // CredentialsSource is the Source of the credentials Config returns, the
@@ -28,6 +27,11 @@ const CredentialsSource = "EnvConfigCredentials"
 // (os.Getenv in a main). The HTTP client, retryer and endpoints are left to
 // the service clients' defaults and to dynamo.NewClient. It fails, naming
 // every missing variable, when the region or a key is not set.
+//
+// AWS_ACCOUNT_ID, which the SDK's chain would attach to the credentials, is
+// ignored on purpose: Lambda does not set it, and sam local sets a fake
+// 123456789012 that would send DynamoDB calls to that account's
+// account-based endpoint.
 func Config(getenv func(string) string) (aws.Config, error) {
 	region := strings.TrimSpace(getenv(RegionEnv))
 	if region == "" {
@@ -54,7 +58,6 @@ func Config(getenv func(string) string) (aws.Config, error) {
 			AccessKeyID:     id,
 			SecretAccessKey: secret,
 			SessionToken:    getenv(SessionTokenEnv),
-			AccountID:       getenv(AccountIDEnv),
 			Source:          CredentialsSource,
 		}},
 	}, nil

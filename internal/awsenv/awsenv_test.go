@@ -2,6 +2,7 @@ package awsenv
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -52,8 +53,8 @@ func TestConfig(t *testing.T) {
 			aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "secret", SessionToken: "session", Source: CredentialsSource}, ""},
 		{"AWS_REGION wins", with("AWS_DEFAULT_REGION", "us-west-2"), "eu-central-1",
 			aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "secret", SessionToken: "session", Source: CredentialsSource}, ""},
-		{"account ID", with("AWS_ACCOUNT_ID", "123456789012"), "eu-central-1",
-			aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "secret", SessionToken: "session", AccountID: "123456789012", Source: CredentialsSource}, ""},
+		{"sam local's account ID ignored", with("AWS_ACCOUNT_ID", "123456789012"), "eu-central-1",
+			aws.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "secret", SessionToken: "session", Source: CredentialsSource}, ""},
 		{"no access key", with("AWS_ACCESS_KEY_ID", ""), "", aws.Credentials{}, "AWS_ACCESS_KEY_ID not set"},
 		{"no secret key", with("AWS_SECRET_ACCESS_KEY", ""), "", aws.Credentials{}, "AWS_SECRET_ACCESS_KEY not set"},
 		{"blank region", map[string]string{"AWS_REGION": " ", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"}, "", aws.Credentials{}, "AWS_REGION not set"},
@@ -123,5 +124,40 @@ func TestConfigSignsDynamoDB(t *testing.T) {
 	}
 	if got := client.Options().Retryer.MaxAttempts(); got != dynamo.RetryMaxAttempts {
 		t.Errorf("retry attempts = %d, want %d", got, dynamo.RetryMaxAttempts)
+	}
+}
+
+// hostRecorder answers every request with an empty ListTables and keeps
+// the host it was sent to.
+type hostRecorder struct{ host string }
+
+func (h *hostRecorder) Do(r *http.Request) (*http.Response, error) {
+	h.host = r.URL.Host
+	return &http.Response{
+		StatusCode: http.StatusOK,
+		Header:     http.Header{"Content-Type": {"application/x-amz-json-1.0"}},
+		Body:       io.NopCloser(strings.NewReader(`{"TableNames":[]}`)),
+		Request:    r,
+	}, nil
+}
+
+// TestConfigRegionalEndpoint checks that without DYNAMODB_ENDPOINT the
+// client calls the regional endpoint, even with sam local's fake
+// AWS_ACCOUNT_ID in the environment.
+func TestConfigRegionalEndpoint(t *testing.T) {
+	cfg, err := Config(env(map[string]string{
+		"AWS_REGION": "eu-central-1", "AWS_ACCESS_KEY_ID": "defaultkey",
+		"AWS_SECRET_ACCESS_KEY": "defaultsecret", "AWS_ACCOUNT_ID": "123456789012",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &hostRecorder{}
+	client := dynamo.NewClient(cfg, "", func(o *dynamodb.Options) { o.HTTPClient = rec })
+	if _, err := client.ListTables(context.Background(), &dynamodb.ListTablesInput{}); err != nil {
+		t.Fatalf("ListTables: %v", err)
+	}
+	if want := "dynamodb.eu-central-1.amazonaws.com"; rec.host != want {
+		t.Errorf("host = %q, want %q", rec.host, want)
 	}
 }
