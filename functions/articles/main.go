@@ -44,7 +44,11 @@ func run(log *slog.Logger) error {
 	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
 	tokens := httpapi.StaticToken(cfg.AdminToken)
 	if cfg.AdminToken == "" {
-		tokens = httpapi.OnceToken(secret.Parameter(secret.NewSSM(awsCfg, secret.SSMOptions{Timeout: cfg.StoreTimeout}), cfg.AdminTokenParameter))
+		ssm := secret.NewSSM(awsCfg, secret.SSMOptions{
+			Endpoint: awsenv.ServiceEndpoint(os.Getenv, "SSM"),
+			Timeout:  cfg.StoreTimeout,
+		})
+		tokens = httpapi.OnceToken(secret.Parameter(ssm, cfg.AdminTokenParameter))
 	}
 	// Strong reads: If-Match is compared with what Get returns, and a stale
 	// read right after an editor's save would answer a wrong 412.

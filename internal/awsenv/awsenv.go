@@ -17,6 +17,11 @@ const (
 	AccessKeyIDEnv     = "AWS_ACCESS_KEY_ID"
 	SecretAccessKeyEnv = "AWS_SECRET_ACCESS_KEY"
 	SessionTokenEnv    = "AWS_SESSION_TOKEN"
+	// EndpointURLEnv, and EndpointURLEnv + "_" + a service ID such as
+	// SSM, redirect calls (moto, LocalStack, a VPC endpoint) as in the
+	// SDK's chain, unless IgnoreEndpointURLsEnv is "true".
+	EndpointURLEnv        = "AWS_ENDPOINT_URL"
+	IgnoreEndpointURLsEnv = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
 )
 
 // CredentialsSource is the Source of the credentials Config returns, the
@@ -53,7 +58,8 @@ func Config(getenv func(string) string) (aws.Config, error) {
 		return aws.Config{}, errors.New("awsenv: " + strings.Join(missing, ", ") + " not set")
 	}
 	return aws.Config{
-		Region: region,
+		Region:       region,
+		BaseEndpoint: endpoint(getenv, EndpointURLEnv),
 		Credentials: credentials.StaticCredentialsProvider{Value: aws.Credentials{
 			AccessKeyID:     id,
 			SecretAccessKey: secret,
@@ -61,4 +67,33 @@ func Config(getenv func(string) string) (aws.Config, error) {
 			Source:          CredentialsSource,
 		}},
 	}, nil
+}
+
+// ServiceEndpoint is the endpoint configured for one service: the value of
+// AWS_ENDPOINT_URL_<serviceID> (serviceID upper case, spaces as
+// underscores: "SSM", "DYNAMODB"), else AWS_ENDPOINT_URL, else "" (the
+// regional endpoint); "" too when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is
+// true. It covers the clients made without the SDK's config loader, which
+// would have read these variables.
+func ServiceEndpoint(getenv func(string) string, serviceID string) string {
+	if e := endpoint(getenv, EndpointURLEnv+"_"+serviceID); e != nil {
+		return *e
+	}
+	if e := endpoint(getenv, EndpointURLEnv); e != nil {
+		return *e
+	}
+	return ""
+}
+
+// endpoint is the value of the variable name, or nil when it is empty or
+// configured endpoints are ignored.
+func endpoint(getenv func(string) string, name string) *string {
+	if strings.EqualFold(strings.TrimSpace(getenv(IgnoreEndpointURLsEnv)), "true") {
+		return nil
+	}
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return nil
+	}
+	return &v
 }

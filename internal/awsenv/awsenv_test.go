@@ -161,3 +161,40 @@ func TestConfigRegionalEndpoint(t *testing.T) {
 		t.Errorf("host = %q, want %q", rec.host, want)
 	}
 }
+
+func TestEndpoints(t *testing.T) {
+	keys := map[string]string{"AWS_REGION": "eu-central-1", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"}
+	tests := []struct {
+		name     string
+		env      map[string]string
+		wantBase string // "" means nil
+		wantSSM  string
+	}{
+		{"none", nil, "", ""},
+		{"global", map[string]string{"AWS_ENDPOINT_URL": "http://localhost:4566"}, "http://localhost:4566", "http://localhost:4566"},
+		{"service wins", map[string]string{"AWS_ENDPOINT_URL": "http://g", "AWS_ENDPOINT_URL_SSM": "http://ssm"}, "http://g", "http://ssm"},
+		{"service only", map[string]string{"AWS_ENDPOINT_URL_SSM": "http://ssm"}, "", "http://ssm"},
+		{"ignored", map[string]string{"AWS_ENDPOINT_URL": "http://g", "AWS_ENDPOINT_URL_SSM": "http://ssm", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := map[string]string{}
+			for k, v := range keys {
+				m[k] = v
+			}
+			for k, v := range tt.env {
+				m[k] = v
+			}
+			cfg, err := Config(env(m))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := aws.ToString(cfg.BaseEndpoint); got != tt.wantBase || (tt.wantBase == "") != (cfg.BaseEndpoint == nil) {
+				t.Errorf("BaseEndpoint = %v (%q), want %q", cfg.BaseEndpoint, got, tt.wantBase)
+			}
+			if got := ServiceEndpoint(env(m), "SSM"); got != tt.wantSSM {
+				t.Errorf("ServiceEndpoint(SSM) = %q, want %q", got, tt.wantSSM)
+			}
+		})
+	}
+}

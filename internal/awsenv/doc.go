@@ -7,4 +7,6 @@
 // SSO-OIDC, STS, sign-in, IMDS and shared-file code out of the bootstraps:
 // about 1.8 MB of each binary and their package initialisation at every
 // cold start. A missing variable is an error naming it, at start.
+// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> keep working as they did
+// through the SDK's chain (ServiceEndpoint), for moto and LocalStack.
 package awsenv

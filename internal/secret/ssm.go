@@ -28,7 +28,7 @@ const maxResponse = 64 << 10
 // SSMOptions are the optional settings of NewSSM.
 type SSMOptions struct {
 	// Endpoint replaces https://ssm.<region>.amazonaws.com (moto, a VPC
-	// endpoint); empty means the regional endpoint.
+	// endpoint); empty means cfg.BaseEndpoint, else the regional one.
 	Endpoint string
 	// Timeout bounds each call; zero means DefaultTimeout.
 	Timeout time.Duration
@@ -65,6 +65,9 @@ func NewSSM(cfg aws.Config, opts SSMOptions) *SSM {
 		client:   opts.HTTPClient,
 		now:      opts.Now,
 		signer:   v4.NewSigner(),
+	}
+	if s.endpoint == "" && cfg.BaseEndpoint != nil {
+		s.endpoint = *cfg.BaseEndpoint
 	}
 	if s.endpoint == "" {
 		s.endpoint = RegionalEndpoint(cfg.Region)

@@ -166,6 +166,20 @@ func TestSSMNoCredentials(t *testing.T) {
 	}
 }
 
+func TestSSMEndpointFromConfig(t *testing.T) {
+	hit := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hit = true
+		io.WriteString(w, `{"Parameter":{"Value":"v"}}`)
+	}))
+	defer srv.Close()
+	cfg := testCfg
+	cfg.BaseEndpoint = aws.String(srv.URL)
+	if v, err := NewSSM(cfg, SSMOptions{}).GetParameter(context.Background(), "/p"); err != nil || v != "v" || !hit {
+		t.Errorf("GetParameter = %q, %v (server hit: %v); want v from cfg.BaseEndpoint", v, err, hit)
+	}
+}
+
 func TestRegionalEndpoint(t *testing.T) {
 	for region, want := range map[string]string{
 		"eu-central-1":   "https://ssm.eu-central-1.amazonaws.com",
