@@ -198,3 +198,14 @@ func TestEndpoints(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkConfig is the per-cold-start cost of reading the environment.
+func BenchmarkConfig(b *testing.B) {
+	e := env(map[string]string{"AWS_REGION": "eu-central-1", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b", "AWS_SESSION_TOKEN": "c"})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Config(e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

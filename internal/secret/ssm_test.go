@@ -222,3 +222,21 @@ func TestSSMMoto(t *testing.T) {
 		t.Errorf("absent: err = %v, want ErrMissing", err)
 	}
 }
+
+// BenchmarkSSMGetParameter is one signed call to a loopback server: the
+// cost the first admin request of a container pays besides SSM itself.
+func BenchmarkSSMGetParameter(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, `{"Parameter":{"Name":"/syndicate/admin-token","Type":"SecureString","Value":"tok","Version":1}}`)
+	}))
+	defer srv.Close()
+	s := NewSSM(testCfg, SSMOptions{Endpoint: srv.URL})
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.GetParameter(ctx, "/syndicate/admin-token"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
