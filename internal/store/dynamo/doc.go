@@ -54,13 +54,11 @@
 // needed for uniqueness, and the table would need a third index.
 //
 // The largest save package article allows (slug, section, every tag and
-// author changed, every field at its limit in Cyrillic) is 89 of the 100
-// items of a transaction and about 3.9 MiB of DynamoDB's 4 MB: 24 whole
-// copies of an article of at most about 167 KiB (the canonical item, the
+// author changed, text at article.MaxArticleBytes, 150 KiB, whatever the
+// characters) is 89 of the 100 items of a transaction and about 3.5 MiB of
+// DynamoDB's 4 MB: 24 whole copies of the article (the canonical item, the
 // slug item, 22 feed entries), 21 deletes and 43 head updates;
-// TestSaveSizeBudget measures it. Text at its rune limits in 4-byte
-// characters would make 4.2 MiB, which DynamoDB refuses (4.0 MiB before
-// the slug item carried the article, already over).
+// TestSaveSizeBudget measures it, in Cyrillic and in 4-byte characters.
 //
 // The admin list is on one partition ("ALL"). Editors write a few hundred
 // articles a day, far below a partition's limits, and one partition keeps

@@ -315,23 +315,28 @@ func largestArticle(round string, r rune) article.Article {
 	a.Image = &article.Image{URL: url, Width: article.MaxImageSide, Height: article.MaxImageSide,
 		Alt: text(article.MaxAltRunes), Credit: text(article.MaxCreditRunes)}
 	a.CommentCount = 1 << 40
+	// Every field at its own limit is more than all of them may be
+	// together: shorten the body until the article is exactly at
+	// article.MaxArticleBytes, the largest one Validate accepts.
+	if over := article.TextBytes(&a) - article.MaxArticleBytes; over > 0 {
+		a.Body = a.Body[:len(a.Body)-(over+1)/2*2]
+	}
 	return a
 }
 
 // TestSaveSizeBudget measures the largest Save transaction, with the slug
 // item's full copy of the article: every feed but the site changes and so
-// does the slug, for an article at every limit. The Bulgarian case must fit
-// DynamoDB's 4 MB; the 4-byte-rune case is logged.
+// does the slug, for the largest article Validate accepts. Whatever the
+// characters, it must fit DynamoDB's 4 MB.
 func TestSaveSizeBudget(t *testing.T) {
 	const maxItem, maxTransaction = 400 << 10, 4 << 20
 	s := New(nil, "t")
 	for _, tc := range []struct {
 		name string
 		r    rune
-		fits bool
 	}{
-		{"Cyrillic", 'ж', true},
-		{"4-byte runes", '😀', false},
+		{"Cyrillic", 'ж'},
+		{"4-byte runes", '😀'},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			old, a := largestArticle("A", tc.r), largestArticle("B", tc.r)
@@ -348,7 +353,7 @@ func TestSaveSizeBudget(t *testing.T) {
 			if largest > maxItem {
 				t.Errorf("largest item is %d bytes, over DynamoDB's %d", largest, maxItem)
 			}
-			if tc.fits && total > maxTransaction {
+			if total > maxTransaction {
 				t.Errorf("transaction is %d bytes, over DynamoDB's %d", total, maxTransaction)
 			}
 		})
