@@ -240,6 +240,10 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 	}
 	cache := shareCardCache
 	if res.ImageErr != nil {
+		// No validator: revalidating this card with the full card's ETag
+		// would earn a 304 carrying the immutable policy and pin the
+		// photoless card for a year.
+		hd.Del("ETag")
 		cache = shareCardShortCache
 		Logger(r.Context()).LogAttrs(r.Context(), slog.LevelWarn, "share card without photo",
 			slog.String("article", a.ID), slog.String("error", res.ImageErr.Error()))

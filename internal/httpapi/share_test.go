@@ -353,6 +353,11 @@ func TestShareCardImageOrigin(t *testing.T) {
 	if !strings.Contains(e.log.String(), "share card without photo") {
 		t.Errorf("the missing photo was not logged")
 	}
+	// A cache revalidating the photoless card must get the card again, not
+	// a 304 that pins it for a year under the immutable policy.
+	if got := w.Header().Get("ETag"); got == `"card-2"` {
+		t.Errorf("photoless card ETag = %s, want none or another than the full card's", got)
+	}
 }
 
 func TestShareTo(t *testing.T) {
