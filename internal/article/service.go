@@ -231,7 +231,17 @@ func (s *Service) prepare(a *Article, prev *Article, now time.Time) error {
 		}
 	}
 	s.cleaner.Clean(a)
-	return nil
+	// Cleaning escapes quotes and makes links absolute, so a body that
+	// passed Validate can come out several times larger; the limits are
+	// about what is stored (DynamoDB's item and transaction sizes).
+	var v ValidationError
+	if len(a.Body) > MaxBodyBytes {
+		v.Add("body", "is %d bytes of UTF-8 once sanitized and its links made absolute; the limit is %d", len(a.Body), MaxBodyBytes)
+	}
+	if n := TextBytes(a); n > MaxArticleBytes {
+		v.Add("article", "its text fields are %d bytes of UTF-8 together once the body is sanitized; the limit is %d", n, MaxArticleBytes)
+	}
+	return v.Err()
 }
 
 func (s *Service) defaults(a *Article, prev *Article, now time.Time) {

@@ -295,3 +295,35 @@ func (failingStore) Save(context.Context, article.Article, int64) error { return
 func (failingStore) List(context.Context, article.ListOptions) (article.Page, error) {
 	return article.Page{}, errDown
 }
+
+// TestServiceCleanedSizeLimits checks that the size limits hold for what is
+// stored, not only for what was sent: cleaning escapes quotes and makes
+// links absolute, which can multiply a body that passed Validate.
+func TestServiceCleanedSizeLimits(t *testing.T) {
+	for _, tt := range []struct {
+		name, body string
+	}{
+		{"escaped quotes", "<p>" + strings.Repeat(`"`, 100<<10) + "</p>"},
+		{"absolute links", strings.Repeat(`<a href=a>x</a>`, 8000)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			svc, st, _ := newService(t)
+			a := article.Article{Title: "Южна Корея и НАТО", Body: tt.body}
+			if err := article.Validate(&a); err != nil {
+				t.Fatalf("the body must pass Validate as sent: %v", err)
+			}
+			_, err := svc.Create(t.Context(), a)
+			var ve *article.ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("Create err = %v, want a *ValidationError", err)
+			}
+			page, err := st.List(t.Context(), article.ListOptions{Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(page.Articles); got != 0 {
+				t.Errorf("stored %d articles, want 0", got)
+			}
+		})
+	}
+}
