@@ -125,7 +125,8 @@ func (s *Service) Create(ctx context.Context, a Article) (Article, error) {
 }
 
 // Replace creates or replaces the article id (PUT). ifMatch, when not nil,
-// is the version the client last saw: 0 means "only if it does not exist",
+// is the version the client last saw: 0 means "only if it does not exist"
+// (a deleted article does not),
 // and a stale version is ErrVersionMismatch. Without ifMatch, a write that
 // races another is retried on the new version. Replacing an article by
 // identical content writes nothing and keeps its version, so a repeated PUT
@@ -159,7 +160,11 @@ func (s *Service) Replace(ctx context.Context, id string, a Article, ifMatch *in
 		if prev != nil {
 			prevVersion = prev.Version
 		}
-		if ifMatch != nil && *ifMatch != prevVersion {
+		// A tombstone is no article: "must not exist" (0) holds for it, and
+		// the save is still pinned to its version, so a concurrent
+		// re-creation makes this one fail.
+		createOverTombstone := ifMatch != nil && *ifMatch == 0 && prev != nil && prev.Deleted
+		if ifMatch != nil && *ifMatch != prevVersion && !createOverTombstone {
 			return Article{}, false, fmt.Errorf("article %q is at version %d, not %d: %w", id, prevVersion, *ifMatch, ErrVersionMismatch)
 		}
 		live := prev

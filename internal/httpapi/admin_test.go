@@ -638,3 +638,18 @@ func BenchmarkAdminGet(b *testing.B) {
 		}
 	}
 }
+
+// TestAdminRecreateIfNoneMatch checks RFC 9110's If-None-Match: * on a
+// deleted article: it has no current representation (GET is 410), so a
+// create-only PUT succeeds, once; a second one finds the new article.
+func TestAdminRecreateIfNoneMatch(t *testing.T) {
+	e := newAdminEnv(t)
+	wantStatus(t, e.do(t, http.MethodPut, "/articles/g1", `{"title":"За триене"}`), http.StatusCreated)
+	wantStatus(t, e.do(t, http.MethodDelete, "/articles/g1", ""), http.StatusNoContent)
+	w := e.do(t, http.MethodPut, "/articles/g1", `{"title":"Отново"}`, "If-None-Match", "*")
+	wantStatus(t, w, http.StatusCreated)
+	if got := w.Header().Get("ETag"); got != `"3"` {
+		t.Errorf("ETag = %s, want \"3\" (after the tombstone's 2)", got)
+	}
+	wantStatus(t, e.do(t, http.MethodPut, "/articles/g1", `{"title":"Трети път"}`, "If-None-Match", "*"), http.StatusPreconditionFailed)
+}
