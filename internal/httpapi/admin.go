@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -106,7 +107,7 @@ func (a *admin) get(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		if p, err := parsePrecondition(inm); err == nil && p.matches(out.Version) {
+		if p, err := parsePrecondition(inm); err == nil && p.matchesWeak(out.Version) {
 			w.Header().Set("ETag", etag(out.Version))
 			w.Header().Set("Cache-Control", "no-store")
 			w.WriteHeader(http.StatusNotModified)
@@ -204,7 +205,7 @@ func (a *admin) expectedVersion(ctx context.Context, id string, ifMatch, ifNoneM
 	if ifMatch != nil && (!exists || !ifMatch.matches(cur.Version)) {
 		return nil, fmt.Errorf("article %q: If-Match does not hold: %w", id, article.ErrVersionMismatch)
 	}
-	if ifNoneMatch != nil && exists && ifNoneMatch.matches(cur.Version) {
+	if ifNoneMatch != nil && exists && ifNoneMatch.matchesWeak(cur.Version) {
 		return nil, fmt.Errorf("article %q: If-None-Match does not hold: %w", id, article.ErrVersionMismatch)
 	}
 	if !exists {
@@ -358,11 +359,14 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
 
 // precondition is a parsed If-Match or If-None-Match header: "*" or a list
-// of entity tags. Tags this service never issues (weak ones, or anything
-// but a positive version) are kept as never matching.
+// of entity tags. Tags this service never issues (anything but a positive
+// version) are kept as never matching; weak ones match only weakly.
 type precondition struct {
 	any      bool
 	versions []int64
+	// weak holds the versions of weak tags, which only If-None-Match's
+	// weak comparison matches (RFC 9110 13.1.2).
+	weak []int64
 }
 
 func (p *precondition) matches(version int64) bool {
@@ -375,6 +379,11 @@ func (p *precondition) matches(version int64) bool {
 		}
 	}
 	return false
+}
+
+// matchesWeak is matches by weak comparison, for If-None-Match.
+func (p *precondition) matchesWeak(version int64) bool {
+	return p.matches(version) || slices.Contains(p.weak, version)
 }
 
 // preconditions parses If-Match and If-None-Match; a malformed one is 400.
@@ -401,8 +410,8 @@ func preconditions(r *http.Request) (ifMatch, ifNoneMatch *precondition, err err
 var errBadETag = errors.New("malformed entity tag")
 
 // parsePrecondition parses RFC 9110's If-Match grammar: "*" or a
-// comma-separated list of entity tags, weak tags never matching (strong
-// comparison).
+// comma-separated list of entity tags, weak tags kept apart for the weak
+// comparison of If-None-Match (If-Match compares strongly).
 func parsePrecondition(s string) (precondition, error) {
 	s = strings.TrimSpace(s)
 	if s == "*" {
@@ -427,11 +436,12 @@ func parsePrecondition(s string) (precondition, error) {
 				return precondition{}, errBadETag
 			}
 		}
-		if weak {
-			continue
-		}
 		if v, err := strconv.ParseInt(opaque, 10, 64); err == nil && v > 0 && opaque[0] != '0' && opaque[0] != '+' {
-			p.versions = append(p.versions, v)
+			if weak {
+				p.weak = append(p.weak, v)
+			} else {
+				p.versions = append(p.versions, v)
+			}
 		}
 	}
 	if n == 0 {

@@ -653,3 +653,17 @@ func TestAdminRecreateIfNoneMatch(t *testing.T) {
 	}
 	wantStatus(t, e.do(t, http.MethodPut, "/articles/g1", `{"title":"Трети път"}`, "If-None-Match", "*"), http.StatusPreconditionFailed)
 }
+
+// TestAdminIfNoneMatchWeak checks that If-None-Match compares weakly (RFC
+// 9110 13.1.2), as a proxy that weakened the ETag makes it: W/"1" names
+// version 1 for a GET's 304 and for a PUT's 412.
+func TestAdminIfNoneMatchWeak(t *testing.T) {
+	e := newAdminEnv(t)
+	wantStatus(t, e.do(t, http.MethodPut, "/articles/w1", `{"title":"Слабо"}`), http.StatusCreated)
+	wantStatus(t, e.do(t, http.MethodGet, "/articles/w1", "", "If-None-Match", `W/"1"`), http.StatusNotModified)
+	wantStatus(t, e.do(t, http.MethodGet, "/articles/w1", "", "If-None-Match", `W/"2"`), http.StatusOK)
+	wantStatus(t, e.do(t, http.MethodPut, "/articles/w1", `{"title":"Друго"}`, "If-None-Match", `W/"1"`), http.StatusPreconditionFailed)
+	wantStatus(t, e.do(t, http.MethodPut, "/articles/w1", `{"title":"Друго"}`, "If-None-Match", `W/"7"`), http.StatusOK)
+	// If-Match stays strong.
+	wantStatus(t, e.do(t, http.MethodPut, "/articles/w1", `{"title":"Трето"}`, "If-Match", `W/"2"`), http.StatusPreconditionFailed)
+}
