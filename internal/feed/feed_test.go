@@ -267,7 +267,12 @@ func TestHostileCorpus(t *testing.T) {
 					if got, want := strings.TrimSpace(it.Title), strings.TrimSpace(article.XMLText(a.Title)); got != want {
 						t.Errorf("item %d title = %q, want %q", i, got, want)
 					}
-					if got, want := strings.TrimSpace(it.Content), strings.TrimSpace(article.XMLText(a.Body)); got != want {
+					want := article.XMLText(a.Body)
+					if f == JSON && strings.TrimSpace(want) == "" {
+						// JSON Feed requires content; content_text stands in.
+						want = jsonContentText(a)
+					}
+					if got, want := strings.TrimSpace(it.Content), strings.TrimSpace(want); got != want {
 						t.Errorf("item %d content = %q, want %q", i, got, want)
 					}
 				}

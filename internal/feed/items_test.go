@@ -294,3 +294,40 @@ func TestRenderTimeOutOfRange(t *testing.T) {
 		t.Errorf("item cache holds %d items, want 1 (the good one)", n)
 	}
 }
+
+// TestJSONItemHasContent holds JSON Feed 1.1's rule that every item has
+// content_html or content_text, also for an article without a body.
+func TestJSONItemHasContent(t *testing.T) {
+	base := realistic(t, 1)[0]
+	for _, tt := range []struct {
+		name, lead, wantText string
+	}{
+		{"lead only", "Водещ текст & още", "Водещ текст & още"},
+		{"title only", "", base.Title},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := base
+			a.Body, a.Lead = "", tt.lead
+			site := testSite()
+			site.Items = nil
+			doc := render(t, site, JSON, &Page{Key: article.SiteFeed, Updated: fixedNow, Articles: []article.Article{a}})
+			var f struct {
+				Items []map[string]any `json:"items"`
+			}
+			if err := json.Unmarshal(doc, &f); err != nil {
+				t.Fatalf("unmarshal: %v\n%s", err, doc)
+			}
+			if len(f.Items) != 1 {
+				t.Fatalf("got %d items, want 1", len(f.Items))
+			}
+			_, hasHTML := f.Items[0]["content_html"]
+			text, hasText := f.Items[0]["content_text"]
+			if !hasHTML && !hasText {
+				t.Fatalf("item has neither content_html nor content_text: %s", doc)
+			}
+			if text != tt.wantText {
+				t.Errorf("content_text = %v, want %q", text, tt.wantText)
+			}
+		})
+	}
+}

@@ -26,7 +26,11 @@ func (s *Site) appendJSONItem(b []byte, a *article.Article, prefix string) ([]by
 	b = append(b, '"')
 	b = appendJSONMember(b, "url", s.link(a))
 	b = appendJSONMember(b, "title", cleanText(a.Title))
-	b = appendJSONMember(b, "content_html", cleanText(a.Body))
+	body := cleanText(a.Body)
+	b = appendJSONMember(b, "content_html", body)
+	if body == "" {
+		b = appendJSONMember(b, "content_text", jsonContentText(a))
+	}
 	b = appendJSONMember(b, "summary", cleanText(a.Lead))
 	if a.Image != nil {
 		b = appendJSONMember(b, "image", a.Image.URL)
@@ -157,4 +161,17 @@ func appendJSONText(b []byte, s string) []byte {
 		last = i
 	}
 	return append(b, s[last:]...)
+}
+
+// jsonContentText is an item's content_text, set only for an article without
+// a body: JSON Feed 1.1 requires content_html or content_text in every item,
+// so the lead, or else the title, stands in.
+func jsonContentText(a *article.Article) string {
+	if cleanText(a.Body) != "" {
+		return ""
+	}
+	if lead := cleanText(a.Lead); lead != "" {
+		return lead
+	}
+	return cleanText(a.Title)
 }

@@ -282,6 +282,7 @@ func (s *Site) refRenderJSON(w io.Writer, p *Page) error {
 		it.Title = cleanText(a.Title)
 		it.Summary = cleanText(a.Lead)
 		it.ContentHTML = cleanText(a.Body)
+		it.ContentText = jsonContentText(a)
 		if a.Image != nil {
 			it.Image = a.Image.URL
 		}
