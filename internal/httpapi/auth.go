@@ -59,6 +59,11 @@ var errUnauthorized = &RequestError{
 func RequireBearer(src TokenSource, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		want, err := src(r.Context())
+		if err == nil && want == "" {
+			// An empty token would let "Bearer " through; refuse everyone
+			// rather than no one.
+			err = errors.New("httpapi: admin token is empty")
+		}
 		if err != nil {
 			Error(w, r, errors.Join(errTokenUnavailable, err))
 			return
