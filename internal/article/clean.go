@@ -3,7 +3,6 @@ package article
 import (
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
@@ -95,45 +94,4 @@ func absolutize(body string, base *url.URL) string {
 		}
 	}
 	return out.String()
-}
-
-// XMLText returns s without the characters XML 1.0 forbids: C0 controls
-// other than tab, newline and carriage return, U+FFFE, U+FFFF, surrogates and
-// bytes that are not UTF-8. It does not allocate when s is already clean.
-func XMLText(s string) string {
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !xmlChar(r, size) {
-			return stripXML(s)
-		}
-		i += size
-	}
-	return s
-}
-
-func stripXML(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if xmlChar(r, size) {
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
-}
-
-func xmlChar(r rune, size int) bool {
-	switch {
-	case r == utf8.RuneError && size <= 1:
-		return false
-	case r == '\t' || r == '\n' || r == '\r':
-		return true
-	case r < 0x20:
-		return false
-	case r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
-		return false
-	}
-	return true
 }

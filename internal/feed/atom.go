@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/gorilla/feeds"
+
+	"github.com/newsdesk/syndicate/internal/article"
 )
 
 // atomFeed is gorilla's feed plus xml:lang, the Media RSS namespace, a list
@@ -23,14 +25,14 @@ func (s *Site) RenderAtom(w io.Writer, p *Page) error {
 	f := &atomFeed{
 		AtomFeed: feeds.AtomFeed{
 			Xmlns:    nsAtom,
-			Title:    cleanText(s.Title(p.Key)),
+			Title:    article.XMLText(s.Title(p.Key)),
 			Id:       s.FeedID(p.Key),
 			Updated:  s.date(updated(p), time.RFC3339),
-			Subtitle: cleanText(s.Description(p.Key)),
+			Subtitle: article.XMLText(s.Description(p.Key)),
 			Logo:     s.LogoURL,
 			// The feed's author covers entries without a byline, which
 			// Atom requires of every entry one way or the other.
-			Author: &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: cleanText(s.Name), Uri: s.URL}},
+			Author: &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: article.XMLText(s.Name), Uri: s.URL}},
 		},
 		Lang:    s.Language,
 		NSMedia: nsMedia,

@@ -121,19 +121,3 @@ func gorillaFeed(as []article.Article) *feeds.Feed {
 	}
 	return f
 }
-
-func BenchmarkCleanText(b *testing.B) {
-	body := realistic(b, 1)[0].Body
-	b.Run("cleanText", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			_ = cleanText(body)
-		}
-	})
-	b.Run("article.XMLText", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		for b.Loop() {
-			_ = article.XMLText(body)
-		}
-	})
-}

@@ -241,9 +241,9 @@ func categoryNames(a *article.Article) []string {
 		return cleanAll(a.Tags)
 	}
 	out := make([]string, 0, 1+len(a.Tags))
-	out = append(out, cleanText(a.Section))
+	out = append(out, article.XMLText(a.Section))
 	for _, t := range a.Tags {
-		out = append(out, cleanText(t))
+		out = append(out, article.XMLText(t))
 	}
 	return out
 }

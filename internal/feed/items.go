@@ -80,13 +80,13 @@ func (s *Site) appendRSSItem(b []byte, a *article.Article, prefix string) []byte
 	const d = 3 // the item's children
 	b = appendIndent(b, d-1)
 	b = append(b, "<item>"...)
-	b = appendTextElem(b, d, "title", cleanText(a.Title))
+	b = appendTextElem(b, d, "title", article.XMLText(a.Title))
 	b = appendTextElem(b, d, "link", s.link(a))
-	b = appendTextElem(b, d, "description", cleanText(a.Lead))
+	b = appendTextElem(b, d, "description", article.XMLText(a.Lead))
 	if a.Body != "" {
 		b = appendIndent(b, d)
 		b = append(b, "<content:encoded>"...)
-		b = appendCDATA(b, cleanText(a.Body))
+		b = appendCDATA(b, article.XMLText(a.Body))
 		b = append(b, "</content:encoded>"...)
 	}
 	img := a.Image
@@ -109,13 +109,13 @@ func (s *Site) appendRSSItem(b []byte, a *article.Article, prefix string) []byte
 	b = s.appendDate(b, published(a), time.RFC1123Z)
 	b = append(b, "</pubDate>"...)
 	if a.Section != "" {
-		b = appendTextElem(b, d, "category", cleanText(a.Section))
+		b = appendTextElem(b, d, "category", article.XMLText(a.Section))
 	}
 	for _, t := range a.Tags {
-		b = appendTextElem(b, d, "category", cleanText(t))
+		b = appendTextElem(b, d, "category", article.XMLText(t))
 	}
 	for i := range a.Authors {
-		b = appendTextElem(b, d, "dc:creator", cleanText(a.Authors[i].Name))
+		b = appendTextElem(b, d, "dc:creator", article.XMLText(a.Authors[i].Name))
 	}
 	if img != nil && img.URL != "" {
 		b = appendMedia(b, d, img)
@@ -133,7 +133,7 @@ func (s *Site) appendAtomEntry(b []byte, a *article.Article, prefix string, memo
 	const d = 2
 	b = appendIndent(b, d-1)
 	b = append(b, "<entry>"...)
-	b = appendTextElem(b, d, "title", cleanText(a.Title))
+	b = appendTextElem(b, d, "title", article.XMLText(a.Title))
 	b = appendIndent(b, d)
 	b = append(b, "<updated>"...)
 	b = s.appendDate(b, modified(a), time.RFC3339)
@@ -164,26 +164,26 @@ func (s *Site) appendAtomEntry(b []byte, a *article.Article, prefix string, memo
 	if a.Lead != "" {
 		b = appendIndent(b, d)
 		b = append(b, `<summary type="text">`...)
-		b = appendEscaped(b, cleanText(a.Lead))
+		b = appendEscaped(b, article.XMLText(a.Lead))
 		b = append(b, "</summary>"...)
 	}
 	if a.Body != "" {
 		b = appendIndent(b, d)
 		b = append(b, `<content type="html">`...)
-		b = appendCDATA(b, cleanText(a.Body))
+		b = appendCDATA(b, article.XMLText(a.Body))
 		b = append(b, "</content>"...)
 	}
 	if a.Section != "" {
-		b = appendCategory(b, d, memo.of(a.Section), cleanText(a.Section), prefix, "section")
+		b = appendCategory(b, d, memo.of(a.Section), article.XMLText(a.Section), prefix, "section")
 	}
 	for _, t := range a.Tags {
-		b = appendCategory(b, d, memo.of(t), cleanText(t), prefix, "tag")
+		b = appendCategory(b, d, memo.of(t), article.XMLText(t), prefix, "tag")
 	}
 	for i := range a.Authors {
 		au := &a.Authors[i]
 		b = appendIndent(b, d)
 		b = append(b, "<author>"...)
-		name := cleanText(au.Name)
+		name := article.XMLText(au.Name)
 		if name != "" {
 			b = appendTextElem(b, d+1, "name", name)
 		}
@@ -234,13 +234,13 @@ func appendMedia(b []byte, d int, img *article.Image) []byte {
 	if img.Credit != "" {
 		b = appendIndent(b, d+1)
 		b = append(b, `<media:credit role="photographer">`...)
-		b = appendEscaped(b, cleanText(img.Credit))
+		b = appendEscaped(b, article.XMLText(img.Credit))
 		b = append(b, "</media:credit>"...)
 	}
 	if img.Alt != "" {
 		b = appendIndent(b, d+1)
 		b = append(b, `<media:description type="plain">`...)
-		b = appendEscaped(b, cleanText(img.Alt))
+		b = appendEscaped(b, article.XMLText(img.Alt))
 		b = append(b, "</media:description>"...)
 	}
 	b = appendIndent(b, d)

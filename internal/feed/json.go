@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gorilla/feeds"
+
+	"github.com/newsdesk/syndicate/internal/article"
 )
 
 const jsonFeedVersion = "https://jsonfeed.org/version/1.1"
@@ -23,14 +25,14 @@ const jsonFeedVersion = "https://jsonfeed.org/version/1.1"
 func (s *Site) RenderJSON(w io.Writer, p *Page) error {
 	f := feeds.JSONFeed{
 		Version:     jsonFeedVersion,
-		Title:       cleanText(s.Title(p.Key)),
+		Title:       article.XMLText(s.Title(p.Key)),
 		Language:    s.Language,
 		HomePageUrl: s.URL,
 		FeedUrl:     s.self(p, JSON),
-		Description: cleanText(s.Description(p.Key)),
+		Description: article.XMLText(s.Description(p.Key)),
 		NextUrl:     p.Next,
 		Icon:        s.LogoURL,
-		Authors:     []*feeds.JSONAuthor{{Name: cleanText(s.Name), Url: s.URL}},
+		Authors:     []*feeds.JSONAuthor{{Name: article.XMLText(s.Name), Url: s.URL}},
 	}
 	if s.HubURL != "" {
 		f.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: s.HubURL}}

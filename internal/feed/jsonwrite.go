@@ -25,13 +25,13 @@ func (s *Site) appendJSONItem(b []byte, a *article.Article, prefix string) ([]by
 	b = appendJSONText(b, a.ID)
 	b = append(b, '"')
 	b = appendJSONMember(b, "url", s.link(a))
-	b = appendJSONMember(b, "title", cleanText(a.Title))
-	body := cleanText(a.Body)
+	b = appendJSONMember(b, "title", article.XMLText(a.Title))
+	body := article.XMLText(a.Body)
 	b = appendJSONMember(b, "content_html", body)
 	if body == "" {
 		b = appendJSONMember(b, "content_text", jsonContentText(a))
 	}
-	b = appendJSONMember(b, "summary", cleanText(a.Lead))
+	b = appendJSONMember(b, "summary", article.XMLText(a.Lead))
 	if a.Image != nil {
 		b = appendJSONMember(b, "image", a.Image.URL)
 	}
@@ -50,7 +50,7 @@ func (s *Site) appendJSONItem(b []byte, a *article.Article, prefix string) ([]by
 			}
 			b = append(b, '{')
 			n := len(b)
-			b = appendJSONMember(b, "name", cleanText(a.Authors[i].Name))
+			b = appendJSONMember(b, "name", article.XMLText(a.Authors[i].Name))
 			b = appendJSONMember(b, "url", a.Authors[i].URL)
 			if len(b) > n {
 				b = append(b[:n], b[n+1:]...) // drop the first member's comma
@@ -167,11 +167,11 @@ func appendJSONText(b []byte, s string) []byte {
 // a body: JSON Feed 1.1 requires content_html or content_text in every item,
 // so the lead, or else the title, stands in.
 func jsonContentText(a *article.Article) string {
-	if cleanText(a.Body) != "" {
+	if article.XMLText(a.Body) != "" {
 		return ""
 	}
-	if lead := cleanText(a.Lead); lead != "" {
+	if lead := article.XMLText(a.Lead); lead != "" {
 		return lead
 	}
-	return cleanText(a.Title)
+	return article.XMLText(a.Title)
 }

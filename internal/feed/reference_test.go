@@ -69,9 +69,9 @@ func (s *Site) refRenderRSS(w io.Writer, p *Page) error {
 	self := s.self(p, RSS)
 	ch := &refRSSChannel{
 		RssFeed: feeds.RssFeed{
-			Title:         cleanText(s.Title(p.Key)),
+			Title:         article.XMLText(s.Title(p.Key)),
 			Link:          s.URL,
-			Description:   cleanText(s.Description(p.Key)),
+			Description:   article.XMLText(s.Description(p.Key)),
 			Language:      s.Language,
 			LastBuildDate: s.date(updated(p), time.RFC1123Z),
 			Generator:     "syndicate (github.com/gorilla/feeds)",
@@ -101,11 +101,11 @@ func (s *Site) refRenderRSS(w io.Writer, p *Page) error {
 }
 
 func (s *Site) refRSSItem(it *refRSSItem, a *article.Article, prefix string) {
-	it.Title = cleanText(a.Title)
+	it.Title = article.XMLText(a.Title)
 	it.Link = s.link(a)
-	it.Description = cleanText(a.Lead)
+	it.Description = article.XMLText(a.Lead)
 	if a.Body != "" {
-		it.Content = &feeds.RssContent{Content: cleanText(a.Body)}
+		it.Content = &feeds.RssContent{Content: article.XMLText(a.Body)}
 	}
 	it.Guid = &feeds.RssGuid{Id: prefix + "article:" + a.ID, IsPermaLink: "false"}
 	it.PubDate = s.date(published(a), time.RFC1123Z)
@@ -113,7 +113,7 @@ func (s *Site) refRSSItem(it *refRSSItem, a *article.Article, prefix string) {
 	if len(a.Authors) > 0 {
 		it.Creators = make([]string, len(a.Authors))
 		for i := range a.Authors {
-			it.Creators[i] = cleanText(a.Authors[i].Name)
+			it.Creators[i] = article.XMLText(a.Authors[i].Name)
 		}
 	}
 	if img := a.Image; img != nil && img.URL != "" {
@@ -121,10 +121,10 @@ func (s *Site) refRSSItem(it *refRSSItem, a *article.Article, prefix string) {
 		it.Enclosure = &feeds.RssEnclosure{Url: img.URL, Length: "0", Type: typ}
 		it.Media = &refMediaContent{URL: img.URL, Medium: "image", Type: typ, Width: img.Width, Height: img.Height}
 		if img.Credit != "" {
-			it.Media.Credit = &refMediaText{Role: "photographer", Text: cleanText(img.Credit)}
+			it.Media.Credit = &refMediaText{Role: "photographer", Text: article.XMLText(img.Credit)}
 		}
 		if img.Alt != "" {
-			it.Media.Description = &refMediaText{Type: "plain", Text: cleanText(img.Alt)}
+			it.Media.Description = &refMediaText{Type: "plain", Text: article.XMLText(img.Alt)}
 		}
 	}
 }
@@ -172,14 +172,14 @@ func (s *Site) refRenderAtom(w io.Writer, p *Page) error {
 	f := &refAtomFeed{
 		AtomFeed: feeds.AtomFeed{
 			Xmlns:    nsAtom,
-			Title:    cleanText(s.Title(p.Key)),
+			Title:    article.XMLText(s.Title(p.Key)),
 			Id:       s.FeedID(p.Key),
 			Updated:  s.date(updated(p), time.RFC3339),
-			Subtitle: cleanText(s.Description(p.Key)),
+			Subtitle: article.XMLText(s.Description(p.Key)),
 			Logo:     s.LogoURL,
 			// The feed's author covers entries without a byline, which
 			// Atom requires of every entry one way or the other.
-			Author: &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: cleanText(s.Name), Uri: s.URL}},
+			Author: &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: article.XMLText(s.Name), Uri: s.URL}},
 		},
 		Lang:    s.Language,
 		NSMedia: nsMedia,
@@ -206,41 +206,41 @@ func (s *Site) refRenderAtom(w io.Writer, p *Page) error {
 }
 
 func (s *Site) refAtomEntry(e *refAtomEntry, a *article.Article, prefix string, memo slugs) {
-	e.Title = cleanText(a.Title)
+	e.Title = article.XMLText(a.Title)
 	e.Id = prefix + "article:" + a.ID
 	e.Published = s.date(published(a), time.RFC3339)
 	e.Updated = s.date(modified(a), time.RFC3339)
 	link := s.link(a)
 	e.Links = []feeds.AtomLink{{Href: link, Rel: "alternate", Type: "text/html"}}
 	if a.Lead != "" {
-		e.Summary = &feeds.AtomSummary{Type: "text", Content: cleanText(a.Lead)}
+		e.Summary = &feeds.AtomSummary{Type: "text", Content: article.XMLText(a.Lead)}
 	}
 	if a.Body != "" {
-		e.Content = &refAtomContent{Type: "html", Content: cleanText(a.Body)}
+		e.Content = &refAtomContent{Type: "html", Content: article.XMLText(a.Body)}
 	}
 	if len(a.Authors) > 0 {
 		e.Authors = make([]feeds.AtomAuthor, len(a.Authors))
 		for i, au := range a.Authors {
-			e.Authors[i].Name = cleanText(au.Name)
+			e.Authors[i].Name = article.XMLText(au.Name)
 			e.Authors[i].Uri = au.URL
 		}
 	}
 	e.Categories = make([]refAtomCategory, 0, 1+len(a.Tags))
 	if a.Section != "" {
-		e.Categories = append(e.Categories, refAtomCategory{Term: memo.of(a.Section), Label: cleanText(a.Section), Scheme: prefix + "section"})
+		e.Categories = append(e.Categories, refAtomCategory{Term: memo.of(a.Section), Label: article.XMLText(a.Section), Scheme: prefix + "section"})
 	}
 	for _, t := range a.Tags {
-		e.Categories = append(e.Categories, refAtomCategory{Term: memo.of(t), Label: cleanText(t), Scheme: prefix + "tag"})
+		e.Categories = append(e.Categories, refAtomCategory{Term: memo.of(t), Label: article.XMLText(t), Scheme: prefix + "tag"})
 	}
 	if img := a.Image; img != nil && img.URL != "" {
 		typ := imageType(img.URL)
 		e.Links = append(e.Links, feeds.AtomLink{Href: img.URL, Rel: "enclosure", Type: typ, Length: "0"})
 		e.Media = &refMediaContent{URL: img.URL, Medium: "image", Type: typ, Width: img.Width, Height: img.Height}
 		if img.Credit != "" {
-			e.Media.Credit = &refMediaText{Role: "photographer", Text: cleanText(img.Credit)}
+			e.Media.Credit = &refMediaText{Role: "photographer", Text: article.XMLText(img.Credit)}
 		}
 		if img.Alt != "" {
-			e.Media.Description = &refMediaText{Type: "plain", Text: cleanText(img.Alt)}
+			e.Media.Description = &refMediaText{Type: "plain", Text: article.XMLText(img.Alt)}
 		}
 	}
 }
@@ -258,14 +258,14 @@ func (s *Site) refRenderJSON(w io.Writer, p *Page) error {
 	f := refJSONFeed{
 		JSONFeed: &feeds.JSONFeed{
 			Version:     jsonFeedVersion,
-			Title:       cleanText(s.Title(p.Key)),
+			Title:       article.XMLText(s.Title(p.Key)),
 			Language:    s.Language,
 			HomePageUrl: s.URL,
 			FeedUrl:     s.self(p, JSON),
-			Description: cleanText(s.Description(p.Key)),
+			Description: article.XMLText(s.Description(p.Key)),
 			NextUrl:     p.Next,
 			Icon:        s.LogoURL,
-			Authors:     []*feeds.JSONAuthor{{Name: cleanText(s.Name), Url: s.URL}},
+			Authors:     []*feeds.JSONAuthor{{Name: article.XMLText(s.Name), Url: s.URL}},
 		},
 		Items: make([]*feeds.JSONItem, len(p.Articles)),
 	}
@@ -279,9 +279,9 @@ func (s *Site) refRenderJSON(w io.Writer, p *Page) error {
 		it, a := &items[i], &p.Articles[i]
 		it.Id = prefix + "article:" + a.ID
 		it.Url = s.link(a)
-		it.Title = cleanText(a.Title)
-		it.Summary = cleanText(a.Lead)
-		it.ContentHTML = cleanText(a.Body)
+		it.Title = article.XMLText(a.Title)
+		it.Summary = article.XMLText(a.Lead)
+		it.ContentHTML = article.XMLText(a.Body)
 		it.ContentText = jsonContentText(a)
 		if a.Image != nil {
 			it.Image = a.Image.URL
@@ -294,7 +294,7 @@ func (s *Site) refRenderJSON(w io.Writer, p *Page) error {
 			it.Authors = make([]*feeds.JSONAuthor, len(a.Authors))
 			authors := make([]feeds.JSONAuthor, len(a.Authors))
 			for j, au := range a.Authors {
-				authors[j] = feeds.JSONAuthor{Name: cleanText(au.Name), Url: au.URL}
+				authors[j] = feeds.JSONAuthor{Name: article.XMLText(au.Name), Url: au.URL}
 				it.Authors[j] = &authors[j]
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gorilla/feeds"
+
+	"github.com/newsdesk/syndicate/internal/article"
 )
 
 // Namespaces of the RSS extensions used.
@@ -50,9 +52,9 @@ func (s *Site) RenderRSS(w io.Writer, p *Page) error {
 	self := s.self(p, RSS)
 	ch := &rssChannel{
 		RssFeed: feeds.RssFeed{
-			Title:         cleanText(s.Title(p.Key)),
+			Title:         article.XMLText(s.Title(p.Key)),
 			Link:          s.URL,
-			Description:   cleanText(s.Description(p.Key)),
+			Description:   article.XMLText(s.Description(p.Key)),
 			Language:      s.Language,
 			LastBuildDate: s.date(updated(p), time.RFC1123Z),
 			Generator:     "syndicate (github.com/gorilla/feeds)",

@@ -57,13 +57,13 @@ func (s *Site) RenderSitemap(w io.Writer, articles []article.Article) error {
 		articles = articles[:SitemapMax]
 	}
 	doc := sitemapDoc{NS: nsSitemap, NSNews: nsNews, URLs: make([]sitemapURL, len(articles))}
-	pub := sitemapPublication{Name: cleanText(s.Name), Language: s.Language}
+	pub := sitemapPublication{Name: article.XMLText(s.Name), Language: s.Language}
 	for i := range articles {
 		a := &articles[i]
 		doc.URLs[i] = sitemapURL{Loc: s.link(a), News: sitemapNews{
 			Publication:     pub,
 			PublicationDate: s.date(published(a), time.RFC3339),
-			Title:           cleanText(a.Title),
+			Title:           article.XMLText(a.Title),
 		}}
 	}
 	return encodeXML(w, &doc)
