@@ -130,10 +130,7 @@ func (s *Site) FeedURL(key article.FeedKey, f Format) string {
 // Title is the feed's title: the site's name, then the display name of the
 // section, tag or author.
 func (s *Site) Title(key article.FeedKey) string {
-	name := key.Name
-	if name == "" {
-		name = key.Slug
-	}
+	name := displayName(key)
 	switch key.Kind {
 	case article.FeedSection:
 		return s.Name + " — " + name
@@ -145,12 +142,18 @@ func (s *Site) Title(key article.FeedKey) string {
 	return s.Name
 }
 
+// displayName is the section, tag or author as people write it, or its
+// slug when no article has named it yet.
+func displayName(key article.FeedKey) string {
+	if key.Name == "" {
+		return key.Slug
+	}
+	return key.Name
+}
+
 // Description is the feed's one-line description.
 func (s *Site) Description(key article.FeedKey) string {
-	name := key.Name
-	if name == "" {
-		name = key.Slug
-	}
+	name := displayName(key)
 	switch key.Kind {
 	case article.FeedSection:
 		return "Новини от раздел „" + name + "“ на " + s.Name
