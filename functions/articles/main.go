@@ -1,4 +1,4 @@
-// Command articles is the admin Lambda: article CRUD (httpapi.RegisterAdmin)
+// Command articles is the admin Lambda: article CRUD (adminapi.Register)
 // on the DynamoDB store, behind a bearer token read from ADMIN_TOKEN or,
 // deployed, once per container from the SSM SecureString parameter named by
 // ADMIN_TOKEN_PARAMETER (package secret). Wiring only.
@@ -8,11 +8,12 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/awsenv"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/secret"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -42,20 +43,20 @@ func run(log *slog.Logger) error {
 		return err
 	}
 	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
-	tokens := httpapi.StaticToken(cfg.AdminToken)
+	tokens := adminapi.StaticToken(cfg.AdminToken)
 	if cfg.AdminToken == "" {
 		ssm := secret.NewSSM(awsCfg, secret.SSMOptions{
 			Endpoint: awsenv.ServiceEndpoint(os.Getenv, "SSM"),
 			Timeout:  cfg.StoreTimeout,
 		})
-		tokens = httpapi.OnceToken(secret.Parameter(ssm, cfg.AdminTokenParameter))
+		tokens = adminapi.OnceToken(secret.Parameter(ssm, cfg.AdminTokenParameter))
 	}
 	// Strong reads: If-Match is compared with what Get returns, and a stale
 	// read right after an editor's save would answer a wrong 412.
 	store := dynamo.New(client, cfg.TableName, dynamo.WithConsistentReads())
-	svc := article.NewService(store, article.Options{SiteURL: cfg.SiteURL})
+	svc := newsroom.NewService(store, newsroom.Options{SiteURL: cfg.SiteURL})
 	rt := httpapi.NewRouter()
-	httpapi.RegisterAdmin(rt, svc, tokens, httpapi.NewAdminOptions(cfg))
+	adminapi.Register(rt, svc, tokens, adminapi.NewOptions(cfg))
 	lambdahttp.Start(httpapi.Observe(log, rt))
 	return nil
 }

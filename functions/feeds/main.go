@@ -1,6 +1,6 @@
 // Command feeds is the feeds Lambda: RSS, Atom and JSON Feed for the site
 // and each section, tag and author, and the Google News sitemap
-// (httpapi.RegisterFeeds) on the DynamoDB store. Wiring only.
+// (feedapi.Register) on the DynamoDB store. Wiring only.
 package main
 
 import (
@@ -10,6 +10,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/awsenv"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -37,7 +38,7 @@ func run(log *slog.Logger) error {
 	}
 	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
 	rt := httpapi.NewRouter()
-	httpapi.RegisterFeeds(rt, dynamo.New(client, cfg.TableName), httpapi.NewFeedOptions(cfg))
+	feedapi.Register(rt, dynamo.New(client, cfg.TableName), feedapi.NewOptions(cfg))
 	lambdahttp.Start(httpapi.Observe(log, rt))
 	return nil
 }

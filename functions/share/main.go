@@ -1,5 +1,5 @@
 // Command share is the share Lambda: share pages, share cards, share links
-// and oEmbed (httpapi.RegisterShare) on the DynamoDB store. Wiring only.
+// and oEmbed (shareapi.Register) on the DynamoDB store. Wiring only.
 package main
 
 import (
@@ -9,6 +9,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/awsenv"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -35,12 +36,12 @@ func run(log *slog.Logger) error {
 		return err
 	}
 	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
-	opts, err := httpapi.NewShareOptions(cfg)
+	opts, err := shareapi.NewOptions(cfg)
 	if err != nil {
 		return err
 	}
 	rt := httpapi.NewRouter()
-	httpapi.RegisterShare(rt, dynamo.New(client, cfg.TableName), opts)
+	shareapi.Register(rt, dynamo.New(client, cfg.TableName), opts)
 	lambdahttp.Start(httpapi.Observe(log, rt))
 	return nil
 }

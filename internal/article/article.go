@@ -31,7 +31,7 @@ type Image struct {
 }
 
 // Article is one news story. Body is HTML, cleaned once at write time (see
-// Clean), so readers of the store can render it without cleaning it again.
+// newsroom.Sanitizer), so readers of the store can render it without cleaning it again.
 //
 // The JSON names are the admin API's contract.
 type Article struct {

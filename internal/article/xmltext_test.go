@@ -77,3 +77,31 @@ func BenchmarkXMLText(b *testing.B) {
 		}
 	})
 }
+
+func TestXMLText(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"clean", "Южна Корея\tи\nНАТО\r", "Южна Корея\tи\nНАТО\r"},
+		{"C0 controls", "a\x00b\x08c\x1fd", "abcd"},
+		{"FFFE FFFF", "a\uFFFEb\uFFFFc", "abc"},
+		{"invalid UTF-8", "a\xffb\xc3\x28c", "ab(c"},
+		{"encoded surrogate", "a\xed\xa0\x80b", "ab"},
+		{"CDATA end stays", "a ]]> b", "a ]]> b"},
+		{"emoji stays", "🎉", "🎉"},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := XMLText(tt.in); got != tt.want {
+				t.Errorf("XMLText(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+	t.Run("clean text does not allocate", func(t *testing.T) {
+		s := "Южна Корея и НАТО се споразумяха"
+		if n := testing.AllocsPerRun(100, func() { _ = XMLText(s) }); n != 0 {
+			t.Errorf("allocs = %v, want 0", n)
+		}
+	})
+}

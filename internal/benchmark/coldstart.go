@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -275,7 +275,7 @@ func seedTable(ctx context.Context, endpoint, table string) error {
 	if err := dynamo.CreateTable(cctx, client, table); err != nil {
 		return err
 	}
-	svc := article.NewService(dynamo.New(client, table), article.Options{SiteURL: SiteURL})
+	svc := newsroom.NewService(dynamo.New(client, table), newsroom.Options{SiteURL: SiteURL})
 	if _, err := seed.Ensure(ctx, svc, SiteURL, 5*time.Second); err != nil {
 		return fmt.Errorf("seed %s: %w", table, err)
 	}

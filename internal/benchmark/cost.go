@@ -17,9 +17,12 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -163,20 +166,20 @@ func MeasureCosts(ctx context.Context, endpoint string) ([]CostCase, error) {
 		return nil, err
 	}
 	store := func() *dynamo.Store { return dynamo.New(client, table, dynamo.WithCapacityHook(m.hook)) }
-	svc := article.NewService(store(), article.Options{SiteURL: SiteURL})
+	svc := newsroom.NewService(store(), newsroom.Options{SiteURL: SiteURL})
 	if _, err := seed.Ensure(ctx, svc, SiteURL, 5*time.Second); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 
 	// The routes are wired with the Lambdas' own option constructors.
-	shareOpts, err := httpapi.NewShareOptions(cfg)
+	shareOpts, err := shareapi.NewOptions(cfg)
 	if err != nil {
 		return nil, err
 	}
 	rt := httpapi.NewRouter()
-	httpapi.RegisterAdmin(rt, svc, httpapi.StaticToken(AdminToken), httpapi.NewAdminOptions(cfg))
-	httpapi.RegisterFeeds(rt, store(), httpapi.NewFeedOptions(cfg))
-	httpapi.RegisterShare(rt, store(), shareOpts)
+	adminapi.Register(rt, svc, adminapi.StaticToken(AdminToken), adminapi.NewOptions(cfg))
+	feedapi.Register(rt, store(), feedapi.NewOptions(cfg))
+	shareapi.Register(rt, store(), shareOpts)
 
 	// The routes' logs say why a request failed; the last of them go into
 	// the error.

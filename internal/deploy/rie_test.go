@@ -23,8 +23,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/dynamotest"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -43,7 +43,7 @@ func TestLambdaRuntime(t *testing.T) {
 	client := dynamotest.Client(t)
 	table := dynamotest.Table(t, client)
 	store := dynamo.New(client, table, dynamo.WithConsistentReads())
-	svc := article.NewService(store, article.Options{SiteURL: siteURL})
+	svc := newsroom.NewService(store, newsroom.Options{SiteURL: siteURL})
 	if n, err := seed.Ensure(t.Context(), svc, siteURL, 5*time.Second); err != nil || n == 0 {
 		t.Fatalf("seed: %d articles, %v", n, err)
 	}

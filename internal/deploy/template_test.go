@@ -14,6 +14,9 @@ import (
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -41,17 +44,17 @@ func template(t *testing.T) Template {
 var routers = map[string]func() *httpapi.Router{
 	"articles": func() *httpapi.Router {
 		rt := httpapi.NewRouter()
-		httpapi.RegisterAdmin(rt, nil, nil, httpapi.AdminOptions{})
+		adminapi.Register(rt, nil, nil, adminapi.Options{})
 		return rt
 	},
 	"feeds": func() *httpapi.Router {
 		rt := httpapi.NewRouter()
-		httpapi.RegisterFeeds(rt, nil, httpapi.FeedOptions{Site: &feed.Site{}})
+		feedapi.Register(rt, nil, feedapi.Options{Site: &feed.Site{}})
 		return rt
 	},
 	"share": func() *httpapi.Router {
 		rt := httpapi.NewRouter()
-		httpapi.RegisterShare(rt, nil, httpapi.ShareOptions{})
+		shareapi.Register(rt, nil, shareapi.Options{})
 		return rt
 	},
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 )
 
 // sofia is the publisher's zone in every test.
@@ -84,7 +85,7 @@ func loadSeed(tb testing.TB) seed {
 	return seedData
 }
 
-var cleaner = article.NewCleaner()
+var cleaner = newsroom.NewSanitizer()
 
 // realistic returns n published articles built from the seed article, newest
 // first, about 5 KB of HTML body each, cleaned as the admin API stores them.
@@ -143,7 +144,7 @@ func realistic(tb testing.TB, n int) []article.Article {
 		}
 		a.CreatedAt = a.PublishedAt.Add(-10 * time.Minute)
 		a.UpdatedAt = a.PublishedAt.Add(time.Duration(i%3) * time.Hour)
-		cleaner.Clean(&a)
+		cleaner.Sanitize(&a)
 		out[i] = a
 	}
 	return out

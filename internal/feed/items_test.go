@@ -83,7 +83,7 @@ func sameBytes(t *testing.T, what string, got, want []byte) {
 func corpora(t *testing.T) map[string][]article.Article {
 	cleaned := hostile(t)
 	for i := range cleaned {
-		cleaner.Clean(&cleaned[i])
+		cleaner.Sanitize(&cleaned[i])
 		cleaned[i].ID += "-cleaned" // the raw and cleaned copies share IDs and versions
 	}
 	return map[string][]article.Article{

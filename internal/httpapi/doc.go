@@ -1,9 +1,10 @@
-// Package httpapi holds the HTTP face of every function: the routes of the
-// admin API, the feeds and the share pages, and what they all share: the one
-// mapping from errors to statuses, RFC 9457 problem+json bodies, bearer
-// authentication, request limits, structured logging and panic recovery.
+// Package httpapi is what the HTTP faces of every function share: the
+// Router (404 and 405 as problems), RFC 9457 problem+json, the one mapping
+// from errors to statuses (Error), conditional requests and gzip, and the
+// Observe middleware (request IDs, structured logs, panic recovery).
 //
-// Handlers are plain net/http handlers. Each Lambda's main adapts API Gateway
-// events to them (package lambdahttp), `make run` serves them all on one
-// server, and tests drive them with httptest: one code path everywhere.
+// The routes themselves live in one package per function (adminapi,
+// feedapi, shareapi), so that each Lambda links only what it serves.
+// Handlers are plain net/http handlers: Lambda adapts to them (package
+// lambdahttp), `make run` serves them all, tests use httptest.
 package httpapi

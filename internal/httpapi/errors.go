@@ -23,8 +23,8 @@ type RequestError struct {
 
 func (e *RequestError) Error() string { return e.Detail }
 
-// requestError is shorthand for a *RequestError.
-func requestError(status int, typ, detail string) *RequestError {
+// NewRequestError is shorthand for a *RequestError.
+func NewRequestError(status int, typ, detail string) *RequestError {
 	return &RequestError{Status: status, Type: typ, Detail: detail}
 }
 

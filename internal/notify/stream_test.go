@@ -17,6 +17,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/dynamotest"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
@@ -34,7 +35,7 @@ func TestRealStreamRecords(t *testing.T) {
 	streamARN := enableStream(t, client, table)
 
 	store := dynamo.New(client, table, dynamo.WithConsistentReads())
-	svc := article.NewService(store, article.Options{SiteURL: "https://news.example.bg"})
+	svc := newsroom.NewService(store, newsroom.Options{SiteURL: "https://news.example.bg"})
 	arts := seed.Articles("https://news.example.bg")
 	nato, draft := arts[0], arts[len(arts)-1]
 	if draft.Status != article.StatusDraft {

@@ -1,7 +1,7 @@
 // Package secret fetches the admin API's bearer token from an SSM
 // SecureString parameter, so that the token is never in the function's
 // environment or template. The caller wraps the token source in
-// httpapi.OnceToken so a container reads the parameter once, not per
+// adminapi.OnceToken so a container reads the parameter once, not per
 // request.
 //
 // SSM is reached by one signed JSON POST (GetParameter with

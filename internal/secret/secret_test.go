@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/newsdesk/syndicate/internal/article"
-	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 )
 
 // fakeSSM answers GetParameter from a map and counts calls.
@@ -65,7 +65,7 @@ func TestParameter(t *testing.T) {
 
 func TestParameterOnce(t *testing.T) {
 	fake := &fakeSSM{err: errors.New("throttled")}
-	src := httpapi.OnceToken(Parameter(fake, "/t"))
+	src := adminapi.OnceToken(Parameter(fake, "/t"))
 	if _, err := src(context.Background()); err == nil {
 		t.Fatal("want an error while SSM fails")
 	}

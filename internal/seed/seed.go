@@ -10,6 +10,7 @@ import (
 	_ "time/tzdata" // Europe/Sofia must resolve on images without zoneinfo.
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 )
 
 // The seeded articles' IDs. They are fixed so that seeding twice (two
@@ -170,7 +171,7 @@ type Writer interface {
 	Replace(ctx context.Context, id string, a article.Article, ifMatch *int64) (article.Article, bool, error)
 }
 
-var _ Writer = (*article.Service)(nil)
+var _ Writer = (*newsroom.Service)(nil)
 
 // Ensure stores the sample articles if the store has no article yet (a
 // first start), and reports how many it created. Each is created only if

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 )
 
@@ -84,14 +85,14 @@ func TestArticlesMatchTheSample(t *testing.T) {
 	})
 }
 
-func newService(t *testing.T) *article.Service {
+func newService(t *testing.T) *newsroom.Service {
 	t.Helper()
 	st, err := bolt.Open(filepath.Join(t.TempDir(), "articles.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	return article.NewService(st, article.Options{SiteURL: site})
+	return newsroom.NewService(st, newsroom.Options{SiteURL: site})
 }
 
 func TestEnsure(t *testing.T) {

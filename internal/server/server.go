@@ -18,6 +18,10 @@ import (
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
@@ -26,9 +30,9 @@ import (
 // Store is everything the routes of all functions read and write; both
 // *bolt.Store and *dynamo.Store are one.
 type Store interface {
-	article.Store
-	httpapi.ShareStore
-	httpapi.FeedStore
+	newsroom.Store
+	shareapi.Store
+	feedapi.Store
 }
 
 var (
@@ -82,7 +86,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store) (
 		s.Token = base64.RawURLEncoding.EncodeToString(b[:])
 		s.TokenGenerated = true
 	}
-	svc := article.NewService(st, article.Options{SiteURL: cfg.SiteURL})
+	svc := newsroom.NewService(st, newsroom.Options{SiteURL: cfg.SiteURL})
 	n, err := seed.Ensure(ctx, svc, cfg.SiteURL, cfg.StoreTimeout)
 	if err != nil {
 		return nil, err
@@ -90,13 +94,13 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store) (
 	s.Seeded = n
 
 	rt := httpapi.NewRouter()
-	httpapi.RegisterAdmin(rt, svc, httpapi.StaticToken(s.Token), httpapi.NewAdminOptions(cfg))
-	shareOpts, err := httpapi.NewShareOptions(cfg)
+	adminapi.Register(rt, svc, adminapi.StaticToken(s.Token), adminapi.NewOptions(cfg))
+	shareOpts, err := shareapi.NewOptions(cfg)
 	if err != nil {
 		return nil, err
 	}
-	httpapi.RegisterShare(rt, st, shareOpts)
-	httpapi.RegisterFeeds(rt, st, httpapi.NewFeedOptions(cfg))
+	shareapi.Register(rt, st, shareOpts)
+	feedapi.Register(rt, st, feedapi.NewOptions(cfg))
 
 	s.Routes = rt.Routes()
 	s.Handler = httpapi.Observe(log, rt)

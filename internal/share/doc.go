@@ -9,7 +9,7 @@
 // escaped for its exact context; keeping it here, fed by the domain
 // article and a Site, lets it be tested byte for byte (golden files) and
 // against a hostile corpus without any server. The HTTP layer
-// (httpapi.RegisterShare) only looks articles up, picks the variant and
+// (shareapi.Register) only looks articles up, picks the variant and
 // sets the caching headers.
 //
 // The page is written by hand rather than with html/template: it is a fixed

@@ -10,10 +10,11 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 )
 
 // fuzzCleaner is the admin API's write-time cleaner.
-var fuzzCleaner = article.NewCleaner()
+var fuzzCleaner = newsroom.NewSanitizer()
 
 // acceptedArticle builds the article the admin API would store from fuzz
 // strings (Validate, the service's defaults, the Cleaner), or reports
@@ -44,7 +45,7 @@ func acceptedArticle(title, lead, rawURL, section, tag, author, authorURL, alt s
 	if a.URL == "" {
 		a.URL = "https://news.example.bg/" + a.Slug
 	}
-	fuzzCleaner.Clean(&a)
+	fuzzCleaner.Sanitize(&a)
 	return a, true
 }
 

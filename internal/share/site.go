@@ -84,7 +84,7 @@ func (s *Site) OEmbedURL(a *article.Article) string {
 	return s.BaseURL + "/oembed?url=" + url.QueryEscape(s.ShareURL(a)) + "&format=json"
 }
 
-// Feed addresses, as served by the feeds function (httpapi.RegisterFeeds).
+// Feed addresses, as served by the feeds function (feedapi.Register).
 func (s *Site) rssURL() string  { return s.BaseURL + "/feeds/rss.xml" }
 func (s *Site) atomURL() string { return s.BaseURL + "/feeds/atom.xml" }
 

@@ -29,8 +29,6 @@ type Store struct {
 	db *bbolt.DB
 }
 
-var _ article.Store = (*Store)(nil)
-
 // Open opens the store at path, creating the file, its directory and the
 // buckets if needed. It waits at most a second for another process holding
 // the file, rather than hanging a `make run` forever.

@@ -20,8 +20,6 @@ type Store struct {
 	consistent bool
 }
 
-var _ article.Store = (*Store)(nil)
-
 // Option configures a Store.
 type Option func(*Store)
 

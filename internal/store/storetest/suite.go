@@ -15,7 +15,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 )
 
-// Store is every method a store offers: article.Store for the admin
+// Store is every method a store offers: newsroom.Store for the admin
 // service, ListFeed and FeedHead for feeds, and the share counters.
 type Store interface {
 	Get(ctx context.Context, id string) (article.Article, error)

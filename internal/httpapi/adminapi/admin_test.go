@@ -1,4 +1,4 @@
-package httpapi
+package adminapi
 
 import (
 	"encoding/json"
@@ -15,6 +15,8 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cursor"
+	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 )
 
 const testToken = "s3cret-admin-token"
@@ -30,7 +32,7 @@ func newAdminEnv(t testing.TB) *adminEnv {
 	t.Helper()
 	store := newMemStore()
 	n := 0
-	svc := article.NewService(store, article.Options{
+	svc := newsroom.NewService(store, newsroom.Options{
 		SiteURL: "https://news.example.bg",
 		Now:     func() time.Time { return testNow },
 		NewID: func() string {
@@ -38,10 +40,10 @@ func newAdminEnv(t testing.TB) *adminEnv {
 			return fmt.Sprintf("gen%d", n)
 		},
 	})
-	rt := NewRouter()
-	RegisterAdmin(rt, svc, StaticToken(testToken), AdminOptions{Cursors: cursor.New("test"), StoreTimeout: time.Second})
+	rt := httpapi.NewRouter()
+	Register(rt, svc, StaticToken(testToken), Options{Cursors: cursor.New("test"), StoreTimeout: time.Second})
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	return &adminEnv{h: Observe(log, rt), store: store}
+	return &adminEnv{h: httpapi.Observe(log, rt), store: store}
 }
 
 // do sends one request with the admin token and a JSON body (unless the
@@ -85,15 +87,15 @@ func decodeBody[T any](t *testing.T, w *httptest.ResponseRecorder) T {
 	return v
 }
 
-func problemOf(t *testing.T, w *httptest.ResponseRecorder) Problem {
+func problemOf(t *testing.T, w *httptest.ResponseRecorder) httpapi.Problem {
 	t.Helper()
 	if ct := w.Header().Get("Content-Type"); ct != "application/problem+json" {
 		t.Fatalf("Content-Type = %q, want application/problem+json; body: %s", ct, w.Body.String())
 	}
-	return decodeBody[Problem](t, w)
+	return decodeBody[httpapi.Problem](t, w)
 }
 
-func fieldNames(p Problem) []string {
+func fieldNames(p httpapi.Problem) []string {
 	var out []string
 	for _, f := range p.Errors {
 		out = append(out, f.Field)
@@ -560,11 +562,11 @@ func TestAdminUnavailable(t *testing.T) {
 
 func TestAdminRoutes(t *testing.T) {
 	e := newAdminEnv(t)
-	rt := NewRouter()
-	RegisterAdmin(rt, article.NewService(newMemStore(), article.Options{}), StaticToken("x"), AdminOptions{})
-	want := []Route{
-		{"POST", "/articles"}, {"GET", "/articles"}, {"GET", "/articles/{id}"},
-		{"PUT", "/articles/{id}"}, {"DELETE", "/articles/{id}"},
+	rt := httpapi.NewRouter()
+	Register(rt, newsroom.NewService(newMemStore(), newsroom.Options{}), StaticToken("x"), Options{})
+	want := []httpapi.Route{
+		{Method: "POST", Path: "/articles"}, {Method: "GET", Path: "/articles"}, {Method: "GET", Path: "/articles/{id}"},
+		{Method: "PUT", Path: "/articles/{id}"}, {Method: "DELETE", Path: "/articles/{id}"},
 	}
 	if got := rt.Routes(); !slices.Equal(got, want) {
 		t.Errorf("routes = %v, want %v", got, want)

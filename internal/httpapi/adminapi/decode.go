@@ -1,4 +1,4 @@
-package httpapi
+package adminapi
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/httpapi"
 )
 
 // MaxRequestBody bounds a request body. The largest valid article (a
@@ -111,7 +112,7 @@ func scalar(field func(*articleRequest) any) func(*articleRequest, string, json.
 }
 
 // decodeArticle reads the article a client sent in a POST or PUT. It
-// returns a *RequestError for a request that is not a JSON object of known
+// returns a *httpapi.RequestError for a request that is not a JSON object of known
 // members (415, 413, 400), and a *article.ValidationError listing every bad
 // field at once (422): wrong JSON types, invalid UTF-8, bad dates, and what
 // article.Validate finds. Nothing it rejects reaches the store.
@@ -171,12 +172,12 @@ func readJSON(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	ct := r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil || mt != "application/json" {
-		return nil, &RequestError{Status: http.StatusUnsupportedMediaType, Type: "media-type",
+		return nil, &httpapi.RequestError{Status: http.StatusUnsupportedMediaType, Type: "media-type",
 			Detail: "the body must be application/json", Header: http.Header{"Accept-Post": {"application/json"}}}
 	}
 	for k, v := range params {
 		if k != "charset" || !strings.EqualFold(v, "utf-8") {
-			return nil, &RequestError{Status: http.StatusUnsupportedMediaType, Type: "media-type",
+			return nil, &httpapi.RequestError{Status: http.StatusUnsupportedMediaType, Type: "media-type",
 				Detail: "the body must be application/json in UTF-8 (charset=utf-8 or no parameter)"}
 		}
 	}
@@ -189,12 +190,12 @@ func readJSON(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 		if errors.As(err, &mbe) {
 			return nil, tooLarge
 		}
-		return nil, requestError(http.StatusBadRequest, "body", "the request body could not be read")
+		return nil, httpapi.NewRequestError(http.StatusBadRequest, "body", "the request body could not be read")
 	}
 	return raw, nil
 }
 
-var tooLarge = requestError(http.StatusRequestEntityTooLarge, "too-large",
+var tooLarge = httpapi.NewRequestError(http.StatusRequestEntityTooLarge, "too-large",
 	fmt.Sprintf("the body is larger than %d bytes", MaxRequestBody))
 
 // jsonObject splits a JSON object into its members, without decoding them,
@@ -229,11 +230,11 @@ func jsonObject(raw []byte) (map[string]json.RawMessage, error) {
 	return members, nil
 }
 
-func badJSON(detail string) *RequestError {
-	return requestError(http.StatusBadRequest, "malformed-json", detail)
+func badJSON(detail string) *httpapi.RequestError {
+	return httpapi.NewRequestError(http.StatusBadRequest, "malformed-json", detail)
 }
 
-func unknownFields(names []string) *RequestError {
+func unknownFields(names []string) *httpapi.RequestError {
 	q := make([]string, len(names))
 	for i, n := range names {
 		q[i] = fmt.Sprintf("%q", n)
@@ -242,7 +243,7 @@ func unknownFields(names []string) *RequestError {
 	if len(q) > 1 {
 		word = "fields"
 	}
-	return requestError(http.StatusBadRequest, "unknown-field", "unknown "+word+" "+strings.Join(q, ", "))
+	return httpapi.NewRequestError(http.StatusBadRequest, "unknown-field", "unknown "+word+" "+strings.Join(q, ", "))
 }
 
 // decodeValue decodes one member into dst. Invalid UTF-8 and wrong types

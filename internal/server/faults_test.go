@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 // Faults (issue 6): the full router (admin, share, feeds), built as
 // internal/server builds it, on the DynamoDB store whose client goes
@@ -33,6 +33,10 @@ import (
 	"github.com/newsdesk/syndicate/internal/faultproxy"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
@@ -42,9 +46,9 @@ import (
 // fullStore is what the routes of every function use, as in
 // internal/server.
 type fullStore interface {
-	article.Store
-	httpapi.ShareStore
-	httpapi.FeedStore
+	newsroom.Store
+	shareapi.Store
+	feedapi.Store
 }
 
 var (
@@ -67,18 +71,6 @@ type syndicate struct {
 	log *lockedBuffer
 }
 
-// lockedBuffer is a log sink safe for concurrent requests.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
 // newSyndicate builds every route on st with the default configuration,
 // as internal/server does, with storeTimeout as STORE_TIMEOUT.
 func newSyndicate(t testing.TB, st fullStore, storeTimeout time.Duration) *syndicate {
@@ -88,17 +80,17 @@ func newSyndicate(t testing.TB, st fullStore, storeTimeout time.Duration) *syndi
 		t.Fatalf("config: %v", err)
 	}
 	cfg.StoreTimeout = storeTimeout
-	svc := article.NewService(st, article.Options{SiteURL: cfg.SiteURL})
+	svc := newsroom.NewService(st, newsroom.Options{SiteURL: cfg.SiteURL})
 	rt := httpapi.NewRouter()
-	httpapi.RegisterAdmin(rt, svc, httpapi.StaticToken(testToken), httpapi.AdminOptions{
+	adminapi.Register(rt, svc, adminapi.StaticToken(testToken), adminapi.Options{
 		Cursors: cursor.New("fault-test-secret"), StoreTimeout: storeTimeout,
 	})
 	cards, err := card.New(card.Options{Location: cfg.Location})
 	if err != nil {
 		t.Fatalf("cards: %v", err)
 	}
-	httpapi.RegisterShare(rt, st, httpapi.ShareOptions{Site: share.NewSite(cfg), Cards: cards, StoreTimeout: storeTimeout})
-	httpapi.RegisterFeeds(rt, st, httpapi.FeedOptions{
+	shareapi.Register(rt, st, shareapi.Options{Site: share.NewSite(cfg), Cards: cards, StoreTimeout: storeTimeout})
+	feedapi.Register(rt, st, feedapi.Options{
 		Site: feed.NewSite(cfg), Sealer: cursor.New("fault-test-secret"),
 		StoreTimeout: storeTimeout, Cache: feed.NewCache(4 << 20),
 	})
@@ -165,7 +157,7 @@ func newProxied(t testing.TB) *proxied {
 		direct: dynamo.New(base, table, dynamo.WithConsistentReads()),
 		table:  table,
 	}
-	svc := article.NewService(env.direct, article.Options{SiteURL: "https://news.example.bg"})
+	svc := newsroom.NewService(env.direct, newsroom.Options{SiteURL: "https://news.example.bg"})
 	if _, err := seed.Ensure(context.Background(), svc, "https://news.example.bg", 10*time.Second); err != nil {
 		t.Fatalf("seed: %v", err)
 	}

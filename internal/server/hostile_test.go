@@ -1,4 +1,4 @@
-package httpapi
+package server_test
 
 import (
 	"bufio"
@@ -25,6 +25,12 @@ import (
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/feed"
+	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/httpapitest"
+	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
@@ -33,7 +39,7 @@ import (
 
 // The hostile tests send what an attacker, a broken client or a confused
 // proxy might to every route of all three functions at once, registered on
-// one Router the way internal/server builds the local service, on a real
+// one httpapi.Router the way internal/server builds the local service, on a real
 // bolt store seeded with the sample articles. Whatever comes in, no
 // handler may panic or answer 500, every error is problem+json (or the
 // share function's HTML 404/410 page) and no internal text leaks.
@@ -63,13 +69,13 @@ type hostileEnv struct {
 	h      http.Handler
 	store  *bolt.Store
 	logs   *lockedBuffer
-	routes []Route
+	routes []httpapi.Route
 	nato   article.Article // the stored real article
 	feed   article.FeedKey // its section's feed
 }
 
 // newHostileEnv builds every function's routes as internal/server does:
-// admin, share and feeds on one Router behind Observe, on a temporary bolt
+// admin, share and feeds on one httpapi.Router behind Observe, on a temporary bolt
 // store seeded by seed.Ensure. Card photos are never fetched (no image
 // origins are allowed), so nothing leaves the machine.
 func newHostileEnv(t *testing.T) *hostileEnv {
@@ -88,13 +94,13 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	svc := article.NewService(st, article.Options{SiteURL: cfg.SiteURL})
+	svc := newsroom.NewService(st, newsroom.Options{SiteURL: cfg.SiteURL})
 	if _, err := seed.Ensure(t.Context(), svc, cfg.SiteURL, cfg.StoreTimeout); err != nil {
 		t.Fatal(err)
 	}
 
-	rt := NewRouter()
-	RegisterAdmin(rt, svc, StaticToken(hostileToken), AdminOptions{
+	rt := httpapi.NewRouter()
+	adminapi.Register(rt, svc, adminapi.StaticToken(hostileToken), adminapi.Options{
 		Cursors: cursor.New(cfg.CursorSecret), StoreTimeout: cfg.StoreTimeout,
 	})
 	bg, err := card.ParseColor(cfg.BrandColor)
@@ -106,8 +112,8 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	RegisterShare(rt, st, ShareOptions{Site: share.NewSite(cfg), Cards: cards, StoreTimeout: cfg.StoreTimeout})
-	RegisterFeeds(rt, st, FeedOptions{
+	shareapi.Register(rt, st, shareapi.Options{Site: share.NewSite(cfg), Cards: cards, StoreTimeout: cfg.StoreTimeout})
+	feedapi.Register(rt, st, feedapi.Options{
 		Site: feed.NewSite(cfg), Sealer: cursor.New(cfg.CursorSecret),
 		StoreTimeout: cfg.StoreTimeout, Cache: feed.NewCache(1 << 20),
 	})
@@ -118,7 +124,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 		t.Fatal(err)
 	}
 	return &hostileEnv{
-		h:      Observe(slog.New(slog.NewJSONHandler(logs, nil)), rt),
+		h:      httpapi.Observe(slog.New(slog.NewJSONHandler(logs, nil)), rt),
 		store:  st,
 		logs:   logs,
 		routes: rt.Routes(),
@@ -210,14 +216,14 @@ func (e *hostileEnv) check(t *testing.T, q hostileReq, w *httptest.ResponseRecor
 			t.Fatalf("%s = %d as %q; HTML errors are only the share pages' 404 and 410", what, w.Code, ct)
 		}
 		lower := strings.ToLower(w.Body.String())
-		for _, leak := range internalText {
+		for _, leak := range httpapitest.InternalText {
 			if strings.Contains(lower, leak) {
 				t.Errorf("%s: error page leaks %q", what, leak)
 			}
 		}
 		return
 	}
-	checkProblem(t, w)
+	httpapitest.CheckProblem(t, w)
 }
 
 // adminHeader returns a header with the admin token, plus extra pairs.
@@ -257,7 +263,7 @@ func (e *hostileEnv) fill(pattern, bad string) string {
 
 // good returns the request that succeeds on route rt: the token for admin
 // routes, a JSON body for writes, the query a route needs.
-func (e *hostileEnv) good(rt Route, path string) hostileReq {
+func (e *hostileEnv) good(rt httpapi.Route, path string) hostileReq {
 	q := hostileReq{method: rt.Method, target: path, header: http.Header{}}
 	if strings.HasPrefix(rt.Path, "/articles") {
 		q.header = adminHeader()
@@ -373,7 +379,7 @@ func TestHostileAuth(t *testing.T) {
 // writes.
 func TestHostileBodies(t *testing.T) {
 	e := newHostileEnv(t)
-	huge := `{"title":"X","body":"` + strings.Repeat("я", MaxRequestBody/2) + `"}`
+	huge := `{"title":"X","body":"` + strings.Repeat("я", adminapi.MaxRequestBody/2) + `"}`
 	tests := []struct {
 		name   string
 		body   string
@@ -383,8 +389,8 @@ func TestHostileBodies(t *testing.T) {
 	}{
 		{name: "over the limit", body: huge, want: http.StatusRequestEntityTooLarge},
 		{name: "over the limit, chunked", body: huge, length: -1, want: http.StatusRequestEntityTooLarge},
-		{name: "length claims over the limit", body: minimalFuzzBody, length: MaxRequestBody + 1, want: http.StatusRequestEntityTooLarge},
-		{name: "just under the limit, invalid article", body: `{"title":"X","body":"` + strings.Repeat("a", MaxRequestBody-40) + `"}`,
+		{name: "length claims over the limit", body: minimalFuzzBody, length: adminapi.MaxRequestBody + 1, want: http.StatusRequestEntityTooLarge},
+		{name: "just under the limit, invalid article", body: `{"title":"X","body":"` + strings.Repeat("a", adminapi.MaxRequestBody-40) + `"}`,
 			want: http.StatusUnprocessableEntity},
 		{name: "empty", body: "", want: http.StatusBadRequest},
 		{name: "truncated", body: `{"title":"Южна Корея и НА`, want: http.StatusBadRequest},
@@ -417,7 +423,7 @@ func TestHostileBodies(t *testing.T) {
 			`"body":"<script>alert(1)</script><p onclick=\"x\">a</p>","section":"<b>","tags":["<i>"],"authors":[{"name":"<svg onload=x>"}]}`,
 			want: http.StatusCreated},
 	}
-	for _, rt := range []Route{{http.MethodPost, "/articles"}, {http.MethodPut, "/articles/{id}"}} {
+	for _, rt := range []httpapi.Route{{Method: http.MethodPost, Path: "/articles"}, {Method: http.MethodPut, Path: "/articles/{id}"}} {
 		for i, tt := range tests {
 			t.Run(rt.Method+"/"+tt.name, func(t *testing.T) {
 				q := hostileReq{method: rt.Method, target: "/articles", header: adminHeader("Content-Type", "application/json"),
@@ -440,7 +446,7 @@ func TestHostileBodies(t *testing.T) {
 					t.Fatalf("status = %d, want %d\n%.500s", w.Code, tt.want, w.Body)
 				}
 				if w.Code == http.StatusCreated {
-					var got articleResponse
+					var got createdArticle
 					if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
 						t.Fatal(err)
 					}
@@ -469,7 +475,7 @@ func TestHostileBodies(t *testing.T) {
 			if w.Code != http.StatusCreated {
 				t.Fatalf("status = %d, want 201\n%s", w.Code, w.Body)
 			}
-			var got articleResponse
+			var got createdArticle
 			if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
 				t.Fatal(err)
 			}
@@ -537,7 +543,7 @@ func TestHostilePaths(t *testing.T) {
 		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete} {
 			t.Run(fmt.Sprintf("raw %s %q", m, raw), func(t *testing.T) {
 				w := e.serve(t, hostileReq{method: m, target: "/x", rawPath: raw, header: adminHeader()})
-				// Router answers unclean paths as unknown routes rather
+				// httpapi.Router answers unclean paths as unknown routes rather
 				// than letting ServeMux redirect them.
 				if w.Code < 400 {
 					t.Fatalf("status = %d, want an error", w.Code)
@@ -545,7 +551,7 @@ func TestHostilePaths(t *testing.T) {
 			})
 		}
 	}
-	// The traversals, with the exact answers. Router answers a path with
+	// The traversals, with the exact answers. httpapi.Router answers a path with
 	// dot segments or repeated slashes as an unknown route (404) for every
 	// method, instead of ServeMux's redirect to the cleaned path.
 	tests := []struct {
@@ -666,7 +672,7 @@ func TestHostileHeaders(t *testing.T) {
 					q.header[k] = vs
 				}
 				w := e.serve(t, q)
-				if id := w.Header().Get(RequestIDHeader); id == "" || len(id) > 128 || strings.ContainsAny(id, "\x00\r\n") {
+				if id := w.Header().Get(httpapi.RequestIDHeader); id == "" || len(id) > 128 || strings.ContainsAny(id, "\x00\r\n") {
 					t.Errorf("X-Request-Id = %.200q, want a sane one", id)
 				}
 			})
@@ -779,12 +785,12 @@ func TestObservePanic(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			rt := NewRouter()
+			rt := httpapi.NewRouter()
 			rt.Handle(http.MethodGet, "/boom", tt.h)
-			h := Observe(slog.New(slog.NewJSONHandler(&logs, nil)), rt)
+			h := httpapi.Observe(slog.New(slog.NewJSONHandler(&logs, nil)), rt)
 			r := httptest.NewRequest(http.MethodGet, "/boom", nil)
 			if tt.clientID != "" {
-				r.Header.Set(RequestIDHeader, tt.clientID)
+				r.Header.Set(httpapi.RequestIDHeader, tt.clientID)
 			}
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, r) // must not panic
@@ -792,7 +798,7 @@ func TestObservePanic(t *testing.T) {
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status = %d, want %d", w.Code, tt.wantStatus)
 			}
-			id := w.Header().Get(RequestIDHeader)
+			id := w.Header().Get(httpapi.RequestIDHeader)
 			if id == "" || (tt.clientID != "" && id != tt.clientID) {
 				t.Errorf("X-Request-Id = %q, want %q or a new one", id, tt.clientID)
 			}
@@ -800,7 +806,7 @@ func TestObservePanic(t *testing.T) {
 				t.Errorf("answer leaks the panic: %s", w.Body)
 			}
 			if tt.wantBody {
-				p := checkProblem(t, w)
+				p := httpapitest.CheckProblem(t, w)
 				if p.Status != http.StatusInternalServerError {
 					t.Errorf("problem = %+v", p)
 				}
@@ -834,9 +840,9 @@ func TestObservePanic(t *testing.T) {
 	}
 
 	t.Run("abort handler", func(t *testing.T) {
-		rt := NewRouter()
+		rt := httpapi.NewRouter()
 		rt.HandleFunc(http.MethodGet, "/abort", func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) })
-		h := Observe(slog.New(slog.NewJSONHandler(io.Discard, nil)), rt)
+		h := httpapi.Observe(slog.New(slog.NewJSONHandler(io.Discard, nil)), rt)
 		defer func() {
 			if p := recover(); p != http.ErrAbortHandler {
 				t.Errorf("recovered %v, want http.ErrAbortHandler passed on to net/http", p)
@@ -844,4 +850,15 @@ func TestObservePanic(t *testing.T) {
 		}()
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/abort", nil))
 	})
+}
+
+// minimalBody is the smallest valid article a POST accepts.
+const minimalFuzzBody = `{"title":"Южна Корея и НАТО се споразумяха"}`
+
+// createdArticle is what these tests read of an admin API answer.
+type createdArticle struct {
+	ID   string `json:"id"`
+	Slug string `json:"slug"`
+	Body string `json:"body"`
+	URL  string `json:"url"`
 }

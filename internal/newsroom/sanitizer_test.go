@@ -1,11 +1,13 @@
-package article
+package newsroom
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/newsdesk/syndicate/internal/article"
 )
 
-func TestCleanerBody(t *testing.T) {
+func TestSanitizerHTML(t *testing.T) {
 	const base = "https://news.example.bg/svyat/yuzhna-koreya-i-nato"
 	tests := []struct {
 		name    string
@@ -36,88 +38,60 @@ func TestCleanerBody(t *testing.T) {
 		{name: "CDATA end kept as text", in: "<p>a ]]> b</p>", want: "<p>a ]]&gt; b</p>"},
 		{name: "text with quotes", in: "<p>„Белбек“ & \"Полярния вълк\"</p>", present: []string{"„Белбек“", "&amp;"}},
 	}
-	c := NewCleaner()
+	c := NewSanitizer()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := c.Body(tt.in, base)
+			got := c.HTML(tt.in, base)
 			if tt.want != "" || tt.in == "  \n " {
 				if got != tt.want {
-					t.Errorf("Body(%q) = %q, want %q", tt.in, got, tt.want)
+					t.Errorf("HTML(%q) = %q, want %q", tt.in, got, tt.want)
 				}
 			}
 			for _, s := range tt.absent {
 				if strings.Contains(got, s) {
-					t.Errorf("Body(%q) = %q, still contains %q", tt.in, got, s)
+					t.Errorf("HTML(%q) = %q, still contains %q", tt.in, got, s)
 				}
 			}
 			for _, s := range tt.present {
 				if !strings.Contains(got, s) {
-					t.Errorf("Body(%q) = %q, want it to contain %q", tt.in, got, s)
+					t.Errorf("HTML(%q) = %q, want it to contain %q", tt.in, got, s)
 				}
 			}
 		})
 	}
 
 	t.Run("without a usable base links stay relative", func(t *testing.T) {
-		if got, want := c.Body(`<a href="/x">x</a>`, ""), `<a href="/x" rel="nofollow">x</a>`; got != want {
+		if got, want := c.HTML(`<a href="/x">x</a>`, ""), `<a href="/x" rel="nofollow">x</a>`; got != want {
 			t.Errorf("Body = %q, want %q", got, want)
 		}
 	})
 	t.Run("idempotent", func(t *testing.T) {
 		in := `<p>a <a href="/x">x</a> ]]> <img src="y.jpg" alt="y"></p>`
-		once := c.Body(in, base)
-		if twice := c.Body(once, base); twice != once {
+		once := c.HTML(in, base)
+		if twice := c.HTML(once, base); twice != once {
 			t.Errorf("cleaning twice changed the body:\n once %q\ntwice %q", once, twice)
 		}
 	})
 }
 
-func TestXMLText(t *testing.T) {
-	tests := []struct {
-		name, in, want string
-	}{
-		{"clean", "Южна Корея\tи\nНАТО\r", "Южна Корея\tи\nНАТО\r"},
-		{"C0 controls", "a\x00b\x08c\x1fd", "abcd"},
-		{"FFFE FFFF", "a\uFFFEb\uFFFFc", "abc"},
-		{"invalid UTF-8", "a\xffb\xc3\x28c", "ab(c"},
-		{"encoded surrogate", "a\xed\xa0\x80b", "ab"},
-		{"CDATA end stays", "a ]]> b", "a ]]> b"},
-		{"emoji stays", "🎉", "🎉"},
-		{"empty", "", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := XMLText(tt.in); got != tt.want {
-				t.Errorf("XMLText(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-	t.Run("clean text does not allocate", func(t *testing.T) {
-		s := "Южна Корея и НАТО се споразумяха"
-		if n := testing.AllocsPerRun(100, func() { _ = XMLText(s) }); n != 0 {
-			t.Errorf("allocs = %v, want 0", n)
-		}
-	})
-}
-
-func TestCleanArticle(t *testing.T) {
-	a := Article{
+func TestSanitizeArticle(t *testing.T) {
+	a := article.Article{
 		Title:   "Заглавие\x00",
 		Lead:    "Увод\x1b",
 		Source:  "БТА\uFFFE",
 		Section: "Свят\x01",
 		Tags:    []string{"НАТО\x02"},
-		Authors: []Author{{Name: "Иван\x03"}},
-		Image:   &Image{URL: "https://img.example.bg/a.jpg", Alt: "alt\x04", Credit: "Снимка: EPA/BGNES\x05"},
+		Authors: []article.Author{{Name: "Иван\x03"}},
+		Image:   &article.Image{URL: "https://img.example.bg/a.jpg", Alt: "alt\x04", Credit: "Снимка: EPA/BGNES\x05"},
 		Body:    "<p>текст\x06<script>x</script></p>",
 		URL:     "https://news.example.bg/zaglavie",
 	}
-	NewCleaner().Clean(&a)
+	NewSanitizer().Sanitize(&a)
 	for name, got := range map[string]string{
 		"title": a.Title, "lead": a.Lead, "source": a.Source, "section": a.Section, "tag": a.Tags[0],
 		"author": a.Authors[0].Name, "alt": a.Image.Alt, "credit": a.Image.Credit, "body": a.Body,
 	} {
-		if XMLText(got) != got || strings.Contains(got, "script") {
+		if article.XMLText(got) != got || strings.Contains(got, "script") {
 			t.Errorf("%s = %q still has illegal characters or script", name, got)
 		}
 	}
@@ -126,11 +100,11 @@ func TestCleanArticle(t *testing.T) {
 	}
 }
 
-func BenchmarkCleanerBody(b *testing.B) {
-	c := NewCleaner()
+func BenchmarkSanitizerHTML(b *testing.B) {
+	c := NewSanitizer()
 	body := strings.Repeat(`<p>Южна Корея и НАТО се споразумяха да създадат консултантска група, съобщи <a href="/bta">БТА</a>.</p>`, 20)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = c.Body(body, "https://news.example.bg/svyat/x")
+		_ = c.HTML(body, "https://news.example.bg/svyat/x")
 	}
 }

@@ -1,4 +1,4 @@
-package article
+package newsroom
 
 import (
 	"context"
@@ -9,32 +9,34 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/newsdesk/syndicate/internal/article"
 )
 
 // Store is what the Service needs from storage. Implementations live in
 // internal/store; they must honour the version condition of Save atomically.
 type Store interface {
 	// Get returns the article with the given ID, a tombstone included
-	// (Deleted set), or an error wrapping ErrNotFound.
-	Get(ctx context.Context, id string) (Article, error)
+	// (Deleted set), or an error wrapping article.ErrNotFound.
+	Get(ctx context.Context, id string) (article.Article, error)
 	// GetBySlug is Get by slug.
-	GetBySlug(ctx context.Context, slug string) (Article, error)
+	GetBySlug(ctx context.Context, slug string) (article.Article, error)
 	// Save writes a, whose Version must be prev+1, only if the stored
 	// version is still prev (0: the article must not exist). It returns
-	// an error wrapping ErrVersionMismatch when it is not, and ErrConflict
+	// an error wrapping article.ErrVersionMismatch when it is not, and article.ErrConflict
 	// when a.Slug belongs to another article. Save keeps the slug index,
 	// the feed lists and the feed heads in step with a.
-	Save(ctx context.Context, a Article, prev int64) error
+	Save(ctx context.Context, a article.Article, prev int64) error
 	// List returns every article but tombstones, drafts included, newest
 	// first by SortTime.
-	List(ctx context.Context, opts ListOptions) (Page, error)
+	List(ctx context.Context, opts article.ListOptions) (article.Page, error)
 }
 
 // Service applies the write rules of the admin API: defaults, validation,
 // cleaning, versions and tombstones. It is safe for concurrent use.
 type Service struct {
 	store   Store
-	cleaner *Cleaner
+	sanitizer *Sanitizer
 	now     func() time.Time
 	newID   func() string
 	siteURL string
@@ -53,7 +55,7 @@ type Options struct {
 func NewService(s Store, opts Options) *Service {
 	svc := &Service{
 		store:   s,
-		cleaner: NewCleaner(),
+		sanitizer: NewSanitizer(),
 		now:     opts.Now,
 		newID:   opts.NewID,
 		siteURL: strings.TrimRight(opts.SiteURL, "/"),
@@ -76,38 +78,38 @@ func NewID() string {
 	return idEncoding.EncodeToString(b[:])
 }
 
-// Get returns an article for the admin API; a tombstone is ErrGone.
-func (s *Service) Get(ctx context.Context, id string) (Article, error) {
+// Get returns an article for the admin API; a tombstone is article.ErrGone.
+func (s *Service) Get(ctx context.Context, id string) (article.Article, error) {
 	a, err := s.store.Get(ctx, id)
 	if err != nil {
-		return Article{}, err
+		return article.Article{}, err
 	}
 	if a.Deleted {
-		return Article{}, fmt.Errorf("article %q: %w", id, ErrGone)
+		return article.Article{}, fmt.Errorf("article %q: %w", id, article.ErrGone)
 	}
 	return a, nil
 }
 
 // List returns one page of all live articles, drafts included.
-func (s *Service) List(ctx context.Context, opts ListOptions) (Page, error) {
+func (s *Service) List(ctx context.Context, opts article.ListOptions) (article.Page, error) {
 	return s.store.List(ctx, opts)
 }
 
-// Create stores a new article. An ID that already exists is ErrConflict; so
+// Create stores a new article. An ID that already exists is article.ErrConflict; so
 // is a slug the client chose that another article has. A slug made from the
 // title that is taken gets the ID appended instead.
-func (s *Service) Create(ctx context.Context, a Article) (Article, error) {
+func (s *Service) Create(ctx context.Context, a article.Article) (article.Article, error) {
 	chosenSlug := a.Slug != ""
 	if a.ID == "" {
 		a.ID = s.newID()
 	}
 	now := s.now()
 	if err := s.prepare(&a, nil, now); err != nil {
-		return Article{}, err
+		return article.Article{}, err
 	}
 	a.Version = 1
 	err := s.store.Save(ctx, a, 0)
-	if errors.Is(err, ErrConflict) && !chosenSlug {
+	if errors.Is(err, article.ErrConflict) && !chosenSlug {
 		oldURL := s.siteURL + "/" + a.Slug
 		a.Slug = uniqueSlug(a.Slug, a.ID)
 		if a.URL == oldURL {
@@ -115,11 +117,11 @@ func (s *Service) Create(ctx context.Context, a Article) (Article, error) {
 		}
 		err = s.store.Save(ctx, a, 0)
 	}
-	if errors.Is(err, ErrVersionMismatch) {
-		return Article{}, fmt.Errorf("article %q already exists: %w", a.ID, ErrConflict)
+	if errors.Is(err, article.ErrVersionMismatch) {
+		return article.Article{}, fmt.Errorf("article %q already exists: %w", a.ID, article.ErrConflict)
 	}
 	if err != nil {
-		return Article{}, err
+		return article.Article{}, err
 	}
 	return a, nil
 }
@@ -127,32 +129,32 @@ func (s *Service) Create(ctx context.Context, a Article) (Article, error) {
 // Replace creates or replaces the article id (PUT). ifMatch, when not nil,
 // is the version the client last saw: 0 means "only if it does not exist"
 // (a deleted article does not),
-// and a stale version is ErrVersionMismatch. Without ifMatch, a write that
+// and a stale version is article.ErrVersionMismatch. Without ifMatch, a write that
 // races another is retried on the new version. Replacing an article by
 // identical content writes nothing and keeps its version, so a repeated PUT
 // is idempotent. created reports whether the article was new.
-func (s *Service) Replace(ctx context.Context, id string, a Article, ifMatch *int64) (_ Article, created bool, err error) {
+func (s *Service) Replace(ctx context.Context, id string, a article.Article, ifMatch *int64) (_ article.Article, created bool, err error) {
 	if a.ID != "" && a.ID != id {
-		v := &ValidationError{}
+		v := &article.ValidationError{}
 		v.Add("id", "must match the id in the path (%q)", id)
-		return Article{}, false, v
+		return article.Article{}, false, v
 	}
 	a.ID = id
 	in := a
 	for attempt := 0; attempt < 3; attempt++ {
 		a = in
 		a.Tags = append([]string(nil), in.Tags...)
-		a.Authors = append([]Author(nil), in.Authors...)
+		a.Authors = append([]article.Author(nil), in.Authors...)
 		if in.Image != nil {
 			img := *in.Image
 			a.Image = &img
 		}
 		cur, err := s.store.Get(ctx, id)
-		var prev *Article
+		var prev *article.Article
 		switch {
-		case errors.Is(err, ErrNotFound):
+		case errors.Is(err, article.ErrNotFound):
 		case err != nil:
-			return Article{}, false, err
+			return article.Article{}, false, err
 		default:
 			prev = &cur
 		}
@@ -165,7 +167,7 @@ func (s *Service) Replace(ctx context.Context, id string, a Article, ifMatch *in
 		// re-creation makes this one fail.
 		createOverTombstone := ifMatch != nil && *ifMatch == 0 && prev != nil && prev.Deleted
 		if ifMatch != nil && *ifMatch != prevVersion && !createOverTombstone {
-			return Article{}, false, fmt.Errorf("article %q is at version %d, not %d: %w", id, prevVersion, *ifMatch, ErrVersionMismatch)
+			return article.Article{}, false, fmt.Errorf("article %q is at version %d, not %d: %w", id, prevVersion, *ifMatch, article.ErrVersionMismatch)
 		}
 		live := prev
 		if prev != nil && prev.Deleted {
@@ -173,14 +175,14 @@ func (s *Service) Replace(ctx context.Context, id string, a Article, ifMatch *in
 		}
 		now := s.now()
 		if err := s.prepare(&a, live, now); err != nil {
-			return Article{}, false, err
+			return article.Article{}, false, err
 		}
 		if live != nil && sameContent(a, *live) {
 			return *live, false, nil
 		}
 		a.Version = prevVersion + 1
 		err = s.store.Save(ctx, a, prevVersion)
-		if errors.Is(err, ErrConflict) && in.Slug == "" && live == nil {
+		if errors.Is(err, article.ErrConflict) && in.Slug == "" && live == nil {
 			// A new article whose title-made slug is taken gets the ID
 			// appended, as in Create: the client chose no slug, so two
 			// stories with one headline must not be a conflict.
@@ -191,15 +193,15 @@ func (s *Service) Replace(ctx context.Context, id string, a Article, ifMatch *in
 			}
 			err = s.store.Save(ctx, a, prevVersion)
 		}
-		if errors.Is(err, ErrVersionMismatch) && ifMatch == nil {
+		if errors.Is(err, article.ErrVersionMismatch) && ifMatch == nil {
 			continue
 		}
 		if err != nil {
-			return Article{}, false, err
+			return article.Article{}, false, err
 		}
 		return a, live == nil, nil
 	}
-	return Article{}, false, fmt.Errorf("article %q: concurrent writers kept winning: %w", id, ErrVersionMismatch)
+	return article.Article{}, false, fmt.Errorf("article %q: concurrent writers kept winning: %w", id, article.ErrVersionMismatch)
 }
 
 // Delete replaces the article by a tombstone, so share pages answer 410 and
@@ -210,10 +212,10 @@ func (s *Service) Delete(ctx context.Context, id string, ifMatch *int64) error {
 		return err
 	}
 	if cur.Deleted {
-		return fmt.Errorf("article %q: %w", id, ErrGone)
+		return fmt.Errorf("article %q: %w", id, article.ErrGone)
 	}
 	if ifMatch != nil && *ifMatch != cur.Version {
-		return fmt.Errorf("article %q is at version %d, not %d: %w", id, cur.Version, *ifMatch, ErrVersionMismatch)
+		return fmt.Errorf("article %q is at version %d, not %d: %w", id, cur.Version, *ifMatch, article.ErrVersionMismatch)
 	}
 	return s.store.Save(ctx, cur.Tombstone(s.now()), cur.Version)
 }
@@ -221,37 +223,37 @@ func (s *Service) Delete(ctx context.Context, id string, ifMatch *int64) error {
 // prepare fills defaults, validates and cleans a. prev is the live article
 // being replaced, if any: it keeps the slug, creation and publication times
 // a client leaves out.
-func (s *Service) prepare(a *Article, prev *Article, now time.Time) error {
+func (s *Service) prepare(a *article.Article, prev *article.Article, now time.Time) error {
 	a.Deleted = false
 	s.defaults(a, prev, now)
-	if err := Validate(a); err != nil {
+	if err := article.Validate(a); err != nil {
 		return err
 	}
 	if a.Slug == "" {
 		// The title has no letters or digits at all ("!!!", emoji). An ID
 		// may hold '_' and end in '-', which a slug may not.
-		a.Slug = Slugify(a.ID)
+		a.Slug = article.Slugify(a.ID)
 		if a.URL == "" {
 			a.URL = s.siteURL + "/" + a.Slug
 		}
 	}
-	s.cleaner.Clean(a)
+	s.sanitizer.Sanitize(a)
 	// Cleaning escapes quotes and makes links absolute, so a body that
-	// passed Validate can come out several times larger; the limits are
+	// passed article.Validate can come out several times larger; the limits are
 	// about what is stored (DynamoDB's item and transaction sizes).
-	var v ValidationError
-	if len(a.Body) > MaxBodyBytes {
-		v.Add("body", "is %d bytes of UTF-8 once sanitized and its links made absolute; the limit is %d", len(a.Body), MaxBodyBytes)
+	var v article.ValidationError
+	if len(a.Body) > article.MaxBodyBytes {
+		v.Add("body", "is %d bytes of UTF-8 once sanitized and its links made absolute; the limit is %d", len(a.Body), article.MaxBodyBytes)
 	}
-	if n := TextBytes(a); n > MaxArticleBytes {
-		v.Add("article", "its text fields are %d bytes of UTF-8 together once the body is sanitized; the limit is %d", n, MaxArticleBytes)
+	if n := article.TextBytes(a); n > article.MaxArticleBytes {
+		v.Add("article", "its text fields are %d bytes of UTF-8 together once the body is sanitized; the limit is %d", n, article.MaxArticleBytes)
 	}
 	return v.Err()
 }
 
-func (s *Service) defaults(a *Article, prev *Article, now time.Time) {
+func (s *Service) defaults(a *article.Article, prev *article.Article, now time.Time) {
 	if a.Status == "" {
-		a.Status = StatusPublished
+		a.Status = article.StatusPublished
 	}
 	if a.Language == "" {
 		a.Language = "bg"
@@ -260,7 +262,7 @@ func (s *Service) defaults(a *Article, prev *Article, now time.Time) {
 		a.Slug = prev.Slug
 	}
 	if a.Slug == "" {
-		a.Slug = Slugify(a.Title)
+		a.Slug = article.Slugify(a.Title)
 	}
 	if a.URL == "" && a.Slug != "" {
 		a.URL = s.siteURL + "/" + a.Slug
@@ -268,7 +270,7 @@ func (s *Service) defaults(a *Article, prev *Article, now time.Time) {
 	if a.PublishedAt.IsZero() && prev != nil {
 		a.PublishedAt = prev.PublishedAt
 	}
-	if a.PublishedAt.IsZero() && a.Status == StatusPublished {
+	if a.PublishedAt.IsZero() && a.Status == article.StatusPublished {
 		a.PublishedAt = now
 	}
 	a.CreatedAt = now
@@ -280,7 +282,7 @@ func (s *Service) defaults(a *Article, prev *Article, now time.Time) {
 		a.Tags = []string{}
 	}
 	if a.Authors == nil {
-		a.Authors = []Author{}
+		a.Authors = []article.Author{}
 	}
 	if a.Related == nil {
 		a.Related = []string{}
@@ -288,12 +290,12 @@ func (s *Service) defaults(a *Article, prev *Article, now time.Time) {
 }
 
 func uniqueSlug(slug, id string) string {
-	// Slugify, not ToLower: an ID may hold '_' and a cut may end in '-'.
-	suffix := Slugify(id)
+	// article.Slugify, not ToLower: an ID may hold '_' and a cut may end in '-'.
+	suffix := article.Slugify(id)
 	if len(suffix) > 8 {
 		suffix = strings.TrimRight(suffix[:8], "-")
 	}
-	if max := MaxSlugLen - len(suffix) - 1; len(slug) > max {
+	if max := article.MaxSlugLen - len(suffix) - 1; len(slug) > max {
 		slug = strings.TrimRight(slug[:max], "-")
 	}
 	return slug + "-" + suffix
@@ -301,14 +303,14 @@ func uniqueSlug(slug, id string) string {
 
 // sameContent reports whether a and b differ only in what the server sets
 // on every write.
-func sameContent(a, b Article) bool {
+func sameContent(a, b article.Article) bool {
 	a.Version, b.Version = 0, 0
 	a.UpdatedAt, b.UpdatedAt = time.Time{}, time.Time{}
 	return a.PublishedAt.Equal(b.PublishedAt) && a.CreatedAt.Equal(b.CreatedAt) &&
 		reflect.DeepEqual(withoutTimes(a), withoutTimes(b))
 }
 
-func withoutTimes(a Article) Article {
+func withoutTimes(a article.Article) article.Article {
 	a.PublishedAt, a.CreatedAt = time.Time{}, time.Time{}
 	return a
 }

@@ -1,4 +1,4 @@
-package httpapi_test
+package server_test
 
 // Concurrency (issue 6), through the admin API on both stores: racing
 // writers with one If-Match get exactly one success, and concurrent

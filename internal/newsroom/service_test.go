@@ -1,4 +1,4 @@
-package article_test
+package newsroom_test
 
 import (
 	"context"
@@ -10,12 +10,13 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 )
 
 // newService returns a Service on a real bolt store in a temporary file,
 // with a clock the test moves and predictable IDs.
-func newService(t *testing.T) (*article.Service, *bolt.Store, *time.Time) {
+func newService(t *testing.T) (*newsroom.Service, *bolt.Store, *time.Time) {
 	t.Helper()
 	st, err := bolt.Open(filepath.Join(t.TempDir(), "articles.db"))
 	if err != nil {
@@ -24,7 +25,7 @@ func newService(t *testing.T) (*article.Service, *bolt.Store, *time.Time) {
 	t.Cleanup(func() { _ = st.Close() })
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	n := 0
-	svc := article.NewService(st, article.Options{
+	svc := newsroom.NewService(st, newsroom.Options{
 		SiteURL: "https://news.example.bg/",
 		Now:     func() time.Time { return now },
 		NewID: func() string {
@@ -267,7 +268,7 @@ func TestServiceList(t *testing.T) {
 }
 
 func TestServiceUnavailable(t *testing.T) {
-	svc := article.NewService(failingStore{}, article.Options{SiteURL: "https://news.example.bg"})
+	svc := newsroom.NewService(failingStore{}, newsroom.Options{SiteURL: "https://news.example.bg"})
 	ctx := context.Background()
 	if _, err := svc.Create(ctx, article.Article{Title: "X"}); !errors.Is(err, article.ErrUnavailable) {
 		t.Errorf("Create: err = %v, want ErrUnavailable", err)

@@ -1,4 +1,4 @@
-package httpapi
+package adminapi
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/newsdesk/syndicate/internal/httpapi"
 )
 
 // TokenSource yields the admin bearer token. Deployed, it reads an SSM
@@ -45,7 +47,7 @@ func OnceToken(src TokenSource) TokenSource {
 	}
 }
 
-var errUnauthorized = &RequestError{
+var errUnauthorized = &httpapi.RequestError{
 	Status: http.StatusUnauthorized,
 	Type:   "unauthorized",
 	Detail: "a valid bearer token is required in the Authorization header",
@@ -65,18 +67,18 @@ func RequireBearer(src TokenSource, h http.Handler) http.Handler {
 			err = errors.New("httpapi: admin token is empty")
 		}
 		if err != nil {
-			Error(w, r, errors.Join(errTokenUnavailable, err))
+			httpapi.Error(w, r, errors.Join(errTokenUnavailable, err))
 			return
 		}
 		scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			Error(w, r, errUnauthorized)
+			httpapi.Error(w, r, errUnauthorized)
 			return
 		}
 		g := sha256.Sum256([]byte(strings.TrimSpace(got)))
 		wd := sha256.Sum256([]byte(want))
 		if subtle.ConstantTimeCompare(g[:], wd[:]) != 1 {
-			Error(w, r, errUnauthorized)
+			httpapi.Error(w, r, errUnauthorized)
 			return
 		}
 		h.ServeHTTP(w, r)
@@ -85,5 +87,5 @@ func RequireBearer(src TokenSource, h http.Handler) http.Handler {
 
 // errTokenUnavailable is answered 503: the secret store could not be read,
 // which says nothing about the client's token.
-var errTokenUnavailable = &RequestError{Status: http.StatusServiceUnavailable, Type: "unavailable",
+var errTokenUnavailable = &httpapi.RequestError{Status: http.StatusServiceUnavailable, Type: "unavailable",
 	Detail: "authentication is temporarily unavailable; retry later"}

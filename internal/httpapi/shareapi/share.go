@@ -1,4 +1,4 @@
-package httpapi
+package shareapi
 
 import (
 	"bytes"
@@ -10,16 +10,16 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
 )
 
-// ShareStore is what the share routes read and count.
-type ShareStore interface {
+// Store is what the share routes read and count.
+type Store interface {
 	Get(ctx context.Context, id string) (article.Article, error)
 	GetBySlug(ctx context.Context, slug string) (article.Article, error)
 	IncrementShare(ctx context.Context, id, network string) (int64, error)
@@ -32,8 +32,8 @@ type CardRenderer interface {
 
 var _ CardRenderer = (*card.Renderer)(nil)
 
-// ShareOptions configure the share routes.
-type ShareOptions struct {
+// Options configure the share routes.
+type Options struct {
 	Site  share.Site
 	Cards CardRenderer
 	// StoreTimeout bounds every store call; 0 means 3 s.
@@ -62,8 +62,8 @@ const (
 // an unchanged article still change on such a deploy.
 const sharePageRevision = "1"
 
-// RegisterShare adds the share function's routes to rt.
-func RegisterShare(rt *Router, store ShareStore, opts ShareOptions) {
+// Register adds the share function's routes to rt.
+func Register(rt *httpapi.Router, store Store, opts Options) {
 	if opts.StoreTimeout <= 0 {
 		opts.StoreTimeout = 3 * time.Second
 	}
@@ -75,8 +75,8 @@ func RegisterShare(rt *Router, store ShareStore, opts ShareOptions) {
 }
 
 type shareHandler struct {
-	store ShareStore
-	opts  ShareOptions
+	store Store
+	opts  Options
 }
 
 // lookup finds the article named by key, a slug or else an ID, under the
@@ -151,13 +151,13 @@ func (h *shareHandler) page(w http.ResponseWriter, r *http.Request) {
 	if !a.UpdatedAt.IsZero() {
 		hd.Set("Last-Modified", a.UpdatedAt.UTC().Format(http.TimeFormat))
 	}
-	if shareETagMatch(r.Header.Get("If-None-Match"), etag) {
+	if httpapi.NotModified(r, etag, time.Time{}) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	var buf bytes.Buffer
 	if err := h.opts.Site.WritePage(&buf, &a, aud); err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	hd.Set("Content-Type", "text/html; charset=utf-8")
@@ -180,12 +180,12 @@ func (h *shareHandler) statusPage(w http.ResponseWriter, r *http.Request, err er
 	case errors.Is(err, article.ErrNotFound):
 		status, cache = http.StatusNotFound, shareNotFoundCache
 	default:
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	var buf bytes.Buffer
 	if werr := h.opts.Site.WriteStatusPage(&buf, status); werr != nil {
-		Error(w, r, werr)
+		httpapi.Error(w, r, werr)
 		return
 	}
 	hd := w.Header()
@@ -207,7 +207,7 @@ func (h *shareHandler) statusPage(w http.ResponseWriter, r *http.Request, err er
 func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 	a, err := h.public(r)
 	if err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	if r.URL.Query().Get("v") != strconv.FormatInt(a.Version, 10) {
@@ -218,7 +218,7 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 	etag := `"card-` + strconv.FormatInt(a.Version, 10) + `"`
 	hd := w.Header()
 	hd.Set("ETag", etag)
-	if shareETagMatch(r.Header.Get("If-None-Match"), etag) {
+	if httpapi.NotModified(r, etag, time.Time{}) {
 		hd.Set("Cache-Control", shareCardCache)
 		w.WriteHeader(http.StatusNotModified)
 		return
@@ -235,7 +235,7 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
 	res, err := h.opts.Cards.Render(r.Context(), &buf, c)
 	if err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	cache := shareCardCache
@@ -245,7 +245,7 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 		// photoless card for a year.
 		hd.Del("ETag")
 		cache = shareCardShortCache
-		Logger(r.Context()).LogAttrs(r.Context(), slog.LevelWarn, "share card without photo",
+		httpapi.Logger(r.Context()).LogAttrs(r.Context(), slog.LevelWarn, "share card without photo",
 			slog.String("article", a.ID), slog.String("error", res.ImageErr.Error()))
 	}
 	hd.Set("Cache-Control", cache)
@@ -257,7 +257,7 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-var errUnknownNetwork = &RequestError{Status: http.StatusNotFound, Type: "unknown-network",
+var errUnknownNetwork = &httpapi.RequestError{Status: http.StatusNotFound, Type: "unknown-network",
 	Detail: "no share link for this network"}
 
 // to redirects to a network's share dialog and counts the share. The
@@ -268,7 +268,7 @@ var errUnknownNetwork = &RequestError{Status: http.StatusNotFound, Type: "unknow
 func (h *shareHandler) to(w http.ResponseWriter, r *http.Request) {
 	network := r.PathValue("network")
 	if !share.KnownNetwork(network) {
-		Error(w, r, errUnknownNetwork)
+		httpapi.Error(w, r, errUnknownNetwork)
 		return
 	}
 	a, err := h.public(r)
@@ -278,7 +278,7 @@ func (h *shareHandler) to(w http.ResponseWriter, r *http.Request) {
 	}
 	target, ok := h.opts.Site.ShareTarget(&a, network)
 	if !ok {
-		Error(w, r, errUnknownNetwork)
+		httpapi.Error(w, r, errUnknownNetwork)
 		return
 	}
 	if r.Method == http.MethodGet && !share.IsCrawler(r.Header.Get("User-Agent")) {
@@ -286,7 +286,7 @@ func (h *shareHandler) to(w http.ResponseWriter, r *http.Request) {
 		_, err := h.store.IncrementShare(ctx, a.ID, network)
 		cancel()
 		if err != nil {
-			Logger(r.Context()).LogAttrs(r.Context(), slog.LevelWarn, "share not counted",
+			httpapi.Logger(r.Context()).LogAttrs(r.Context(), slog.LevelWarn, "share not counted",
 				slog.String("article", a.ID), slog.String("network", network), slog.String("error", err.Error()))
 		}
 	}
@@ -298,11 +298,11 @@ func (h *shareHandler) to(w http.ResponseWriter, r *http.Request) {
 }
 
 var (
-	errOEmbedFormat = &RequestError{Status: http.StatusNotImplemented, Type: "oembed-format",
+	errOEmbedFormat = &httpapi.RequestError{Status: http.StatusNotImplemented, Type: "oembed-format",
 		Detail: "only format=json is served"}
-	errOEmbedURL = &RequestError{Status: http.StatusBadRequest, Type: "oembed-url",
+	errOEmbedURL = &httpapi.RequestError{Status: http.StatusBadRequest, Type: "oembed-url",
 		Detail: "the url parameter is required"}
-	errOEmbedForeign = &RequestError{Status: http.StatusNotFound, Type: "not-found",
+	errOEmbedForeign = &httpapi.RequestError{Status: http.StatusNotFound, Type: "not-found",
 		Detail: "the url is not an article of this site"}
 )
 
@@ -310,17 +310,17 @@ var (
 func (h *shareHandler) oembed(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if f := q.Get("format"); f != "" && f != "json" {
-		Error(w, r, errOEmbedFormat)
+		httpapi.Error(w, r, errOEmbedFormat)
 		return
 	}
 	raw := q.Get("url")
 	if raw == "" {
-		Error(w, r, errOEmbedURL)
+		httpapi.Error(w, r, errOEmbedURL)
 		return
 	}
 	ref, ok := h.opts.Site.ResolveURL(raw)
 	if !ok {
-		Error(w, r, errOEmbedForeign)
+		httpapi.Error(w, r, errOEmbedForeign)
 		return
 	}
 	a, err := h.lookup(r.Context(), ref.Key)
@@ -330,12 +330,12 @@ func (h *shareHandler) oembed(w http.ResponseWriter, r *http.Request) {
 		err = errOEmbedForeign
 	}
 	if err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	body, err := json.Marshal(h.opts.Site.NewOEmbed(&a))
 	if err != nil {
-		Error(w, r, fmt.Errorf("share: oEmbed of %q: %w", a.ID, err))
+		httpapi.Error(w, r, fmt.Errorf("share: oEmbed of %q: %w", a.ID, err))
 		return
 	}
 	hd := w.Header()
@@ -347,18 +347,4 @@ func (h *shareHandler) oembed(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(append(body, '\n'))
 	}
-}
-
-// shareETagMatch reports whether an If-None-Match header names etag (or
-// is "*"). Weak tags match too: a 304 compares weakly.
-func shareETagMatch(header, etag string) bool {
-	for header != "" {
-		var tag string
-		tag, header, _ = strings.Cut(header, ",")
-		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-		if tag == etag || tag == "*" {
-			return true
-		}
-	}
-	return false
 }

@@ -1,4 +1,4 @@
-package httpapi
+package feedapi
 
 import (
 	"bytes"
@@ -20,10 +20,12 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/feed"
+	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 )
 
-var _ FeedStore = (*bolt.Store)(nil)
+var _ Store = (*bolt.Store)(nil)
 
 var sofiaZone = func() *time.Location {
 	l, err := time.LoadLocation("Europe/Sofia")
@@ -45,23 +47,23 @@ func feedSite() *feed.Site {
 
 // countingStore counts the calls that reach the real store.
 type countingStore struct {
-	FeedStore
+	Store
 	heads, lists atomic.Int64
 }
 
 func (s *countingStore) FeedHead(ctx context.Context, key article.FeedKey) (article.FeedHead, error) {
 	s.heads.Add(1)
-	return s.FeedStore.FeedHead(ctx, key)
+	return s.Store.FeedHead(ctx, key)
 }
 
 func (s *countingStore) ListFeed(ctx context.Context, key article.FeedKey, opts article.ListOptions) (article.Page, error) {
 	s.lists.Add(1)
-	return s.FeedStore.ListFeed(ctx, key, opts)
+	return s.Store.ListFeed(ctx, key, opts)
 }
 
 type feedFixture struct {
 	store   *bolt.Store
-	svc     *article.Service
+	svc     *newsroom.Service
 	counted *countingStore
 	handler http.Handler
 	now     time.Time
@@ -74,10 +76,10 @@ func newFeedFixture(t testing.TB) *feedFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	fx := &feedFixture{store: st, counted: &countingStore{FeedStore: st}, now: feedNow}
-	fx.svc = article.NewService(st, article.Options{SiteURL: "https://news.example.bg", Now: func() time.Time { return fx.now }})
-	rt := NewRouter()
-	RegisterFeeds(rt, fx.counted, FeedOptions{
+	fx := &feedFixture{store: st, counted: &countingStore{Store: st}, now: feedNow}
+	fx.svc = newsroom.NewService(st, newsroom.Options{SiteURL: "https://news.example.bg", Now: func() time.Time { return fx.now }})
+	rt := httpapi.NewRouter()
+	Register(rt, fx.counted, Options{
 		Site: feedSite(), Sealer: cursor.New("test"), StoreTimeout: time.Second,
 		Now: func() time.Time { return fx.now }, Cache: feed.NewCache(8 << 20),
 	})
@@ -430,7 +432,7 @@ func (s failingStore) ListFeed(context.Context, article.FeedKey, article.ListOpt
 	return article.Page{}, s.err
 }
 
-var _ FeedStore = failingStore{}
+var _ Store = failingStore{}
 
 func TestFeedStoreErrors(t *testing.T) {
 	tests := []struct {
@@ -444,8 +446,8 @@ func TestFeedStoreErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rt := NewRouter()
-			RegisterFeeds(rt, failingStore{tt.err}, FeedOptions{Site: feedSite(), Sealer: cursor.New("x"), StoreTimeout: time.Second})
+			rt := httpapi.NewRouter()
+			Register(rt, failingStore{tt.err}, Options{Site: feedSite(), Sealer: cursor.New("x"), StoreTimeout: time.Second})
 			for _, path := range []string{"/feeds/rss.xml", "/sitemap-news.xml"} {
 				w := httptest.NewRecorder()
 				rt.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
@@ -497,8 +499,8 @@ func TestSitemapNews(t *testing.T) {
 func TestSitemapBounded(t *testing.T) {
 	var lists atomic.Int64
 	st := pagedStore{n: 5000, now: feedNow, lists: &lists}
-	rt := NewRouter()
-	RegisterFeeds(rt, st, FeedOptions{Site: feedSite(), Sealer: cursor.New("x"), StoreTimeout: time.Second, Now: func() time.Time { return feedNow }})
+	rt := httpapi.NewRouter()
+	Register(rt, st, Options{Site: feedSite(), Sealer: cursor.New("x"), StoreTimeout: time.Second, Now: func() time.Time { return feedNow }})
 	w := httptest.NewRecorder()
 	rt.ServeHTTP(w, httptest.NewRequest("GET", "/sitemap-news.xml", nil))
 	if w.Code != 200 {

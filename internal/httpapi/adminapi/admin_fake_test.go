@@ -1,4 +1,4 @@
-package httpapi
+package adminapi
 
 import (
 	"cmp"
@@ -8,9 +8,10 @@ import (
 	"sync"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 )
 
-// memStore is an in-memory article.Store for handler tests, with fault
+// memStore is an in-memory newsroom.Store for handler tests, with fault
 // injection: while fault is set, every call fails with it. It counts the
 // calls that reach it, so tests can check bad input never does.
 type memStore struct {
@@ -21,7 +22,7 @@ type memStore struct {
 	writes int
 }
 
-var _ article.Store = (*memStore)(nil)
+var _ newsroom.Store = (*memStore)(nil)
 
 func newMemStore() *memStore { return &memStore{byID: map[string]article.Article{}} }
 

@@ -1,4 +1,4 @@
-package httpapi
+package feedapi
 
 import (
 	"context"
@@ -15,10 +15,12 @@ import (
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/feed"
+	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
 
-var _ FeedStore = (*dynamo.Store)(nil)
+var _ Store = (*dynamo.Store)(nil)
 
 // capacityLog collects what the dynamo store's capacity hook reports.
 type capacityLog struct {
@@ -64,7 +66,7 @@ func newDynamoFeeds(t testing.TB, n int) *dynamoFeeds {
 	capLog := &capacityLog{}
 	st := dynamo.New(client, table, dynamo.WithCapacityHook(capLog.hook))
 	now := feedNow
-	svc := article.NewService(st, article.Options{SiteURL: "https://news.example.bg", Now: func() time.Time { return now }})
+	svc := newsroom.NewService(st, newsroom.Options{SiteURL: "https://news.example.bg", Now: func() time.Time { return now }})
 	body := "<p>" + strings.Repeat("Южна Корея и НАТО се споразумяха да създадат консултантска група за отбранителната индустрия. ", 28) + "</p>"
 	for i := range n {
 		_, err := svc.Create(context.Background(), article.Article{
@@ -78,8 +80,8 @@ func newDynamoFeeds(t testing.TB, n int) *dynamoFeeds {
 		}
 	}
 	capLog.take()
-	rt := NewRouter()
-	RegisterFeeds(rt, st, FeedOptions{Site: feedSite(), Sealer: cursor.New("test"), StoreTimeout: 5 * time.Second,
+	rt := httpapi.NewRouter()
+	Register(rt, st, Options{Site: feedSite(), Sealer: cursor.New("test"), StoreTimeout: 5 * time.Second,
 		Now: func() time.Time { return now }})
 	return &dynamoFeeds{handler: rt, cap: capLog}
 }

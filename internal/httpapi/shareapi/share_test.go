@@ -1,4 +1,4 @@
-package httpapi
+package shareapi
 
 import (
 	"bytes"
@@ -21,6 +21,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/dynamotest"
+	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
@@ -35,7 +36,7 @@ const (
 // shareStore is the store the share routes need plus what the tests use to
 // seed and check it; both bolt and dynamo stores are one.
 type shareStore interface {
-	ShareStore
+	Store
 	Save(ctx context.Context, a article.Article, prev int64) error
 	ShareCounts(ctx context.Context, id string) (map[string]int64, error)
 }
@@ -102,10 +103,10 @@ func newShareEnv(t *testing.T, store shareStore, images card.Images) *shareEnv {
 		t.Fatal(err)
 	}
 	var log bytes.Buffer
-	rt := NewRouter()
+	rt := httpapi.NewRouter()
 	site := shareSite()
-	RegisterShare(rt, store, ShareOptions{Site: site, Cards: cards, StoreTimeout: 2 * time.Second})
-	return &shareEnv{h: Observe(slog.New(slog.NewJSONHandler(&log, nil)), rt), store: store, site: site, log: &log}
+	Register(rt, store, Options{Site: site, Cards: cards, StoreTimeout: 2 * time.Second})
+	return &shareEnv{h: httpapi.Observe(slog.New(slog.NewJSONHandler(&log, nil)), rt), store: store, site: site, log: &log}
 }
 
 func newBoltShareEnv(t *testing.T, images card.Images) *shareEnv {
@@ -475,19 +476,19 @@ func (s shareFaultStore) IncrementShare(context.Context, string, string) (int64,
 }
 
 func TestShareUnavailable(t *testing.T) {
-	rt := NewRouter()
+	rt := httpapi.NewRouter()
 	cards, err := card.New(card.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	secret := "dial tcp 10.0.0.1:443: secret internal detail"
-	RegisterShare(rt, shareFaultStore{err: fmt.Errorf("%s: %w", secret, article.ErrUnavailable)},
-		ShareOptions{Site: shareSite(), Cards: cards})
+	Register(rt, shareFaultStore{err: fmt.Errorf("%s: %w", secret, article.ErrUnavailable)},
+		Options{Site: shareSite(), Cards: cards})
 	for _, path := range []string{"/share/x", "/share/x/card.png?v=1", "/share/x/to/facebook", "/oembed?url=" + url.QueryEscape("https://share.news.example.bg/share/x")} {
 		t.Run(path, func(t *testing.T) {
 			w := httptest.NewRecorder()
 			quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-			Observe(quiet, rt).ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+			httpapi.Observe(quiet, rt).ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
 			shareWant(t, w, 503, "Retry-After", "5", "Content-Type", "application/problem+json")
 			if strings.Contains(w.Body.String(), "10.0.0.1") {
 				t.Errorf("body leaks the error: %s", w.Body.String())
@@ -498,14 +499,14 @@ func TestShareUnavailable(t *testing.T) {
 
 // TestShareToCounterFailure: a counter failure still sends the person on.
 func TestShareToCounterFailure(t *testing.T) {
-	rt := NewRouter()
+	rt := httpapi.NewRouter()
 	cards, _ := card.New(card.Options{})
 	st := &shareCountFail{a: shareSeed()}
-	RegisterShare(rt, st, ShareOptions{Site: shareSite(), Cards: cards})
+	Register(rt, st, Options{Site: shareSite(), Cards: cards})
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodGet, "/share/"+st.a.Slug+"/to/x", nil)
 	r.Header.Set("User-Agent", shareBrowserUA)
-	Observe(slog.New(slog.NewTextHandler(io.Discard, nil)), rt).ServeHTTP(w, r)
+	httpapi.Observe(slog.New(slog.NewTextHandler(io.Discard, nil)), rt).ServeHTTP(w, r)
 	shareWant(t, w, 302)
 	if !strings.HasPrefix(w.Header().Get("Location"), "https://x.com/intent/post?") {
 		t.Errorf("Location = %q", w.Header().Get("Location"))
@@ -523,8 +524,8 @@ func (s *shareCountFail) IncrementShare(context.Context, string, string) (int64,
 }
 
 func TestShareRoutes(t *testing.T) {
-	rt := NewRouter()
-	RegisterShare(rt, nil, ShareOptions{})
+	rt := httpapi.NewRouter()
+	Register(rt, nil, Options{})
 	var got []string
 	for _, r := range rt.Routes() {
 		got = append(got, r.Method+" "+r.Path)

@@ -1,8 +1,7 @@
-package httpapi
+package feedapi
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -11,24 +10,23 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/feed"
+	"github.com/newsdesk/syndicate/internal/httpapi"
 )
 
-// FeedStore is what the feed routes read: the small head of a feed, for
+// Store is what the feed routes read: the small head of a feed, for
 // validators, and its pages of articles.
-type FeedStore interface {
+type Store interface {
 	FeedHead(ctx context.Context, key article.FeedKey) (article.FeedHead, error)
 	ListFeed(ctx context.Context, key article.FeedKey, opts article.ListOptions) (article.Page, error)
 }
 
-// FeedOptions configures the feed routes.
-type FeedOptions struct {
+// Options configures the feed routes.
+type Options struct {
 	// Site describes the publication; its BaseURL makes self links.
 	Site *feed.Site
 	// Sealer seals and opens paging cursors, scoped to the feed's key.
@@ -58,10 +56,10 @@ const (
 	sitemapPage = 100
 )
 
-// RegisterFeeds adds the feed routes to rt: /feeds/{rss.xml,atom.xml,
+// Register adds the feed routes to rt: /feeds/{rss.xml,atom.xml,
 // feed.json} for the site, /feeds/{section|tag|author}/{slug}/... for one
 // section, tag or author, and /sitemap-news.xml.
-func RegisterFeeds(rt *Router, store FeedStore, opts FeedOptions) {
+func Register(rt *httpapi.Router, store Store, opts Options) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -77,8 +75,8 @@ func RegisterFeeds(rt *Router, store FeedStore, opts FeedOptions) {
 }
 
 type feedHandler struct {
-	store    FeedStore
-	opts     FeedOptions
+	store    Store
+	opts     Options
 	siteHash string
 }
 
@@ -95,9 +93,9 @@ func siteHash(s *feed.Site) string {
 }
 
 var (
-	errBadLimit = &RequestError{Status: http.StatusBadRequest, Type: "bad-limit",
+	errBadLimit = &httpapi.RequestError{Status: http.StatusBadRequest, Type: "bad-limit",
 		Detail: "limit must be a whole number from 1 to 100"}
-	errBadCursor = &RequestError{Status: http.StatusBadRequest, Type: "bad-cursor",
+	errBadCursor = &httpapi.RequestError{Status: http.StatusBadRequest, Type: "bad-cursor",
 		Detail: "cursor is not one this feed handed out; start again from the first page"}
 )
 
@@ -190,7 +188,7 @@ func (h *feedHandler) serve(f feed.Format, site bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		req, err := h.parse(r, f, site)
 		if err != nil {
-			Error(w, r, err)
+			httpapi.Error(w, r, err)
 			return
 		}
 		// The validators come from the head read before any article, so
@@ -199,7 +197,7 @@ func (h *feedHandler) serve(f feed.Format, site bool) http.Handler {
 		// its next poll, it never keeps a stale page.
 		head, err := h.head(r.Context(), req.key)
 		if err != nil {
-			Error(w, r, err)
+			httpapi.Error(w, r, err)
 			return
 		}
 		etag := h.etag(&req, head)
@@ -218,12 +216,12 @@ func (h *feedHandler) serve(f feed.Format, site bool) http.Handler {
 			links = append(links, "<"+hub+`>; rel="hub"`)
 		}
 		hdr["Link"] = links
-		if notModified(r, etag, lastMod, !head.UpdatedAt.IsZero()) {
+		if httpapi.NotModified(r, etag, lastMod) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 
-		gz := acceptsGzip(r)
+		gz := httpapi.AcceptsGzip(r)
 		key := etag
 		if gz {
 			key += "|gzip"
@@ -234,14 +232,14 @@ func (h *feedHandler) serve(f feed.Format, site bool) http.Handler {
 			if !ok {
 				plain, err = h.render(r.Context(), &req, head, self)
 				if err != nil {
-					Error(w, r, err)
+					httpapi.Error(w, r, err)
 					return
 				}
 				h.opts.Cache.Add(etag, plain)
 			}
 			body = plain
 			if gz {
-				body = gzipBytes(plain)
+				body = httpapi.Gzip(plain)
 				h.opts.Cache.Add(key, body)
 			}
 		}
@@ -249,7 +247,7 @@ func (h *feedHandler) serve(f feed.Format, site bool) http.Handler {
 		if gz {
 			hdr["Content-Encoding"] = []string{"gzip"}
 		}
-		writeBody(w, r, body)
+		httpapi.WriteBody(w, r, http.StatusOK, body)
 	})
 }
 
@@ -317,7 +315,7 @@ walk:
 		page, err := h.store.ListFeed(ctx, article.SiteFeed, article.ListOptions{Limit: sitemapPage, After: after})
 		cancel()
 		if err != nil {
-			Error(w, r, fmt.Errorf("sitemap: list site feed: %w", err))
+			httpapi.Error(w, r, fmt.Errorf("sitemap: list site feed: %w", err))
 			return
 		}
 		for i := range page.Articles {
@@ -339,7 +337,7 @@ walk:
 	}
 	var buf bytes.Buffer
 	if err := h.opts.Site.RenderSitemap(&buf, list); err != nil {
-		Error(w, r, fmt.Errorf("sitemap: render: %w", err))
+		httpapi.Error(w, r, fmt.Errorf("sitemap: render: %w", err))
 		return
 	}
 	body := buf.Bytes()
@@ -348,90 +346,9 @@ walk:
 	hdr.Set("Cache-Control", "public, max-age=300, stale-while-revalidate=600")
 	hdr.Set("Vary", "Accept-Encoding")
 	hdr.Set("X-Content-Type-Options", "nosniff")
-	if acceptsGzip(r) {
-		body = gzipBytes(body)
+	if httpapi.AcceptsGzip(r) {
+		body = httpapi.Gzip(body)
 		hdr.Set("Content-Encoding", "gzip")
 	}
-	writeBody(w, r, body)
-}
-
-// writeBody answers 200 with body and its length; a HEAD request gets the
-// same headers and no body.
-func writeBody(w http.ResponseWriter, r *http.Request, body []byte) {
-	w.Header()["Content-Length"] = []string{strconv.Itoa(len(body))}
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
-	}
-}
-
-// notModified evaluates If-None-Match (weak comparison, RFC 9110 13.1.2),
-// or, only without it, If-Modified-Since against lastMod.
-func notModified(r *http.Request, etag string, lastMod time.Time, hasLastMod bool) bool {
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		return etagMatch(inm, etag)
-	}
-	if !hasLastMod {
-		return false
-	}
-	ims := r.Header.Get("If-Modified-Since")
-	if ims == "" {
-		return false
-	}
-	t, err := http.ParseTime(ims)
-	return err == nil && !lastMod.After(t)
-}
-
-// etagMatch reports whether the If-None-Match list matches etag weakly.
-func etagMatch(list, etag string) bool {
-	want := strings.TrimPrefix(etag, "W/")
-	for list != "" {
-		var tag string
-		tag, list, _ = strings.Cut(list, ",")
-		tag = strings.TrimSpace(tag)
-		if tag == "*" || strings.TrimPrefix(tag, "W/") == want {
-			return true
-		}
-	}
-	return false
-}
-
-// acceptsGzip reports whether the request's Accept-Encoding allows gzip.
-func acceptsGzip(r *http.Request) bool {
-	for _, v := range r.Header.Values("Accept-Encoding") {
-		for v != "" {
-			var part string
-			part, v, _ = strings.Cut(v, ",")
-			name, params, _ := strings.Cut(part, ";")
-			name = strings.TrimSpace(name)
-			if !strings.EqualFold(name, "gzip") && !strings.EqualFold(name, "x-gzip") {
-				continue
-			}
-			q := strings.TrimSpace(params)
-			if qv, ok := strings.CutPrefix(q, "q="); ok {
-				if f, err := strconv.ParseFloat(qv, 64); err == nil && f == 0 {
-					return false
-				}
-			}
-			return true
-		}
-	}
-	return false
-}
-
-var gzipPool = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression) // the level is valid
-	return zw
-}}
-
-// gzipBytes compresses b. Writing to a bytes.Buffer cannot fail.
-func gzipBytes(b []byte) []byte {
-	var buf bytes.Buffer
-	buf.Grow(len(b)/4 + 64)
-	zw := gzipPool.Get().(*gzip.Writer)
-	zw.Reset(&buf)
-	_, _ = zw.Write(b)
-	_ = zw.Close()
-	gzipPool.Put(zw)
-	return buf.Bytes()
+	httpapi.WriteBody(w, r, http.StatusOK, body)
 }

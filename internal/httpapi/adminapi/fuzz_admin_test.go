@@ -1,9 +1,8 @@
-package httpapi
+package adminapi
 
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,8 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cursor"
+	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/httpapitest"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/seed"
 )
 
@@ -92,14 +93,14 @@ func FuzzDecodeArticle(f *testing.F) {
 		st := newMemStore()
 		var logs bytes.Buffer
 		n := 0
-		svc := article.NewService(st, article.Options{
+		svc := newsroom.NewService(st, newsroom.Options{
 			SiteURL: "https://news.example.bg",
 			Now:     func() time.Time { return testNow },
 			NewID:   func() string { n++; return "gen" + string(rune('0'+n)) },
 		})
-		rt := NewRouter()
-		RegisterAdmin(rt, svc, StaticToken(testToken), AdminOptions{Cursors: cursor.New("fuzz"), StoreTimeout: 5 * time.Second})
-		h := Observe(slog.New(slog.NewJSONHandler(&logs, nil)), rt)
+		rt := httpapi.NewRouter()
+		Register(rt, svc, StaticToken(testToken), Options{Cursors: cursor.New("fuzz"), StoreTimeout: 5 * time.Second})
+		h := httpapi.Observe(slog.New(slog.NewJSONHandler(&logs, nil)), rt)
 
 		method, target := http.MethodPost, "/articles"
 		if put {
@@ -118,7 +119,7 @@ func FuzzDecodeArticle(f *testing.F) {
 				method, target, body, contentType, w.Code, w.Body, logs.String())
 		}
 		if w.Code >= 400 {
-			checkProblem(t, w)
+			httpapitest.CheckProblem(t, w)
 			return
 		}
 		if w.Code != http.StatusCreated {
@@ -146,41 +147,3 @@ func FuzzDecodeArticle(f *testing.F) {
 		}
 	})
 }
-
-// checkProblem checks w is an RFC 9457 problem: the media type, a JSON body
-// (none for HEAD) whose status is the response's, and no internal text.
-func checkProblem(t testing.TB, w *httptest.ResponseRecorder) Problem {
-	t.Helper()
-	if ct := w.Header().Get("Content-Type"); ct != "application/problem+json" {
-		t.Fatalf("status %d with Content-Type %q, want application/problem+json\n%s", w.Code, ct, w.Body)
-	}
-	var p Problem
-	if w.Body.Len() == 0 {
-		return p
-	}
-	dec := json.NewDecoder(bytes.NewReader(w.Body.Bytes()))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		t.Fatalf("problem body is not valid problem JSON: %v\n%s", err, w.Body)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		t.Fatalf("problem body has data after the object: %s", w.Body)
-	}
-	if p.Status != w.Code {
-		t.Errorf("problem status = %d, response status = %d", p.Status, w.Code)
-	}
-	if p.Type == "" || p.Title == "" {
-		t.Errorf("problem without type or title: %+v", p)
-	}
-	lower := strings.ToLower(w.Body.String())
-	for _, leak := range internalText {
-		if strings.Contains(lower, leak) {
-			t.Errorf("problem body leaks %q: %s", leak, w.Body)
-		}
-	}
-	return p
-}
-
-// internalText is what an internal error carries and a client must never
-// see: package prefixes, store names, Go runtime words.
-var internalText = []string{"bolt:", "bbolt", "dynamo", "mem:", "goroutine", "panic", "runtime error", "nil pointer", ".go:", "context deadline"}

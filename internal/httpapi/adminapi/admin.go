@@ -1,4 +1,4 @@
-package httpapi
+package adminapi
 
 import (
 	"context"
@@ -7,17 +7,17 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cursor"
+	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 )
 
-// AdminService is what the admin API needs from the article service.
-type AdminService interface {
+// Service is what the admin API needs from the article service.
+type Service interface {
 	Create(ctx context.Context, a article.Article) (article.Article, error)
 	Replace(ctx context.Context, id string, a article.Article, ifMatch *int64) (article.Article, bool, error)
 	Delete(ctx context.Context, id string, ifMatch *int64) error
@@ -25,11 +25,11 @@ type AdminService interface {
 	List(ctx context.Context, opts article.ListOptions) (article.Page, error)
 }
 
-var _ AdminService = (*article.Service)(nil)
+var _ Service = (*newsroom.Service)(nil)
 
-// AdminOptions configures the admin routes. Cursors seals list positions
+// Options configures the admin routes. Cursors seals list positions
 // (scope "admin"); StoreTimeout bounds every call to the service.
-type AdminOptions struct {
+type Options struct {
 	Cursors      *cursor.Sealer
 	StoreTimeout time.Duration
 }
@@ -43,7 +43,7 @@ const (
 // cursorScope keeps admin cursors from being replayed against feeds.
 const cursorScope = "admin"
 
-// RegisterAdmin adds the admin API to rt, every route behind the bearer
+// Register adds the admin API to rt, every route behind the bearer
 // token of tokens:
 //
 //	POST   /articles       create (201, Location, ETag)
@@ -51,7 +51,7 @@ const cursorScope = "admin"
 //	GET    /articles/{id}  one article (ETag; 410 once deleted)
 //	PUT    /articles/{id}  create (201) or replace (200), If-Match/If-None-Match
 //	DELETE /articles/{id}  tombstone (204), If-Match
-func RegisterAdmin(rt *Router, svc AdminService, tokens TokenSource, opts AdminOptions) {
+func Register(rt *httpapi.Router, svc Service, tokens TokenSource, opts Options) {
 	if opts.StoreTimeout <= 0 {
 		opts.StoreTimeout = 3 * time.Second
 	}
@@ -68,8 +68,8 @@ func RegisterAdmin(rt *Router, svc AdminService, tokens TokenSource, opts AdminO
 }
 
 type admin struct {
-	svc  AdminService
-	opts AdminOptions
+	svc  Service
+	opts Options
 }
 
 func (a *admin) ctx(r *http.Request) (context.Context, context.CancelFunc) {
@@ -79,14 +79,14 @@ func (a *admin) ctx(r *http.Request) (context.Context, context.CancelFunc) {
 func (a *admin) create(w http.ResponseWriter, r *http.Request) {
 	in, err := decodeArticle(w, r)
 	if err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	ctx, cancel := a.ctx(r)
 	defer cancel()
 	out, err := a.svc.Create(ctx, in)
 	if err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/articles/"+out.ID)
@@ -96,23 +96,21 @@ func (a *admin) create(w http.ResponseWriter, r *http.Request) {
 func (a *admin) get(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if !article.ValidID(id) {
-		Error(w, r, fmt.Errorf("article id %q: %w", id, article.ErrNotFound))
+		httpapi.Error(w, r, fmt.Errorf("article id %q: %w", id, article.ErrNotFound))
 		return
 	}
 	ctx, cancel := a.ctx(r)
 	defer cancel()
 	out, err := a.svc.Get(ctx, id)
 	if err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		if p, err := parsePrecondition(inm); err == nil && p.matchesWeak(out.Version) {
-			w.Header().Set("ETag", etag(out.Version))
-			w.Header().Set("Cache-Control", "no-store")
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
+	if httpapi.NotModified(r, etag(out.Version), time.Time{}) {
+		w.Header().Set("ETag", etag(out.Version))
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNotModified)
+		return
 	}
 	writeArticle(w, r, http.StatusOK, &out)
 }
@@ -121,16 +119,16 @@ func (a *admin) put(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	ifMatch, ifNoneMatch, err := preconditions(r)
 	if err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	in, err := decodeArticle(w, r)
 	if err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	if !article.ValidID(id) {
-		Error(w, r, &article.ValidationError{Fields: []article.FieldError{{Field: "id",
+		httpapi.Error(w, r, &article.ValidationError{Fields: []article.FieldError{{Field: "id",
 			Message: "the id in the path must be 1-64 characters of A-Z, a-z, 0-9, '-' and '_'"}}})
 		return
 	}
@@ -138,12 +136,12 @@ func (a *admin) put(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	expect, err := a.expectedVersion(ctx, id, ifMatch, ifNoneMatch)
 	if err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	out, created, err := a.svc.Replace(ctx, id, in, expect)
 	if err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	status := http.StatusOK
@@ -158,22 +156,22 @@ func (a *admin) delete(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	ifMatch, _, err := preconditions(r)
 	if err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	if !article.ValidID(id) {
-		Error(w, r, fmt.Errorf("article id %q: %w", id, article.ErrNotFound))
+		httpapi.Error(w, r, fmt.Errorf("article id %q: %w", id, article.ErrNotFound))
 		return
 	}
 	ctx, cancel := a.ctx(r)
 	defer cancel()
 	expect, err := a.expectedVersion(ctx, id, ifMatch, nil)
 	if err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	if err := a.svc.Delete(ctx, id, expect); err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -185,27 +183,28 @@ func (a *admin) delete(w http.ResponseWriter, r *http.Request) {
 // that needs the current version (If-Match: *, a list of tags,
 // If-None-Match with tags) reads it first and then pins the write to it,
 // so that a concurrent write in between still fails with 412.
-func (a *admin) expectedVersion(ctx context.Context, id string, ifMatch, ifNoneMatch *precondition) (*int64, error) {
+func (a *admin) expectedVersion(ctx context.Context, id string, ifMatch, ifNoneMatch *httpapi.ETags) (*int64, error) {
 	if ifMatch == nil && ifNoneMatch == nil {
 		return nil, nil
 	}
-	if ifMatch == nil && ifNoneMatch.any {
+	if ifMatch == nil && ifNoneMatch.Any {
 		var zero int64
 		return &zero, nil
 	}
-	if ifMatch != nil && !ifMatch.any && len(ifMatch.versions) == 1 && ifNoneMatch == nil {
-		v := ifMatch.versions[0]
-		return &v, nil
+	if ifMatch != nil && ifNoneMatch == nil {
+		if vs := versions(ifMatch); len(vs) == 1 {
+			return &vs[0], nil
+		}
 	}
 	cur, err := a.svc.Get(ctx, id)
 	exists := err == nil
 	if err != nil && !errors.Is(err, article.ErrNotFound) && !errors.Is(err, article.ErrGone) {
 		return nil, err
 	}
-	if ifMatch != nil && (!exists || !ifMatch.matches(cur.Version)) {
+	if ifMatch != nil && (!exists || !ifMatch.MatchStrong(etag(cur.Version))) {
 		return nil, fmt.Errorf("article %q: If-Match does not hold: %w", id, article.ErrVersionMismatch)
 	}
-	if ifNoneMatch != nil && exists && ifNoneMatch.matchesWeak(cur.Version) {
+	if ifNoneMatch != nil && exists && ifNoneMatch.MatchWeak(etag(cur.Version)) {
 		return nil, fmt.Errorf("article %q: If-None-Match does not hold: %w", id, article.ErrVersionMismatch)
 	}
 	if !exists {
@@ -224,7 +223,7 @@ func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > MaxAdminLimit {
-			Error(w, r, requestError(http.StatusBadRequest, "bad-query",
+			httpapi.Error(w, r, httpapi.NewRequestError(http.StatusBadRequest, "bad-query",
 				fmt.Sprintf("limit must be an integer from 1 to %d", MaxAdminLimit)))
 			return
 		}
@@ -233,7 +232,7 @@ func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 	token := q.Get("cursor")
 	after, err := a.opts.Cursors.Open(cursorScope, token)
 	if err != nil {
-		Error(w, r, requestError(http.StatusBadRequest, "bad-cursor",
+		httpapi.Error(w, r, httpapi.NewRequestError(http.StatusBadRequest, "bad-cursor",
 			"cursor is not one this list handed out; start again without it"))
 		return
 	}
@@ -241,7 +240,7 @@ func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	page, err := a.svc.List(ctx, article.ListOptions{Limit: limit, After: after})
 	if err != nil {
-		Error(w, r, err)
+		httpapi.Error(w, r, err)
 		return
 	}
 	resp := listResponse{Articles: make([]articleResponse, len(page.Articles))}
@@ -340,7 +339,7 @@ func writeArticle(w http.ResponseWriter, r *http.Request, status int, a *article
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
-		Error(w, r, fmt.Errorf("httpapi: encode response: %w", err))
+		httpapi.Error(w, r, fmt.Errorf("httpapi: encode response: %w", err))
 		return
 	}
 	h := w.Header()
@@ -358,94 +357,39 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 // etag is the strong entity tag of a version: "3".
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
 
-// precondition is a parsed If-Match or If-None-Match header: "*" or a list
-// of entity tags. Tags this service never issues (anything but a positive
-// version) are kept as never matching; weak ones match only weakly.
-type precondition struct {
-	any      bool
-	versions []int64
-	// weak holds the versions of weak tags, which only If-None-Match's
-	// weak comparison matches (RFC 9110 13.1.2).
-	weak []int64
-}
-
-func (p *precondition) matches(version int64) bool {
-	if p.any {
-		return true
+// versions lists the strong tags of an If-Match that name a version this
+// service could have issued: a positive number without leading zeros or
+// sign. Any other tag can never match.
+func versions(l *httpapi.ETags) []int64 {
+	if l.Any {
+		return nil
 	}
-	for _, v := range p.versions {
-		if v == version {
-			return true
+	var vs []int64
+	for _, t := range l.List {
+		if t.Weak || t.Opaque == "" || t.Opaque[0] == '0' || t.Opaque[0] == '+' {
+			continue
+		}
+		if v, err := strconv.ParseInt(t.Opaque, 10, 64); err == nil && v > 0 {
+			vs = append(vs, v)
 		}
 	}
-	return false
-}
-
-// matchesWeak is matches by weak comparison, for If-None-Match.
-func (p *precondition) matchesWeak(version int64) bool {
-	return p.matches(version) || slices.Contains(p.weak, version)
+	return vs
 }
 
 // preconditions parses If-Match and If-None-Match; a malformed one is 400.
-func preconditions(r *http.Request) (ifMatch, ifNoneMatch *precondition, err error) {
-	if v, ok := r.Header["If-Match"]; ok {
-		p, err := parsePrecondition(strings.Join(v, ","))
+func preconditions(r *http.Request) (ifMatch, ifNoneMatch *httpapi.ETags, err error) {
+	for _, c := range []struct {
+		name string
+		dst  **httpapi.ETags
+	}{{"If-Match", &ifMatch}, {"If-None-Match", &ifNoneMatch}} {
+		l, present, err := httpapi.ParseETags(r.Header, c.name)
 		if err != nil {
-			return nil, nil, requestError(http.StatusBadRequest, "bad-precondition",
-				`If-Match must be "*" or entity tags such as "3"`)
+			return nil, nil, httpapi.NewRequestError(http.StatusBadRequest, "bad-precondition",
+				c.name+` must be "*" or entity tags such as "3"`)
 		}
-		ifMatch = &p
-	}
-	if v, ok := r.Header["If-None-Match"]; ok {
-		p, err := parsePrecondition(strings.Join(v, ","))
-		if err != nil {
-			return nil, nil, requestError(http.StatusBadRequest, "bad-precondition",
-				`If-None-Match must be "*" or entity tags such as "3"`)
+		if present {
+			*c.dst = &l
 		}
-		ifNoneMatch = &p
 	}
 	return ifMatch, ifNoneMatch, nil
-}
-
-var errBadETag = errors.New("malformed entity tag")
-
-// parsePrecondition parses RFC 9110's If-Match grammar: "*" or a
-// comma-separated list of entity tags, weak tags kept apart for the weak
-// comparison of If-None-Match (If-Match compares strongly).
-func parsePrecondition(s string) (precondition, error) {
-	s = strings.TrimSpace(s)
-	if s == "*" {
-		return precondition{any: true}, nil
-	}
-	var p precondition
-	n := 0
-	for part := range strings.SplitSeq(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		n++
-		weak := strings.HasPrefix(part, "W/")
-		part = strings.TrimPrefix(part, "W/")
-		if len(part) < 2 || part[0] != '"' || part[len(part)-1] != '"' {
-			return precondition{}, errBadETag
-		}
-		opaque := part[1 : len(part)-1]
-		for i := 0; i < len(opaque); i++ {
-			if c := opaque[i]; c == '"' || c < 0x21 || c == 0x7f {
-				return precondition{}, errBadETag
-			}
-		}
-		if v, err := strconv.ParseInt(opaque, 10, 64); err == nil && v > 0 && opaque[0] != '0' && opaque[0] != '+' {
-			if weak {
-				p.weak = append(p.weak, v)
-			} else {
-				p.versions = append(p.versions, v)
-			}
-		}
-	}
-	if n == 0 {
-		return precondition{}, errBadETag
-	}
-	return p, nil
 }

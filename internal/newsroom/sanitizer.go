@@ -1,55 +1,57 @@
-package article
+package newsroom
 
 import (
 	"net/url"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
+	"github.com/newsdesk/syndicate/internal/article"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
-// Cleaner does the expensive cleaning of an article once, when it is
+// Sanitizer does the expensive cleaning of an article once (sanitized HTML,
+// characters XML forbids dropped), when it is
 // written, so that feeds and share pages render stored text as it is.
-// A Cleaner is safe for concurrent use.
-type Cleaner struct {
+// A Sanitizer is safe for concurrent use.
+type Sanitizer struct {
 	policy *bluemonday.Policy
 }
 
-// NewCleaner builds the HTML policy: bluemonday's user-generated-content
+// NewSanitizer builds the HTML policy: bluemonday's user-generated-content
 // policy (no script, style, iframe, event handlers or javascript: URLs),
 // plus figure and figcaption, which news bodies use for photos.
-func NewCleaner() *Cleaner {
+func NewSanitizer() *Sanitizer {
 	p := bluemonday.UGCPolicy()
 	p.AllowElements("figure", "figcaption")
 	p.AllowAttrs("class").OnElements("figure")
 	p.RequireNoReferrerOnLinks(false)
-	return &Cleaner{policy: p}
+	return &Sanitizer{policy: p}
 }
 
-// Clean strips characters XML 1.0 forbids from every text field, sanitizes
+// Sanitize drops characters XML 1.0 forbids from every text field, sanitizes
 // the body and makes its links absolute against the article URL (feed
 // readers show bodies out of their page).
-func (c *Cleaner) Clean(a *Article) {
-	a.Title = XMLText(a.Title)
-	a.Lead = XMLText(a.Lead)
-	a.Source = XMLText(a.Source)
-	a.Section = XMLText(a.Section)
+func (c *Sanitizer) Sanitize(a *article.Article) {
+	a.Title = article.XMLText(a.Title)
+	a.Lead = article.XMLText(a.Lead)
+	a.Source = article.XMLText(a.Source)
+	a.Section = article.XMLText(a.Section)
 	for i := range a.Tags {
-		a.Tags[i] = XMLText(a.Tags[i])
+		a.Tags[i] = article.XMLText(a.Tags[i])
 	}
 	for i := range a.Authors {
-		a.Authors[i].Name = XMLText(a.Authors[i].Name)
+		a.Authors[i].Name = article.XMLText(a.Authors[i].Name)
 	}
 	if a.Image != nil {
-		a.Image.Alt = XMLText(a.Image.Alt)
-		a.Image.Credit = XMLText(a.Image.Credit)
+		a.Image.Alt = article.XMLText(a.Image.Alt)
+		a.Image.Credit = article.XMLText(a.Image.Credit)
 	}
-	a.Body = c.Body(XMLText(a.Body), a.URL)
+	a.Body = c.HTML(article.XMLText(a.Body), a.URL)
 }
 
-// Body sanitizes an HTML body and resolves its relative links against base.
-func (c *Cleaner) Body(body, base string) string {
+// HTML sanitizes an HTML body and resolves its relative links against base.
+func (c *Sanitizer) HTML(body, base string) string {
 	if strings.TrimSpace(body) == "" {
 		return ""
 	}

@@ -1,0 +1,8 @@
+// Package shareapi is the HTTP face of the share function: share pages
+// for crawlers and people, share cards, share links that count clicks,
+// and oEmbed.
+//
+// Rules: only published articles are shown (a draft answers as a missing
+// slug); a share page is one store read; a card is cached for good under
+// its versioned URL and any other version is redirected to it.
+package shareapi
