@@ -12,11 +12,12 @@ import (
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
+	"github.com/newsdesk/syndicate/internal/logging"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	log := logging.New(os.Stdout, os.Getenv)
 	slog.SetDefault(log)
 	if err := run(log); err != nil {
 		log.Error("feeds: start", slog.String("error", err.Error()))

@@ -13,11 +13,12 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/feed"
+	"github.com/newsdesk/syndicate/internal/logging"
 	"github.com/newsdesk/syndicate/internal/notify"
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	log := logging.New(os.Stdout, os.Getenv)
 	slog.SetDefault(log)
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {

@@ -1,0 +1,64 @@
+package logging
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func TestParseLevel(t *testing.T) {
+	tests := []struct {
+		name string
+		want slog.Level
+		ok   bool
+	}{
+		{"", slog.LevelInfo, true},
+		{"TRACE", slog.LevelDebug, true},
+		{"debug", slog.LevelDebug, true},
+		{"Info", slog.LevelInfo, true},
+		{"WARN", slog.LevelWarn, true},
+		{"ERROR", slog.LevelError, true},
+		{"FATAL", slog.LevelError, true},
+		{"LOUD", slog.LevelInfo, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := ParseLevel(tt.name)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("ParseLevel(%q) = %v, %v; want %v, %v", tt.name, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+// TestNewFilters checks the lines Lambda filters on: JSON with "level"
+// and "msg", and nothing below the configured level.
+func TestNewFilters(t *testing.T) {
+	var buf bytes.Buffer
+	log := New(&buf, func(k string) string { return map[string]string{LevelVariable: "WARN"}[k] })
+	log.Info("hidden")
+	log.Warn("shown", slog.String("requestId", "r-1"))
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 1 {
+		t.Fatalf("got %d lines, want 1:\n%s", len(lines), buf.String())
+	}
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec["level"] != "WARN" || rec["msg"] != "shown" || rec["requestId"] != "r-1" {
+		t.Errorf("record = %v", rec)
+	}
+}
+
+func TestNewUnknownLevel(t *testing.T) {
+	var buf bytes.Buffer
+	log := New(&buf, func(string) string { return "LOUD" })
+	log.Info("kept")
+	out := buf.String()
+	if !strings.Contains(out, LevelVariable) || !strings.Contains(out, `"msg":"kept"`) {
+		t.Errorf("output = %s, want a warning naming %s and the INFO line", out, LevelVariable)
+	}
+}
