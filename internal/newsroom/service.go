@@ -35,11 +35,11 @@ type Store interface {
 // Service applies the write rules of the admin API: defaults, validation,
 // cleaning, versions and tombstones. It is safe for concurrent use.
 type Service struct {
-	store   Store
+	store     Store
 	sanitizer *Sanitizer
-	now     func() time.Time
-	newID   func() string
-	siteURL string
+	now       func() time.Time
+	newID     func() string
+	siteURL   string
 }
 
 // Options configures a Service. SiteURL is the publisher's site, used for
@@ -54,11 +54,11 @@ type Options struct {
 // NewService returns a Service writing to s.
 func NewService(s Store, opts Options) *Service {
 	svc := &Service{
-		store:   s,
+		store:     s,
 		sanitizer: NewSanitizer(),
-		now:     opts.Now,
-		newID:   opts.NewID,
-		siteURL: strings.TrimRight(opts.SiteURL, "/"),
+		now:       opts.Now,
+		newID:     opts.NewID,
+		siteURL:   strings.TrimRight(opts.SiteURL, "/"),
 	}
 	if svc.now == nil {
 		svc.now = time.Now
