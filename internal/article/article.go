@@ -16,48 +16,47 @@ const (
 
 // Author is a byline. URL is optional.
 type Author struct {
-	Name string `json:"name"`
-	URL  string `json:"url,omitempty"`
+	Name string
+	URL  string
 }
 
 // Image is an article's main picture. Width and Height are pixels, zero when
 // unknown; Credit is the photo credit as printed ("Снимка: EPA/BGNES").
 type Image struct {
-	URL    string `json:"url"`
-	Width  int    `json:"width,omitempty"`
-	Height int    `json:"height,omitempty"`
-	Alt    string `json:"alt,omitempty"`
-	Credit string `json:"credit,omitempty"`
+	URL    string
+	Width  int
+	Height int
+	Alt    string
+	Credit string
 }
 
-// Article is one news story. Body is HTML, cleaned once at write time (see
-// newsroom.Sanitizer), so readers of the store can render it without cleaning it again.
-//
-// The JSON names are the admin API's contract.
+// Article is one news story. Body is HTML, sanitized once at write time
+// (newsroom.Sanitizer), so readers of the store render it as it is. Wire
+// formats (the admin API's JSON, the stores' items) have types of their own.
 type Article struct {
-	ID           string    `json:"id"`
-	Slug         string    `json:"slug"`
-	Title        string    `json:"title"`
-	Lead         string    `json:"lead"`
-	Body         string    `json:"body"`
-	URL          string    `json:"url"`
-	PublishedAt  time.Time `json:"publishedAt"`
-	UpdatedAt    time.Time `json:"updatedAt"`
-	CreatedAt    time.Time `json:"createdAt"`
-	Authors      []Author  `json:"authors"`
-	Source       string    `json:"source,omitempty"`
-	Section      string    `json:"section,omitempty"`
-	Tags         []string  `json:"tags"`
-	Image        *Image    `json:"image,omitempty"`
-	Language     string    `json:"language"`
-	Status       Status    `json:"status"`
-	CommentCount int       `json:"commentCount"`
-	Related      []string  `json:"related"`
-	Version      int64     `json:"version"`
+	ID           string
+	Slug         string
+	Title        string
+	Lead         string
+	Body         string
+	URL          string
+	PublishedAt  time.Time
+	UpdatedAt    time.Time
+	CreatedAt    time.Time
+	Authors      []Author
+	Source       string
+	Section      string
+	Tags         []string
+	Image        *Image
+	Language     string
+	Status       Status
+	CommentCount int
+	Related      []string
+	Version      int64
 	// Deleted marks a tombstone: the article was deleted, and share pages
 	// answer 410 Gone for it. A tombstone keeps ID, Slug, URL, Title and
 	// its timestamps, nothing else.
-	Deleted bool `json:"deleted,omitempty"`
+	Deleted bool
 }
 
 // Public reports whether the article may be shown outside the admin API.

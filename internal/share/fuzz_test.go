@@ -125,7 +125,7 @@ func checkSharePage(t *testing.T, page []byte, a *article.Article) {
 			t.Errorf("%d <%s> elements, want %d\n%s", count[el], el, want, page)
 		}
 	}
-	if want := Clean(a.Title); h1 != want {
+	if want := article.OneLine(a.Title); h1 != want {
 		t.Errorf("<h1> = %q, want the cleaned title %q", h1, want)
 	}
 	var v map[string]any

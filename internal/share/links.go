@@ -40,7 +40,7 @@ func (s *Site) ShareTarget(a *article.Article, network string) (target string, o
 		return "", false
 	}
 	u := s.TrackedURL(a, network)
-	title := Trim(Clean(a.Title), TitleMax)
+	title := Trim(article.OneLine(a.Title), TitleMax)
 	q := url.QueryEscape
 	switch network {
 	case "facebook":
@@ -58,7 +58,7 @@ func (s *Site) ShareTarget(a *article.Article, network string) (target string, o
 		return "https://wa.me/?text=" + q(title+" "+u), true
 	case "email":
 		// RFC 6068: mail clients show "+" literally, so spaces are %20.
-		return "mailto:?subject=" + mailEscape(title) + "&body=" + mailEscape(Trim(Clean(a.Lead), DescriptionMax)+"\n\n"+u), true
+		return "mailto:?subject=" + mailEscape(title) + "&body=" + mailEscape(Trim(article.OneLine(a.Lead), DescriptionMax)+"\n\n"+u), true
 	}
 	return "", false
 }

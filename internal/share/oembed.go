@@ -34,8 +34,8 @@ func (s *Site) NewOEmbed(a *article.Article) OEmbed {
 	o := OEmbed{
 		Version:         "1.0",
 		Type:            "link",
-		Title:           Clean(a.Title),
-		ProviderName:    Clean(s.Name),
+		Title:           article.OneLine(a.Title),
+		ProviderName:    article.OneLine(s.Name),
 		ProviderURL:     s.URL + "/",
 		CacheAge:        OEmbedCacheAge,
 		ThumbnailURL:    th.URL,
@@ -44,13 +44,13 @@ func (s *Site) NewOEmbed(a *article.Article) OEmbed {
 	}
 	names := make([]string, 0, len(a.Authors))
 	for _, au := range a.Authors {
-		if n := Clean(au.Name); n != "" {
+		if n := article.OneLine(au.Name); n != "" {
 			names = append(names, n)
 		}
 	}
 	switch len(names) {
 	case 0:
-		if src := Clean(a.Source); src != "" {
+		if src := article.OneLine(a.Source); src != "" {
 			o.AuthorName = src
 		}
 	case 1:

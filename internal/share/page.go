@@ -50,8 +50,8 @@ func (s *Site) WritePage(w io.Writer, a *article.Article, aud Audience) error {
 // AppendPage appends the share page of a for aud to b. The metadata comes
 // first in <head>, well inside the 32 KB Slack reads.
 func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, error) {
-	fullTitle := Clean(a.Title)
-	lead := Clean(a.Lead)
+	fullTitle := article.OneLine(a.Title)
+	lead := article.OneLine(a.Lead)
 	title := Trim(fullTitle, TitleMax)
 	desc := Trim(lead, DescriptionMax)
 	canonical := s.CanonicalURL(a)
@@ -76,7 +76,7 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	b = meta(b, "property", "og:title", title)
 	b = meta(b, "property", "og:description", desc)
 	b = meta(b, "property", "og:url", shareURL)
-	b = meta(b, "property", "og:site_name", Clean(s.Name))
+	b = meta(b, "property", "og:site_name", article.OneLine(s.Name))
 	b = meta(b, "property", "og:locale", s.Locale)
 	b = meta(b, "property", "og:image", og.URL)
 	if strings.HasPrefix(og.URL, "https:") {
@@ -94,18 +94,18 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	if !a.UpdatedAt.IsZero() {
 		b = meta(b, "property", "article:modified_time", a.UpdatedAt.In(loc).Format(time.RFC3339))
 	}
-	if sec := Clean(a.Section); sec != "" {
+	if sec := article.OneLine(a.Section); sec != "" {
 		b = meta(b, "property", "article:section", sec)
 	}
 	for _, t := range a.Tags {
-		if t = Clean(t); t != "" {
+		if t = article.OneLine(t); t != "" {
 			b = meta(b, "property", "article:tag", t)
 		}
 	}
 	for _, au := range a.Authors {
 		v := safeURL(au.URL)
 		if v == "" {
-			v = Clean(au.Name)
+			v = article.OneLine(au.Name)
 		}
 		if v != "" {
 			b = meta(b, "property", "article:author", v)
@@ -117,7 +117,7 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	b = meta(b, "name", "twitter:image", tw.URL)
 	b = meta(b, "name", "twitter:image:alt", tw.Alt)
 	if s.TwitterSite != "" {
-		b = meta(b, "name", "twitter:site", Clean(s.TwitterSite))
+		b = meta(b, "name", "twitter:site", article.OneLine(s.TwitterSite))
 	}
 	b = link(b, "alternate", "application/json+oembed", s.OEmbedURL(a))
 	b = link(b, "alternate", "application/rss+xml", s.rssURL())
@@ -149,7 +149,7 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	b = append(b, "\">\n<p><a href=\""...)
 	b = appendAttr(b, canonical)
 	b = append(b, "\">Прочетете статията в "...)
-	b = appendText(b, Clean(s.Name))
+	b = appendText(b, article.OneLine(s.Name))
 	b = append(b, "</a></p>\n</main>\n<script>"...)
 	// The script forwards the share link's query (utm_*) to the article;
 	// the target itself is fixed here, never taken from the request.
@@ -200,8 +200,8 @@ func (s *Site) newsArticle(a *article.Article, title, lead, canonical string, og
 		URL:         canonical,
 		MainEntity:  canonical,
 		InLanguage:  a.Language,
-		Section:     Clean(a.Section),
-		Publisher:   ldOrg{Type: "NewsMediaOrganization", Name: Clean(s.Name), URL: s.URL + "/"},
+		Section:     article.OneLine(a.Section),
+		Publisher:   ldOrg{Type: "NewsMediaOrganization", Name: article.OneLine(s.Name), URL: s.URL + "/"},
 	}
 	ld.Image = append(ld.Image, og.URL)
 	if tw.URL != og.URL {
@@ -217,17 +217,17 @@ func (s *Site) newsArticle(a *article.Article, title, lead, canonical string, og
 		ld.Publisher.Logo = &ldImage{Type: "ImageObject", URL: logo}
 	}
 	for _, au := range a.Authors {
-		if n := Clean(au.Name); n != "" {
+		if n := article.OneLine(au.Name); n != "" {
 			ld.Author = append(ld.Author, ldPerson{Type: "Person", Name: n, URL: safeURL(au.URL)})
 		}
 	}
 	if len(ld.Author) == 0 {
 		// Google wants an author; a story without a byline is the
 		// publication's.
-		ld.Author = append(ld.Author, ldPerson{Type: "Organization", Name: Clean(s.Name), URL: s.URL + "/"})
+		ld.Author = append(ld.Author, ldPerson{Type: "Organization", Name: article.OneLine(s.Name), URL: s.URL + "/"})
 	}
 	for _, t := range a.Tags {
-		if t = Clean(t); t != "" {
+		if t = article.OneLine(t); t != "" {
 			ld.Keywords = append(ld.Keywords, t)
 		}
 	}

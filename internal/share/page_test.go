@@ -272,7 +272,7 @@ func TestPageHostile(t *testing.T) {
 					redirect = text
 				}
 			})
-			full := Clean(a.Title)
+			full := article.OneLine(a.Title)
 			if want := Trim(full, TitleMax); title != want {
 				t.Errorf("<title> = %q, want %q", title, want)
 			}
@@ -292,7 +292,7 @@ func TestPageHostile(t *testing.T) {
 			if err := json.Unmarshal([]byte(ld), &got); err != nil {
 				t.Fatalf("JSON-LD does not decode: %v\n%s", err, ld)
 			}
-			if got.Headline != full || got.Description != Clean(a.Lead) || got.Section != Clean(a.Section) {
+			if got.Headline != full || got.Description != article.OneLine(a.Lead) || got.Section != article.OneLine(a.Section) {
 				t.Errorf("JSON-LD headline/description/section are not the full cleaned text")
 			}
 			if got.URL != "https://news.example.bg/" {

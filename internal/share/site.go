@@ -128,14 +128,14 @@ func (s *Site) TwitterImage(a *article.Article) Image {
 }
 
 func (s *Site) cardImage(a *article.Article) Image {
-	return Image{URL: s.CardURL(a), Type: "image/png", Width: CardWidth, Height: CardHeight, Alt: Clean(a.Title)}
+	return Image{URL: s.CardURL(a), Type: "image/png", Width: CardWidth, Height: CardHeight, Alt: article.OneLine(a.Title)}
 }
 
 func imageAlt(a *article.Article) string {
-	if alt := Clean(a.Image.Alt); alt != "" {
+	if alt := article.OneLine(a.Image.Alt); alt != "" {
 		return alt
 	}
-	return Clean(a.Title)
+	return article.OneLine(a.Title)
 }
 
 // imageType guesses an image's MIME type from its path, "" when unsure.

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/newsdesk/syndicate/internal/article"
 )
 
 // The lengths, in characters (runes, not bytes), that the networks show
@@ -25,91 +27,8 @@ const (
 // ellipsis ends a trimmed text.
 const ellipsis = "…"
 
-// Clean returns s as one line of displayable text: runs of white space
-// (newlines included) become one space, control characters and invalid
-// UTF-8 are dropped, and the ends are trimmed. Crawlers show text on one
-// line, and a control character is never wanted in a title.
-func Clean(s string) string {
-	if cleanAlready(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
-		switch {
-		case r == utf8.RuneError, dropRune(r):
-			continue
-		case isSpace(r):
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// cleanAlready reports whether Clean would return s unchanged, so the
-// common case allocates nothing.
-func cleanAlready(s string) bool {
-	prevSpace := true // a leading space needs cleaning
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f {
-				return false
-			}
-			if c == ' ' {
-				if prevSpace {
-					return false
-				}
-				prevSpace = true
-			} else {
-				prevSpace = false
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError || dropRune(r) || isSpace(r) {
-			return false
-		}
-		prevSpace = false
-		i += size
-	}
-	return !prevSpace || s == ""
-}
-
-// isSpace reports the white space Clean folds into one space.
-func isSpace(r rune) bool {
-	switch r {
-	case ' ', '\t', '\n', '\r', '\v', '\f', 0x85, 0xA0, 0x2028, 0x2029, 0x3000:
-		return true
-	}
-	return r >= 0x2000 && r <= 0x200A
-}
-
-// dropRune reports characters that have no place in a one-line text: C0 and
-// C1 controls (other than white space), noncharacters and the byte order
-// mark.
-func dropRune(r rune) bool {
-	switch {
-	case isSpace(r):
-		return false
-	case r < 0x20, r >= 0x7f && r <= 0x9f:
-		return true
-	case r == 0xFEFF, r == 0xFFFE, r == 0xFFFF, r >= 0xFDD0 && r <= 0xFDEF:
-		return true
-	}
-	return false
-}
-
 // Trim returns s cut to at most max characters on a word boundary, with
-// "…" appended when anything was cut. s should be Cleaned first. A single
+// "…" appended when anything was cut. s should be one line (article.OneLine) first. A single
 // word longer than the whole limit is cut inside the word.
 func Trim(s string, max int) string {
 	if max <= 0 {
@@ -203,7 +122,7 @@ func appendEscaped(b []byte, s string) []byte {
 		} else {
 			r, n := utf8.DecodeRuneInString(s[i:])
 			size = n
-			if r != utf8.RuneError && !dropRune(r) && (r < 0x80 || r > 0x9f) {
+			if r != utf8.RuneError && !article.ForbiddenInLine(r) && (r < 0x80 || r > 0x9f) {
 				i += n
 				continue
 			}

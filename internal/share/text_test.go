@@ -6,25 +6,6 @@ import (
 	"unicode/utf8"
 )
 
-func TestClean(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"Южна Корея", "Южна Корея"},
-		{"  a \n\t b  ", "a b"},
-		{"a\x00b\x1bc\u0085d", "abc d"},
-		{"a\u2028b", "a b"},
-		{"bad \xff utf8", "bad utf8"},
-		{"\ufeffBOM", "BOM"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			if got := Clean(tt.in); got != tt.want {
-				t.Errorf("Clean(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestTrim(t *testing.T) {
 	title := "Южна Корея и НАТО се споразумяха за общи проекти във военната индустрия"
 	tests := []struct {

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/newsdesk/syndicate/internal/article"
 	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/basicfont"
@@ -240,20 +241,20 @@ func (r *Renderer) Draw(c Card, photo image.Image) *image.RGBA {
 	maxW := fixed.I(textRight - margin)
 
 	site := r.face(r.bold, siteSize)
-	drawString(dst, site, fg, margin, margin+siteSize, fitLine(site, clean(c.SiteName), maxW))
+	drawString(dst, site, fg, margin, margin+siteSize, fitLine(site, article.OneLine(c.SiteName), maxW))
 	// An accent rule under the site name.
 	xdraw.Draw(dst, image.Rect(margin, margin+siteSize+22, margin+96, margin+siteSize+28), image.NewUniform(muted), image.Point{}, xdraw.Over)
 
 	title := r.face(r.bold, titleSize)
 	step := titleLine
 	maxLines := (titleBottom - titleTop) / step
-	for i, line := range wrap(title, clean(c.Title), maxW, maxLines) {
+	for i, line := range wrap(title, article.OneLine(c.Title), maxW, maxLines) {
 		drawString(dst, title, fg, margin, titleTop+titleSize+i*step, line)
 	}
 
 	footer := r.face(r.regular, footerSize)
 	var parts []string
-	if s := clean(c.Section); s != "" {
+	if s := article.OneLine(c.Section); s != "" {
 		parts = append(parts, s)
 	}
 	if !c.Date.IsZero() {
@@ -310,13 +311,6 @@ func drawCover(dst *image.RGBA, rect image.Rectangle, photo image.Image) {
 		sb.Max.Y = sb.Min.Y + ch
 	}
 	xdraw.ApproxBiLinear.Scale(dst, rect, photo, sb, xdraw.Src, nil)
-}
-
-// clean makes s one line of drawable text.
-func clean(s string) string {
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-		return r < 0x20 || r == ' ' || (r >= 0x7f && r <= 0xa0) || r == utf8.RuneError || r == 0x2028 || r == 0x2029
-	}), " ")
 }
 
 const ellipsis = "…"
