@@ -73,25 +73,25 @@ type FeedHead struct {
 	UpdatedAt time.Time
 }
 
-// Cursor marks a position in a newest-first list: the sort time and ID of the
+// Position is a place in a newest-first list: the sort time and ID of the
 // last article already returned. The HTTP layer seals it before it leaves the
 // service (see package cursor).
-type Cursor struct {
+type Position struct {
 	Time time.Time
 	ID   string
 }
 
 // IsZero reports whether c is the start of a list.
-func (c Cursor) IsZero() bool { return c.ID == "" }
+func (c Position) IsZero() bool { return c.ID == "" }
 
 // ListOptions selects one page of a newest-first list.
 type ListOptions struct {
 	Limit int
-	After Cursor
+	After Position
 }
 
 // Page is one page of a list. Next is zero on the last page.
 type Page struct {
 	Articles []Article
-	Next     Cursor
+	Next     Position
 }

@@ -30,7 +30,7 @@ func New(secret string) *Sealer {
 
 // Seal encodes c for the list named scope (for example "admin" or a feed key
 // string), so that a cursor from one list is refused by another.
-func (s *Sealer) Seal(scope string, c article.Cursor) string {
+func (s *Sealer) Seal(scope string, c article.Position) string {
 	if c.IsZero() {
 		return ""
 	}
@@ -41,35 +41,35 @@ func (s *Sealer) Seal(scope string, c article.Cursor) string {
 
 // Open decodes a cursor sealed for scope. The empty string is the start of
 // the list.
-func (s *Sealer) Open(scope, token string) (article.Cursor, error) {
+func (s *Sealer) Open(scope, token string) (article.Position, error) {
 	if token == "" {
-		return article.Cursor{}, nil
+		return article.Position{}, nil
 	}
 	if len(token) > 512 {
-		return article.Cursor{}, ErrInvalid
+		return article.Position{}, ErrInvalid
 	}
 	p64, m64, ok := strings.Cut(token, ".")
 	if !ok {
-		return article.Cursor{}, ErrInvalid
+		return article.Position{}, ErrInvalid
 	}
 	payload, err1 := base64.RawURLEncoding.DecodeString(p64)
 	mac, err2 := base64.RawURLEncoding.DecodeString(m64)
 	if err1 != nil || err2 != nil {
-		return article.Cursor{}, ErrInvalid
+		return article.Position{}, ErrInvalid
 	}
 	want := s.mac(scope, string(payload))
 	if !hmac.Equal(mac, want[:16]) {
-		return article.Cursor{}, ErrInvalid
+		return article.Position{}, ErrInvalid
 	}
 	ts, id, ok := strings.Cut(string(payload), ".")
 	if !ok || !article.ValidID(id) {
-		return article.Cursor{}, ErrInvalid
+		return article.Position{}, ErrInvalid
 	}
 	n, err := strconv.ParseInt(ts, 36, 64)
 	if err != nil {
-		return article.Cursor{}, ErrInvalid
+		return article.Position{}, ErrInvalid
 	}
-	return article.Cursor{Time: time.Unix(0, n).UTC(), ID: id}, nil
+	return article.Position{Time: time.Unix(0, n).UTC(), ID: id}, nil
 }
 
 func (s *Sealer) mac(scope, payload string) [sha256.Size]byte {

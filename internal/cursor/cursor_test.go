@@ -10,7 +10,7 @@ import (
 
 func TestSealOpen(t *testing.T) {
 	s := New("secret")
-	c := article.Cursor{Time: time.Date(2025, 12, 18, 10, 30, 0, 123456789, time.UTC), ID: "abc_123-x"}
+	c := article.Position{Time: time.Date(2025, 12, 18, 10, 30, 0, 123456789, time.UTC), ID: "abc_123-x"}
 	tok := s.Seal("feed/section/svyat", c)
 	got, err := s.Open("feed/section/svyat", tok)
 	if err != nil {
@@ -26,7 +26,7 @@ func TestSealOpen(t *testing.T) {
 
 func TestOpenRejects(t *testing.T) {
 	s := New("secret")
-	tok := s.Seal("admin", article.Cursor{Time: time.Unix(1700000000, 0), ID: "a1"})
+	tok := s.Seal("admin", article.Position{Time: time.Unix(1700000000, 0), ID: "a1"})
 	for name, tc := range map[string]struct {
 		s     *Sealer
 		scope string

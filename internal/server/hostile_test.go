@@ -598,7 +598,7 @@ func TestHostileQueries(t *testing.T) {
 		"limit=99999999999999999999999",
 		"limit=-1", "limit=0", "limit=1e3", "limit=%00", "limit=1&limit=2",
 		"cursor=" + big,
-		"cursor=" + url.QueryEscape(cursor.New("other-secret").Seal("site", article.Cursor{Time: time.Now(), ID: "x"})),
+		"cursor=" + url.QueryEscape(cursor.New("other-secret").Seal("site", article.Position{Time: time.Now(), ID: "x"})),
 		"cursor=&cursor=",
 		"v=" + big, "v=-1", "v=%ff",
 		"url=" + big, "url=" + url.QueryEscape("javascript:alert(1)"), "url=" + url.QueryEscape("https://share.news.example.bg/share/"+big),

@@ -106,7 +106,7 @@ func (s *memStore) List(_ context.Context, opts article.ListOptions) (article.Pa
 	if len(all) > opts.Limit {
 		all = all[:opts.Limit]
 		last := all[len(all)-1]
-		page.Next = article.Cursor{Time: last.SortTime(), ID: last.ID}
+		page.Next = article.Position{Time: last.SortTime(), ID: last.ID}
 	}
 	page.Articles = all
 	return page, nil

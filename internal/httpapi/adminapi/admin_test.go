@@ -423,7 +423,7 @@ func TestAdminList(t *testing.T) {
 		t.Errorf("limit=100: %d articles, next %q; want 25, none", len(got.Articles), got.Next)
 	}
 
-	feedCursor := cursor.New("test").Seal("site", article.Cursor{Time: base, ID: "n01"})
+	feedCursor := cursor.New("test").Seal("site", article.Position{Time: base, ID: "n01"})
 	for _, q := range []string{"limit=0", "limit=101", "limit=abc", "limit=-1", "cursor=garbage", "cursor=" + feedCursor} {
 		t.Run("400 "+q[:min(len(q), 16)], func(t *testing.T) {
 			w := e.do(t, http.MethodGet, "/articles?"+q, "")

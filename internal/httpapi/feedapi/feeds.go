@@ -107,7 +107,7 @@ type feedRequest struct {
 	// explicitLimit says the client asked for a limit, so links repeat it.
 	explicitLimit bool
 	token         string
-	after         article.Cursor
+	after         article.Position
 }
 
 func (h *feedHandler) parse(r *http.Request, f feed.Format, site bool) (feedRequest, error) {
@@ -307,7 +307,7 @@ func (h *feedHandler) sitemap(w http.ResponseWriter, r *http.Request) {
 	now := h.opts.Now()
 	var (
 		list  []article.Article
-		after article.Cursor
+		after article.Position
 	)
 walk:
 	for pages := 0; pages <= feed.SitemapMax/sitemapPage; pages++ {

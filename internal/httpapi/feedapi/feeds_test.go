@@ -539,7 +539,7 @@ func (s pagedStore) ListFeed(_ context.Context, _ article.FeedKey, opts article.
 	}
 	if last := start + len(p.Articles); last < s.n {
 		a := p.Articles[len(p.Articles)-1]
-		p.Next = article.Cursor{Time: a.PublishedAt, ID: a.ID}
+		p.Next = article.Position{Time: a.PublishedAt, ID: a.ID}
 	}
 	return p, nil
 }

@@ -74,7 +74,7 @@ func page(tx *bbolt.Tx, index *bbolt.Bucket, opts article.ListOptions) (article.
 	for ; k != nil; k, v = c.Prev() {
 		if len(p.Articles) == limit {
 			last := p.Articles[limit-1]
-			p.Next = article.Cursor{Time: last.SortTime(), ID: last.ID}
+			p.Next = article.Position{Time: last.SortTime(), ID: last.ID}
 			break
 		}
 		a, err := getArticle(tx, string(v))

@@ -68,7 +68,7 @@ func (s *Store) page(ctx context.Context, op, index, hashAttr, rangeAttr, partit
 		for _, av := range out.Items {
 			if len(p.Articles) == limit {
 				last := p.Articles[limit-1]
-				p.Next = article.Cursor{Time: last.SortTime(), ID: last.ID}
+				p.Next = article.Position{Time: last.SortTime(), ID: last.ID}
 				return p, nil
 			}
 			a, err := decodeArticle(av)

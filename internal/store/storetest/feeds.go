@@ -163,7 +163,7 @@ func testOrdering(t *testing.T, s Store) {
 	// One article a page: every cursor sits on a tie at some point.
 	walk := func(list func(article.ListOptions) (article.Page, error)) []string {
 		var got []string
-		var after article.Cursor
+		var after article.Position
 		for i := 0; i < 10; i++ {
 			p, err := list(article.ListOptions{Limit: 1, After: after})
 			if err != nil {

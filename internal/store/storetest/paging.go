@@ -60,7 +60,7 @@ func testPaging(t *testing.T, s Store) {
 			}
 			seen := make(map[string]int)
 			var got []string
-			var after article.Cursor
+			var after article.Position
 			for page := 0; ; page++ {
 				if page > n {
 					t.Fatalf("paging did not end after %d pages", page)
@@ -168,7 +168,7 @@ func testLimits(t *testing.T, s Store) {
 		if got := ids(p); !slices.Equal(got, want[51:]) || !p.Next.IsZero() {
 			t.Errorf("second page = %d articles, next %+v; want the oldest 50 and no cursor", len(got), p.Next)
 		}
-		p, err = s.ListFeed(ctx(t), economyFeed, article.ListOptions{After: article.Cursor{Time: t0.AddDate(-1, 0, 0), ID: "x"}})
+		p, err = s.ListFeed(ctx(t), economyFeed, article.ListOptions{After: article.Position{Time: t0.AddDate(-1, 0, 0), ID: "x"}})
 		if err != nil || len(p.Articles) != 0 || !p.Next.IsZero() {
 			t.Errorf("ListFeed(after the oldest) = %q, %+v, %v; want an empty last page", ids(p), p.Next, err)
 		}

@@ -34,7 +34,7 @@ func ArticleKey(a *article.Article) string {
 }
 
 // CursorKey is the sort key a page after c must stay strictly below.
-func CursorKey(c article.Cursor) string {
+func CursorKey(c article.Position) string {
 	return SortKey(c.Time, c.ID)
 }
 
