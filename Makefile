@@ -5,6 +5,9 @@ GO        ?= go
 FUNCTIONS := $(notdir $(wildcard functions/*))
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w'
 BENCH_COUNT ?= 5
+# The benchmark harness is a module of its own, so that its load generator
+# stays out of the service's go.mod; vet and test cover both.
+TOOLS     := tools/bench
 
 .PHONY: run test vet fmt-check lint-template unit build bench fuzz clean
 
@@ -12,12 +15,15 @@ BENCH_COUNT ?= 5
 run:
 	$(GO) run ./cmd/local
 
-## test: vet, gofmt check, template lint, and every test with -race, the DynamoDB suite against a private moto_server.
+## test: vet, gofmt check, template lint, and every test with -race (the service's, then the
+## harness's in tools/bench), the DynamoDB suite against a private moto_server.
 test: vet fmt-check lint-template
 	./scripts/with-moto.sh $(GO) test -race -count=1 ./...
+	$(GO) -C $(TOOLS) test -race -count=1 ./...
 
 vet:
 	$(GO) vet ./...
+	$(GO) -C $(TOOLS) vet ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -33,11 +39,11 @@ build:
 	  printf '%-10s %8d bytes  bin/%s/bootstrap\n' $$f $$(stat -c %s bin/$$f/bootstrap) $$f; \
 	done
 
-## bench: Go benchmarks (benchstat-friendly output in bench.txt), then cmd/bench: load (vegeta), cold starts
+## bench: Go benchmarks (benchstat-friendly output in bench.txt), then tools/bench: load (vegeta), cold starts
 ## (aws-lambda-rie), DynamoDB cost and memory, against a private moto_server; one table, also in bench-results.md.
 BENCHTIME ?= 500ms
 bench:
-	./scripts/with-moto.sh bash -o pipefail -c '$(GO) test -run "^$$" -bench . -benchmem -count $(BENCH_COUNT) -benchtime $(BENCHTIME) ./... | tee bench.txt && $(GO) run ./cmd/bench -gobench bench.txt -out bench-results.md'
+	./scripts/with-moto.sh bash -o pipefail -c '$(GO) test -run "^$$" -bench . -benchmem -count $(BENCH_COUNT) -benchtime $(BENCHTIME) ./... | tee bench.txt && $(GO) -C $(TOOLS) run . -root "$(CURDIR)" -gobench bench.txt -out bench-results.md'
 
 ## fuzz: every Go fuzz target for FUZZTIME each (default 30s); their seed corpora already run in `make test`.
 fuzz:

@@ -21,7 +21,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
 
-// rieModule is the pinned emulator (the tool line in go.mod).
+// rieModule is the pinned emulator (the tool line in the service's go.mod).
 const rieModule = "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie"
 
 // MaxBootstrapBytes is the size target of an arm64 bootstrap: 10 MB.
@@ -45,6 +45,7 @@ const minimalEvent = `{"version":"2.0","routeKey":"$default","rawPath":"/","head
 // ColdStartOptions configure ColdStartSection.
 type ColdStartOptions struct {
 	Root             string
+	Tools            string
 	Dir              string
 	DynamoDBEndpoint string
 	Starts           int
@@ -167,9 +168,9 @@ func coldStarts(ctx context.Context, opts ColdStartOptions, fns []string) ([]Col
 		"STORE_TIMEOUT=3s",
 		"AWS_LAMBDA_FUNCTION_TIMEOUT=8",
 	}
-	time1 := func(name, pkg, event string) (ColdStart, error) {
+	time1 := func(name, dir, pkg, event string) (ColdStart, error) {
 		bootstrap := filepath.Join(opts.Dir, "host", name, "bootstrap")
-		if err := Build(ctx, opts.Root, bootstrap, pkg, []string{"CGO_ENABLED=0"}, LambdaFlags...); err != nil {
+		if err := Build(ctx, dir, bootstrap, pkg, []string{"CGO_ENABLED=0"}, LambdaFlags...); err != nil {
 			return ColdStart{}, err
 		}
 		payload := []byte(minimalEvent)
@@ -191,13 +192,13 @@ func coldStarts(ctx context.Context, opts ColdStartOptions, fns []string) ([]Col
 		fmt.Fprintf(opts.Progress, "bench: cold start %s: median %s\n", name, FormatDuration(MedianDuration(cs.Starts)))
 		return cs, nil
 	}
-	baseline, err := time1("baseline", "./internal/benchmark/baseline", "")
+	baseline, err := time1("baseline", opts.Tools, "./internal/benchmark/baseline", "")
 	if err != nil {
 		return nil, ColdStart{}, err
 	}
 	var runs []ColdStart
 	for _, fn := range fns {
-		r, err := time1(fn, "./functions/"+fn, coldEvents[fn])
+		r, err := time1(fn, opts.Root, "./functions/"+fn, coldEvents[fn])
 		if err != nil {
 			return runs, baseline, err
 		}
