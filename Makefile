@@ -6,18 +6,18 @@ FUNCTIONS := $(notdir $(wildcard functions/*))
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w'
 BENCH_COUNT ?= 5
 # The benchmark harness is a module of its own, so that its load generator
-# stays out of the service's go.mod; vet and test cover both.
+# stays out of the service's go.mod; vet, test and tidy-check cover both.
 TOOLS     := tools/bench
 
-.PHONY: run test vet fmt-check lint-template unit build bench fuzz clean
+.PHONY: run test vet fmt-check tidy-check lint-template unit build bench fuzz clean
 
 ## run: the whole service on 127.0.0.1:3000 (PORT overrides) on the embedded store, seeded.
 run:
 	$(GO) run ./cmd/local
 
-## test: vet, gofmt check, template lint, and every test with -race (the service's, then the
+## test: vet, gofmt and go mod tidy checks, template lint, and every test with -race (the service's, then the
 ## harness's in tools/bench), the DynamoDB suite against a private moto_server.
-test: vet fmt-check lint-template
+test: vet fmt-check tidy-check lint-template
 	./scripts/with-moto.sh $(GO) test -race -count=1 ./...
 	$(GO) -C $(TOOLS) test -race -count=1 ./...
 
@@ -28,6 +28,11 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+# go.mod and go.sum of both modules are as `go mod tidy` leaves them.
+tidy-check:
+	$(GO) mod tidy -diff
+	$(GO) -C $(TOOLS) mod tidy -diff
 
 lint-template:
 	./scripts/cfn-lint.sh
