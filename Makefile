@@ -45,16 +45,16 @@ build:
 	done
 
 ## bench: Go benchmarks (benchstat-friendly output in bench.txt), then tools/bench: load (vegeta), cold starts
-## (aws-lambda-rie), DynamoDB cost and memory, against a private moto_server; one table, also in bench-results.md.
+## (aws-lambda-rie), DynamoDB cost and memory, against a private moto_server; one table, also written to docs/figures.md.
 BENCHTIME ?= 500ms
 bench:
-	./scripts/with-moto.sh bash -o pipefail -c '$(GO) test -run "^$$" -bench . -benchmem -count $(BENCH_COUNT) -benchtime $(BENCHTIME) ./... | tee bench.txt && $(GO) -C $(TOOLS) run . -root "$(CURDIR)" -gobench bench.txt -out bench-results.md'
+	./scripts/with-moto.sh bash -o pipefail -c '$(GO) test -run "^$$" -bench . -benchmem -count $(BENCH_COUNT) -benchtime $(BENCHTIME) ./... | tee bench.txt && $(GO) -C $(TOOLS) run . -root "$(CURDIR)" -gobench bench.txt -out docs/figures.md'
 
 ## fuzz: every Go fuzz target for FUZZTIME each (default 30s); their seed corpora already run in `make test`.
 fuzz:
 	./scripts/fuzz.sh
 
 clean:
-	rm -rf bin .aws-sam bench.txt bench-results.md
+	rm -rf bin .aws-sam bench.txt
 
 -include build.mk

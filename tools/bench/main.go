@@ -4,7 +4,7 @@
 // server with vegeta, times each Lambda's cold start under the Runtime
 // Interface Emulator, measures DynamoDB cost per request type and the local
 // server's memory over 100,000 requests, and prints one Markdown table
-// (also written to bench-results.md). Figures that miss their targets are
+// (also written to docs/figures.md). Figures that miss their targets are
 // marked in the table and listed on stderr; with -strict they also make it
 // exit non-zero. Wiring only: see package benchmark.
 package main
@@ -27,6 +27,9 @@ import (
 // serviceModule is the module measured; go.mod replaces it with ../..
 const serviceModule = "github.com/newsdesk/syndicate"
 
+// fileHeader opens the -out file, which is generated whole.
+const fileHeader = "Written by `make bench` (tools/bench), which overwrites this file whole."
+
 func main() {
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -38,7 +41,7 @@ func run() error {
 	var (
 		root     = flag.String("root", "", "the service module's directory (default: where this module's replace points)")
 		goBench  = flag.String("gobench", "bench.txt", "go test -bench output to summarise, relative to -root (empty: none)")
-		out      = flag.String("out", "bench-results.md", "where to write the table as well as to stdout, relative to -root")
+		out      = flag.String("out", "docs/figures.md", "where to write the table as well as to stdout, relative to -root")
 		duration = flag.Duration("duration", 5*time.Second, "measured load per target")
 		workers  = flag.Int("workers", 8, "requests in flight under load and in the memory run")
 		requests = flag.Int("requests", 100_000, "requests in the memory run")
@@ -89,8 +92,15 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	if err := os.MkdirAll(filepath.Dir(under(*out)), 0o755); err != nil {
+		return err
+	}
 	f, err := os.Create(under(*out))
 	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(f, "%s\n\n", fileHeader); err != nil {
+		f.Close()
 		return err
 	}
 	if err := rep.WriteMarkdown(f); err != nil {

@@ -6,8 +6,8 @@
 // type, and watches the local server's memory over 100,000 requests.
 //
 // Everything lands in one Report, printed as one Markdown table with a
-// section per kind, because the lead pastes it into the README as is and a
-// reader compares figures across sections.
+// section per kind, because `make bench` writes it to docs/figures.md as is
+// and a reader compares figures across sections.
 //
 // Why these choices:
 //   - The harness is a module of its own (tools/bench), so vegeta and what
