@@ -197,6 +197,7 @@ func TestColdStartRows(t *testing.T) {
 	runs := []ColdStart{
 		{Name: "feeds", Inits: ms(6, 5, 7), Firsts: ms(30, 28, 40), Starts: ms(45, 44, 50), Status: 200},
 		{Name: "notify", Inits: ms(4, 4, 5), Firsts: ms(2, 3, 2), Starts: ms(15, 14, 16)},
+		{Name: "noisy", Inits: ms(2, 2, 2), Firsts: ms(1, 1, 1), Starts: ms(7, 8, 9)},
 	}
 	var got []string
 	for _, r := range coldStartRows(base, runs) {
@@ -212,6 +213,9 @@ func TestColdStartRows(t *testing.T) {
 		"notify: init = median 4.00 ms of 3 (min 4.00 ms, max 5.00 ms); 1.00 ms above the baseline [ 0]",
 		"notify: first request = median 2.00 ms of 3 (min 2.00 ms, max 3.00 ms); 1.00 ms above the baseline [ 0]",
 		"notify: cold start, process start → first response = median 15.0 ms of 3 (min 14.0 ms, max 16.0 ms); 6.00 ms above the baseline [< 30 ms 1]",
+		"noisy: init = median 2.00 ms of 3 (min 2.00 ms, max 2.00 ms); 1.00 ms below the baseline [ 0]",
+		"noisy: first request = median 1.00 ms of 3 (min 1.00 ms, max 1.00 ms); 0 ns above the baseline [ 0]",
+		"noisy: cold start, process start → first response = median 8.00 ms of 3 (min 7.00 ms, max 9.00 ms); 1.00 ms below the baseline [< 30 ms 1]",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
