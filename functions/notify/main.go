@@ -15,6 +15,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/logging"
 	"github.com/newsdesk/syndicate/internal/notify"
+	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
 
 func main() {
@@ -28,6 +29,7 @@ func main() {
 	n := notify.New(notify.Options{
 		HubURL: cfg.HubURL,
 		Site:   feed.NewSite(cfg),
+		Feeds:  dynamo.StreamFeeds,
 		// A hub that accepts the connection and never answers must not hold
 		// the batch: each attempt also has notify's own AttemptTimeout.
 		Client: &http.Client{Timeout: 10 * time.Second},

@@ -11,11 +11,12 @@
 //
 // # What is pinged
 //
-// Only canonical article items (sk "ARTICLE", see package dynamo) matter;
-// feed entries, slug locks, feed heads and share counters are skipped (the
-// template's FilterCriteria already keeps them away in AWS). For each
-// record the feeds of the old and the new image (article.Article.Feeds)
-// are united, so an article that leaves a section, is unpublished or is
+// Only canonical article items matter; feed entries, slug locks, feed heads
+// and share counters are skipped (the template's FilterCriteria already
+// keeps them away in AWS). The item format is the store's, so the store
+// reads the records (Options.Feeds: dynamo.StreamFeeds in the function).
+// For each record the feeds of the old and the new image
+// (article.Article.Feeds) are united, so an article that leaves a section, is unpublished or is
 // deleted pings the feeds it left as well as those it joined. Every feed
 // has three topic URLs, one per format (feed.Site.FeedURL), and each is
 // pinged once per batch however many records touched it.

@@ -25,6 +25,9 @@ type Options struct {
 	HubURL string
 	// Site builds the topic URLs (feed.Site.FeedURL); required.
 	Site *feed.Site
+	// Feeds reads the stream's records; required (functions/notify wires
+	// in dynamo.StreamFeeds).
+	Feeds RecordFeeds
 	// Client sends the pings; http.DefaultClient if nil. Its own Timeout,
 	// if any, applies on top of AttemptTimeout.
 	Client *http.Client
@@ -45,6 +48,13 @@ type Options struct {
 	// Jitter returns a random duration in [0, d); rand.N if nil.
 	Jitter func(d time.Duration) time.Duration
 }
+
+// RecordFeeds reads a record of the articles table's stream into the feeds
+// its article was in before the change (old) and after it (cur). ok is
+// false for a record that is not about an article's canonical item (feed
+// entries, slug items, feed heads and share counters share the stream).
+// The item format is the store's, so the store provides it.
+type RecordFeeds func(*events.DynamoDBStreamRecord) (old, cur []article.FeedKey, ok bool, err error)
 
 // Notifier pings a WebSub hub for the feeds touched by a stream batch.
 // It is safe for concurrent use.
@@ -95,7 +105,7 @@ func New(opts Options) *Notifier {
 // retried whole for one bad topic.
 func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	res := events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}
-	if n.opts.HubURL == "" || n.opts.Site == nil || len(e.Records) == 0 {
+	if n.opts.HubURL == "" || n.opts.Site == nil || n.opts.Feeds == nil || len(e.Records) == 0 {
 		return res, nil
 	}
 	// feeds maps each feed (FeedKey.String) to the records that touched
@@ -105,11 +115,11 @@ func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.D
 	skipped := 0
 	for i := range e.Records {
 		r := &e.Records[i]
-		if !isArticle(r) {
+		ks, ok, err := n.recordFeeds(r)
+		if !ok {
 			skipped++
 			continue
 		}
-		ks, err := recordFeeds(r)
 		if err != nil {
 			// Retrying cannot fix a record we cannot read; say so loudly.
 			n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: undecodable stream record skipped",
@@ -159,15 +169,12 @@ func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.D
 	return res, nil
 }
 
-// recordFeeds unites the feeds of a record's old and new images.
-func recordFeeds(r *events.DynamoDBEventRecord) ([]article.FeedKey, error) {
-	old, err := feedsOf(r.Change.OldImage)
-	if err != nil {
-		return nil, fmt.Errorf("old image: %w", err)
-	}
-	cur, err := feedsOf(r.Change.NewImage)
-	if err != nil {
-		return nil, fmt.Errorf("new image: %w", err)
+// recordFeeds unites the feeds of a record's old and new images; ok is
+// false for a record that is not about an article.
+func (n *Notifier) recordFeeds(r *events.DynamoDBEventRecord) (_ []article.FeedKey, ok bool, _ error) {
+	old, cur, ok, err := n.opts.Feeds(&r.Change)
+	if !ok || err != nil {
+		return nil, ok, err
 	}
 	keys := cur
 	for _, o := range old {
@@ -182,7 +189,7 @@ func recordFeeds(r *events.DynamoDBEventRecord) ([]article.FeedKey, error) {
 			keys = append(keys, o)
 		}
 	}
-	return keys, nil
+	return keys, true, nil
 }
 
 // pingAll pings every topic, Concurrency at a time, and returns those that

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/newsdesk/syndicate/internal/feed"
+	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
 
 const base = "https://syndication.news.example.bg"
@@ -102,6 +103,7 @@ func testNotifier(hubURL string, opts ...func(*Options)) *Notifier {
 	o := Options{
 		HubURL:         hubURL,
 		Site:           &feed.Site{BaseURL: base, URL: "https://news.example.bg"},
+		Feeds:          dynamo.StreamFeeds,
 		BaseDelay:      time.Millisecond,
 		MaxDelay:       4 * time.Millisecond,
 		AttemptTimeout: 2 * time.Second,
@@ -432,6 +434,16 @@ func TestHandleSkipsUndecodableRecords(t *testing.T) {
 	}
 	if got, want := h.total(), 15; got != want {
 		t.Errorf("pings = %d, want %d for the good record", got, want)
+	}
+}
+
+func TestHandleWithoutStoreReaderDoesNothing(t *testing.T) {
+	h := newHub(t, nil)
+	res, err := testNotifier(h.srv.URL, func(o *Options) { o.Feeds = nil }).Handle(t.Context(), events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
+		record("INSERT", articleKeys, nil, sample("published")),
+	}})
+	if err != nil || len(res.BatchItemFailures) != 0 || h.total() != 0 {
+		t.Errorf("Handle = %v, %v with %d pings; want no failures, no error, no pings", res, err, h.total())
 	}
 }
 

@@ -96,6 +96,12 @@
 // DynamoDB offers no other kind on a GSI. The admin API compares If-Match
 // against Get, so its store should use WithConsistentReads.
 //
+// # Stream
+//
+// The table's stream carries these items too. StreamFeeds reads a stream
+// record, in the form Lambda delivers it, into the feeds its article left
+// and joined, for the notifier, so that the item format is known here only.
+//
 // # moto
 //
 // The tests run against moto_server (5.2), which deviates from DynamoDB in

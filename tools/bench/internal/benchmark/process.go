@@ -30,6 +30,30 @@ func Build(ctx context.Context, dir, out, pkg string, env []string, flags ...str
 	return nil
 }
 
+// ModuleDir returns the directory of module path as the go command run
+// in dir resolves it (through replace directives); "" is dir's own module.
+func ModuleDir(ctx context.Context, dir, path string) (string, error) {
+	args := []string{"list", "-m", "-f", "{{.Dir}}"}
+	if path != "" {
+		args = append(args, path)
+	}
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			err = fmt.Errorf("%w\n%s", err, ee.Stderr)
+		}
+		return "", fmt.Errorf("go list -m %s: %w", path, err)
+	}
+	d := strings.TrimSpace(string(out))
+	if d == "" {
+		return "", fmt.Errorf("go list -m %s: no directory", path)
+	}
+	return d, nil
+}
+
 // LambdaFlags are build.mk's flags for a bootstrap.
 var LambdaFlags = []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w"}
 

@@ -14,8 +14,12 @@ import (
 
 // Options are the settings of a full run.
 type Options struct {
-	// Root is the module's root directory.
+	// Root is the service module's root directory: functions/, cmd/local
+	// and events/ are under it, and its go.mod pins the emulator.
 	Root string
+	// Tools is this module's root directory, where the cold-start
+	// baseline is built.
+	Tools string
 	// GoBench is the `go test -bench` output to summarise; empty skips it.
 	GoBench string
 	// DynamoDBEndpoint is moto_server's URL; empty skips what needs it.
@@ -76,7 +80,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if !opts.Skip["cold"] {
 		step("cold starts")
 		rep.Sections = append(rep.Sections, ColdStartSection(ctx, ColdStartOptions{
-			Root: opts.Root, Dir: filepath.Join(tmp, "cold"), DynamoDBEndpoint: opts.DynamoDBEndpoint,
+			Root: opts.Root, Tools: opts.Tools, Dir: filepath.Join(tmp, "cold"), DynamoDBEndpoint: opts.DynamoDBEndpoint,
 			Starts: opts.ColdStarts, Progress: opts.Progress,
 		}))
 	}

@@ -1,8 +1,11 @@
 package benchmark
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseStatus(t *testing.T) {
@@ -139,5 +142,82 @@ func TestTail(t *testing.T) {
 	_, _ = tl.Write([]byte("defg"))
 	if got := tl.String(); got != "cdefg" {
 		t.Errorf("tail = %q, want %q", got, "cdefg")
+	}
+}
+
+func TestParseEmulatorLog(t *testing.T) {
+	// As aws-lambda-rie (the version pinned in the service's go.mod) logs
+	// a cold start; the REPORT line's Init Duration is not the init.
+	const ok = "30 Nov 2026 15:09:03,272 [INFO] (rapid) exec './baseline' (cwd=/tmp, handler=)\n" +
+		"START RequestId: 5ea438f3 Version: $LATEST\n" +
+		"30 Nov 2026 15:09:03,557 [INFO] (rapid) INIT START(type: on-demand, phase: init)\n" +
+		"30 Nov 2026 15:09:03,649 [INFO] (rapid) INIT RTDONE(status: success)\n" +
+		"30 Nov 2026 15:09:03,649 [INFO] (rapid) INIT REPORT(durationMs: 92.110000)\n" +
+		"30 Nov 2026 15:09:03,649 [INFO] (rapid) INVOKE START(requestId: 5ea438f3)\n" +
+		`{"time":"2026-11-30T15:09:03.66Z","level":"INFO","msg":"request","duration":"INVOKE RTDONE(status: success, duration: 1ms)"}` + "\n" +
+		"30 Nov 2026 15:09:03,682 [INFO] (rapid) INVOKE RTDONE(status: success, produced bytes: 0, duration: 33.405000ms)\n" +
+		"END RequestId: 5ea438f3\n" +
+		"REPORT RequestId: 5ea438f3\tInit Duration: 0.04 ms\tDuration: 131.32 ms\tBilled Duration: 132 ms\t\n"
+	tests := []struct {
+		name            string
+		log             string
+		wantInit, first time.Duration
+		wantErr         string
+	}{
+		{"cold start", ok, 92110 * time.Microsecond, 33405 * time.Microsecond, ""},
+		{"not yet answered", ok[:strings.Index(ok, "30 Nov 2026 15:09:03,682")], 0, 0, "INVOKE RTDONE"},
+		{"no init", "START RequestId: x\n", 0, 0, "INIT REPORT"},
+		{"failed invocation", strings.Replace(ok, "RTDONE(status: success, produced", "RTDONE(status: error, produced", 1), 0, 0, "INVOKE RTDONE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			init, first, err := parseEmulatorLog(tt.log)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one about %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || init != tt.wantInit || first != tt.first {
+				t.Errorf("got %v, %v, %v; want %v, %v", init, first, err, tt.wantInit, tt.first)
+			}
+		})
+	}
+}
+
+func TestColdStartRows(t *testing.T) {
+	ms := func(ns ...int) []time.Duration {
+		out := make([]time.Duration, len(ns))
+		for i, n := range ns {
+			out[i] = time.Duration(n) * time.Millisecond
+		}
+		return out
+	}
+	base := ColdStart{Name: "baseline", Inits: ms(3, 2, 4), Firsts: ms(1, 1, 2), Starts: ms(9, 8, 10)}
+	runs := []ColdStart{
+		{Name: "feeds", Inits: ms(6, 5, 7), Firsts: ms(30, 28, 40), Starts: ms(45, 44, 50), Status: 200},
+		{Name: "notify", Inits: ms(4, 4, 5), Firsts: ms(2, 3, 2), Starts: ms(15, 14, 16)},
+		{Name: "noisy", Inits: ms(2, 2, 2), Firsts: ms(1, 1, 1), Starts: ms(7, 8, 9)},
+	}
+	var got []string
+	for _, r := range coldStartRows(base, runs) {
+		got = append(got, fmt.Sprintf("%s = %s [%s %v]", r.Case, r.Result, r.Target, r.Verdict))
+	}
+	want := []string{
+		"emulator + trivial bootstrap (baseline): init = median 3.00 ms of 3 (min 2.00 ms, max 4.00 ms) [ 0]",
+		"emulator + trivial bootstrap (baseline): first request = median 1.00 ms of 3 (min 1.00 ms, max 2.00 ms) [ 0]",
+		"emulator + trivial bootstrap (baseline): process start → first response = median 9.00 ms of 3 (min 8.00 ms, max 10.0 ms) [ 0]",
+		"feeds: init = median 6.00 ms of 3 (min 5.00 ms, max 7.00 ms); 3.00 ms above the baseline [ 0]",
+		"feeds: first request = median 30.0 ms of 3 (min 28.0 ms, max 40.0 ms); 29.0 ms above the baseline, answered 200 [ 0]",
+		"feeds: cold start, process start → first response = median 45.0 ms of 3 (min 44.0 ms, max 50.0 ms); 36.0 ms above the baseline [< 30 ms 2]",
+		"notify: init = median 4.00 ms of 3 (min 4.00 ms, max 5.00 ms); 1.00 ms above the baseline [ 0]",
+		"notify: first request = median 2.00 ms of 3 (min 2.00 ms, max 3.00 ms); 1.00 ms above the baseline [ 0]",
+		"notify: cold start, process start → first response = median 15.0 ms of 3 (min 14.0 ms, max 16.0 ms); 6.00 ms above the baseline [< 30 ms 1]",
+		"noisy: init = median 2.00 ms of 3 (min 2.00 ms, max 2.00 ms); 1.00 ms below the baseline [ 0]",
+		"noisy: first request = median 1.00 ms of 3 (min 1.00 ms, max 1.00 ms); 0 ns above the baseline [ 0]",
+		"noisy: cold start, process start → first response = median 8.00 ms of 3 (min 7.00 ms, max 9.00 ms); 1.00 ms below the baseline [< 30 ms 1]",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -1,4 +1,4 @@
-// Package benchmark is `make bench` apart from its wiring (cmd/bench): it
+// Package benchmark is `make bench` apart from its wiring (tools/bench): it
 // turns the Go benchmarks' raw output into medians, drives the local server
 // with a real load generator (vegeta) on the embedded store and on
 // moto_server, times each Lambda's cold start under the Runtime Interface
@@ -6,10 +6,14 @@
 // type, and watches the local server's memory over 100,000 requests.
 //
 // Everything lands in one Report, printed as one Markdown table with a
-// section per kind, because the lead pastes it into the README as is and a
-// reader compares figures across sections.
+// section per kind, because `make bench` writes it to docs/figures.md as is
+// and a reader compares figures across sections.
 //
 // Why these choices:
+//   - The harness is a module of its own (tools/bench), so vegeta and what
+//     it pulls in stay out of the service's go.mod; it reaches the
+//     service's internal packages through a replace of the service module
+//     with ../.. (the internal rule is by import path, not by module).
 //   - Every run is bounded in time and count and targets 127.0.0.1 only:
 //     the machine is shared and the workplace forbids traffic elsewhere.
 //   - The load generator is vegeta as a library, closed-loop with a fixed

@@ -1,9 +1,10 @@
-// Command bench is the second half of `make bench`: after the Go
+// Command bench is the second half of `make bench` (run from its own
+// module, tools/bench, with `go -C tools/bench run .`): after the Go
 // benchmarks have written bench.txt, it summarises them, loads the local
 // server with vegeta, times each Lambda's cold start under the Runtime
 // Interface Emulator, measures DynamoDB cost per request type and the local
 // server's memory over 100,000 requests, and prints one Markdown table
-// (also written to bench-results.md). Figures that miss their targets are
+// (also written to docs/figures.md). Figures that miss their targets are
 // marked in the table and listed on stderr; with -strict they also make it
 // exit non-zero. Wiring only: see package benchmark.
 package main
@@ -15,12 +16,19 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/newsdesk/syndicate/internal/benchmark"
+	"github.com/newsdesk/syndicate/tools/bench/internal/benchmark"
 )
+
+// serviceModule is the module measured; go.mod replaces it with ../..
+const serviceModule = "github.com/newsdesk/syndicate"
+
+// fileHeader opens the -out file, which is generated whole.
+const fileHeader = "Written by `make bench` (tools/bench), which overwrites this file whole."
 
 func main() {
 	if err := run(); err != nil {
@@ -31,8 +39,9 @@ func main() {
 
 func run() error {
 	var (
-		goBench  = flag.String("gobench", "bench.txt", "go test -bench output to summarise (empty: none)")
-		out      = flag.String("out", "bench-results.md", "where to write the table as well as to stdout")
+		root     = flag.String("root", "", "the service module's directory (default: where this module's replace points)")
+		goBench  = flag.String("gobench", "bench.txt", "go test -bench output to summarise, relative to -root (empty: none)")
+		out      = flag.String("out", "docs/figures.md", "where to write the table as well as to stdout, relative to -root")
 		duration = flag.Duration("duration", 5*time.Second, "measured load per target")
 		workers  = flag.Int("workers", 8, "requests in flight under load and in the memory run")
 		requests = flag.Int("requests", 100_000, "requests in the memory run")
@@ -42,10 +51,6 @@ func run() error {
 		strict   = flag.Bool("strict", false, "exit non-zero when a figure misses its target")
 	)
 	flag.Parse()
-	root, err := os.Getwd()
-	if err != nil {
-		return err
-	}
 	skipped := map[string]bool{}
 	for _, s := range strings.Split(*skip, ",") {
 		if s = strings.TrimSpace(s); s != "" {
@@ -56,10 +61,26 @@ func run() error {
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, *limit)
 	defer cancel()
+	tools, err := benchmark.ModuleDir(ctx, ".", "")
+	if err != nil {
+		return err
+	}
+	if *root == "" {
+		if *root, err = benchmark.ModuleDir(ctx, tools, serviceModule); err != nil {
+			return err
+		}
+	}
+	under := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(*root, p)
+	}
 
 	rep, err := benchmark.Run(ctx, benchmark.Options{
-		Root:             root,
-		GoBench:          *goBench,
+		Root:             *root,
+		Tools:            tools,
+		GoBench:          under(*goBench),
 		DynamoDBEndpoint: os.Getenv("DYNAMODB_ENDPOINT"),
 		LoadDuration:     *duration,
 		Workers:          *workers,
@@ -71,8 +92,15 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(*out)
+	if err := os.MkdirAll(filepath.Dir(under(*out)), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(under(*out))
 	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(f, "%s\n\n", fileHeader); err != nil {
+		f.Close()
 		return err
 	}
 	if err := rep.WriteMarkdown(f); err != nil {

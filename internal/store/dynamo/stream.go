@@ -1,0 +1,116 @@
+package dynamo
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/newsdesk/syndicate/internal/article"
+)
+
+// feedAttrs are the attributes of an article item that decide which feeds
+// it is in: what article.Article.Feeds reads. They are item's dynamodbav
+// names (TestFeedAttrsAreItemAttributes holds them to it).
+var feedAttrs = []string{"status", "deleted", "section", "tags", "authors"}
+
+// StreamFeeds reads a record of the table's stream, in the form Lambda
+// hands it to a function, into the feeds its article was in before the
+// change (old) and after it (cur). A missing image (the old side of an
+// INSERT, the new side of a REMOVE) is in no feed.
+//
+// ok is false, with nothing decoded, for a record that is not about a
+// canonical article item: feed entries, slug items, feed heads and share
+// counters share the stream.
+//
+// Only feedAttrs are decoded, so an image decodes whatever else the item
+// holds, and the body, which is most of an item, is never converted.
+func StreamFeeds(r *events.DynamoDBStreamRecord) (old, cur []article.FeedKey, ok bool, err error) {
+	sk, found := r.Keys[AttrSK]
+	if !found || sk.DataType() != events.DataTypeString || sk.String() != skArticle {
+		return nil, nil, false, nil
+	}
+	if old, err = imageFeeds(r.OldImage); err != nil {
+		return nil, nil, true, fmt.Errorf("old image: %w", err)
+	}
+	if cur, err = imageFeeds(r.NewImage); err != nil {
+		return nil, nil, true, fmt.Errorf("new image: %w", err)
+	}
+	return old, cur, true, nil
+}
+
+// imageFeeds decodes feedAttrs of an article item's stream image and
+// returns the feeds the article is in.
+func imageFeeds(image map[string]events.DynamoDBAttributeValue) ([]article.FeedKey, error) {
+	if len(image) == 0 {
+		return nil, nil
+	}
+	m := make(map[string]types.AttributeValue, len(feedAttrs))
+	for _, name := range feedAttrs {
+		v, ok := image[name]
+		if !ok {
+			continue
+		}
+		av, err := streamValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("attribute %q: %w", name, err)
+		}
+		m[name] = av
+	}
+	var it item
+	if err := attributevalue.UnmarshalMap(m, &it); err != nil {
+		return nil, fmt.Errorf("decode image: %w", err)
+	}
+	a, err := it.article()
+	if err != nil {
+		return nil, fmt.Errorf("decode image: %w", err)
+	}
+	return a.Feeds(), nil
+}
+
+// streamValue converts a Lambda event's attribute value to the SDK's, so
+// that the decoder the store reads with reads stream images too.
+func streamValue(v events.DynamoDBAttributeValue) (types.AttributeValue, error) {
+	switch v.DataType() {
+	case events.DataTypeString:
+		return &types.AttributeValueMemberS{Value: v.String()}, nil
+	case events.DataTypeNumber:
+		return &types.AttributeValueMemberN{Value: v.Number()}, nil
+	case events.DataTypeBoolean:
+		return &types.AttributeValueMemberBOOL{Value: v.Boolean()}, nil
+	case events.DataTypeNull:
+		return &types.AttributeValueMemberNULL{Value: true}, nil
+	case events.DataTypeBinary:
+		return &types.AttributeValueMemberB{Value: v.Binary()}, nil
+	case events.DataTypeStringSet:
+		return &types.AttributeValueMemberSS{Value: v.StringSet()}, nil
+	case events.DataTypeNumberSet:
+		return &types.AttributeValueMemberNS{Value: v.NumberSet()}, nil
+	case events.DataTypeBinarySet:
+		return &types.AttributeValueMemberBS{Value: v.BinarySet()}, nil
+	case events.DataTypeList:
+		l := v.List()
+		out := make([]types.AttributeValue, len(l))
+		for i, e := range l {
+			av, err := streamValue(e)
+			if err != nil {
+				return nil, fmt.Errorf("[%d]: %w", i, err)
+			}
+			out[i] = av
+		}
+		return &types.AttributeValueMemberL{Value: out}, nil
+	case events.DataTypeMap:
+		in := v.Map()
+		out := make(map[string]types.AttributeValue, len(in))
+		for k, e := range in {
+			av, err := streamValue(e)
+			if err != nil {
+				return nil, fmt.Errorf("%q: %w", k, err)
+			}
+			out[k] = av
+		}
+		return &types.AttributeValueMemberM{Value: out}, nil
+	}
+	return nil, fmt.Errorf("unknown attribute type %d", v.DataType())
+}
