@@ -1,30 +1,12 @@
-// Package deploy keeps the deployment artefacts honest: template.yaml,
-// build.mk and events/ are checked here against the code they deploy, so
-// that a new route, function, index or environment variable cannot ship
-// without its template entry, and a template entry cannot outlive its code.
+// Package deploy keeps the deployment artefacts honest: its tests check
+// template.yaml, build.mk and events/ against the code they deploy
+// (functions, build targets, routes, IAM policies, the table, environment
+// variables) and run every bootstrap under the Lambda Runtime Interface
+// Emulator with every events/ file, so that nothing ships without its
+// template entry and no entry outlives its code. CONTRIBUTING.md lists the
+// checks.
 //
-// Why a package: the checks need the template read as data, with
-// CloudFormation's short-form intrinsics (!Ref, !Sub, !GetAtt, …), which
-// plain YAML decoders reject or drop. Template reads it with gopkg.in/yaml.v3
-// and turns each short tag into its long form ({"Ref": …}, {"Fn::Sub": …}),
-// the shape CloudFormation itself uses; goformation would add a large
-// dependency for the few lookups the tests make.
-//
-// The tests (run by `make test`):
-//
-//   - template_test.go: every functions/<dir> has a function resource and a
-//     build-<LogicalId> target in build.mk that builds it for arm64, and
-//     vice versa; every HTTP API route is one the function's router serves
-//     and every router route is in the template; every DynamoDB policy names
-//     ArticlesTable, with read-only feeds, counter-only share writes; the
-//     table matches package dynamo; every environment variable is one
-//     config.Load reads.
-//   - events_test.go: every events/*.json decodes strictly into the exact
-//     type its function's handler takes, and names a route its function
-//     serves; every file is invoked by the emulator test, and every file
-//     the emulator test names exists.
-//   - rie_test.go: each function's bootstrap, built for the host, runs
-//     under the AWS Lambda Runtime Interface Emulator (the emulator inside
-//     sam local's containers) against moto_server, and answers every event
-//     file as expected.
+// Template reads the template as data with gopkg.in/yaml.v3, turning
+// CloudFormation's short-form tags (!Ref, !Sub, !GetAtt, …) into their long
+// form ({"Ref": …}), as CloudFormation does.
 package deploy

@@ -2,12 +2,10 @@
 // sits between an AWS SDK client and moto_server and, on command, makes
 // DynamoDB look unreachable, failing, throttling, slow, or lossy.
 //
-// moto only ever answers correctly, and stopping it mid-test would take
-// every other package's tests down with it, so the faults the service must
-// survive (issue 6: 503 with Retry-After, never a 500, nothing reported
-// written that was not, recovery without a restart) are made here instead,
-// one client at a time. The proxy counts the requests it sees, per
-// DynamoDB operation, so that tests can prove the SDK retried.
+// moto only ever answers correctly, and stopping it would take every other
+// package's tests down with it, so faults are made here, one client at a
+// time. The proxy counts the requests it sees per DynamoDB operation, so
+// tests can prove the SDK retried.
 //
 // Each fault answers the way DynamoDB or the network does:
 //

@@ -2,13 +2,10 @@
 // colour, the article's photo when an allowed origin serves it in time, the
 // title wrapped and ellipsised, the site name, the section and the date.
 //
-// It is its own package because it is the only part of the share service
-// that does image work and outbound HTTP: the fonts (the Go fonts, embedded
-// in the binary, which cover Cyrillic) are parsed once here, and the photo
-// fetcher enforces the origin allow-list, the timeout and the size caps in
-// one place.
-//
-// A card is a pure function of its Card value and the photo's bytes: no
-// clock, no randomness, no map order, so the same article version always
-// encodes to the same PNG and can be served with an immutable cache.
+// Rules: it is the share service's only image work and outbound HTTP, so
+// the photo fetcher enforces the origin allow-list, the timeout and the size
+// caps here, in one place; fonts (the Go fonts, embedded, covering Cyrillic)
+// are parsed once. A card is a pure function of its Card value and the
+// photo's bytes (no clock, randomness or map order), so one article version
+// always encodes to the same PNG and can be cached as immutable.
 package card

@@ -13,14 +13,23 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 )
 
-// Bucket names; see the package comment.
+// The buckets, one per access path. A sort key is the article's sort time
+// in UTC at fixed width, "#", its ID (internal/store/internal/rules), so a
+// cursor walked backwards lists newest first.
 var (
+	// ID → JSON record (a private struct, apart from the API's JSON).
 	bucketArticles = []byte("articles")
-	bucketSlugs    = []byte("slugs")
-	bucketAdmin    = []byte("admin")
-	bucketFeeds    = []byte("feeds")
-	bucketHeads    = []byte("heads")
-	bucketShares   = []byte("shares")
+	// slug → ID; a tombstone keeps its slug, so it is never reused.
+	bucketSlugs = []byte("slugs")
+	// sort key → ID of every live article, drafts included.
+	bucketAdmin = []byte("admin")
+	// One nested bucket per feed ("site", "section/svyat", …): sort key →
+	// ID of every public article in that feed.
+	bucketFeeds = []byte("feeds")
+	// feed → JSON {rev, updatedAt, name}.
+	bucketHeads = []byte("heads")
+	// ID → JSON {network: count}.
+	bucketShares = []byte("shares")
 )
 
 // Store is an article store in one bbolt file. It is safe for concurrent

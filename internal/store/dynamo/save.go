@@ -41,8 +41,8 @@ const (
 )
 
 // Save writes a if the stored version is still prev (0: a must be new), with
-// its slug item, feed entries and feed heads, in one transaction. See the
-// package comment for the items it writes.
+// its slug item, feed entries and feed heads, in one transaction. See
+// docs/dynamodb.md for the items it writes.
 func (s *Store) Save(ctx context.Context, a article.Article, prev int64) error {
 	if err := rules.CheckSave(&a, prev); err != nil {
 		return fmt.Errorf("dynamo: save %q: %w", a.ID, err)

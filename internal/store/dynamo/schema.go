@@ -33,7 +33,7 @@ const (
 // AdminPartition is the AttrGSI1PK value of every live article.
 const AdminPartition = "ALL"
 
-// Key prefixes and sort key values; see the package comment.
+// Key prefixes and sort key values; see docs/dynamodb.md.
 const (
 	prefixArticle = "ARTICLE#"
 	prefixSlug    = "SLUG#"
