@@ -8,7 +8,8 @@
 // read (collisions on a feed head are retried); share counters are a
 // separate item changed only with ADD; attribute and index names are the
 // exported constants, which template.yaml must match (CreateTable is the
-// reference definition). Build the admin API's store WithConsistentReads. StreamFeeds reads a stream
-// record (as Lambda delivers it) into the feeds its article left and joined,
-// for the notifier, so the item format is known here only.
+// reference definition). Build the admin API's store WithConsistentReads.
+// StreamFeeds reads a stream record (as Lambda delivers it) into the feeds
+// its article left and joined, for the notifier, so the item format is
+// known here only.
 package dynamo
