@@ -25,8 +25,9 @@ var _ fullStore = (*bolt.Store)(nil)
 // STORE_TIMEOUT and the number of writers in flight for the creates.
 // dynamotest's client sends one request at a time (moto cannot isolate
 // concurrent transactions), so on moto the requests queue behind each
-// other: their deadline must cover the queue, and 16 creates in flight
-// are enough to make them interleave.
+// other: their deadline must cover the queue on a busy machine (it is one
+// no store meets), and 16 creates in flight are enough to make them
+// interleave.
 var concurrencyStores = []struct {
 	name    string
 	open    func(t *testing.T) fullStore
@@ -40,11 +41,11 @@ var concurrencyStores = []struct {
 		}
 		t.Cleanup(func() { _ = st.Close() })
 		return st
-	}, 10 * time.Second, 32},
+	}, dynamotest.Timeout, 32},
 	{"dynamo", func(t *testing.T) fullStore {
 		client := dynamotest.Client(t)
 		return dynamo.New(client, dynamotest.Table(t, client), dynamo.WithConsistentReads())
-	}, 30 * time.Second, 16},
+	}, dynamotest.Timeout, 16},
 }
 
 // TestConcurrentReplaceSameIfMatch sends 50 PUTs of one article at once,

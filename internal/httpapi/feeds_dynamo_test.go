@@ -79,7 +79,7 @@ func newDynamoFeeds(t testing.TB, n int) *dynamoFeeds {
 	}
 	capLog.take()
 	rt := NewRouter()
-	RegisterFeeds(rt, st, FeedOptions{Site: feedSite(), Sealer: cursor.New("test"), StoreTimeout: 5 * time.Second,
+	RegisterFeeds(rt, st, FeedOptions{Site: feedSite(), Sealer: cursor.New("test"), StoreTimeout: dynamotest.Timeout,
 		Now: func() time.Time { return now }})
 	return &dynamoFeeds{handler: rt, cap: capLog}
 }
