@@ -41,8 +41,9 @@ moto_pid=
 # those for their clients, when it is only asked to stop).
 stop_moto() {
   [ -n "$moto_pid" ] || return 0
-  local began killer
+  local began killer cpu=
   began=$(now_ms)
+  cpu=$(moto_cpu)
   kill -TERM -- "-$moto_pid" 2>/dev/null || kill -TERM "$moto_pid" 2>/dev/null || true
   (sleep 2 && { kill -KILL -- "-$moto_pid" || kill -KILL "$moto_pid"; }) </dev/null >/dev/null 2>&1 &
   killer=$!
@@ -50,7 +51,17 @@ stop_moto() {
   kill -KILL -- "-$moto_pid" 2>/dev/null || true # anything moto left in its group
   kill "$killer" 2>/dev/null || true
   moto_pid=
-  echo "with-moto: moto_server stopped in $(since "$began") s" >&2
+  echo "with-moto: moto_server stopped in $(since "$began") s${cpu:+ after $cpu s of CPU}" >&2
+}
+# moto_cpu prints the CPU seconds moto has used, where /proc tells: moto
+# runs on one core, so this is the floor of a run's time on any machine.
+moto_cpu() {
+  local stat ticks f tenths
+  stat=$(cat "/proc/$moto_pid/stat" 2>/dev/null) || return 0
+  ticks=$(getconf CLK_TCK 2>/dev/null) || return 0
+  read -r -a f <<<"${stat##*) }" # fields from the third on
+  tenths=$(((f[11] + f[12]) * 10 / ticks))
+  printf '%d.%d' $((tenths / 10)) $((tenths % 10))
 }
 cleanup() {
   stop_moto
