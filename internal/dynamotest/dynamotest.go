@@ -34,10 +34,12 @@ import (
 // such as http://127.0.0.1:5555.
 const EndpointVar = "DYNAMODB_ENDPOINT"
 
-// Timeout is the deadline for a store call that a test does not expect to
-// time out: moto under -race on a busy 2-core machine never meets it, so a
-// test's outcome never depends on how fast moto is.
-const Timeout = time.Minute
+// Timeout is the deadline of a store call that a test does not expect to
+// time out, queue included: requests wait for each other in Client's
+// client, and the last of 50 racing writes waits for all the others. moto
+// under -race on a busy 2-core machine never meets it, so no outcome
+// depends on moto's speed; a test that hangs meets go test's -timeout.
+const Timeout = 5 * time.Minute
 
 const missing = EndpointVar + " is not set: run `make test`, which starts moto_server"
 

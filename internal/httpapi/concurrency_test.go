@@ -26,7 +26,8 @@ var _ fullStore = (*bolt.Store)(nil)
 // the creates. dynamotest's client sends one request at a time (moto
 // cannot isolate concurrent transactions), so on moto the requests queue
 // behind each other: their deadline must cover the queue on a busy
-// machine (it is one no store meets), and 16 creates in flight are enough
+// machine (the last of 50 racing PUTs waits for all the others), and 16
+// creates in flight are enough
 // to make them interleave; 64 creates are four rounds of them (moto's
 // time grows with the square of the creates: see TestConcurrentCreates).
 var concurrencyStores = []struct {
