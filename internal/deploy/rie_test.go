@@ -31,6 +31,10 @@ import (
 
 const adminToken = "local-admin-token"
 
+// functionTimeout is AWS_LAMBDA_FUNCTION_TIMEOUT under the emulator, above
+// STORE_TIMEOUT (dynamotest.Timeout) as in template.yaml; Lambda's maximum.
+const functionTimeout = 15 * time.Minute
+
 // TestLambdaRuntime builds every function's bootstrap for this machine,
 // runs it under the AWS Lambda Runtime Interface Emulator (the emulator in
 // sam local's containers, pinned in go.mod as a tool) against moto_server,
@@ -44,7 +48,7 @@ func TestLambdaRuntime(t *testing.T) {
 	table := dynamotest.Table(t, client)
 	store := dynamo.New(client, table, dynamo.WithConsistentReads())
 	svc := newsroom.NewService(store, newsroom.Options{SiteURL: siteURL})
-	if n, err := seed.Ensure(t.Context(), svc, siteURL, 5*time.Second); err != nil || n == 0 {
+	if n, err := seed.Ensure(t.Context(), svc, siteURL, dynamotest.Timeout); err != nil || n == 0 {
 		t.Fatalf("seed: %d articles, %v", n, err)
 	}
 
@@ -67,8 +71,10 @@ func TestLambdaRuntime(t *testing.T) {
 		"HUB_URL=" + hub.url,
 		"ADMIN_TOKEN=" + adminToken,
 		"CURSOR_SECRET=rie-test",
-		"STORE_TIMEOUT=3s",
-		"AWS_LAMBDA_FUNCTION_TIMEOUT=8",
+		// Deadlines moto never meets on a busy machine; the function's
+		// is above the store's, as in template.yaml.
+		"STORE_TIMEOUT=" + dynamotest.Timeout.String(),
+		"AWS_LAMBDA_FUNCTION_TIMEOUT=" + fmt.Sprint(int(functionTimeout.Seconds())),
 	}
 	for _, r := range runs {
 		t.Run(r.dir, func(t *testing.T) {
@@ -147,21 +153,24 @@ func startEmulator(t *testing.T, rie, bootstrap string, env []string) *function 
 		}
 	})
 	addr := "127.0.0.1:" + apiPort
-	deadline := time.Now().Add(15 * time.Second)
+	// A minute is far more than the emulator ever needs to listen, busy
+	// machine or not; it only bounds a test whose emulator never starts.
+	deadline := time.Now().Add(time.Minute)
 	for {
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			c.Close()
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("emulator not listening on %s after 15s:\n%s", addr, logs.String())
+			t.Fatalf("emulator not listening on %s after a minute:\n%s", addr, logs.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	return &function{
-		url:    "http://" + addr + "/2015-03-31/functions/function/invocations",
-		client: &http.Client{Timeout: 60 * time.Second},
+		url: "http://" + addr + "/2015-03-31/functions/function/invocations",
+		// The emulator ends an invocation at functionTimeout itself.
+		client: &http.Client{Timeout: functionTimeout + time.Minute},
 	}
 }
 
@@ -180,7 +189,7 @@ func (f *function) invoke(t *testing.T, payload []byte) []byte {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("invoke: emulator answered %d: %s", resp.StatusCode, b)
 	}
-	if bytes.Contains(b, []byte(`"errorType"`)) {
+	if bytes.Contains(b, []byte(`"errorType"`)) || bytes.HasPrefix(b, []byte("Task timed out")) {
 		t.Fatalf("function failed: %s", b)
 	}
 	return b
@@ -271,14 +280,12 @@ func checkNotify(t *testing.T, fn *function, hub *recordingHub, want invocation,
 	if !want.alsoHubDown {
 		return
 	}
+	// The function answers within its timeout, or the emulator answers
+	// "Task timed out" and invoke fails.
 	hub.reset(http.StatusServiceUnavailable)
-	start := time.Now()
 	res = events.DynamoDBEventResponse{}
 	if err := json.Unmarshal(fn.invoke(t, payload), &res); err != nil {
 		t.Fatal(err)
-	}
-	if took := time.Since(start); took > 8*time.Second {
-		t.Errorf("hub down: took %v, past the 8s function timeout", took)
 	}
 	var got, wantIDs []string
 	for _, f := range res.BatchItemFailures {

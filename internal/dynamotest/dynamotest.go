@@ -34,6 +34,13 @@ import (
 // such as http://127.0.0.1:5555.
 const EndpointVar = "DYNAMODB_ENDPOINT"
 
+// Timeout is the deadline of a store call that a test does not expect to
+// time out, queue included: requests wait for each other in Client's
+// client, and the last of 50 racing writes waits for all the others. moto
+// under -race on a busy 2-core machine never meets it, so no outcome
+// depends on moto's speed; a test that hangs meets go test's -timeout.
+const Timeout = 5 * time.Minute
+
 const missing = EndpointVar + " is not set: run `make test`, which starts moto_server"
 
 // Client returns a client for the server at $DYNAMODB_ENDPOINT, with dummy
@@ -77,14 +84,14 @@ func Table(t testing.TB, client *dynamodb.Client) string {
 	var b [6]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms.
 	name := "test-" + hex.EncodeToString(b[:])
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
 	if err := dynamo.CreateTable(ctx, client, name); err != nil {
 		t.Fatalf("create table: %v", err)
 	}
 	t.Cleanup(func() {
 		// t.Context is already cancelled when cleanups run.
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 		defer cancel()
 		if _, err := client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)}); err != nil {
 			t.Errorf("delete table %s: %v", name, err)

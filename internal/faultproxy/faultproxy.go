@@ -1,6 +1,7 @@
 package faultproxy
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -67,6 +68,9 @@ type Stats struct {
 	Faulted int64
 	// Forwarded is the requests sent on to the target.
 	Forwarded int64
+	// Abandoned is the requests Slow held and dropped unforwarded because
+	// the client gave up first.
+	Abandoned int64
 }
 
 // Proxy is a running fault-injecting proxy. It is safe for concurrent use.
@@ -81,7 +85,7 @@ type Proxy struct {
 	done  chan struct{}
 	ops   map[string]int64
 
-	requests, faulted, forwarded atomic.Int64
+	requests, faulted, forwarded, abandoned atomic.Int64
 }
 
 // Start runs a proxy to target (such as "http://127.0.0.1:5555") on
@@ -166,7 +170,8 @@ func (p *Proxy) Pass() error { return p.Set(Fault{}) }
 
 // Stats returns the counters.
 func (p *Proxy) Stats() Stats {
-	return Stats{Requests: p.requests.Load(), Faulted: p.faulted.Load(), Forwarded: p.forwarded.Load()}
+	return Stats{Requests: p.requests.Load(), Faulted: p.faulted.Load(), Forwarded: p.forwarded.Load(),
+		Abandoned: p.abandoned.Load()}
 }
 
 // Count returns how many requests for one DynamoDB operation reached the
@@ -184,6 +189,7 @@ func (p *Proxy) Reset() {
 	p.requests.Store(0)
 	p.faulted.Store(0)
 	p.forwarded.Store(0)
+	p.abandoned.Store(0)
 	clear(p.ops)
 }
 
@@ -249,6 +255,14 @@ func (p *Proxy) handle(w http.ResponseWriter, r *http.Request) {
 		awsError(w, http.StatusBadRequest, "ProvisionedThroughputExceededException",
 			"The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.")
 	case Slow:
+		// The server notices a client hanging up only once the request
+		// body is read, so read it now and hold the copy.
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			p.abandoned.Add(1)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		d := f.Delay
 		if d <= 0 {
 			d = DefaultDelay
@@ -260,6 +274,7 @@ func (p *Proxy) handle(w http.ResponseWriter, r *http.Request) {
 			p.forward(w, r)
 		case <-r.Context().Done():
 			// The client gave up; it must not be written after all.
+			p.abandoned.Add(1)
 		}
 	case LoseResponse:
 		p.forward(discard{h: make(http.Header)}, r)

@@ -39,6 +39,11 @@ func setup(t *testing.T) (*faultproxy.Proxy, *fakeDynamo, *dynamo.Store) {
 	return p, fake, dynamo.New(dynamo.NewClient(dynamo.LocalConfig(), p.URL()), "t")
 }
 
+// patience is the deadline of a call the test does not expect to time
+// out: no answer from a loopback server misses it, however busy the
+// machine.
+const patience = time.Minute
+
 func get(t *testing.T, st *dynamo.Store, timeout time.Duration) (time.Duration, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), timeout)
@@ -71,14 +76,11 @@ func TestFaults(t *testing.T) {
 			if err := p.Set(faultproxy.Fault{Mode: tc.mode}); err != nil {
 				t.Fatal(err)
 			}
-			took, err := get(t, st, 3*time.Second)
+			// The backoffs between the attempts are capped without a
+			// clock in package dynamo's TestRetryDelaysAreCapped.
+			_, err := get(t, st, patience)
 			if !errors.Is(err, article.ErrUnavailable) || errors.Is(err, article.ErrNotFound) {
 				t.Errorf("Get = %v, want ErrUnavailable", err)
-			}
-			// Three backoffs of at most RetryMaxBackoff, plus slack for
-			// the requests themselves under -race.
-			if max := 3*dynamo.RetryMaxBackoff + time.Second; took > max {
-				t.Errorf("Get took %v, want under %v", took, max)
 			}
 			if got := p.Stats().Requests; got != tc.seen {
 				t.Errorf("proxy saw %d requests, want %d", got, tc.seen)
@@ -90,7 +92,7 @@ func TestFaults(t *testing.T) {
 			if err := p.Pass(); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := get(t, st, 3*time.Second); !errors.Is(err, article.ErrNotFound) {
+			if _, err := get(t, st, patience); !errors.Is(err, article.ErrNotFound) {
 				t.Errorf("after Pass, Get = %v, want ErrNotFound from DynamoDB", err)
 			}
 		})
@@ -100,6 +102,8 @@ func TestFaults(t *testing.T) {
 // TestSlowIsBoundedByTheDeadline checks that a store call against a
 // DynamoDB that does not answer ends at its context deadline as
 // ErrUnavailable, and that the request held past it is never forwarded.
+// The proxy holds it for DefaultDelay, far past the deadline, so the
+// outcome does not depend on how fast the machine is.
 func TestSlowIsBoundedByTheDeadline(t *testing.T) {
 	p, fake, st := setup(t)
 	if err := p.Set(faultproxy.Fault{Mode: faultproxy.Slow}); err != nil {
@@ -110,20 +114,22 @@ func TestSlowIsBoundedByTheDeadline(t *testing.T) {
 	if !errors.Is(err, article.ErrUnavailable) && !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Get = %v, want ErrUnavailable or DeadlineExceeded", err)
 	}
-	if took < deadline || took > deadline+time.Second {
-		t.Errorf("Get took %v, want just over the %v deadline", took, deadline)
+	if took < deadline {
+		t.Errorf("Get took %v, before its %v deadline", took, deadline)
 	}
-	_ = p.Pass()
-	time.Sleep(50 * time.Millisecond) // Let the proxy see the hang-up.
-	if got := fake.got.Load(); got != 0 {
-		t.Errorf("DynamoDB got %d requests, want 0: the slow one was abandoned", got)
+	// Once the proxy has dropped the request, it was not forwarded.
+	for p.Stats().Abandoned == 0 && p.Stats().Forwarded == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if got := fake.got.Load(); got != 0 || p.Stats().Abandoned != 1 {
+		t.Errorf("DynamoDB got %d requests, proxy stats %+v; want 0 and 1 abandoned", got, p.Stats())
 	}
 
 	// A short delay is only slow: the call succeeds.
 	if err := p.Set(faultproxy.Fault{Mode: faultproxy.Slow, Delay: 20 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := get(t, st, time.Second); !errors.Is(err, article.ErrNotFound) {
+	if _, err := get(t, st, patience); !errors.Is(err, article.ErrNotFound) {
 		t.Errorf("Get with 20 ms delay = %v, want ErrNotFound from DynamoDB", err)
 	}
 }
@@ -137,7 +143,7 @@ func TestFailNextRecovers(t *testing.T) {
 			if err := p.Set(faultproxy.Fault{Mode: mode, Times: 2}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := get(t, st, 3*time.Second); !errors.Is(err, article.ErrNotFound) {
+			if _, err := get(t, st, patience); !errors.Is(err, article.ErrNotFound) {
 				t.Errorf("Get = %v, want ErrNotFound from DynamoDB after retries", err)
 			}
 			if got, want := p.Stats(), (faultproxy.Stats{Requests: 3, Faulted: 2, Forwarded: 1}); got != want {
@@ -160,7 +166,7 @@ func TestOpLimitsTheFault(t *testing.T) {
 	if err := p.Set(faultproxy.Fault{Mode: faultproxy.ServerError, Op: "TransactWriteItems"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := get(t, st, time.Second); !errors.Is(err, article.ErrNotFound) {
+	if _, err := get(t, st, patience); !errors.Is(err, article.ErrNotFound) {
 		t.Errorf("GetItem under a TransactWriteItems fault = %v, want ErrNotFound", err)
 	}
 	if got := p.Stats().Faulted; got != 0 {
@@ -183,7 +189,7 @@ func TestSetRejects(t *testing.T) {
 
 func TestReset(t *testing.T) {
 	p, _, st := setup(t)
-	get(t, st, time.Second)
+	get(t, st, patience)
 	p.Reset()
 	if got := p.Stats(); got != (faultproxy.Stats{}) {
 		t.Errorf("stats after Reset = %+v, want zero", got)

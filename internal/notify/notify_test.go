@@ -27,7 +27,8 @@ type hub struct {
 	mu     sync.Mutex
 	pings  map[string]int // topic → attempts
 	status func(topic string, attempt int) int
-	delay  time.Duration
+	// hold, if set, keeps every ping unanswered until it is closed.
+	hold chan struct{}
 }
 
 func newHub(t *testing.T, status func(topic string, attempt int) int) *hub {
@@ -58,9 +59,9 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request) {
 	h.pings[topic]++
 	n := h.pings[topic]
 	h.mu.Unlock()
-	if h.delay > 0 {
+	if h.hold != nil {
 		select {
-		case <-time.After(h.delay):
+		case <-h.hold:
 		case <-r.Context().Done():
 			return
 		}
@@ -106,7 +107,7 @@ func testNotifier(hubURL string, opts ...func(*Options)) *Notifier {
 		Feeds:          dynamo.StreamFeeds,
 		BaseDelay:      time.Millisecond,
 		MaxDelay:       4 * time.Millisecond,
-		AttemptTimeout: 2 * time.Second,
+		AttemptTimeout: time.Minute, // never met by a loopback hub that answers
 	}
 	for _, f := range opts {
 		f(&o)
@@ -370,28 +371,56 @@ func TestHandleOnlyRecordsOfFailedTopicsAreReported(t *testing.T) {
 	}
 }
 
+// TestHandleStopsBeforeTheDeadline runs a batch against a hub that accepts
+// and never answers, with a clock that advances one AttemptTimeout per
+// reading, as if each attempt had taken all of it, and starts one and a
+// half attempts before the deadline. The first topic gets a second attempt
+// (it fits), nothing gets a third, the record is reported failed, and the
+// outcome depends on no real time.
 func TestHandleStopsBeforeTheDeadline(t *testing.T) {
 	h := newHub(t, nil)
-	h.delay = 5 * time.Second // a hub that accepts and never answers in time
+	h.hold = make(chan struct{})
+	t.Cleanup(func() { close(h.hold) }) // Runs before the hub's Close.
+	const attempt = 50 * time.Millisecond
+	deadline := time.Now().Add(time.Hour)
+	var (
+		mu    sync.Mutex
+		reads int
+	)
 	n := testNotifier(h.srv.URL, func(o *Options) {
-		o.AttemptTimeout = 100 * time.Millisecond
-		o.BaseDelay = 10 * time.Millisecond
+		o.AttemptTimeout = attempt
 		o.Attempts = 100
+		o.Concurrency = 1 // one clock, read in a known order
+		o.Jitter = func(time.Duration) time.Duration { return 0 }
+		o.Now = func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			reads++
+			return deadline.Add(-3*attempt/2 + time.Duration(reads-1)*attempt)
+		}
 	})
-	ctx, cancel := context.WithTimeout(t.Context(), 600*time.Millisecond)
+	ctx, cancel := context.WithDeadline(t.Context(), deadline)
 	defer cancel()
-	start := time.Now()
+	// The site feed only: three topics.
+	siteOnly := img{"pk": s("ARTICLE#01"), "sk": s("ARTICLE"), "id": s("01"), "slug": s("site-only"),
+		"title": s("Само в сайта"), "status": s("published"), "version": events.NewNumberAttribute("1")}
 	res, err := n.Handle(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
-		record("INSERT", articleKeys, nil, sample("published")),
+		record("INSERT", articleKeys, nil, siteOnly),
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if took := time.Since(start); took > 700*time.Millisecond {
-		t.Errorf("Handle took %v, want it to answer before the 600ms deadline", took)
-	}
 	if len(res.BatchItemFailures) != 1 {
 		t.Errorf("failures = %v, want the record", res.BatchItemFailures)
+	}
+	// Two attempts at the first topic, one at each of the other two, each
+	// failed attempt followed by one reading of the clock. A ping can time
+	// out before the hub sees it, so the hub may count fewer.
+	if reads != 4 {
+		t.Errorf("%d attempts, want 4", reads)
+	}
+	if got := h.total(); got > 4 {
+		t.Errorf("hub saw %d pings, want at most 4", got)
 	}
 }
 

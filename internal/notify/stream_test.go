@@ -5,7 +5,6 @@ import (
 	"os"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -149,7 +148,7 @@ func enableStream(t *testing.T, client *dynamodb.Client, table string) string {
 // order, as the batch Lambda would deliver.
 func readStream(t *testing.T, streamARN string) events.DynamoDBEvent {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), dynamotest.Timeout)
 	defer cancel()
 	sc := dynamodbstreams.New(dynamodbstreams.Options{
 		Region:       "us-east-1",

@@ -98,7 +98,7 @@ func newService(t *testing.T) *newsroom.Service {
 func TestEnsure(t *testing.T) {
 	ctx := t.Context()
 	svc := newService(t)
-	n, err := Ensure(ctx, svc, site, time.Second)
+	n, err := Ensure(ctx, svc, site, time.Minute)
 	if err != nil || n != 5 {
 		t.Fatalf("Ensure = %d, %v; want 5, nil", n, err)
 	}
@@ -116,7 +116,7 @@ func TestEnsure(t *testing.T) {
 		t.Errorf("body lost its text: %q", got.Body)
 	}
 
-	n, err = Ensure(ctx, svc, site, time.Second)
+	n, err = Ensure(ctx, svc, site, time.Minute)
 	if err != nil || n != 0 {
 		t.Errorf("second Ensure = %d, %v; want 0, nil", n, err)
 	}
@@ -126,12 +126,12 @@ func TestEnsure(t *testing.T) {
 		if _, err := svc.Create(ctx, article.Article{Title: "Моя статия"}); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := Ensure(ctx, svc, site, time.Second); err != nil || n != 0 {
+		if n, err := Ensure(ctx, svc, site, time.Minute); err != nil || n != 0 {
 			t.Errorf("Ensure = %d, %v; want 0, nil", n, err)
 		}
 	})
 	t.Run("store errors are returned", func(t *testing.T) {
-		_, err := Ensure(ctx, downWriter{}, site, time.Second)
+		_, err := Ensure(ctx, downWriter{}, site, time.Minute)
 		if !errors.Is(err, article.ErrUnavailable) {
 			t.Errorf("err = %v, want ErrUnavailable", err)
 		}

@@ -112,7 +112,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shareapi.Register(rt, st, shareapi.Options{Site: share.NewSite(cfg), Cards: cards, StoreTimeout: cfg.StoreTimeout})
+	shareapi.Register(rt, st, shareapi.Options{Site: share.NewSite(cfg), Cards: &onceCards{next: cards}, StoreTimeout: cfg.StoreTimeout})
 	feedapi.Register(rt, st, feedapi.Options{
 		Site: feed.NewSite(cfg), Sealer: cursor.New(cfg.CursorSecret),
 		StoreTimeout: cfg.StoreTimeout, Cache: feed.NewCache(1 << 20),
@@ -861,4 +861,42 @@ type createdArticle struct {
 	Slug string `json:"slug"`
 	Body string `json:"body"`
 	URL  string `json:"url"`
+}
+
+// onceCards draws each distinct card once and answers later requests for it
+// with the same PNG (cards are deterministic: card.TestRenderDeterministic).
+// The hostile tests ask for one card some hundred times, each a second of
+// drawing under -race.
+type onceCards struct {
+	next  shareapi.CardRenderer
+	mu    sync.Mutex
+	drawn map[card.Card]drawnCard
+}
+
+type drawnCard struct {
+	png []byte
+	res card.Result
+}
+
+func (o *onceCards) Render(ctx context.Context, w io.Writer, c card.Card) (card.Result, error) {
+	o.mu.Lock()
+	d, ok := o.drawn[c]
+	o.mu.Unlock()
+	if !ok {
+		var buf bytes.Buffer
+		res, err := o.next.Render(ctx, &buf, c)
+		if err != nil {
+			_, _ = w.Write(buf.Bytes())
+			return res, err
+		}
+		d = drawnCard{png: buf.Bytes(), res: res}
+		o.mu.Lock()
+		if o.drawn == nil {
+			o.drawn = map[card.Card]drawnCard{}
+		}
+		o.drawn[c] = d
+		o.mu.Unlock()
+	}
+	_, err := w.Write(d.png)
+	return d.res, err
 }

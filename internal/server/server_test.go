@@ -206,6 +206,7 @@ func TestNewOnDynamoDB(t *testing.T) {
 		"DYNAMODB_ENDPOINT": os.Getenv(dynamotest.EndpointVar),
 		"TABLE_NAME":        table,
 		"ADMIN_TOKEN":       "t",
+		"STORE_TIMEOUT":     dynamotest.Timeout.String(),
 	})
 	srv, err := New(t.Context(), cfg, quiet())
 	if err != nil {

@@ -81,7 +81,7 @@ func newDynamoFeeds(t testing.TB, n int) *dynamoFeeds {
 	}
 	capLog.take()
 	rt := httpapi.NewRouter()
-	Register(rt, st, Options{Site: feedSite(), Sealer: cursor.New("test"), StoreTimeout: 5 * time.Second,
+	Register(rt, st, Options{Site: feedSite(), Sealer: cursor.New("test"), StoreTimeout: dynamotest.Timeout,
 		Now: func() time.Time { return now }})
 	return &dynamoFeeds{handler: rt, cap: capLog}
 }
@@ -100,7 +100,7 @@ func (d *dynamoFeeds) get(path string, hdr ...string) *httptest.ResponseRecorder
 // path reads the head and one page; the 304 path reads only the head item.
 // It logs the consumed read capacity of both.
 func TestFeedsOnDynamo(t *testing.T) {
-	d := newDynamoFeeds(t, 25)
+	d := newDynamoFeeds(t, 21) // one over the default page of 20
 	for _, f := range feed.Formats {
 		t.Run(f.String(), func(t *testing.T) {
 			path := "/feeds/section/svyat/" + f.File()

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -105,7 +106,7 @@ func newShareEnv(t *testing.T, store shareStore, images card.Images) *shareEnv {
 	var log bytes.Buffer
 	rt := httpapi.NewRouter()
 	site := shareSite()
-	Register(rt, store, Options{Site: site, Cards: cards, StoreTimeout: 2 * time.Second})
+	Register(rt, store, Options{Site: site, Cards: cards, StoreTimeout: dynamotest.Timeout})
 	return &shareEnv{h: httpapi.Observe(slog.New(slog.NewJSONHandler(&log, nil)), rt), store: store, site: site, log: &log}
 }
 
@@ -317,19 +318,24 @@ func TestShareCardImageOrigin(t *testing.T) {
 	if err := png.Encode(&photo, src); err != nil {
 		t.Fatal(err)
 	}
-	slow := false
+	// A slow origin answers only once the test has ended, so the photo
+	// misses the fetcher's timeout however busy the machine is; a good
+	// one gets a timeout it cannot miss.
+	var slow atomic.Bool
+	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if slow {
+		if slow.Load() {
 			select {
-			case <-time.After(2 * time.Second):
+			case <-release:
 			case <-r.Context().Done():
-				return
 			}
+			return
 		}
 		_, _ = w.Write(photo.Bytes())
 	}))
 	defer srv.Close()
-	fetcher := &card.Fetcher{Origins: []string{srv.URL}, Client: srv.Client(), Timeout: 200 * time.Millisecond}
+	defer close(release)
+	fetcher := &card.Fetcher{Origins: []string{srv.URL}, Client: srv.Client(), Timeout: time.Minute}
 	e := newBoltShareEnv(t, fetcher)
 	a := shareSeed()
 	prev := a.Version
@@ -345,7 +351,8 @@ func TestShareCardImageOrigin(t *testing.T) {
 	}
 	withPhoto := w.Body.Bytes()
 
-	slow = true
+	slow.Store(true)
+	fetcher.Timeout = 200 * time.Millisecond
 	w = e.get(t, "/share/"+a.Slug+"/card.png?v=2")
 	shareWant(t, w, 200, "Content-Type", "image/png", "Cache-Control", shareCardShortCache)
 	if bytes.Equal(w.Body.Bytes(), withPhoto) {

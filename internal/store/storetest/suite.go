@@ -46,7 +46,6 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"FeedMembership", testFeedMembership},
 		{"Ordering", testOrdering},
 		{"Paging", testPaging},
-		{"Limits", testLimits},
 		{"FeedHeads", testFeedHeads},
 		{"Shares", testShares},
 		{"ConcurrentShares", testConcurrentShares},
