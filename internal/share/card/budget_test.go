@@ -158,8 +158,8 @@ func TestDecodeCostHostile(t *testing.T) {
 		file    string
 		atLeast int64
 	}{
-		{"cmyk-progressive.jpg", 900 << 20}, // measured peak 960 MB
-		{"rgba16.png", 300 << 20},           // 345 MB
+		{"cmyk-progressive.jpg", 900 << 20},  // measured peak 960 MB
+		{"rgba16.png", 300 << 20},            // 345 MB
 		{"rgba16-interlaced.png", 600 << 20}, // 644 MB
 	} {
 		t.Run(tt.file, func(t *testing.T) {
