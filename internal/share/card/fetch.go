@@ -179,6 +179,11 @@ func (f *Fetcher) decode(ctx context.Context, data []byte) (image.Image, error) 
 	}()
 	select {
 	case r := <-done:
+		if r.err != nil && ctx.Err() != nil {
+			// The decoder saw the reader fail and may say only "unknown
+			// format": the reason is the deadline.
+			return nil, ctx.Err()
+		}
 		return r.img, r.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
