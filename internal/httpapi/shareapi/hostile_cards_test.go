@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -85,7 +87,8 @@ func hostileShare(tb testing.TB) (h http.Handler, slugs []string) {
 	}
 	rt := httpapi.NewRouter()
 	Register(rt, st, opts)
-	return rt, slugs
+	// Each card logs its refused photo; benchmark output must stay clean.
+	return httpapi.Observe(slog.New(slog.NewJSONHandler(io.Discard, nil)), rt), slugs
 }
 
 // askHostile asks for every card at once and times each answer.
