@@ -101,16 +101,17 @@ func TestDecodeCostMatchesDecoders(t *testing.T) {
 		return b
 	}
 	gray := image.NewGray(image.Rect(0, 0, w, h))
+	ph := photo(w, h)
 	for _, tt := range []struct {
 		name string
 		data []byte
 	}{
-		{"jpeg 4:2:0 baseline", jpegOf(photo(w, h))},
+		{"jpeg 4:2:0 baseline", jpegOf(ph)},
 		{"jpeg gray baseline", jpegOf(gray)},
 		{"jpeg 4:2:0 progressive", file("ycbcr420-progressive.jpg")},
 		{"jpeg 4:4:4 baseline", file("ycbcr444.jpg")},
 		{"jpeg CMYK progressive", file("cmyk-progressive.jpg")},
-		{"png RGBA 8", pngOf(photo(w, h))},
+		{"png RGBA 8", pngOf(ph)},
 		{"png gray 8", pngOf(gray)},
 		{"png RGB 8", writePNG(t, w, h, 8, 2, false)},
 		{"png paletted", writePNG(t, w, h, 8, 3, false)},
