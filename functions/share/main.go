@@ -12,6 +12,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/logging"
+	"github.com/newsdesk/syndicate/internal/memlimit"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
 
@@ -25,6 +26,11 @@ func main() {
 }
 
 func run(log *slog.Logger) error {
+	// Share cards decode photos; past the function's memory it would be
+	// killed, near it the collector should work harder instead.
+	if limit, ok := memlimit.Set(os.Getenv); ok {
+		log.Debug("share: memory limit", slog.Int64("bytes", limit))
+	}
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		return err

@@ -60,10 +60,14 @@ func Request(ctx context.Context, e events.APIGatewayV2HTTPRequest) (*http.Reque
 			return nil, fmt.Errorf("lambdahttp: body is not base64: %w", err)
 		}
 	}
-	r, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
+	// The request is made on "/" and then given u: re-parsing u.String()
+	// would read a raw path "//host/articles" as host "host" and path
+	// "/articles", where a server reads it as the path it is.
+	r, err := http.NewRequestWithContext(ctx, method, "/", bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("lambdahttp: %w", err)
 	}
+	r.URL = u
 	for k, v := range e.Headers {
 		// Payload 2.0 joins repeated headers with commas already.
 		r.Header.Set(k, v)
@@ -79,7 +83,6 @@ func Request(ctx context.Context, e events.APIGatewayV2HTTPRequest) (*http.Reque
 	if r.Host == "" {
 		r.Host = e.RequestContext.DomainName
 	}
-	u.Host = r.Host
 	r.RequestURI = u.RequestURI()
 	r.RemoteAddr = e.RequestContext.HTTP.SourceIP
 	r.ContentLength = int64(len(body))

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/newsdesk/syndicate/internal/httpapi"
 )
 
 func event(method, path, query string) events.APIGatewayV2HTTPRequest {
@@ -85,5 +86,40 @@ func TestBinaryBody(t *testing.T) {
 func TestMalformedEvent(t *testing.T) {
 	if _, err := New(http.NotFoundHandler())(context.Background(), events.APIGatewayV2HTTPRequest{}); err == nil {
 		t.Error("got nil error for an event without a method")
+	}
+}
+
+// A raw path with an empty first segment is a path, as a server reads it,
+// not a host: "//host/articles" must not reach the handler as host "host"
+// and path "/articles", and the router answers it as no route.
+func TestEmptyFirstSegmentIsPath(t *testing.T) {
+	for _, raw := range []string{"//host/articles", "//evil.example/share/x", "///articles"} {
+		t.Run(raw, func(t *testing.T) {
+			var got *http.Request
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r })
+			if _, err := New(h)(context.Background(), event("GET", raw, "a=1")); err != nil {
+				t.Fatal(err)
+			}
+			if got.URL.Path != raw || got.URL.Host != "" || got.RequestURI != raw+"?a=1" {
+				t.Errorf("path %q host %q request URI %q; want path %q, no host", got.URL.Path, got.URL.Host, got.RequestURI, raw)
+			}
+			if got.Host != "api.example.bg" {
+				t.Errorf("Host %q, want the header's api.example.bg", got.Host)
+			}
+		})
+	}
+}
+
+func TestEmptyFirstSegmentRouterNotFound(t *testing.T) {
+	rt := httpapi.NewRouter()
+	rt.HandleFunc(http.MethodGet, "/articles", func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("//host/articles reached /articles")
+	})
+	res, err := New(rt)(context.Background(), event("GET", "//host/articles", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusNotFound || res.Headers["Content-Type"] != "application/problem+json" {
+		t.Errorf("got %d %q, want a 404 problem", res.StatusCode, res.Headers["Content-Type"])
 	}
 }

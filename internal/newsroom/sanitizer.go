@@ -29,26 +29,32 @@ func NewSanitizer() *Sanitizer {
 	return &Sanitizer{policy: p}
 }
 
-// Sanitize drops characters XML 1.0 forbids from every text field, sanitizes
-// the body and makes its links absolute against the article URL (feed
-// readers show bodies out of their page).
+// Sanitize drops characters XML 1.0 forbids from every text field, and
+// the bidirectional controls (article.IsBidiControl) from the plain-text
+// ones (title, lead, source, section, tags, author names, image alt and
+// credit), sanitizes the body and makes its links absolute against the
+// article URL (feed readers show bodies out of their page).
 func (c *Sanitizer) Sanitize(a *article.Article) {
-	a.Title = article.XMLText(a.Title)
-	a.Lead = article.XMLText(a.Lead)
-	a.Source = article.XMLText(a.Source)
-	a.Section = article.XMLText(a.Section)
+	a.Title = plainText(a.Title)
+	a.Lead = plainText(a.Lead)
+	a.Source = plainText(a.Source)
+	a.Section = plainText(a.Section)
 	for i := range a.Tags {
-		a.Tags[i] = article.XMLText(a.Tags[i])
+		a.Tags[i] = plainText(a.Tags[i])
 	}
 	for i := range a.Authors {
-		a.Authors[i].Name = article.XMLText(a.Authors[i].Name)
+		a.Authors[i].Name = plainText(a.Authors[i].Name)
 	}
 	if a.Image != nil {
-		a.Image.Alt = article.XMLText(a.Image.Alt)
-		a.Image.Credit = article.XMLText(a.Image.Credit)
+		a.Image.Alt = plainText(a.Image.Alt)
+		a.Image.Credit = plainText(a.Image.Credit)
 	}
 	a.Body = c.HTML(article.XMLText(a.Body), a.URL)
 }
+
+// plainText is a plain-text field as stored: legal in XML, without
+// bidirectional controls.
+func plainText(s string) string { return article.DropBidi(article.XMLText(s)) }
 
 // HTML sanitizes an HTML body and resolves its relative links against base.
 func (c *Sanitizer) HTML(body, base string) string {

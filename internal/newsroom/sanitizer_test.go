@@ -100,6 +100,32 @@ func TestSanitizeArticle(t *testing.T) {
 	}
 }
 
+// TestSanitizeDropsBidi: the bidirectional controls leave every plain-text
+// field when an article is written, so that no surface (feeds included,
+// which render stored text) shows a title that reads otherwise than it is.
+func TestSanitizeDropsBidi(t *testing.T) {
+	const rlo = "\u202E"
+	a := article.Article{
+		Title:   "Заглавие" + rlo + "gpj.exe",
+		Lead:    "Увод\u2066x\u2069",
+		Source:  "БТА\u200F",
+		Section: "Свят\u202B",
+		Tags:    []string{"НАТО\u061C"},
+		Authors: []article.Author{{Name: "Иван\u200E"}},
+		Image:   &article.Image{URL: "https://img.example.bg/a.jpg", Alt: "alt\u202D", Credit: "EPA\u2067"},
+	}
+	NewSanitizer().Sanitize(&a)
+	for name, tt := range map[string]struct{ got, want string }{
+		"title": {a.Title, "Заглавиеgpj.exe"}, "lead": {a.Lead, "Уводx"}, "source": {a.Source, "БТА"},
+		"section": {a.Section, "Свят"}, "tag": {a.Tags[0], "НАТО"}, "author": {a.Authors[0].Name, "Иван"},
+		"alt": {a.Image.Alt, "alt"}, "credit": {a.Image.Credit, "EPA"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%s = %q, want %q", name, tt.got, tt.want)
+		}
+	}
+}
+
 func BenchmarkSanitizerHTML(b *testing.B) {
 	c := NewSanitizer()
 	body := strings.Repeat(`<p>Южна Корея и НАТО се споразумяха да създадат консултантска група, съобщи <a href="/bta">БТА</a>.</p>`, 20)

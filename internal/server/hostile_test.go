@@ -407,7 +407,9 @@ func TestHostileBodies(t *testing.T) {
 		{name: "number overflow", body: `{"title":"X","commentCount":1e400}`, want: http.StatusUnprocessableEntity},
 		{name: "unknown field", body: `{"title":"X","admin":true}`, want: http.StatusBadRequest},
 		{name: "proto pollution", body: `{"title":"X","__proto__":{"admin":true}}`, want: http.StatusBadRequest},
-		{name: "duplicate keys", body: `{"title":"X","title":"Y"}`, want: http.StatusCreated},
+		{name: "duplicate keys", body: `{"title":"X","title":"Y"}`, want: http.StatusBadRequest},
+		{name: "duplicate nested keys", body: `{"title":"X","image":{"url":"https://img.example.bg/a.jpg","url":"https://img.example.bg/b.jpg"}}`, want: http.StatusBadRequest},
+		{name: "wrong-case nested key", body: `{"title":"X","image":{"URL":"https://img.example.bg/a.jpg"}}`, want: http.StatusBadRequest},
 		{name: "deep nesting", body: `{"title":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`, want: http.StatusBadRequest},
 		{name: "deep nesting in a known field", body: `{"title":"X","image":` + strings.Repeat(`{"url":`, 5000) + `1` + strings.Repeat("}", 5000) + `}`,
 			want: http.StatusUnprocessableEntity},
@@ -899,4 +901,45 @@ func (o *onceCards) Render(ctx context.Context, w io.Writer, c card.Card) (card.
 	}
 	_, err := w.Write(d.png)
 	return d.res, err
+}
+
+// TestHostileBidi: bidirectional controls sent in an article's one-line
+// fields (U+202E makes "gpj.exe" read "exe.jpg") reach no surface: not the
+// stored article, the share page's title and OpenGraph tags, oEmbed, the
+// site's feeds or the news sitemap.
+func TestHostileBidi(t *testing.T) {
+	e := newHostileEnv(t)
+	const rlo, lri, rlm = "\u202E", "\u2066", "\u200F"
+	body := `{"title":"Снимка` + rlo + `gpj.exe","lead":"Увод` + lri + `x","section":"Свят` + rlm + `","tags":["НАТО` + rlo + `"],` +
+		`"authors":[{"name":"Иван` + rlo + `"}],"source":"БТА` + rlo + `","status":"published",` +
+		`"image":{"url":"https://img.example.bg/a.jpg","alt":"a` + rlo + `","credit":"c` + rlo + `"}}`
+	w := e.serve(t, hostileReq{method: http.MethodPost, target: "/articles", header: adminHeader("Content-Type", "application/json"),
+		body: strings.NewReader(body)})
+	if w.Code != http.StatusCreated {
+		t.Fatalf("status = %d, want 201\n%s", w.Code, w.Body)
+	}
+	var got createdArticle
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	bidi := func(s string) bool { return strings.IndexFunc(s, article.IsBidiControl) >= 0 }
+	if bidi(w.Body.String()) {
+		t.Errorf("stored article has bidi controls: %s", w.Body)
+	}
+	for _, target := range []string{"/share/" + got.Slug, "/oembed?url=" + url.QueryEscape("https://share.news.example.bg/share/"+got.Slug),
+		"/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/sitemap-news.xml"} {
+		t.Run(target, func(t *testing.T) {
+			w := e.serve(t, hostileReq{method: http.MethodGet, target: target,
+				header: http.Header{"User-Agent": {"facebookexternalhit/1.1"}}})
+			if w.Code != http.StatusOK {
+				t.Fatalf("status = %d\n%.500s", w.Code, w.Body)
+			}
+			if !strings.Contains(w.Body.String(), "gpj.exe") {
+				t.Fatalf("the article is not in the answer:\n%.2000s", w.Body)
+			}
+			if bidi(w.Body.String()) {
+				t.Errorf("answer has bidi controls:\n%.2000s", w.Body)
+			}
+		})
+	}
 }

@@ -125,6 +125,9 @@ func decodeArticle(w http.ResponseWriter, r *http.Request) (article.Article, err
 	if err != nil {
 		return article.Article{}, err
 	}
+	if err := noDuplicates(raw); err != nil {
+		return article.Article{}, err
+	}
 	var unknown []string
 	for name := range members {
 		if !serverFields[name] && !knownField(name) {
@@ -255,6 +258,14 @@ func decodeValue(path string, raw json.RawMessage, dst any, fe *article.Validati
 		fe.Add(path, "is not valid UTF-8")
 		return nil
 	}
+	// encoding/json matches members to struct fields case-insensitively
+	// ("URL" fills url); the contract is exact, as at the top level.
+	if unknown := inexactMembers(raw, dst); len(unknown) > 0 {
+		for i, n := range unknown {
+			unknown[i] = path + "." + n
+		}
+		return unknownFields(unknown)
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(dst)
@@ -277,6 +288,110 @@ func decodeValue(path string, raw json.RawMessage, dst any, fe *article.Validati
 	// otherwise; answer a plain field error rather than a 500 if it does.
 	fe.Add(path, "could not be decoded")
 	return nil
+}
+
+// inexactMembers lists, sorted, the members of the JSON object raw whose
+// names are not exactly a json tag of the struct dst points to (through
+// any pointers). It is nil when dst is no struct or raw no object; the
+// decoder then reports the wrong type.
+func inexactMembers(raw json.RawMessage, dst any) []string {
+	t := reflect.TypeOf(dst)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(raw, &members) != nil {
+		return nil
+	}
+	var unknown []string
+	for name := range members {
+		if !hasTag(t, name) {
+			unknown = append(unknown, name)
+		}
+	}
+	slices.Sort(unknown)
+	return unknown
+}
+
+// hasTag reports whether a field of struct type t is named name, exactly,
+// in JSON.
+func hasTag(t reflect.Type, name string) bool {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "" {
+			tag = f.Name
+		}
+		if tag == name && tag != "-" {
+			return true
+		}
+	}
+	return false
+}
+
+// noDuplicates walks the JSON document raw (already known to be valid)
+// and refuses an object, at any depth, that names a member twice:
+// encoding/json would keep the last one silently, so two readers of one
+// body could see two different articles. The problem names the member's
+// path ("image.url", "authors[1].name").
+func noDuplicates(raw []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dup, err := walkDuplicates(dec, "")
+	if err != nil {
+		// raw was decoded already; a failure here is not the client's
+		// JSON, so let the decoding that follows report it.
+		return nil
+	}
+	if dup != "" {
+		return httpapi.NewRequestError(http.StatusBadRequest, "duplicate-field",
+			fmt.Sprintf("the member %q appears more than once; each member may be given once", dup))
+	}
+	return nil
+}
+
+// walkDuplicates reads one value from dec; path is where it is. It returns
+// the path of the first member named twice in an object, or "".
+func walkDuplicates(dec *json.Decoder, path string) (string, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return "", err
+	}
+	switch tok {
+	case json.Delim('{'):
+		seen := make(map[string]bool)
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return "", err
+			}
+			name, _ := tok.(string)
+			member := name
+			if path != "" {
+				member = path + "." + name
+			}
+			if seen[name] {
+				return member, nil
+			}
+			seen[name] = true
+			if dup, err := walkDuplicates(dec, member); dup != "" || err != nil {
+				return dup, err
+			}
+		}
+		_, err = dec.Token() // '}'
+		return "", err
+	case json.Delim('['):
+		for i := 0; dec.More(); i++ {
+			if dup, err := walkDuplicates(dec, fmt.Sprintf("%s[%d]", path, i)); dup != "" || err != nil {
+				return dup, err
+			}
+		}
+		_, err = dec.Token() // ']'
+		return "", err
+	}
+	return "", nil
 }
 
 // decodeList decodes a JSON array element by element, so that errors name

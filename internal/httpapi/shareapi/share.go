@@ -324,9 +324,12 @@ func (h *shareHandler) oembed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := h.lookup(r.Context(), ref.Key)
-	if err == nil && (!a.Public() || !ref.Matches(&a)) {
-		// oEmbed knows 404 only: drafts, tombstones and site pages that
-		// are not this article are all "not ours".
+	if errors.Is(err, article.ErrNotFound) || errors.Is(err, article.ErrGone) ||
+		(err == nil && (!a.Public() || !ref.Matches(&a))) {
+		// oEmbed knows 404 only: a missing slug, a draft, a tombstone and
+		// a site page that is not this article are all "not ours", in the
+		// same bytes, so that the answer cannot tell an unpublished story
+		// from no story.
 		err = errOEmbedForeign
 	}
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -465,6 +466,37 @@ func TestShareOEmbed(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			shareWant(t, e.get(t, "/oembed?"+tt.query), tt.status, "Content-Type", "application/problem+json")
+		})
+	}
+}
+
+// TestShareOEmbedDraftIsMissing: oEmbed answers an unpublished story, by
+// slug or ID, exactly as a story that does not exist (status, headers and
+// body), so that it cannot be used to confirm drafts.
+func TestShareOEmbedDraftIsMissing(t *testing.T) {
+	e := newBoltShareEnv(t, nil)
+	ask := func(key string) *httptest.ResponseRecorder {
+		return e.get(t, "/oembed?format=json&url="+url.QueryEscape("https://share.news.example.bg/share/"+key))
+	}
+	missing := ask("nyama")
+	shareWant(t, missing, 404, "Content-Type", "application/problem+json")
+	for _, key := range []string{"chernova", "01JFDRAFT000000000000000001", "iztrita", "01JFGONE0000000000000000001",
+		"01JFNONE0000000000000000001"} {
+		t.Run(key, func(t *testing.T) {
+			got := ask(key)
+			if got.Code != missing.Code {
+				t.Errorf("status %d, a missing slug's is %d", got.Code, missing.Code)
+			}
+			// Every header but the request's own ID.
+			gh, mh := got.Header().Clone(), missing.Header().Clone()
+			gh.Del("X-Request-Id")
+			mh.Del("X-Request-Id")
+			if !reflect.DeepEqual(gh, mh) {
+				t.Errorf("headers %v, a missing slug's are %v", gh, mh)
+			}
+			if !bytes.Equal(got.Body.Bytes(), missing.Body.Bytes()) {
+				t.Errorf("body %s, a missing slug's is %s", got.Body, missing.Body)
+			}
 		})
 	}
 }

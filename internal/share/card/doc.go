@@ -3,9 +3,12 @@
 // title wrapped and ellipsised, the site name, the section and the date.
 //
 // Rules: it is the share service's only image work and outbound HTTP, so
-// the photo fetcher enforces the origin allow-list, the timeout and the size
-// caps here, in one place; fonts (the Go fonts, embedded, covering Cyrillic)
-// are parsed once. A card is a pure function of its Card value and the
-// photo's bytes (no clock, randomness or map order), so one article version
-// always encodes to the same PNG and can be cached as immutable.
+// the photo fetcher enforces the origin allow-list, the timeout, the size
+// caps and the decode budget (DecodeCost: a photo's decoding memory from
+// its header, refused over the budget; a few decodes at a time, under the
+// fetch's deadline) in one place (docs/share-cards.md); fonts (the Go
+// fonts, embedded, covering Cyrillic) are parsed once. A card is a pure
+// function of its Card value and the photo's bytes (no clock, randomness or
+// map order), so one article version always encodes to the same PNG and can
+// be cached as immutable.
 package card

@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +74,7 @@ func TestFetcher(t *testing.T) {
 	mux.HandleFunc("/broken.jpg", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(good[:len(good)/3]) })
 	mux.HandleFunc("/html", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("<html>")) })
 	mux.HandleFunc("/missing.jpg", http.NotFound)
+	mux.Handle("/hostile/", http.StripPrefix("/hostile/", http.FileServer(http.Dir(filepath.Join("testdata", "hostile")))))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	other := httptest.NewServer(mux) // same content, origin not allowed
@@ -103,6 +105,9 @@ func TestFetcher(t *testing.T) {
 		{"broken", srv.URL + "/broken.jpg", "fetch"},
 		{"not an image", srv.URL + "/html", "unknown format"},
 		{"404", srv.URL + "/missing.jpg", "status 404"},
+		{"progressive CMYK JPEG", srv.URL + "/hostile/cmyk-progressive.jpg", "decode budget"},
+		{"16-bit PNG", srv.URL + "/hostile/rgba16.png", "decode budget"},
+		{"interlaced 16-bit PNG", srv.URL + "/hostile/rgba16-interlaced.png", "decode budget"},
 		{"other origin", other.URL + "/good.jpg", "not allowed"},
 		{"redirect away", srv.URL + "/away.jpg", "not allowed"},
 		{"javascript", "javascript:alert(1)", "not allowed"},
@@ -124,6 +129,9 @@ func TestFetcher(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("Fetch error = %v, want one mentioning %q", err, tt.wantErr)
 			}
+			if tt.wantErr == "decode budget" && !errors.Is(err, ErrBudget) {
+				t.Errorf("Fetch error = %v, want ErrBudget", err)
+			}
 			if strings.Contains(tt.wantErr, "not allowed") && !errors.Is(err, ErrOrigin) {
 				t.Errorf("Fetch error = %v, want ErrOrigin", err)
 			}
@@ -139,4 +147,65 @@ func TestFetcher(t *testing.T) {
 			t.Errorf("Result = %+v, want a text-only card for a photo past the timeout", res)
 		}
 	})
+}
+
+// TestFetcherDecodeSlots: decodes wait for one of MaxDecodes slots, and
+// the wait ends with the fetch's deadline.
+func TestFetcherDecodeSlots(t *testing.T) {
+	good := encodeJPEG(t, photo(400, 300))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(good) }))
+	defer srv.Close()
+	f := &Fetcher{Origins: []string{srv.URL}, Client: srv.Client(), Timeout: 200 * time.Millisecond, MaxDecodes: 1}
+	if _, err := f.Fetch(context.Background(), srv.URL+"/a.jpg"); err != nil {
+		t.Fatal(err)
+	}
+	f.slots <- struct{}{} // the one slot is taken
+	_, err := f.Fetch(context.Background(), srv.URL+"/a.jpg")
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "slot") {
+		t.Errorf("Fetch with every slot taken = %v, want a deadline waiting for a slot", err)
+	}
+	<-f.slots
+	if _, err := f.Fetch(context.Background(), srv.URL+"/a.jpg"); err != nil {
+		t.Errorf("Fetch with the slot free again = %v", err)
+	}
+}
+
+// TestFetcherDecodeDeadline: the decode runs under the fetch's deadline: a
+// decode still running at the deadline is given up at once (a text-only
+// card), and its slot stays taken until the decode has stopped.
+func TestFetcherDecodeDeadline(t *testing.T) {
+	// A 2000×2000 RGBA PNG (16 MB decoded) takes far more than a
+	// millisecond to decode on any machine.
+	data := writePNG(t, 2000, 2000, 8, 6, false)
+	f := &Fetcher{MaxDecodes: 1}
+	f.once.Do(func() { f.slots = make(chan struct{}, 1) })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	if _, err := f.decode(ctx, data); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("decode past its deadline = %v, want DeadlineExceeded", err)
+	}
+	// The abandoned decode stops at its next read and frees its slot.
+	for deadline := time.Now().Add(30 * time.Second); len(f.slots) != 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the abandoned decode never freed its slot")
+		}
+	}
+	if _, err := f.decode(context.Background(), data); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFit(t *testing.T) {
+	for _, tt := range []struct{ w, h, wantW, wantH int }{
+		{400, 300, 400, 300},     // small: as it is
+		{1600, 900, 1600, 900},   // under 1260 high: as it is
+		{6000, 6666, 1135, 1260}, // tall: height decides
+		{2000, 1400, 1800, 1260}, // wide: height decides
+		{3000, 4000, 960, 1280},  // narrow: width decides
+	} {
+		got := fit(image.NewGray(image.Rect(0, 0, tt.w, tt.h))).Bounds()
+		if got.Dx() != tt.wantW || got.Dy() != tt.wantH {
+			t.Errorf("fit(%d×%d) = %d×%d, want %d×%d", tt.w, tt.h, got.Dx(), got.Dy(), tt.wantW, tt.wantH)
+		}
+	}
 }
