@@ -121,3 +121,36 @@ func gorillaFeed(as []article.Article) *feeds.Feed {
 	}
 	return f
 }
+
+// BenchmarkReference renders through the reference renderers of
+// reference_test.go: gorilla's structs, every item included, encoded by
+// encoding/xml and encoding/json (compact). Whether this plain path is fast
+// enough decides whether the hand-written item writers stay.
+func BenchmarkReference(b *testing.B) {
+	for _, f := range Formats {
+		for _, n := range benchSizes {
+			p := &Page{Key: article.SiteFeed, Updated: fixedNow, Articles: realistic(b, n)}
+			b.Run(f.String()+"/"+strconv.Itoa(n), func(b *testing.B) {
+				site := testSite()
+				var buf bytes.Buffer
+				b.ReportAllocs()
+				for b.Loop() {
+					buf.Reset()
+					var err error
+					switch f {
+					case RSS:
+						err = site.refRenderRSS(&buf, p)
+					case Atom:
+						err = site.refRenderAtom(&buf, p)
+					case JSON:
+						err = site.refRenderJSON(&buf, p)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.SetBytes(int64(buf.Len()))
+			})
+		}
+	}
+}
