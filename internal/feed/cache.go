@@ -6,7 +6,7 @@ import (
 )
 
 // lru is a least-recently-used map bounded by the bytes of its values (plus
-// a per-entry charge the caller chooses). Cache and ItemCache share it.
+// a per-entry charge the caller chooses).
 type lru[K comparable] struct {
 	mu    sync.Mutex
 	max   int
@@ -106,65 +106,6 @@ func (c *Cache) Add(key string, body []byte) {
 
 // Len is the number of documents held and Size their total bytes.
 func (c *Cache) Len() (n, size int) {
-	if c == nil {
-		return 0, 0
-	}
-	return c.lru.len()
-}
-
-// ItemCache keeps the rendered item of each article (an RSS <item>, an Atom
-// <entry> or a JSON Feed item object) by article ID, version, format and
-// site, bounded by bytes, so that an article that appears in several feeds
-// (the site, its section, its tags, its authors) and on several pages is
-// rendered once per warm container. Documents are then the cached items
-// spliced into a freshly encoded channel (see doc.go).
-//
-// An article's version grows on every write, so (ID, Version) names one
-// content; UpdatedAt is part of the key too, as a second guard. Fragments
-// depend on nothing else but the Site, which is part of the key. An
-// ItemCache is safe for concurrent use and may be shared by several Sites.
-type ItemCache struct {
-	lru *lru[itemKey]
-}
-
-type itemKey struct {
-	site    *Site
-	format  Format
-	id      string
-	version int64
-	updated int64 // UpdatedAt, Unix nanoseconds
-}
-
-// itemOverhead is what one entry costs beyond its bytes and ID: the map
-// slot, the list element and the entry, roughly.
-const itemOverhead = 160
-
-// DefaultItemCacheBytes is the item cache NewSite gives a deployment: about
-// 1,500 articles in all three formats at 5 KB of body each.
-const DefaultItemCacheBytes = 24 << 20
-
-// NewItemCache returns an item cache holding at most maxBytes (fragments,
-// IDs and a fixed overhead per entry). maxBytes <= 0 disables it.
-func NewItemCache(maxBytes int) *ItemCache {
-	return &ItemCache{lru: newLRU[itemKey](maxBytes)}
-}
-
-func (c *ItemCache) get(k *itemKey) ([]byte, bool) {
-	if c == nil || c.lru.max <= 0 {
-		return nil, false
-	}
-	return c.lru.get(*k)
-}
-
-func (c *ItemCache) add(k *itemKey, frag []byte) {
-	if c == nil || c.lru.max <= 0 {
-		return
-	}
-	c.lru.add(*k, frag, len(frag)+len(k.id)+itemOverhead)
-}
-
-// Len is the number of items held and the bytes they are charged.
-func (c *ItemCache) Len() (n, size int) {
 	if c == nil {
 		return 0, 0
 	}
