@@ -11,13 +11,40 @@ import (
 
 // atomFeed is gorilla's feed plus xml:lang, the Media RSS namespace, a list
 // of links (self, alternate, hub, next) hiding gorilla's single Link, and
-// the entries, already rendered (items.go), spliced in after the links.
+// our entries hiding gorilla's.
 type atomFeed struct {
 	feeds.AtomFeed
 	Lang    string           `xml:"xml:lang,attr,omitempty"`
 	NSMedia string           `xml:"xmlns:media,attr"`
 	Links   []feeds.AtomLink `xml:"link"`
-	Entries []byte           `xml:",innerxml"`
+	Entries []atomEntry      `xml:"entry"`
+}
+
+// atomEntry is gorilla's entry plus one category per section and tag, one
+// author per byline (hiding gorilla's single ones), media:content for the
+// main image, and content written as CDATA (see atomContent).
+type atomEntry struct {
+	feeds.AtomEntry
+	Content    *atomContent       `xml:"content"`
+	Categories []atomCategory     `xml:"category"`
+	Authors    []feeds.AtomAuthor `xml:"author"`
+	Media      *mediaContent      `xml:"media:content"`
+}
+
+// atomContent is the full body, type="html". gorilla's AtomContent escapes
+// it as character data, rune by rune; CDATA carries the same text copied
+// through (encoding/xml splits any "]]>").
+type atomContent struct {
+	Type    string `xml:"type,attr"`
+	Content string `xml:",cdata"`
+}
+
+// atomCategory is an Atom category: the slug as term, the display name as
+// label, and the feed of that section or tag as scheme.
+type atomCategory struct {
+	Term   string `xml:"term,attr"`
+	Label  string `xml:"label,attr,omitempty"`
+	Scheme string `xml:"scheme,attr,omitempty"`
 }
 
 // RenderAtom writes p as Atom 1.0.
@@ -37,6 +64,7 @@ func (s *Site) RenderAtom(w io.Writer, p *Page) error {
 		Lang:    s.Language,
 		NSMedia: nsMedia,
 		Links:   make([]feeds.AtomLink, 0, 4),
+		Entries: make([]atomEntry, len(p.Articles)),
 	}
 	f.Links = append(f.Links,
 		feeds.AtomLink{Href: s.self(p, Atom), Rel: "self", Type: "application/atom+xml"},
@@ -47,12 +75,42 @@ func (s *Site) RenderAtom(w io.Writer, p *Page) error {
 	if p.Next != "" {
 		f.Links = append(f.Links, feeds.AtomLink{Href: p.Next, Rel: "next", Type: "application/atom+xml"})
 	}
-	buf := getBuf()
-	defer putBuf(buf)
-	var err error
-	if *buf, err = s.appendItems(*buf, Atom, p.Articles); err != nil {
-		return err
+	prefix := s.tagPrefix()
+	schemes := [2]string{prefix + "section", prefix + "tag"}
+	memo := make(slugs)
+	for i := range p.Articles {
+		s.atomEntry(&f.Entries[i], &p.Articles[i], prefix, &schemes, memo)
 	}
-	f.Entries = *buf
 	return encodeXML(w, f)
+}
+
+func (s *Site) atomEntry(e *atomEntry, a *article.Article, prefix string, schemes *[2]string, memo slugs) {
+	e.Title = article.XMLText(a.Title)
+	e.Id = prefix + "article:" + a.ID
+	e.Published = s.date(published(a), time.RFC3339)
+	e.Updated = s.date(modified(a), time.RFC3339)
+	e.Links = []feeds.AtomLink{{Href: s.link(a), Rel: "alternate", Type: "text/html"}}
+	if a.Lead != "" {
+		e.Summary = &feeds.AtomSummary{Type: "text", Content: article.XMLText(a.Lead)}
+	}
+	if a.Body != "" {
+		e.Content = &atomContent{Type: "html", Content: article.XMLText(a.Body)}
+	}
+	if len(a.Authors) > 0 {
+		e.Authors = make([]feeds.AtomAuthor, len(a.Authors))
+		for i, au := range a.Authors {
+			e.Authors[i].Name = article.XMLText(au.Name)
+			e.Authors[i].Uri = au.URL
+		}
+	}
+	e.Categories = make([]atomCategory, 0, 1+len(a.Tags))
+	if a.Section != "" {
+		e.Categories = append(e.Categories, atomCategory{Term: memo.of(a.Section), Label: article.XMLText(a.Section), Scheme: schemes[0]})
+	}
+	for _, t := range a.Tags {
+		e.Categories = append(e.Categories, atomCategory{Term: memo.of(t), Label: article.XMLText(t), Scheme: schemes[1]})
+	}
+	if e.Media = newMedia(a.Image); e.Media != nil {
+		e.Links = append(e.Links, feeds.AtomLink{Href: e.Media.URL, Rel: "enclosure", Type: e.Media.Type, Length: "0"})
+	}
 }

@@ -5,70 +5,6 @@ import (
 	"sync"
 )
 
-// lru is a least-recently-used map bounded by the bytes of its values (plus
-// a per-entry charge the caller chooses). Cache and ItemCache share it.
-type lru[K comparable] struct {
-	mu    sync.Mutex
-	max   int
-	size  int
-	order *list.List // front = most recently used; values are *lruEntry[K]
-	items map[K]*list.Element
-}
-
-type lruEntry[K comparable] struct {
-	key  K
-	body []byte
-	cost int
-}
-
-func newLRU[K comparable](maxBytes int) *lru[K] {
-	return &lru[K]{max: maxBytes, order: list.New(), items: make(map[K]*list.Element)}
-}
-
-func (c *lru[K]) get(key K) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.items[key]
-	if !ok {
-		return nil, false
-	}
-	c.order.MoveToFront(e)
-	return e.Value.(*lruEntry[K]).body, true
-}
-
-// add stores body under key at the given cost, evicting the least recently
-// used entries until the total fits. An entry costing more than the whole
-// cache is not kept.
-func (c *lru[K]) add(key K, body []byte, cost int) {
-	if cost > c.max {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.items[key]; ok {
-		old := e.Value.(*lruEntry[K])
-		c.size += cost - old.cost
-		old.body, old.cost = body, cost
-		c.order.MoveToFront(e)
-	} else {
-		c.items[key] = c.order.PushFront(&lruEntry[K]{key: key, body: body, cost: cost})
-		c.size += cost
-	}
-	for c.size > c.max {
-		e := c.order.Back()
-		ent := e.Value.(*lruEntry[K])
-		c.order.Remove(e)
-		delete(c.items, ent.key)
-		c.size -= ent.cost
-	}
-}
-
-func (c *lru[K]) len() (n, size int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.order.Len(), c.size
-}
-
 // Cache keeps recently rendered documents by key (a validator plus the
 // content coding), least recently used first out, bounded by the total
 // size of the bytes held. A warm Lambda container answers a repeat request
@@ -77,14 +13,23 @@ func (c *lru[K]) len() (n, size int) {
 // Entries are immutable once added: Get hands out the cached slice, which
 // callers must not modify. A Cache is safe for concurrent use.
 type Cache struct {
-	lru *lru[string]
+	mu    sync.Mutex
+	max   int
+	size  int
+	order *list.List // front = most recently used; values are *cacheEntry
+	items map[string]*list.Element
+}
+
+type cacheEntry struct {
+	key  string
+	body []byte
 }
 
 // NewCache returns a cache holding at most maxBytes of documents (keys and
 // bookkeeping are not counted). A document larger than maxBytes is never
 // kept; maxBytes <= 0 disables the cache.
 func NewCache(maxBytes int) *Cache {
-	return &Cache{lru: newLRU[string](maxBytes)}
+	return &Cache{max: maxBytes, order: list.New(), items: make(map[string]*list.Element)}
 }
 
 // Get returns the document stored under key.
@@ -92,16 +37,40 @@ func (c *Cache) Get(key string) ([]byte, bool) {
 	if c == nil {
 		return nil, false
 	}
-	return c.lru.get(key)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.items[key]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(e)
+	return e.Value.(*cacheEntry).body, true
 }
 
 // Add stores body under key, evicting the least recently used documents
 // until the total fits.
 func (c *Cache) Add(key string, body []byte) {
-	if c == nil {
+	if c == nil || len(body) > c.max {
 		return
 	}
-	c.lru.add(key, body, len(body))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[key]; ok {
+		old := e.Value.(*cacheEntry)
+		c.size += len(body) - len(old.body)
+		old.body = body
+		c.order.MoveToFront(e)
+	} else {
+		c.items[key] = c.order.PushFront(&cacheEntry{key: key, body: body})
+		c.size += len(body)
+	}
+	for c.size > c.max {
+		e := c.order.Back()
+		ent := e.Value.(*cacheEntry)
+		c.order.Remove(e)
+		delete(c.items, ent.key)
+		c.size -= len(ent.body)
+	}
 }
 
 // Len is the number of documents held and Size their total bytes.
@@ -109,64 +78,7 @@ func (c *Cache) Len() (n, size int) {
 	if c == nil {
 		return 0, 0
 	}
-	return c.lru.len()
-}
-
-// ItemCache keeps the rendered item of each article (an RSS <item>, an Atom
-// <entry> or a JSON Feed item object) by article ID, version, format and
-// site, bounded by bytes, so that an article that appears in several feeds
-// (the site, its section, its tags, its authors) and on several pages is
-// rendered once per warm container. Documents are then the cached items
-// spliced into a freshly encoded channel (see doc.go).
-//
-// An article's version grows on every write, so (ID, Version) names one
-// content; UpdatedAt is part of the key too, as a second guard. Fragments
-// depend on nothing else but the Site, which is part of the key. An
-// ItemCache is safe for concurrent use and may be shared by several Sites.
-type ItemCache struct {
-	lru *lru[itemKey]
-}
-
-type itemKey struct {
-	site    *Site
-	format  Format
-	id      string
-	version int64
-	updated int64 // UpdatedAt, Unix nanoseconds
-}
-
-// itemOverhead is what one entry costs beyond its bytes and ID: the map
-// slot, the list element and the entry, roughly.
-const itemOverhead = 160
-
-// DefaultItemCacheBytes is the item cache NewSite gives a deployment: about
-// 1,500 articles in all three formats at 5 KB of body each.
-const DefaultItemCacheBytes = 24 << 20
-
-// NewItemCache returns an item cache holding at most maxBytes (fragments,
-// IDs and a fixed overhead per entry). maxBytes <= 0 disables it.
-func NewItemCache(maxBytes int) *ItemCache {
-	return &ItemCache{lru: newLRU[itemKey](maxBytes)}
-}
-
-func (c *ItemCache) get(k *itemKey) ([]byte, bool) {
-	if c == nil || c.lru.max <= 0 {
-		return nil, false
-	}
-	return c.lru.get(*k)
-}
-
-func (c *ItemCache) add(k *itemKey, frag []byte) {
-	if c == nil || c.lru.max <= 0 {
-		return
-	}
-	c.lru.add(*k, frag, len(frag)+len(k.id)+itemOverhead)
-}
-
-// Len is the number of items held and the bytes they are charged.
-func (c *ItemCache) Len() (n, size int) {
-	if c == nil {
-		return 0, 0
-	}
-	return c.lru.len()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.order.Len(), c.size
 }

@@ -92,10 +92,6 @@ type Site struct {
 	Location *time.Location
 	// TTL is the RSS <ttl>: how long readers may cache a feed.
 	TTL time.Duration
-	// Items keeps rendered items across the feeds and pages of a warm
-	// container (see ItemCache); nil renders every item every time. The
-	// output is the same byte for byte either way.
-	Items *ItemCache
 }
 
 // tagAuthority is the date part of the tag: URIs (RFC 4151) that identify
@@ -287,8 +283,7 @@ func imageType(u string) string {
 }
 
 // NewSite builds the Site of a deployment from its configuration. The TTL
-// matches the max-age the feed routes send; the item cache is
-// DefaultItemCacheBytes.
+// matches the max-age the feed routes send.
 func NewSite(cfg config.Config) *Site {
 	return &Site{
 		Name:     cfg.SiteName,
@@ -299,6 +294,5 @@ func NewSite(cfg config.Config) *Site {
 		LogoURL:  cfg.LogoURL,
 		Location: cfg.Location,
 		TTL:      5 * time.Minute,
-		Items:    NewItemCache(DefaultItemCacheBytes),
 	}
 }

@@ -240,7 +240,7 @@ func TestHostileCorpus(t *testing.T) {
 	raw := hostile(t)
 	cleaned := hostile(t)
 	for i := range cleaned {
-		cleaner.Sanitize(&cleaned[i])
+		sanitizer.Sanitize(&cleaned[i])
 	}
 	for _, tc := range []struct {
 		name string

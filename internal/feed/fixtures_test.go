@@ -85,7 +85,7 @@ func loadSeed(tb testing.TB) seed {
 	return seedData
 }
 
-var cleaner = newsroom.NewSanitizer()
+var sanitizer = newsroom.NewSanitizer()
 
 // realistic returns n published articles built from the seed article, newest
 // first, about 5 KB of HTML body each, cleaned as the admin API stores them.
@@ -144,7 +144,7 @@ func realistic(tb testing.TB, n int) []article.Article {
 		}
 		a.CreatedAt = a.PublishedAt.Add(-10 * time.Minute)
 		a.UpdatedAt = a.PublishedAt.Add(time.Duration(i%3) * time.Hour)
-		cleaner.Sanitize(&a)
+		sanitizer.Sanitize(&a)
 		out[i] = a
 	}
 	return out

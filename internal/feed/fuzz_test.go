@@ -38,7 +38,7 @@ func accepted(title, lead, body, rawURL, section, tag, author, credit string) (a
 	if a.URL == "" {
 		a.URL = "https://news.example.bg/" + a.Slug
 	}
-	cleaner.Sanitize(&a)
+	sanitizer.Sanitize(&a)
 	return a, true
 }
 

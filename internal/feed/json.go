@@ -1,9 +1,7 @@
 package feed
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"time"
 
@@ -14,51 +12,79 @@ import (
 
 const jsonFeedVersion = "https://jsonfeed.org/version/1.1"
 
+// jsonFeed is gorilla's JSON feed with items that are always present (JSON
+// Feed requires the array; gorilla omits it when empty).
+type jsonFeed struct {
+	*feeds.JSONFeed
+	Items []*feeds.JSONItem `json:"items"`
+}
+
 // RenderJSON writes p as JSON Feed 1.1: compact, and without HTML-escaping
 // "<", ">" and "&" in strings (readers get the body as it is stored).
-//
-// The top-level object is gorilla's JSONFeed, encoded by encoding/json
-// without items (gorilla omits an empty list); the items, rendered one by
-// one (items.go), are spliced in as its last member, "items", which JSON
-// Feed requires even when empty. Splicing bytes, not a json.RawMessage:
-// encoding/json would re-scan every raw message to compact it.
 func (s *Site) RenderJSON(w io.Writer, p *Page) error {
-	f := feeds.JSONFeed{
-		Version:     jsonFeedVersion,
-		Title:       article.XMLText(s.Title(p.Key)),
-		Language:    s.Language,
-		HomePageUrl: s.URL,
-		FeedUrl:     s.self(p, JSON),
-		Description: article.XMLText(s.Description(p.Key)),
-		NextUrl:     p.Next,
-		Icon:        s.LogoURL,
-		Authors:     []*feeds.JSONAuthor{{Name: article.XMLText(s.Name), Url: s.URL}},
+	f := jsonFeed{
+		JSONFeed: &feeds.JSONFeed{
+			Version:     jsonFeedVersion,
+			Title:       article.XMLText(s.Title(p.Key)),
+			Language:    s.Language,
+			HomePageUrl: s.URL,
+			FeedUrl:     s.self(p, JSON),
+			Description: article.XMLText(s.Description(p.Key)),
+			NextUrl:     p.Next,
+			Icon:        s.LogoURL,
+			Authors:     []*feeds.JSONAuthor{{Name: article.XMLText(s.Name), Url: s.URL}},
+		},
+		Items: make([]*feeds.JSONItem, len(p.Articles)),
 	}
 	if s.HubURL != "" {
 		f.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: s.HubURL}}
 	}
-	buf := getBuf()
-	defer putBuf(buf)
-	out := appendWriter{b: *buf}
-	enc := json.NewEncoder(&out)
+	items := make([]feeds.JSONItem, len(p.Articles))
+	times := make([]time.Time, 2*len(p.Articles))
+	prefix := s.tagPrefix()
+	for i := range p.Articles {
+		it, a := &items[i], &p.Articles[i]
+		it.Id = prefix + "article:" + a.ID
+		it.Url = s.link(a)
+		it.Title = article.XMLText(a.Title)
+		it.Summary = article.XMLText(a.Lead)
+		if it.ContentHTML = article.XMLText(a.Body); it.ContentHTML == "" {
+			it.ContentText = jsonContentText(a)
+		}
+		if a.Image != nil {
+			it.Image = a.Image.URL
+		}
+		times[2*i] = s.in(published(a))
+		times[2*i+1] = s.in(modified(a))
+		it.PublishedDate = &times[2*i]
+		it.ModifiedDate = &times[2*i+1]
+		if len(a.Authors) > 0 {
+			it.Authors = make([]*feeds.JSONAuthor, len(a.Authors))
+			authors := make([]feeds.JSONAuthor, len(a.Authors))
+			for j, au := range a.Authors {
+				authors[j] = feeds.JSONAuthor{Name: article.XMLText(au.Name), Url: au.URL}
+				it.Authors[j] = &authors[j]
+			}
+		}
+		it.Tags = categoryNames(a)
+		f.Items[i] = it
+	}
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&f); err != nil {
-		return err
+	return enc.Encode(&f)
+}
+
+// jsonContentText is an item's content_text, set only for an article without
+// a body: JSON Feed 1.1 requires content_html or content_text in every item,
+// so the lead, or else the title, stands in.
+func jsonContentText(a *article.Article) string {
+	if article.XMLText(a.Body) != "" {
+		return ""
 	}
-	head, ok := bytes.CutSuffix(out.b, []byte("}\n"))
-	if !ok || len(head) < 2 {
-		return fmt.Errorf("feed: unexpected JSON feed head %q", out.b)
+	if lead := article.XMLText(a.Lead); lead != "" {
+		return lead
 	}
-	b := append(head, `,"items":[`...)
-	b, err := s.appendItems(b, JSON, p.Articles)
-	*buf = b
-	if err != nil {
-		return err
-	}
-	b = append(b, "]}\n"...)
-	*buf = b
-	_, err = w.Write(b)
-	return err
+	return article.XMLText(a.Title)
 }
 
 // in is t in the publisher's zone.

@@ -31,13 +31,12 @@ type rssDoc struct {
 	Channel   *rssChannel `xml:"channel"`
 }
 
-// rssChannel is gorilla's channel plus atom:link (self, hub, next) and the
-// items, already rendered (rssItems.go), spliced in after the links: the
-// channel is gorilla's struct encoded by encoding/xml, the items are bytes.
+// rssChannel is gorilla's channel plus atom:link (self, hub, next). Its
+// Items hide gorilla's, so the links come before the items.
 type rssChannel struct {
 	feeds.RssFeed
 	Links []rssAtomLink `xml:"atom:link"`
-	Items []byte        `xml:",innerxml"`
+	Items []rssItem     `xml:"item"`
 }
 
 // rssAtomLink is atom:link inside RSS.
@@ -47,9 +46,51 @@ type rssAtomLink struct {
 	Type string `xml:"type,attr,omitempty"`
 }
 
+// rssItem is gorilla's item plus one category per section and tag (hiding
+// gorilla's single Category), dc:creator for author names (RSS <author>
+// must be an e-mail address) and media:content for the main image.
+type rssItem struct {
+	feeds.RssItem
+	Categories []string      `xml:"category"`
+	Creators   []string      `xml:"dc:creator"`
+	Media      *mediaContent `xml:"media:content"`
+}
+
+// mediaContent is Media RSS's media:content for an image, in RSS and Atom.
+type mediaContent struct {
+	URL         string     `xml:"url,attr"`
+	Medium      string     `xml:"medium,attr"`
+	Type        string     `xml:"type,attr"`
+	Width       int        `xml:"width,attr,omitempty"`
+	Height      int        `xml:"height,attr,omitempty"`
+	Credit      *mediaText `xml:"media:credit"`
+	Description *mediaText `xml:"media:description"`
+}
+
+// mediaText is a media:credit or media:description.
+type mediaText struct {
+	Role string `xml:"role,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+	Text string `xml:",chardata"`
+}
+
+// newMedia is the media:content of a's main image, or nil without one.
+func newMedia(img *article.Image) *mediaContent {
+	if img == nil || img.URL == "" {
+		return nil
+	}
+	m := &mediaContent{URL: img.URL, Medium: "image", Type: imageType(img.URL), Width: img.Width, Height: img.Height}
+	if img.Credit != "" {
+		m.Credit = &mediaText{Role: "photographer", Text: article.XMLText(img.Credit)}
+	}
+	if img.Alt != "" {
+		m.Description = &mediaText{Type: "plain", Text: article.XMLText(img.Alt)}
+	}
+	return m
+}
+
 // RenderRSS writes p as RSS 2.0.
 func (s *Site) RenderRSS(w io.Writer, p *Page) error {
-	self := s.self(p, RSS)
 	ch := &rssChannel{
 		RssFeed: feeds.RssFeed{
 			Title:         article.XMLText(s.Title(p.Key)),
@@ -61,26 +102,45 @@ func (s *Site) RenderRSS(w io.Writer, p *Page) error {
 			Ttl:           int(s.TTL / time.Minute),
 		},
 		Links: make([]rssAtomLink, 0, 3),
+		Items: make([]rssItem, len(p.Articles)),
 	}
 	if s.LogoURL != "" {
 		ch.Image = &feeds.RssImage{Url: s.LogoURL, Title: ch.Title, Link: s.URL}
 	}
-	ch.Links = append(ch.Links, rssAtomLink{Href: self, Rel: "self", Type: "application/rss+xml"})
+	ch.Links = append(ch.Links, rssAtomLink{Href: s.self(p, RSS), Rel: "self", Type: "application/rss+xml"})
 	if s.HubURL != "" {
 		ch.Links = append(ch.Links, rssAtomLink{Href: s.HubURL, Rel: "hub"})
 	}
 	if p.Next != "" {
 		ch.Links = append(ch.Links, rssAtomLink{Href: p.Next, Rel: "next", Type: "application/rss+xml"})
 	}
-	buf := getBuf()
-	defer putBuf(buf)
-	var err error
-	if *buf, err = s.appendItems(*buf, RSS, p.Articles); err != nil {
-		return err
+	prefix := s.tagPrefix()
+	for i := range p.Articles {
+		s.rssItem(&ch.Items[i], &p.Articles[i], prefix)
 	}
-	ch.Items = *buf
 	doc := rssDoc{Version: "2.0", NSContent: nsContent, NSAtom: nsAtom, NSDC: nsDC, NSMedia: nsMedia, Channel: ch}
 	return encodeXML(w, &doc)
+}
+
+func (s *Site) rssItem(it *rssItem, a *article.Article, prefix string) {
+	it.Title = article.XMLText(a.Title)
+	it.Link = s.link(a)
+	it.Description = article.XMLText(a.Lead)
+	if a.Body != "" {
+		it.Content = &feeds.RssContent{Content: article.XMLText(a.Body)}
+	}
+	it.Guid = &feeds.RssGuid{Id: prefix + "article:" + a.ID, IsPermaLink: "false"}
+	it.PubDate = s.date(published(a), time.RFC1123Z)
+	it.Categories = categoryNames(a)
+	if len(a.Authors) > 0 {
+		it.Creators = make([]string, len(a.Authors))
+		for i := range a.Authors {
+			it.Creators[i] = article.XMLText(a.Authors[i].Name)
+		}
+	}
+	if it.Media = newMedia(a.Image); it.Media != nil {
+		it.Enclosure = &feeds.RssEnclosure{Url: it.Media.URL, Length: "0", Type: it.Media.Type}
+	}
 }
 
 // date formats t in the publisher's zone.
