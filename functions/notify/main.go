@@ -28,7 +28,7 @@ func main() {
 	}
 	n := notify.New(notify.Options{
 		HubURL: cfg.HubURL,
-		Site:   feed.NewSite(cfg),
+		Site:   feed.NewChannel(cfg),
 		Feeds:  dynamo.StreamFeeds,
 		// A hub that accepts the connection and never answers must not hold
 		// the batch: each attempt also has notify's own AttemptTimeout.

@@ -5,27 +5,27 @@ import (
 	"unicode/utf8"
 )
 
-// XMLText returns s without the characters XML 1.0 forbids: C0 controls
+// DropXMLForbidden returns s without the characters XML 1.0 forbids: C0 controls
 // other than tab, newline and carriage return, U+FFFE, U+FFFF, surrogates and
 // bytes that are not UTF-8. It runs once per field at write time and again,
 // as defence in depth, on every feed render, where the text is almost always
 // clean already: so it returns s itself, without allocating, after one fast
-// scan (xmlClean), and only dirty input pays for stripping.
-func XMLText(s string) string {
-	if xmlClean(s) {
+// scan (xmlAllowed), and only dirty input pays for stripping.
+func DropXMLForbidden(s string) string {
+	if xmlAllowed(s) {
 		return s
 	}
 	return stripXML(s)
 }
 
-// xmlClean reports whether s has no character XML 1.0 forbids. It is
+// xmlAllowed reports whether s has no character XML 1.0 forbids. It is
 // one pass, eight bytes at a time where it can: a word of ASCII (markup,
 // Latin text) is checked for control bytes with one subtraction, and a word
 // of four two-byte sequences (Cyrillic text) for well-formed UTF-8 with two
 // masks. Anything else goes rune by rune, and only sequences of three or
 // more bytes, rare in Bulgarian text, reach utf8.DecodeRuneInString, which
 // refuses surrogates and invalid bytes; U+FFFE and U+FFFF are refused here.
-func xmlClean(s string) bool {
+func xmlAllowed(s string) bool {
 	const (
 		lo = 0x0101010101010101
 		hi = 0x8080808080808080
@@ -99,7 +99,7 @@ func controlsAllowed(s string) bool {
 }
 
 // stripXML copies s without its forbidden characters. It is also the
-// reference xmlClean is tested against: s is clean exactly when
+// reference xmlAllowed is tested against: s is clean exactly when
 // stripXML(s) == s.
 func stripXML(s string) string {
 	var b strings.Builder

@@ -33,11 +33,11 @@ func TestXMLTextFastPath(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			want := stripXML(tt.in)
-			if got := XMLText(tt.in); got != want {
-				t.Errorf("XMLText(%q) = %q, want %q", tt.in, got, want)
+			if got := DropXMLForbidden(tt.in); got != want {
+				t.Errorf("DropXMLForbidden(%q) = %q, want %q", tt.in, got, want)
 			}
-			if got, want := xmlClean(tt.in), want == tt.in && utf8.ValidString(tt.in); got != want {
-				t.Errorf("xmlClean(%q) = %v, want %v", tt.in, got, want)
+			if got, want := xmlAllowed(tt.in), want == tt.in && utf8.ValidString(tt.in); got != want {
+				t.Errorf("xmlAllowed(%q) = %v, want %v", tt.in, got, want)
 			}
 		})
 	}
@@ -52,8 +52,8 @@ func TestXMLCleanExhaustive(t *testing.T) {
 			for pad := 0; pad < 9; pad += 4 {
 				s := strings.Repeat("x", pad) + string([]byte{byte(a), byte(b)}) + "yyyyyyyy"
 				want := stripXML(s) == s
-				if got := xmlClean(s); got != want {
-					t.Fatalf("xmlClean(%q) = %v, want %v", s, got, want)
+				if got := xmlAllowed(s); got != want {
+					t.Fatalf("xmlAllowed(%q) = %v, want %v", s, got, want)
 				}
 			}
 		}
@@ -64,10 +64,10 @@ func TestXMLCleanExhaustive(t *testing.T) {
 // feed render, against the rune-by-rune reference.
 func BenchmarkXMLText(b *testing.B) {
 	body := strings.Repeat("<p>Южна Корея и НАТО се споразумяха да създадат консултантска група, съобщи БТА.</p>\n", 40)
-	b.Run("XMLText", func(b *testing.B) {
+	b.Run("DropXMLForbidden", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
-			_ = XMLText(body)
+			_ = DropXMLForbidden(body)
 		}
 	})
 	b.Run("reference", func(b *testing.B) {
@@ -93,14 +93,14 @@ func TestXMLText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := XMLText(tt.in); got != tt.want {
-				t.Errorf("XMLText(%q) = %q, want %q", tt.in, got, tt.want)
+			if got := DropXMLForbidden(tt.in); got != tt.want {
+				t.Errorf("DropXMLForbidden(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}
 	t.Run("clean text does not allocate", func(t *testing.T) {
 		s := "Южна Корея и НАТО се споразумяха"
-		if n := testing.AllocsPerRun(100, func() { _ = XMLText(s) }); n != 0 {
+		if n := testing.AllocsPerRun(100, func() { _ = DropXMLForbidden(s) }); n != 0 {
 			t.Errorf("allocs = %v, want 0", n)
 		}
 	})

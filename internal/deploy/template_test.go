@@ -49,7 +49,7 @@ var routers = map[string]func() *httpapi.Router{
 	},
 	"feeds": func() *httpapi.Router {
 		rt := httpapi.NewRouter()
-		feedapi.Register(rt, nil, feedapi.Options{Site: &feed.Site{}})
+		feedapi.Register(rt, nil, feedapi.Options{Site: &feed.Channel{}})
 		return rt
 	},
 	"share": func() *httpapi.Router {

@@ -48,18 +48,18 @@ type atomCategory struct {
 }
 
 // RenderAtom writes p as Atom 1.0.
-func (s *Site) RenderAtom(w io.Writer, p *Page) error {
+func (s *Channel) RenderAtom(w io.Writer, p *Document) error {
 	f := &atomFeed{
 		AtomFeed: feeds.AtomFeed{
 			Xmlns:    nsAtom,
-			Title:    article.XMLText(s.Title(p.Key)),
+			Title:    article.DropXMLForbidden(s.Title(p.Key)),
 			Id:       s.FeedID(p.Key),
 			Updated:  s.date(updated(p), time.RFC3339),
-			Subtitle: article.XMLText(s.Description(p.Key)),
+			Subtitle: article.DropXMLForbidden(s.Description(p.Key)),
 			Logo:     s.LogoURL,
 			// The feed's author covers entries without a byline, which
 			// Atom requires of every entry one way or the other.
-			Author: &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: article.XMLText(s.Name), Uri: s.URL}},
+			Author: &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: article.DropXMLForbidden(s.Name), Uri: s.URL}},
 		},
 		Lang:    s.Language,
 		NSMedia: nsMedia,
@@ -84,31 +84,31 @@ func (s *Site) RenderAtom(w io.Writer, p *Page) error {
 	return encodeXML(w, f)
 }
 
-func (s *Site) atomEntry(e *atomEntry, a *article.Article, prefix string, schemes *[2]string, memo slugs) {
-	e.Title = article.XMLText(a.Title)
+func (s *Channel) atomEntry(e *atomEntry, a *article.Article, prefix string, schemes *[2]string, memo slugs) {
+	e.Title = article.DropXMLForbidden(a.Title)
 	e.Id = prefix + "article:" + a.ID
 	e.Published = s.date(published(a), time.RFC3339)
 	e.Updated = s.date(modified(a), time.RFC3339)
 	e.Links = []feeds.AtomLink{{Href: s.link(a), Rel: "alternate", Type: "text/html"}}
 	if a.Lead != "" {
-		e.Summary = &feeds.AtomSummary{Type: "text", Content: article.XMLText(a.Lead)}
+		e.Summary = &feeds.AtomSummary{Type: "text", Content: article.DropXMLForbidden(a.Lead)}
 	}
 	if a.Body != "" {
-		e.Content = &atomContent{Type: "html", Content: article.XMLText(a.Body)}
+		e.Content = &atomContent{Type: "html", Content: article.DropXMLForbidden(a.Body)}
 	}
 	if len(a.Authors) > 0 {
 		e.Authors = make([]feeds.AtomAuthor, len(a.Authors))
 		for i, au := range a.Authors {
-			e.Authors[i].Name = article.XMLText(au.Name)
+			e.Authors[i].Name = article.DropXMLForbidden(au.Name)
 			e.Authors[i].Uri = au.URL
 		}
 	}
 	e.Categories = make([]atomCategory, 0, 1+len(a.Tags))
 	if a.Section != "" {
-		e.Categories = append(e.Categories, atomCategory{Term: memo.of(a.Section), Label: article.XMLText(a.Section), Scheme: schemes[0]})
+		e.Categories = append(e.Categories, atomCategory{Term: memo.of(a.Section), Label: article.DropXMLForbidden(a.Section), Scheme: schemes[0]})
 	}
 	for _, t := range a.Tags {
-		e.Categories = append(e.Categories, atomCategory{Term: memo.of(t), Label: article.XMLText(t), Scheme: schemes[1]})
+		e.Categories = append(e.Categories, atomCategory{Term: memo.of(t), Label: article.DropXMLForbidden(t), Scheme: schemes[1]})
 	}
 	if e.Media = newMedia(a.Image); e.Media != nil {
 		e.Links = append(e.Links, feeds.AtomLink{Href: e.Media.URL, Rel: "enclosure", Type: e.Media.Type, Length: "0"})

@@ -23,7 +23,7 @@ var benchSizes = []int{20, 50, 100}
 func BenchmarkRender(b *testing.B) {
 	for _, f := range Formats {
 		for _, n := range benchSizes {
-			p := &Page{Key: article.SiteFeed, Updated: fixedNow, Articles: realistic(b, n)}
+			p := &Document{Key: article.SiteFeed, Updated: fixedNow, Articles: realistic(b, n)}
 			b.Run(f.String()+"/"+strconv.Itoa(n), func(b *testing.B) {
 				site := testSite()
 				var buf bytes.Buffer

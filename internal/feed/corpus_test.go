@@ -72,11 +72,11 @@ func TestCorpora(t *testing.T) {
 		"hostile/cleaned": cleaned,
 		"edge":            edgeArticles(),
 	}
-	for sname, site := range map[string]*Site{"full": testSite(), "bare": bare} {
+	for sname, site := range map[string]*Channel{"full": testSite(), "bare": bare} {
 		for cname, as := range corpora {
 			for _, f := range Formats {
 				t.Run(sname+"/"+cname+"/"+f.String(), func(t *testing.T) {
-					p := &Page{Key: article.FeedKey{Kind: article.FeedTag, Slug: "nato", Name: "НАТО"}, Articles: as, Next: "https://feeds.news.example.bg/x?a=1&b=2"}
+					p := &Document{Key: article.FeedKey{Kind: article.FeedTag, Slug: "nato", Name: "НАТО"}, Articles: as, Next: "https://feeds.news.example.bg/x?a=1&b=2"}
 					doc := render(t, site, f, p)
 					legal(t, f, doc)
 					if n := len(parse(t, doc).Items); n != len(as) {
@@ -102,7 +102,7 @@ func FuzzStoredArticle(f *testing.F) {
 		if link != "" {
 			a.Image = &article.Image{URL: link, Width: width, Credit: credit, Alt: alt}
 		}
-		p := &Page{Key: article.SiteFeed, Updated: fixedNow, Articles: []article.Article{a}}
+		p := &Document{Key: article.SiteFeed, Updated: fixedNow, Articles: []article.Article{a}}
 		for _, f := range Formats {
 			legal(t, f, render(t, site, f, p))
 		}
@@ -114,7 +114,7 @@ func FuzzStoredArticle(f *testing.F) {
 func TestRenderTimeOutOfRange(t *testing.T) {
 	as := realistic(t, 2)
 	as[1].PublishedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
-	p := &Page{Key: article.SiteFeed, Updated: fixedNow, Articles: as}
+	p := &Document{Key: article.SiteFeed, Updated: fixedNow, Articles: as}
 	if err := testSite().RenderJSON(io.Discard, p); err == nil {
 		t.Error("RenderJSON accepted year 10000")
 	}
@@ -133,7 +133,7 @@ func TestJSONItemHasContent(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := base
 			a.Body, a.Lead = "", tt.lead
-			doc := render(t, testSite(), JSON, &Page{Key: article.SiteFeed, Updated: fixedNow, Articles: []article.Article{a}})
+			doc := render(t, testSite(), JSON, &Document{Key: article.SiteFeed, Updated: fixedNow, Articles: []article.Article{a}})
 			var f struct {
 				Items []map[string]any `json:"items"`
 			}

@@ -6,7 +6,7 @@
 //   - One renderer: github.com/gorilla/feeds' structs, extended by embedding
 //     with what gorilla lacks, encoded by encoding/xml and encoding/json
 //     (compact, no HTML escaping). Nothing is written by hand.
-//   - Every text field passes through article.XMLText, so no character XML
+//   - Every text field passes through article.DropXMLForbidden, so no character XML
 //     1.0 forbids reaches a document, even from a row written around the
 //     Cleaner. Bodies are CDATA in RSS and Atom; encoding/xml splits "]]>".
 //   - Output that changes for the same data needs a new feed validator

@@ -71,9 +71,9 @@ func Path(key article.FeedKey, f Format) string {
 	return "/feeds/" + string(key.Kind) + "/" + key.Slug + "/" + f.File()
 }
 
-// Site is what every feed of one publication shares. Build it once from
+// Channel is what every feed of one publication shares. Build it once from
 // the configuration; it is read-only afterwards and safe for concurrent use.
-type Site struct {
+type Channel struct {
 	// Name is the publication's name ("Новини"), the title of the site feed
 	// and the prefix of the others.
 	Name string
@@ -99,7 +99,7 @@ type Site struct {
 const tagAuthority = ",2025:"
 
 // host is the authority of tag: URIs: the site's host name.
-func (s *Site) host() string {
+func (s *Channel) host() string {
 	u, err := url.Parse(s.URL)
 	if err != nil || u.Hostname() == "" {
 		return "localhost"
@@ -108,24 +108,24 @@ func (s *Site) host() string {
 }
 
 // tagPrefix starts every tag: URI of the site.
-func (s *Site) tagPrefix() string { return "tag:" + s.host() + tagAuthority }
+func (s *Channel) tagPrefix() string { return "tag:" + s.host() + tagAuthority }
 
 // EntryID is the stable identifier of an article in every format (RSS guid,
 // Atom id, JSON Feed id): it depends only on the site's host and the
 // article's ID, so edits, new slugs or new URLs never change it.
-func (s *Site) EntryID(id string) string { return s.tagPrefix() + "article:" + id }
+func (s *Channel) EntryID(id string) string { return s.tagPrefix() + "article:" + id }
 
 // FeedID is the stable Atom id of a feed.
-func (s *Site) FeedID(key article.FeedKey) string { return s.tagPrefix() + "feed:" + key.String() }
+func (s *Channel) FeedID(key article.FeedKey) string { return s.tagPrefix() + "feed:" + key.String() }
 
 // FeedURL is the absolute URL of the first page of a feed.
-func (s *Site) FeedURL(key article.FeedKey, f Format) string {
+func (s *Channel) FeedURL(key article.FeedKey, f Format) string {
 	return s.BaseURL + Path(key, f)
 }
 
 // Title is the feed's title: the site's name, then the display name of the
 // section, tag or author.
-func (s *Site) Title(key article.FeedKey) string {
+func (s *Channel) Title(key article.FeedKey) string {
 	name := displayName(key)
 	switch key.Kind {
 	case article.FeedSection:
@@ -148,7 +148,7 @@ func displayName(key article.FeedKey) string {
 }
 
 // Description is the feed's one-line description.
-func (s *Site) Description(key article.FeedKey) string {
+func (s *Channel) Description(key article.FeedKey) string {
 	name := displayName(key)
 	switch key.Kind {
 	case article.FeedSection:
@@ -161,8 +161,8 @@ func (s *Site) Description(key article.FeedKey) string {
 	return "Последни новини от " + s.Name
 }
 
-// Page is one page of one feed, as the HTTP layer hands it over.
-type Page struct {
+// Document is one page of one feed, as the HTTP layer hands it over.
+type Document struct {
 	// Key names the feed; Key.Name is the display name.
 	Key article.FeedKey
 	// Updated is when the feed last changed (the feed head). When zero, the
@@ -177,7 +177,7 @@ type Page struct {
 }
 
 // Render writes page p of format f to w.
-func (s *Site) Render(w io.Writer, f Format, p *Page) error {
+func (s *Channel) Render(w io.Writer, f Format, p *Document) error {
 	switch f {
 	case RSS:
 		return s.RenderRSS(w, p)
@@ -190,7 +190,7 @@ func (s *Site) Render(w io.Writer, f Format, p *Page) error {
 }
 
 // self is the page's self link, the first page's URL by default.
-func (s *Site) self(p *Page, f Format) string {
+func (s *Channel) self(p *Document, f Format) string {
 	if p.Self != "" {
 		return p.Self
 	}
@@ -198,7 +198,7 @@ func (s *Site) self(p *Page, f Format) string {
 }
 
 // updated is the instant the feed says it was last updated.
-func updated(p *Page) time.Time {
+func updated(p *Document) time.Time {
 	if !p.Updated.IsZero() {
 		return p.Updated
 	}
@@ -227,7 +227,7 @@ func modified(a *article.Article) time.Time {
 
 // link is the article's canonical URL, or the site's URL for its slug when
 // the store has none.
-func (s *Site) link(a *article.Article) string {
+func (s *Channel) link(a *article.Article) string {
 	if a.URL != "" {
 		return a.URL
 	}
@@ -237,12 +237,12 @@ func (s *Site) link(a *article.Article) string {
 // categoryNames lists an article's section and tags, the section first.
 func categoryNames(a *article.Article) []string {
 	if a.Section == "" {
-		return cleanAll(a.Tags)
+		return dropXMLForbiddenAll(a.Tags)
 	}
 	out := make([]string, 0, 1+len(a.Tags))
-	out = append(out, article.XMLText(a.Section))
+	out = append(out, article.DropXMLForbidden(a.Section))
 	for _, t := range a.Tags {
-		out = append(out, article.XMLText(t))
+		out = append(out, article.DropXMLForbidden(t))
 	}
 	return out
 }
@@ -282,10 +282,10 @@ func imageType(u string) string {
 	return "image/jpeg"
 }
 
-// NewSite builds the Site of a deployment from its configuration. The TTL
+// NewChannel builds the Channel of a deployment from its configuration. The TTL
 // matches the max-age the feed routes send.
-func NewSite(cfg config.Config) *Site {
-	return &Site{
+func NewChannel(cfg config.Config) *Channel {
+	return &Channel{
 		Name:     cfg.SiteName,
 		URL:      cfg.SiteURL,
 		BaseURL:  cfg.BaseURL,

@@ -25,8 +25,8 @@ func mustZone(name string) *time.Location {
 }
 
 // testSite is the site every golden file is rendered for.
-func testSite() *Site {
-	return &Site{
+func testSite() *Channel {
+	return &Channel{
 		Name:     "Новини & Анализи",
 		URL:      "https://news.example.bg",
 		BaseURL:  "https://feeds.news.example.bg",

@@ -63,7 +63,7 @@ func FuzzFeeds(f *testing.F) {
 		for _, key := range keys[:min(len(keys), 2)] {
 			for _, fm := range Formats {
 				var buf bytes.Buffer
-				p := &Page{Key: key, Updated: fixedNow, Articles: []article.Article{a}}
+				p := &Document{Key: key, Updated: fixedNow, Articles: []article.Article{a}}
 				if err := site.Render(&buf, fm, p); err != nil {
 					t.Fatalf("render %s %s: %v", key, fm, err)
 				}

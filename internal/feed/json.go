@@ -21,18 +21,18 @@ type jsonFeed struct {
 
 // RenderJSON writes p as JSON Feed 1.1: compact, and without HTML-escaping
 // "<", ">" and "&" in strings (readers get the body as it is stored).
-func (s *Site) RenderJSON(w io.Writer, p *Page) error {
+func (s *Channel) RenderJSON(w io.Writer, p *Document) error {
 	f := jsonFeed{
 		JSONFeed: &feeds.JSONFeed{
 			Version:     jsonFeedVersion,
-			Title:       article.XMLText(s.Title(p.Key)),
+			Title:       article.DropXMLForbidden(s.Title(p.Key)),
 			Language:    s.Language,
 			HomePageUrl: s.URL,
 			FeedUrl:     s.self(p, JSON),
-			Description: article.XMLText(s.Description(p.Key)),
+			Description: article.DropXMLForbidden(s.Description(p.Key)),
 			NextUrl:     p.Next,
 			Icon:        s.LogoURL,
-			Authors:     []*feeds.JSONAuthor{{Name: article.XMLText(s.Name), Url: s.URL}},
+			Authors:     []*feeds.JSONAuthor{{Name: article.DropXMLForbidden(s.Name), Url: s.URL}},
 		},
 		Items: make([]*feeds.JSONItem, len(p.Articles)),
 	}
@@ -46,9 +46,9 @@ func (s *Site) RenderJSON(w io.Writer, p *Page) error {
 		it, a := &items[i], &p.Articles[i]
 		it.Id = prefix + "article:" + a.ID
 		it.Url = s.link(a)
-		it.Title = article.XMLText(a.Title)
-		it.Summary = article.XMLText(a.Lead)
-		if it.ContentHTML = article.XMLText(a.Body); it.ContentHTML == "" {
+		it.Title = article.DropXMLForbidden(a.Title)
+		it.Summary = article.DropXMLForbidden(a.Lead)
+		if it.ContentHTML = article.DropXMLForbidden(a.Body); it.ContentHTML == "" {
 			it.ContentText = jsonContentText(a)
 		}
 		if a.Image != nil {
@@ -62,7 +62,7 @@ func (s *Site) RenderJSON(w io.Writer, p *Page) error {
 			it.Authors = make([]*feeds.JSONAuthor, len(a.Authors))
 			authors := make([]feeds.JSONAuthor, len(a.Authors))
 			for j, au := range a.Authors {
-				authors[j] = feeds.JSONAuthor{Name: article.XMLText(au.Name), Url: au.URL}
+				authors[j] = feeds.JSONAuthor{Name: article.DropXMLForbidden(au.Name), Url: au.URL}
 				it.Authors[j] = &authors[j]
 			}
 		}
@@ -78,17 +78,17 @@ func (s *Site) RenderJSON(w io.Writer, p *Page) error {
 // a body: JSON Feed 1.1 requires content_html or content_text in every item,
 // so the lead, or else the title, stands in.
 func jsonContentText(a *article.Article) string {
-	if article.XMLText(a.Body) != "" {
+	if article.DropXMLForbidden(a.Body) != "" {
 		return ""
 	}
-	if lead := article.XMLText(a.Lead); lead != "" {
+	if lead := article.DropXMLForbidden(a.Lead); lead != "" {
 		return lead
 	}
-	return article.XMLText(a.Title)
+	return article.DropXMLForbidden(a.Title)
 }
 
 // in is t in the publisher's zone.
-func (s *Site) in(t time.Time) time.Time {
+func (s *Channel) in(t time.Time) time.Time {
 	if s.Location != nil {
 		return t.In(s.Location)
 	}

@@ -81,21 +81,21 @@ func newMedia(img *article.Image) *mediaContent {
 	}
 	m := &mediaContent{URL: img.URL, Medium: "image", Type: imageType(img.URL), Width: img.Width, Height: img.Height}
 	if img.Credit != "" {
-		m.Credit = &mediaText{Role: "photographer", Text: article.XMLText(img.Credit)}
+		m.Credit = &mediaText{Role: "photographer", Text: article.DropXMLForbidden(img.Credit)}
 	}
 	if img.Alt != "" {
-		m.Description = &mediaText{Type: "plain", Text: article.XMLText(img.Alt)}
+		m.Description = &mediaText{Type: "plain", Text: article.DropXMLForbidden(img.Alt)}
 	}
 	return m
 }
 
 // RenderRSS writes p as RSS 2.0.
-func (s *Site) RenderRSS(w io.Writer, p *Page) error {
+func (s *Channel) RenderRSS(w io.Writer, p *Document) error {
 	ch := &rssChannel{
 		RssFeed: feeds.RssFeed{
-			Title:         article.XMLText(s.Title(p.Key)),
+			Title:         article.DropXMLForbidden(s.Title(p.Key)),
 			Link:          s.URL,
-			Description:   article.XMLText(s.Description(p.Key)),
+			Description:   article.DropXMLForbidden(s.Description(p.Key)),
 			Language:      s.Language,
 			LastBuildDate: s.date(updated(p), time.RFC1123Z),
 			Generator:     "syndicate (github.com/gorilla/feeds)",
@@ -122,12 +122,12 @@ func (s *Site) RenderRSS(w io.Writer, p *Page) error {
 	return encodeXML(w, &doc)
 }
 
-func (s *Site) rssItem(it *rssItem, a *article.Article, prefix string) {
-	it.Title = article.XMLText(a.Title)
+func (s *Channel) rssItem(it *rssItem, a *article.Article, prefix string) {
+	it.Title = article.DropXMLForbidden(a.Title)
 	it.Link = s.link(a)
-	it.Description = article.XMLText(a.Lead)
+	it.Description = article.DropXMLForbidden(a.Lead)
 	if a.Body != "" {
-		it.Content = &feeds.RssContent{Content: article.XMLText(a.Body)}
+		it.Content = &feeds.RssContent{Content: article.DropXMLForbidden(a.Body)}
 	}
 	it.Guid = &feeds.RssGuid{Id: prefix + "article:" + a.ID, IsPermaLink: "false"}
 	it.PubDate = s.date(published(a), time.RFC1123Z)
@@ -135,7 +135,7 @@ func (s *Site) rssItem(it *rssItem, a *article.Article, prefix string) {
 	if len(a.Authors) > 0 {
 		it.Creators = make([]string, len(a.Authors))
 		for i := range a.Authors {
-			it.Creators[i] = article.XMLText(a.Authors[i].Name)
+			it.Creators[i] = article.DropXMLForbidden(a.Authors[i].Name)
 		}
 	}
 	if it.Media = newMedia(a.Image); it.Media != nil {
@@ -144,7 +144,7 @@ func (s *Site) rssItem(it *rssItem, a *article.Article, prefix string) {
 }
 
 // date formats t in the publisher's zone.
-func (s *Site) date(t time.Time, layout string) string {
+func (s *Channel) date(t time.Time, layout string) string {
 	if s.Location != nil {
 		t = t.In(s.Location)
 	}

@@ -52,18 +52,18 @@ func InSitemap(a *article.Article, now time.Time) bool {
 
 // RenderSitemap writes the news sitemap of articles, which the caller
 // selected with InSitemap, newest first, at most SitemapMax of them.
-func (s *Site) RenderSitemap(w io.Writer, articles []article.Article) error {
+func (s *Channel) RenderSitemap(w io.Writer, articles []article.Article) error {
 	if len(articles) > SitemapMax {
 		articles = articles[:SitemapMax]
 	}
 	doc := sitemapDoc{NS: nsSitemap, NSNews: nsNews, URLs: make([]sitemapURL, len(articles))}
-	pub := sitemapPublication{Name: article.XMLText(s.Name), Language: s.Language}
+	pub := sitemapPublication{Name: article.DropXMLForbidden(s.Name), Language: s.Language}
 	for i := range articles {
 		a := &articles[i]
 		doc.URLs[i] = sitemapURL{Loc: s.link(a), News: sitemapNews{
 			Publication:     pub,
 			PublicationDate: s.date(published(a), time.RFC3339),
-			Title:           article.XMLText(a.Title),
+			Title:           article.DropXMLForbidden(a.Title),
 		}}
 	}
 	return encodeXML(w, &doc)

@@ -80,7 +80,7 @@ func FuzzValidateClean(f *testing.F) {
 
 // xmlIllegal returns the byte offset of the first character XML 1.0's Char
 // production excludes, or -1. It is written from the specification, not
-// from XMLText, so that the two check each other.
+// from DropXMLForbidden, so that the two check each other.
 func xmlIllegal(s string) int {
 	for i, r := range s {
 		if r == utf8.RuneError {

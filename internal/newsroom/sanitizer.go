@@ -49,12 +49,12 @@ func (c *Sanitizer) Sanitize(a *article.Article) {
 		a.Image.Alt = plainText(a.Image.Alt)
 		a.Image.Credit = plainText(a.Image.Credit)
 	}
-	a.Body = c.HTML(article.XMLText(a.Body), a.URL)
+	a.Body = c.HTML(article.DropXMLForbidden(a.Body), a.URL)
 }
 
 // plainText is a plain-text field as stored: legal in XML, without
 // bidirectional controls.
-func plainText(s string) string { return article.DropBidi(article.XMLText(s)) }
+func plainText(s string) string { return article.DropBidi(article.DropXMLForbidden(s)) }
 
 // HTML sanitizes an HTML body and resolves its relative links against base.
 func (c *Sanitizer) HTML(body, base string) string {

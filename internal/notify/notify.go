@@ -23,8 +23,8 @@ import (
 type Options struct {
 	// HubURL is the WebSub hub; empty makes the Notifier a no-op.
 	HubURL string
-	// Site builds the topic URLs (feed.Site.FeedURL); required.
-	Site *feed.Site
+	// Site builds the topic URLs (feed.Channel.FeedURL); required.
+	Site *feed.Channel
 	// Feeds reads the stream's records; required (functions/notify wires
 	// in dynamo.StreamFeeds).
 	Feeds RecordFeeds

@@ -103,7 +103,7 @@ func (h *hub) total() int {
 func testNotifier(hubURL string, opts ...func(*Options)) *Notifier {
 	o := Options{
 		HubURL:         hubURL,
-		Site:           &feed.Site{BaseURL: base, URL: "https://news.example.bg"},
+		Site:           &feed.Channel{BaseURL: base, URL: "https://news.example.bg"},
 		Feeds:          dynamo.StreamFeeds,
 		BaseDelay:      time.Millisecond,
 		MaxDelay:       4 * time.Millisecond,

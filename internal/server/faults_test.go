@@ -91,7 +91,7 @@ func newSyndicate(t testing.TB, st fullStore, storeTimeout time.Duration) *syndi
 	}
 	shareapi.Register(rt, st, shareapi.Options{Site: share.NewSite(cfg), Cards: cards, StoreTimeout: storeTimeout})
 	feedapi.Register(rt, st, feedapi.Options{
-		Site: feed.NewSite(cfg), Sealer: cursor.New("fault-test-secret"),
+		Site: feed.NewChannel(cfg), Sealer: cursor.New("fault-test-secret"),
 		StoreTimeout: storeTimeout, Cache: feed.NewCache(4 << 20),
 	})
 	log := &lockedBuffer{}

@@ -114,7 +114,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	}
 	shareapi.Register(rt, st, shareapi.Options{Site: share.NewSite(cfg), Cards: &onceCards{next: cards}, StoreTimeout: cfg.StoreTimeout})
 	feedapi.Register(rt, st, feedapi.Options{
-		Site: feed.NewSite(cfg), Sealer: cursor.New(cfg.CursorSecret),
+		Site: feed.NewChannel(cfg), Sealer: cursor.New(cfg.CursorSecret),
 		StoreTimeout: cfg.StoreTimeout, Cache: feed.NewCache(1 << 20),
 	})
 

@@ -28,7 +28,7 @@ type Store interface {
 // Options configures the feed routes.
 type Options struct {
 	// Site describes the publication; its BaseURL makes self links.
-	Site *feed.Site
+	Site *feed.Channel
 	// Sealer seals and opens paging cursors, scoped to the feed's key.
 	Sealer *cursor.Sealer
 	// StoreTimeout bounds every store call.
@@ -82,7 +82,7 @@ type feedHandler struct {
 
 // siteHash summarizes the site settings that show in every feed, so that a
 // deployment changing them changes every validator.
-func siteHash(s *feed.Site) string {
+func siteHash(s *feed.Channel) string {
 	h := sha256.New()
 	loc := ""
 	if s.Location != nil {
@@ -278,7 +278,7 @@ func (h *feedHandler) render(ctx context.Context, req *feedRequest, head article
 	if err != nil {
 		return nil, fmt.Errorf("list feed %s: %w", req.key, err)
 	}
-	p := feed.Page{Key: head.Key, Updated: head.UpdatedAt, Articles: page.Articles, Self: self}
+	p := feed.Document{Key: head.Key, Updated: head.UpdatedAt, Articles: page.Articles, Self: self}
 	if !page.Next.IsZero() {
 		p.Next = h.pageURL(req, h.opts.Sealer.Seal(req.key.String(), page.Next))
 	}

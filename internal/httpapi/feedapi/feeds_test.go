@@ -38,8 +38,8 @@ var sofiaZone = func() *time.Location {
 // feedNow is the fixed clock of the feed tests.
 var feedNow = time.Date(2025, 12, 18, 12, 0, 0, 0, sofiaZone)
 
-func feedSite() *feed.Site {
-	return &feed.Site{
+func feedSite() *feed.Channel {
+	return &feed.Channel{
 		Name: "Новини", URL: "https://news.example.bg", BaseURL: "https://api.example.bg",
 		HubURL: "https://hub.example.bg/", Language: "bg", Location: sofiaZone, TTL: 5 * time.Minute,
 	}

@@ -14,7 +14,7 @@ const CacheBytes = 32 << 20
 // the local server both need them.
 func NewOptions(cfg config.Config) Options {
 	return Options{
-		Site:         feed.NewSite(cfg),
+		Site:         feed.NewChannel(cfg),
 		Sealer:       cursor.New(cfg.CursorSecret),
 		StoreTimeout: cfg.StoreTimeout,
 		Cache:        feed.NewCache(CacheBytes),
