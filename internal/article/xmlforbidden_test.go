@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-func TestXMLTextFastPath(t *testing.T) {
+func TestDropXMLForbiddenFastPath(t *testing.T) {
 	tests := []struct {
 		name, in string
 	}{
@@ -60,9 +60,9 @@ func TestXMLCleanExhaustive(t *testing.T) {
 	}
 }
 
-// BenchmarkXMLText: a clean 5 KB Bulgarian HTML body, the case of every
+// BenchmarkDropXMLForbidden: a clean 5 KB Bulgarian HTML body, the case of every
 // feed render, against the rune-by-rune reference.
-func BenchmarkXMLText(b *testing.B) {
+func BenchmarkDropXMLForbidden(b *testing.B) {
 	body := strings.Repeat("<p>Южна Корея и НАТО се споразумяха да създадат консултантска група, съобщи БТА.</p>\n", 40)
 	b.Run("DropXMLForbidden", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))
@@ -78,7 +78,7 @@ func BenchmarkXMLText(b *testing.B) {
 	})
 }
 
-func TestXMLText(t *testing.T) {
+func TestDropXMLForbidden(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
