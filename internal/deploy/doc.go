@@ -23,8 +23,20 @@
 //     type its function's handler takes, and names a route its function
 //     serves; every file is invoked by the emulator test, and every file
 //     the emulator test names exists.
+//   - operations_test.go: every function logs to its own log group with the
+//     retention parameter and has Errors, Throttles and p99 Duration alarms
+//     (80% of its timeout) that its gradual deployment rolls back on; both
+//     APIs write JSON access logs; the service alarms watch the notifier,
+//     its failure queue (retained, 14 days), the public API's 5xx rate and
+//     every DynamoDB operation the functions call; every alarm pages the
+//     alarm topic; only share reserves concurrency; CURSOR_SECRET is never
+//     empty deployed; and no resource of the template goes unchecked.
+//   - local_test.go: env.json, samconfig.toml and events/ agree on the local
+//     BaseURL; samconfig.toml sets every template parameter; documents the
+//     template and samconfig.toml refer to exist.
 //   - rie_test.go: each function's bootstrap, built for the host, runs
 //     under the AWS Lambda Runtime Interface Emulator (the emulator inside
-//     sam local's containers) against moto_server, and answers every event
-//     file as expected.
+//     sam local's containers) against moto_server, answers every event
+//     file as expected, and writes log lines Lambda's filtering reads and
+//     EMF metrics records.
 package deploy

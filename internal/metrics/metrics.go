@@ -2,11 +2,13 @@ package metrics
 
 import (
 	"context"
-	"encoding/json"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Namespace is the CloudWatch namespace of every metric here.
@@ -82,7 +84,8 @@ type Recorder struct {
 	storeCalls   int
 	storeErrors  int
 	storeLatency time.Duration
-	counts       map[string]int
+	counts       [len(counterOrder)]int
+	counted      [len(counterOrder)]bool
 	network      string
 	clicks       int
 }
@@ -107,11 +110,13 @@ func (r *Recorder) Add(name string, n int) {
 	if r == nil {
 		return
 	}
-	r.mu.Lock()
-	if r.counts == nil {
-		r.counts = make(map[string]int, 2)
+	i := slices.Index(counterOrder[:], name)
+	if i < 0 {
+		return // not a counter: a programming error, and no metric to invent
 	}
-	r.counts[name] += n
+	r.mu.Lock()
+	r.counts[i] += n
+	r.counted[i] = true
 	r.mu.Unlock()
 }
 
@@ -161,18 +166,6 @@ func StatusClass(status int) string {
 	return string(rune('0'+status/100)) + "xx"
 }
 
-// directive is one entry of _aws.CloudWatchMetrics.
-type directive struct {
-	Namespace  string      `json:"Namespace"`
-	Dimensions [][]string  `json:"Dimensions"`
-	Metrics    []metricDef `json:"Metrics"`
-}
-
-type metricDef struct {
-	Name string `json:"Name"`
-	Unit string `json:"Unit"`
-}
-
 // EmitRequest writes the record of one HTTP request: its count, latency
 // and store figures by Service, Route and StatusClass; the counters r
 // gathered by Service; and share clicks by Service and Network.
@@ -180,82 +173,164 @@ func (e *Emitter) EmitRequest(req Request, r *Recorder) error {
 	if e == nil {
 		return nil
 	}
-	root := map[string]any{
-		DimRoute:       req.Route,
-		DimStatusClass: StatusClass(req.Status),
-		Requests:       1,
-		Latency:        ms(req.Latency),
-	}
-	if req.RequestID != "" {
-		root["requestId"] = req.RequestID
-	}
-	dirs := []directive{{
-		Namespace:  Namespace,
-		Dimensions: [][]string{{DimService, DimRoute, DimStatusClass}},
-		Metrics:    []metricDef{{Requests, "Count"}, {Latency, "Milliseconds"}},
-	}}
-	return e.emit(root, dirs, r, &dirs[0])
+	return e.emit(&req, r)
 }
 
 // Emit writes the record of a unit of work that is not an HTTP request (a
-// stream batch): r's counters by Service.
+// stream batch): r's counters by Service. A recorder with no counter
+// writes nothing.
 func (e *Emitter) Emit(r *Recorder) error {
 	if e == nil {
 		return nil
 	}
-	return e.emit(map[string]any{}, nil, r, nil)
+	return e.emit(nil, r)
 }
 
-func (e *Emitter) emit(root map[string]any, dirs []directive, r *Recorder, request *directive) error {
-	var counters []metricDef
+// emit writes one record by hand into a reused buffer: the shapes are
+// fixed, and encoding/json would build a map per request.
+func (e *Emitter) emit(req *Request, r *Recorder) error {
+	var rec Recorder
 	if r != nil {
 		r.mu.Lock()
-		if r.storeCalls > 0 && request != nil {
-			root[StoreCalls] = r.storeCalls
-			root[StoreLatency] = ms(r.storeLatency)
-			root[StoreErrors] = r.storeErrors
-			request.Metrics = append(request.Metrics,
-				metricDef{StoreCalls, "Count"}, metricDef{StoreLatency, "Milliseconds"}, metricDef{StoreErrors, "Count"})
-		}
-		for _, name := range counterOrder {
-			if n, ok := r.counts[name]; ok {
-				root[name] = n
-				counters = append(counters, metricDef{name, "Count"})
-			}
-		}
-		if r.clicks > 0 {
-			root[DimNetwork] = r.network
-			root[ShareClicks] = r.clicks
-			dirs = append(dirs, directive{Namespace: Namespace, Dimensions: [][]string{{DimService, DimNetwork}},
-				Metrics: []metricDef{{ShareClicks, "Count"}}})
-		}
+		rec.storeCalls, rec.storeErrors, rec.storeLatency = r.storeCalls, r.storeErrors, r.storeLatency
+		rec.counts, rec.counted, rec.network, rec.clicks = r.counts, r.counted, r.network, r.clicks
 		r.mu.Unlock()
 	}
-	if len(counters) > 0 {
-		dirs = append(dirs, directive{Namespace: Namespace, Dimensions: [][]string{{DimService}}, Metrics: counters})
+	counters := false
+	for _, c := range rec.counted {
+		counters = counters || c
 	}
-	if len(dirs) == 0 {
+	if req == nil && !counters && rec.clicks == 0 {
 		return nil
-	}
-	root[DimService] = e.service
-	root["level"] = e.level
-	root["_aws"] = map[string]any{
-		"Timestamp":         e.now().UnixMilli(),
-		"CloudWatchMetrics": dirs,
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	b, err := json.Marshal(root)
-	if err != nil {
-		return err
+	b := append(e.buf[:0], `{"_aws":{"Timestamp":`...)
+	b = strconv.AppendInt(b, e.now().UnixMilli(), 10)
+	b = append(b, `,"CloudWatchMetrics":[`...)
+	sep := false
+	directive := func(dims string) {
+		if sep {
+			b = append(b, ',')
+		}
+		sep = true
+		b = append(b, `{"Namespace":"`+Namespace+`","Dimensions":[[`...)
+		b = append(b, dims...)
+		b = append(b, `]],"Metrics":[`...)
 	}
-	e.buf = append(append(e.buf[:0], b...), '\n')
-	_, err = e.w.Write(e.buf)
+	def := func(first bool, name, unit string) {
+		if !first {
+			b = append(b, ',')
+		}
+		b = append(b, `{"Name":"`...)
+		b = append(b, name...)
+		b = append(b, `","Unit":"`...)
+		b = append(b, unit...)
+		b = append(b, `"}`...)
+	}
+	if req != nil {
+		directive(`"` + DimService + `","` + DimRoute + `","` + DimStatusClass + `"`)
+		def(true, Requests, "Count")
+		def(false, Latency, "Milliseconds")
+		if rec.storeCalls > 0 {
+			def(false, StoreCalls, "Count")
+			def(false, StoreLatency, "Milliseconds")
+			def(false, StoreErrors, "Count")
+		}
+		b = append(b, "]}"...)
+	}
+	if rec.clicks > 0 {
+		directive(`"` + DimService + `","` + DimNetwork + `"`)
+		def(true, ShareClicks, "Count")
+		b = append(b, "]}"...)
+	}
+	if counters {
+		directive(`"` + DimService + `"`)
+		first := true
+		for i, name := range counterOrder {
+			if rec.counted[i] {
+				def(first, name, "Count")
+				first = false
+			}
+		}
+		b = append(b, "]}"...)
+	}
+	b = append(b, "]}"...)
+	b = appendString(b, DimService, e.service)
+	b = appendString(b, "level", e.level)
+	if req != nil {
+		if req.RequestID != "" {
+			b = appendString(b, "requestId", req.RequestID)
+		}
+		b = appendString(b, DimRoute, req.Route)
+		b = appendString(b, DimStatusClass, StatusClass(req.Status))
+		b = appendNumber(b, Requests, 1)
+		b = appendNumber(b, Latency, ms(req.Latency))
+		if rec.storeCalls > 0 {
+			b = appendNumber(b, StoreCalls, float64(rec.storeCalls))
+			b = appendNumber(b, StoreLatency, ms(rec.storeLatency))
+			b = appendNumber(b, StoreErrors, float64(rec.storeErrors))
+		}
+	}
+	if rec.clicks > 0 {
+		b = appendString(b, DimNetwork, rec.network)
+		b = appendNumber(b, ShareClicks, float64(rec.clicks))
+	}
+	for i, name := range counterOrder {
+		if rec.counted[i] {
+			b = appendNumber(b, name, float64(rec.counts[i]))
+		}
+	}
+	b = append(b, "}\n"...)
+	e.buf = b
+	_, err := e.w.Write(b)
 	return err
 }
 
+// appendString appends ,"key":"value" with value escaped for JSON
+// (invalid UTF-8 becomes U+FFFD, as encoding/json does).
+func appendString(b []byte, key, value string) []byte {
+	b = append(b, `,"`...)
+	b = append(b, key...)
+	b = append(b, `":"`...)
+	for i := 0; i < len(value); {
+		c := value[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+			i++
+		case c < 0x20:
+			b = append(b, `\u00`...)
+			b = append(b, hex[c>>4], hex[c&0xf])
+			i++
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+			i++
+		default:
+			r, n := utf8.DecodeRuneInString(value[i:])
+			if r == utf8.RuneError && n == 1 {
+				b = append(b, `\ufffd`...)
+			} else {
+				b = append(b, value[i:i+n]...)
+			}
+			i += n
+		}
+	}
+	return append(b, '"')
+}
+
+const hex = "0123456789abcdef"
+
+// appendNumber appends ,"key":v.
+func appendNumber(b []byte, key string, v float64) []byte {
+	b = append(b, `,"`...)
+	b = append(b, key...)
+	b = append(b, `":`...)
+	return strconv.AppendFloat(b, v, 'f', -1, 64)
+}
+
 // counterOrder fixes the order of the counters in a record.
-var counterOrder = []string{FeedCacheHits, FeedCacheMisses, CardsWithoutPhoto, CounterWriteFailures, PingsSent, PingsFailed}
+var counterOrder = [...]string{FeedCacheHits, FeedCacheMisses, CardsWithoutPhoto, CounterWriteFailures, PingsSent, PingsFailed}
 
 // ms is d in milliseconds with microsecond precision.
 func ms(d time.Duration) float64 {

@@ -266,3 +266,35 @@ func TestStoreClient(t *testing.T) {
 		t.Errorf("calls %d, errors %d; want 4 calls, 2 errors (throttled, 500)", rec.storeCalls, rec.storeErrors)
 	}
 }
+
+// BenchmarkEmitRequest is the cost per request of its metrics record: a
+// feed served from the cache after one store call.
+func BenchmarkEmitRequest(b *testing.B) {
+	e := New(io.Discard, Options{Service: "feeds", Now: clock})
+	req := Request{Route: "GET /feeds/{kind}/{slug}/rss.xml", Status: 200, Latency: 3 * time.Millisecond, RequestID: "Qx3fHhZ0FiAEJ2g="}
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := new(Recorder)
+		rec.Store(2*time.Millisecond, false)
+		rec.Add(FeedCacheHits, 1)
+		if err := e.EmitRequest(req, rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestStringsAreEscaped: whatever a route or id holds, the record stays
+// one valid JSON object and the value survives.
+func TestStringsAreEscaped(t *testing.T) {
+	for _, s := range []string{`GET /a"b\c`, "tab\there\nnewline\x00", "Кирилица 🙂", "bad\xffutf8"} {
+		var buf bytes.Buffer
+		if err := New(&buf, Options{Service: s}).EmitRequest(Request{Route: s, Status: 200, RequestID: s}, nil); err != nil {
+			t.Fatal(err)
+		}
+		root := checkEMF(t, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		want := strings.ToValidUTF8(s, "\uFFFD")
+		if root["Route"] != want || root["requestId"] != want || root["Service"] != want {
+			t.Errorf("%q came back as %q", s, root["Route"])
+		}
+	}
+}
