@@ -8,12 +8,16 @@ import (
 	"log/slog"
 	"os"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/newsdesk/syndicate/internal/awsenv"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/logging"
+	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/secret"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
@@ -43,7 +47,11 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
+	// Every DynamoDB call is timed into the request's metrics record.
+	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint, func(o *dynamodb.Options) {
+		o.HTTPClient = metrics.StoreClient(awshttp.NewBuildableClient())
+	})
+	emf := metrics.New(os.Stdout, metrics.Options{Service: "articles", Level: os.Getenv(logging.LevelVariable)})
 	tokens := adminapi.StaticToken(cfg.AdminToken)
 	if cfg.AdminToken == "" {
 		ssm := secret.NewSSM(awsCfg, secret.SSMOptions{
@@ -58,6 +66,6 @@ func run(log *slog.Logger) error {
 	svc := newsroom.NewService(store, newsroom.Options{SiteURL: cfg.SiteURL})
 	rt := httpapi.NewRouter()
 	adminapi.Register(rt, svc, tokens, adminapi.NewOptions(cfg))
-	lambdahttp.Start(httpapi.Observe(log, rt))
+	lambdahttp.Start(httpapi.Observe(log, rt, httpapi.WithMetrics(emf)))
 	return nil
 }

@@ -7,12 +7,16 @@ import (
 	"log/slog"
 	"os"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/newsdesk/syndicate/internal/awsenv"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/logging"
+	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
 
@@ -37,9 +41,13 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
+	// Every DynamoDB call is timed into the request's metrics record.
+	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint, func(o *dynamodb.Options) {
+		o.HTTPClient = metrics.StoreClient(awshttp.NewBuildableClient())
+	})
+	emf := metrics.New(os.Stdout, metrics.Options{Service: "feeds", Level: os.Getenv(logging.LevelVariable)})
 	rt := httpapi.NewRouter()
 	feedapi.Register(rt, dynamo.New(client, cfg.TableName), feedapi.NewOptions(cfg))
-	lambdahttp.Start(httpapi.Observe(log, rt))
+	lambdahttp.Start(httpapi.Observe(log, rt, httpapi.WithMetrics(emf)))
 	return nil
 }

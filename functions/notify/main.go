@@ -14,6 +14,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/logging"
+	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/notify"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -32,8 +33,9 @@ func main() {
 		Feeds:  dynamo.StreamFeeds,
 		// A hub that accepts the connection and never answers must not hold
 		// the batch: each attempt also has notify's own AttemptTimeout.
-		Client: &http.Client{Timeout: 10 * time.Second},
-		Log:    log,
+		Client:  &http.Client{Timeout: 10 * time.Second},
+		Log:     log,
+		Metrics: metrics.New(os.Stdout, metrics.Options{Service: "notify", Level: os.Getenv(logging.LevelVariable)}),
 	})
 	lambda.Start(n.Handle)
 }

@@ -6,6 +6,9 @@ import (
 	"log/slog"
 	"os"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/newsdesk/syndicate/internal/awsenv"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
@@ -13,6 +16,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/logging"
 	"github.com/newsdesk/syndicate/internal/memlimit"
+	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
 
@@ -42,13 +46,17 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
+	// Every DynamoDB call is timed into the request's metrics record.
+	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint, func(o *dynamodb.Options) {
+		o.HTTPClient = metrics.StoreClient(awshttp.NewBuildableClient())
+	})
+	emf := metrics.New(os.Stdout, metrics.Options{Service: "share", Level: os.Getenv(logging.LevelVariable)})
 	opts, err := shareapi.NewOptions(cfg)
 	if err != nil {
 		return err
 	}
 	rt := httpapi.NewRouter()
 	shareapi.Register(rt, dynamo.New(client, cfg.TableName), opts)
-	lambdahttp.Start(httpapi.Observe(log, rt))
+	lambdahttp.Start(httpapi.Observe(log, rt, httpapi.WithMetrics(emf)))
 	return nil
 }

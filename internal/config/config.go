@@ -58,6 +58,10 @@ type Config struct {
 	TwitterSite string
 }
 
+// LambdaFunctionNameEnv is set by Lambda (and sam local, and the runtime
+// emulator) in every function's environment: the sign of running deployed.
+const LambdaFunctionNameEnv = "AWS_LAMBDA_FUNCTION_NAME"
+
 // Load reads the configuration through getenv (os.Getenv in mains, a map in
 // tests). Every error names the variable at fault.
 func Load(getenv func(string) string) (Config, error) {
@@ -130,10 +134,16 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 
 	c.CursorSecret = get("CURSOR_SECRET", "")
-	if c.CursorSecret == "" {
-		// Cursors only need integrity, not secrecy, for public feeds; a
-		// deployment sets CURSOR_SECRET so that they cannot be forged.
-		c.CursorSecret = "syndicate-default:" + c.SiteURL + c.TableName
+	switch {
+	case c.CursorSecret != "":
+	case getenv(LambdaFunctionNameEnv) != "":
+		// A key derived from public settings lets anyone forge cursors;
+		// the stack always sets one (given, or generated in Secrets
+		// Manager), so an empty one here is a broken deployment.
+		bad("CURSOR_SECRET", "must be set in Lambda (the template sets it from the CursorSecret parameter or a generated secret); a derived key would make cursors forgeable")
+	default:
+		// make run and tests: a fixed local key, never used deployed.
+		c.CursorSecret = "syndicate-local:" + c.SiteURL + c.TableName
 	}
 	return c, errors.Join(errs...)
 }

@@ -57,3 +57,14 @@ func TestImageOrigins(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestCursorSecretIsNeverDerivedInLambda(t *testing.T) {
+	_, err := Load(env(map[string]string{LambdaFunctionNameEnv: "syndicate-FeedsFunction"}))
+	if err == nil || !strings.Contains(err.Error(), "CURSOR_SECRET") {
+		t.Errorf("in Lambda without CURSOR_SECRET: got %v, want an error naming CURSOR_SECRET", err)
+	}
+	c, err := Load(env(map[string]string{LambdaFunctionNameEnv: "syndicate-FeedsFunction", "CURSOR_SECRET": " k3y "}))
+	if err != nil || c.CursorSecret != "k3y" {
+		t.Errorf("in Lambda with CURSOR_SECRET: got %q, %v", c.CursorSecret, err)
+	}
+}

@@ -43,8 +43,11 @@ type invocation struct {
 const (
 	natoSlug  = "yuzhna-koreya-i-nato-se-sporazumyaha-za-obshti-proekti"
 	natoTitle = "Южна Корея и НАТО се споразумяха за общи проекти във военната индустрия"
-	baseURL   = "https://syndication.news.example.bg"
-	siteURL   = "https://news.example.bg"
+	// baseURL is the local BaseURL of samconfig.toml and env.json, so the
+	// events answer under `sam local invoke` as they do here
+	// (TestEventsUseTheLocalBaseURL).
+	baseURL = "http://127.0.0.1:3000"
+	siteURL = "https://news.example.bg"
 )
 
 // runs lists every function and, in order, the events it is invoked with.

@@ -93,6 +93,7 @@ func TestLambdaRuntime(t *testing.T) {
 					checkHTTP(t, fn.invoke(t, payload), inv)
 				})
 			}
+			checkTelemetry(t, r.dir, fn.logs.String())
 		})
 	}
 }
@@ -125,6 +126,8 @@ func buildBootstrap(t *testing.T, dir, into string) string {
 type function struct {
 	url    string
 	client *http.Client
+	// logs is what the emulator and the function wrote.
+	logs *syncBuffer
 }
 
 // startEmulator runs the emulator with bootstrap as the function, on two
@@ -171,6 +174,7 @@ func startEmulator(t *testing.T, rie, bootstrap string, env []string) *function 
 		url: "http://" + addr + "/2015-03-31/functions/function/invocations",
 		// The emulator ends an invocation at functionTimeout itself.
 		client: &http.Client{Timeout: functionTimeout + time.Minute},
+		logs:   &logs,
 	}
 }
 
@@ -389,4 +393,48 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// checkTelemetry reads what a function wrote to stdout over its
+// invocations: log lines with the keys Lambda's JSON log filtering reads,
+// and EMF metric records of this function, with store calls timed (HTTP
+// functions) or pings counted (notify).
+func checkTelemetry(t *testing.T, dir, out string) {
+	t.Helper()
+	records, logLines := 0, 0
+	storeCalls, pings := 0.0, 0.0
+	for _, line := range strings.Split(out, "\n") {
+		var m map[string]any
+		if !strings.HasPrefix(line, "{") || json.Unmarshal([]byte(line), &m) != nil {
+			continue // the emulator's own lines
+		}
+		if _, ok := m["_aws"]; ok {
+			records++
+			if m["Service"] != dir {
+				t.Errorf("metrics record of service %v, want %s: %s", m["Service"], dir, line)
+			}
+			if n, ok := m["StoreCalls"].(float64); ok {
+				storeCalls += n
+			}
+			if n, ok := m["PingsSent"].(float64); ok {
+				pings += n
+			}
+			continue
+		}
+		logLines++
+		for _, k := range []string{"timestamp", "level", "message"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("log line without %q, which Lambda's log filtering reads: %s", k, line)
+			}
+		}
+	}
+	if records == 0 || logLines == 0 {
+		t.Errorf("%s wrote %d metrics records and %d log lines, want both", dir, records, logLines)
+	}
+	if streamFunctions[dir] && pings == 0 {
+		t.Errorf("%s: no PingsSent in its metrics", dir)
+	}
+	if !streamFunctions[dir] && storeCalls == 0 {
+		t.Errorf("%s: no StoreCalls in its metrics: the DynamoDB client is not timed", dir)
+	}
 }

@@ -539,7 +539,8 @@ func TestEnvironmentIsWhatConfigReads(t *testing.T) {
 
 func TestParametersAndOutputs(t *testing.T) {
 	tp := template(t)
-	for _, p := range []string{"SiteURL", "SiteName", "SiteLocale", "BaseURL", "HubURL", "AdminTokenParameter", "BrandColor", "ImageOrigins"} {
+	for _, p := range []string{"SiteURL", "SiteName", "SiteLocale", "BaseURL", "HubURL", "AdminTokenParameter", "BrandColor", "ImageOrigins",
+		"LogRetentionDays", "AlarmEmail", "ShareReservedConcurrency", "DeploymentStrategy", "CursorSecret"} {
 		if _, ok := Get(tp, "Parameters", p); !ok {
 			t.Errorf("no parameter %s", p)
 		}

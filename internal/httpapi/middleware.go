@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/newsdesk/syndicate/internal/metrics"
 )
 
 type ctxKey int
@@ -36,11 +38,30 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
+// ObserveOption changes what Observe records.
+type ObserveOption func(*observer)
+
+type observer struct {
+	metrics *metrics.Emitter
+}
+
+// WithMetrics has Observe write one EMF record per request to e (route,
+// status class, latency, and what the request's metrics.Recorder
+// gathered: store calls, cache hits, share clicks ...).
+func WithMetrics(e *metrics.Emitter) ObserveOption {
+	return func(o *observer) { o.metrics = e }
+}
+
 // Observe wraps h with what every route needs: a request ID, one structured
-// log line per request (request_id, method, route, status, duration), and
-// recovery from panics, answered 500 without detail. It is the outermost
-// layer of every function's handler.
-func Observe(log *slog.Logger, h http.Handler) http.Handler {
+// log line per request (requestId, method, route, status, duration), and
+// recovery from panics, answered 500 without detail; with WithMetrics, a
+// metrics.Recorder in the request's context and one metrics record per
+// request. It is the outermost layer of every function's handler.
+func Observe(log *slog.Logger, h http.Handler, opts ...ObserveOption) http.Handler {
+	var o observer
+	for _, opt := range opts {
+		opt(&o)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get(RequestIDHeader)
@@ -48,8 +69,14 @@ func Observe(log *slog.Logger, h http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set(RequestIDHeader, id)
-		l := log.With(slog.String("request_id", id))
+		// requestId is the key Lambda's own JSON log lines use.
+		l := log.With(slog.String("requestId", id))
 		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey, id), loggerKey, l)
+		var rec *metrics.Recorder
+		if o.metrics != nil {
+			rec = new(metrics.Recorder)
+			ctx = metrics.WithRecorder(ctx, rec)
+		}
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
@@ -75,13 +102,19 @@ func Observe(log *slog.Logger, h http.Handler) http.Handler {
 			if status >= 500 {
 				level = slog.LevelError
 			}
+			elapsed := time.Since(start)
 			l.LogAttrs(ctx, level, "request",
 				slog.String("method", r.Method),
 				slog.String("route", route),
 				slog.Int("status", status),
 				slog.Int64("bytes", sw.bytes),
-				slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			)
+			if o.metrics != nil {
+				if err := o.metrics.EmitRequest(metrics.Request{Route: route, Status: status, Latency: elapsed, RequestID: id}, rec); err != nil {
+					l.LogAttrs(ctx, slog.LevelWarn, "metrics: not written", slog.String("error", err.Error()))
+				}
+			}
 		}()
 		h.ServeHTTP(sw, r)
 	})

@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 )
 
 // LevelVariable is where Lambda puts the function's ApplicationLogLevel.
@@ -15,11 +16,31 @@ const LevelVariable = "AWS_LAMBDA_LOG_LEVEL"
 func New(w io.Writer, getenv func(string) string) *slog.Logger {
 	name := getenv(LevelVariable)
 	level, ok := ParseLevel(name)
-	log := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+	log := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: lambdaKeys}))
 	if !ok {
 		log.Warn("logging: unknown level, logging at INFO", slog.String("variable", LevelVariable), slog.String("value", name))
 	}
 	return log
+}
+
+// lambdaKeys renames slog's built-in keys to the ones Lambda's JSON log
+// format uses and its log-level filtering reads: "timestamp" (RFC 3339,
+// UTC), "level" (kept: DEBUG, INFO, WARN, ERROR) and "message". A line
+// whose timestamp Lambda cannot read is taken as INFO whatever its level.
+func lambdaKeys(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) > 0 {
+		return a
+	}
+	switch a.Key {
+	case slog.TimeKey:
+		if t, ok := a.Value.Any().(time.Time); ok {
+			return slog.String("timestamp", t.UTC().Format(time.RFC3339Nano))
+		}
+		a.Key = "timestamp"
+	case slog.MessageKey:
+		a.Key = "message"
+	}
+	return a
 }
 
 // ParseLevel maps Lambda's level names (TRACE, DEBUG, INFO, WARN, ERROR,

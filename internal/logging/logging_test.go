@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseLevel(t *testing.T) {
@@ -33,8 +34,9 @@ func TestParseLevel(t *testing.T) {
 	}
 }
 
-// TestNewFilters checks the lines Lambda filters on: JSON with "level"
-// and "msg", and nothing below the configured level.
+// TestNewFilters checks the lines Lambda filters on: JSON with Lambda's
+// keys "timestamp" (RFC 3339), "level" and "message", and nothing below the
+// configured level.
 func TestNewFilters(t *testing.T) {
 	var buf bytes.Buffer
 	log := New(&buf, func(k string) string { return map[string]string{LevelVariable: "WARN"}[k] })
@@ -48,8 +50,17 @@ func TestNewFilters(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[0]), &rec); err != nil {
 		t.Fatal(err)
 	}
-	if rec["level"] != "WARN" || rec["msg"] != "shown" || rec["requestId"] != "r-1" {
+	if rec["level"] != "WARN" || rec["message"] != "shown" || rec["requestId"] != "r-1" {
 		t.Errorf("record = %v", rec)
+	}
+	ts, _ := rec["timestamp"].(string)
+	if _, err := time.Parse(time.RFC3339Nano, ts); err != nil || !strings.HasSuffix(ts, "Z") {
+		t.Errorf("timestamp %q is not an RFC 3339 UTC time: %v", ts, err)
+	}
+	for _, k := range []string{"msg", "time"} {
+		if _, ok := rec[k]; ok {
+			t.Errorf("record has slog's %q key; Lambda reads another: %v", k, rec)
+		}
 	}
 }
 
@@ -58,7 +69,7 @@ func TestNewUnknownLevel(t *testing.T) {
 	log := New(&buf, func(string) string { return "LOUD" })
 	log.Info("kept")
 	out := buf.String()
-	if !strings.Contains(out, LevelVariable) || !strings.Contains(out, `"msg":"kept"`) {
+	if !strings.Contains(out, LevelVariable) || !strings.Contains(out, `"message":"kept"`) {
 		t.Errorf("output = %s, want a warning naming %s and the INFO line", out, LevelVariable)
 	}
 }

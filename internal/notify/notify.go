@@ -17,6 +17,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/feed"
+	"github.com/newsdesk/syndicate/internal/metrics"
 )
 
 // Options configure a Notifier. Zero values take the defaults noted.
@@ -47,6 +48,9 @@ type Options struct {
 	Now func() time.Time
 	// Jitter returns a random duration in [0, d); rand.N if nil.
 	Jitter func(d time.Duration) time.Duration
+	// Metrics receives one record per batch with pings sent and failed;
+	// nil records nothing.
+	Metrics *metrics.Emitter
 }
 
 // RecordFeeds reads a record of the articles table's stream into the feeds
@@ -140,19 +144,10 @@ func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.D
 		}
 	}
 
-	topics := make([]string, 0, len(keys)*len(feed.Formats))
-	topicFeed := make(map[string]string, cap(topics))
-	for _, k := range keys {
-		for _, f := range feed.Formats {
-			u := n.opts.Site.FeedURL(k, f)
-			topics = append(topics, u)
-			topicFeed[u] = k.String()
-		}
-	}
-	failed := n.pingAll(ctx, topics)
+	topics, failed := n.PingFeeds(ctx, keys)
 	bad := make(map[int]bool)
-	for _, u := range failed {
-		for _, i := range feeds[topicFeed[u]] {
+	for _, k := range failed {
+		for _, i := range feeds[k.String()] {
 			bad[i] = true
 		}
 	}
@@ -164,9 +159,50 @@ func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.D
 	}
 	n.opts.Log.LogAttrs(ctx, slog.LevelInfo, "notify: batch",
 		slog.Int("records", len(e.Records)), slog.Int("skipped", skipped),
-		slog.Int("feeds", len(keys)), slog.Int("topics", len(topics)), slog.Int("failedTopics", len(failed)),
+		slog.Int("feeds", len(keys)), slog.Int("topics", topics), slog.Int("failedFeeds", len(failed)),
 		slog.Int("failedRecords", len(res.BatchItemFailures)))
 	return res, nil
+}
+
+// PingFeeds pings the hub for every format of every feed in keys and
+// returns how many topics it pinged and the feeds of which some topic
+// failed transiently (after the retries). Handle uses it for a stream
+// batch, and cmd/replay for the feeds of the articles a lost batch changed.
+func (n *Notifier) PingFeeds(ctx context.Context, keys []article.FeedKey) (topics int, failed []article.FeedKey) {
+	if n.opts.HubURL == "" || n.opts.Site == nil || len(keys) == 0 {
+		return 0, nil
+	}
+	urls := make([]string, 0, len(keys)*len(feed.Formats))
+	of := make([]int, 0, cap(urls))
+	for i, k := range keys {
+		for _, f := range feed.Formats {
+			urls = append(urls, n.opts.Site.FeedURL(k, f))
+			of = append(of, i)
+		}
+	}
+	ok := n.pingAll(ctx, urls)
+	bad := make([]bool, len(keys))
+	fails := 0
+	for j := range urls {
+		if !ok[j] {
+			bad[of[j]] = true
+			fails++
+		}
+	}
+	for i, k := range keys {
+		if bad[i] {
+			failed = append(failed, k)
+		}
+	}
+	if n.opts.Metrics != nil {
+		rec := new(metrics.Recorder)
+		rec.Add(metrics.PingsSent, len(urls)-fails)
+		rec.Add(metrics.PingsFailed, fails)
+		if err := n.opts.Metrics.Emit(rec); err != nil {
+			n.opts.Log.LogAttrs(ctx, slog.LevelWarn, "metrics: not written", slog.String("error", err.Error()))
+		}
+	}
+	return len(urls), failed
 }
 
 // recordFeeds unites the feeds of a record's old and new images; ok is
@@ -192,12 +228,9 @@ func (n *Notifier) recordFeeds(r *events.DynamoDBEventRecord) (_ []article.FeedK
 	return keys, true, nil
 }
 
-// pingAll pings every topic, Concurrency at a time, and returns those that
-// failed transiently, in the order given.
-func (n *Notifier) pingAll(ctx context.Context, topics []string) []string {
-	if len(topics) == 0 {
-		return nil
-	}
+// pingAll pings every topic, Concurrency at a time, and reports which
+// succeeded (or were refused for good), in the order given.
+func (n *Notifier) pingAll(ctx context.Context, topics []string) []bool {
 	ok := make([]bool, len(topics))
 	sem := make(chan struct{}, n.opts.Concurrency)
 	var wg sync.WaitGroup
@@ -210,13 +243,7 @@ func (n *Notifier) pingAll(ctx context.Context, topics []string) []string {
 		}()
 	}
 	wg.Wait()
-	var failed []string
-	for i, u := range topics {
-		if !ok[i] {
-			failed = append(failed, u)
-		}
-	}
-	return failed
+	return ok
 }
 
 // errPermanent marks a hub answer that retrying cannot change.

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/newsdesk/syndicate/internal/feed"
+	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
 
@@ -362,12 +364,24 @@ func TestHandleOnlyRecordsOfFailedTopicsAreReported(t *testing.T) {
 		record("INSERT", articleKeys, nil, sample("published")),
 		record("INSERT", bg, nil, with(with(sample("published"), "pk", s("ARTICLE#02")), "section", s("България"))),
 	}
-	res, err := testNotifier(h.srv.URL).Handle(t.Context(), events.DynamoDBEvent{Records: recs})
+	var emf bytes.Buffer
+	res, err := testNotifier(h.srv.URL, func(o *Options) {
+		o.Metrics = metrics.New(&emf, metrics.Options{Service: "notify"})
+	}).Handle(t.Context(), events.DynamoDBEvent{Records: recs})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res.BatchItemFailures) != 1 || res.BatchItemFailures[0].ItemIdentifier != recs[1].Change.SequenceNumber {
 		t.Errorf("failures = %v, want only %s", res.BatchItemFailures, recs[1].Change.SequenceNumber)
+	}
+	// One record per batch: the bulgaria section's three topics failed, the
+	// other feeds' topics were sent.
+	var rec map[string]any
+	if err := json.Unmarshal(emf.Bytes(), &rec); err != nil {
+		t.Fatalf("metrics record: %v: %q", err, emf.String())
+	}
+	if rec["PingsFailed"] != float64(3) || rec["PingsSent"] == nil || rec["PingsSent"].(float64) < 3 {
+		t.Errorf("metrics = %v, want 3 pings failed and the rest sent", rec)
 	}
 }
 

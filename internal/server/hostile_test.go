@@ -828,15 +828,15 @@ func TestObservePanic(t *testing.T) {
 				t.Fatalf("got %d log records, want a panic and a request record:\n%s", len(records), logs.String())
 			}
 			pr, rr := records[0], records[1]
-			if pr["msg"] != "panic" || pr["level"] != "ERROR" || pr["request_id"] != id {
-				t.Errorf("panic record = %v, want msg panic, level ERROR, request_id %q", pr, id)
+			if pr["msg"] != "panic" || pr["level"] != "ERROR" || pr["requestId"] != id {
+				t.Errorf("panic record = %v, want msg panic, level ERROR, requestId %q", pr, id)
 			}
 			if s, _ := pr["panic"].(string); !strings.Contains(s, "prod-articles") && !strings.Contains(s, "nil map") {
 				t.Errorf("panic record does not say what panicked: %v", pr["panic"])
 			}
-			if rr["msg"] != "request" || rr["request_id"] != id || rr["route"] != "GET /boom" ||
+			if rr["msg"] != "request" || rr["requestId"] != id || rr["route"] != "GET /boom" ||
 				rr["status"] != float64(tt.wantStatus) {
-				t.Errorf("request record = %v, want request_id %q, route GET /boom, status %d", rr, id, tt.wantStatus)
+				t.Errorf("request record = %v, want requestId %q, route GET /boom, status %d", rr, id, tt.wantStatus)
 			}
 		})
 	}

@@ -14,6 +14,9 @@ import (
 	"strconv"
 	"time"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/feed"
@@ -65,7 +68,7 @@ type Server struct {
 
 // New opens the store, seeds it if it is empty, and builds the handler.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, error) {
-	st, closeStore, err := openStore(ctx, cfg)
+	st, closeStore, keeper, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +78,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		return nil, err
 	}
 	s.close = closeStore
+	if keeper != nil {
+		keeper.ensure = func(ctx context.Context) error { return s.ensureTable(ctx, keeper.client) }
+	}
 	return s, nil
 }
 
@@ -108,26 +114,43 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store) (
 }
 
 // openStore opens bolt at $DATA_DIR/articles.db, or DynamoDB at
-// $DYNAMODB_ENDPOINT, creating its table if missing.
-func openStore(ctx context.Context, cfg config.Config) (Store, func() error, error) {
+// $DYNAMODB_ENDPOINT, creating its table if missing; then keeper (nil for
+// bolt) re-creates the table whenever it goes missing.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (Store, func() error, *tableKeeper, error) {
 	if cfg.DynamoDBEndpoint == "" {
 		st, err := bolt.Open(filepath.Join(cfg.DataDir, "articles.db"))
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return st, st.Close, nil
+		return st, st.Close, nil, nil
 	}
 	// A local endpoint (moto, DynamoDB Local) takes any credentials; real
 	// ones from the environment are not needed and are not looked for.
-	client := dynamo.NewClient(dynamo.LocalConfig(), cfg.DynamoDBEndpoint)
+	keeper := &tableKeeper{next: awshttp.NewBuildableClient(), log: log}
+	client := dynamo.NewClient(dynamo.LocalConfig(), cfg.DynamoDBEndpoint, func(o *dynamodb.Options) { o.HTTPClient = keeper })
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := dynamo.CreateTable(cctx, client, cfg.TableName); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	// One store serves the admin API here too, so reads are strong: If-Match
 	// is compared with what Get returns.
-	return dynamo.New(client, cfg.TableName, dynamo.WithConsistentReads()), func() error { return nil }, nil
+	keeper.client = client
+	st := dynamo.New(client, cfg.TableName, dynamo.WithConsistentReads())
+	return st, func() error { return nil }, keeper, nil
+}
+
+// ensureTable creates the DynamoDB table if it is missing and seeds it if
+// it is empty, as a start does.
+func (s *Server) ensureTable(ctx context.Context, client *dynamodb.Client) error {
+	if err := dynamo.CreateTable(ctx, client, s.cfg.TableName); err != nil {
+		return err
+	}
+	n, err := seed.Ensure(ctx, newsroom.NewService(s.Store, newsroom.Options{SiteURL: s.cfg.SiteURL}), s.cfg.SiteURL, s.cfg.StoreTimeout)
+	if n > 0 {
+		s.log.Info("server: re-seeded the table", slog.Int("articles", n))
+	}
+	return err
 }
 
 // Close releases the store.

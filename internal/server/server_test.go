@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/seed"
@@ -221,5 +224,41 @@ func TestNewOnDynamoDB(t *testing.T) {
 	}
 	if w := get(t, srv.Handler, "/feeds/rss.xml", ""); w.Code != http.StatusOK {
 		t.Errorf("GET /feeds/rss.xml = %d", w.Code)
+	}
+}
+
+// TestRecreatesAMissingTable: after moto or DynamoDB Local restarts, the
+// table is gone; the request that finds it missing re-creates and re-seeds
+// it, so the server answers again instead of every route answering 500
+// until it restarts. That request answers 200, or 503 when re-creating
+// took longer than its own store deadline (a loaded machine); the next one
+// finds the table and the sample articles.
+func TestRecreatesAMissingTable(t *testing.T) {
+	client := dynamotest.Client(t)
+	table := dynamotest.Table(t, client)
+	cfg := testConfig(t, map[string]string{
+		"DYNAMODB_ENDPOINT": os.Getenv(dynamotest.EndpointVar),
+		"TABLE_NAME":        table,
+		"ADMIN_TOKEN":       "t",
+	})
+	srv, err := New(t.Context(), cfg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for round := range 2 {
+		if _, err := client.DeleteTable(t.Context(), &dynamodb.DeleteTableInput{TableName: aws.String(table)}); err != nil {
+			t.Fatalf("round %d: delete table: %v", round, err)
+		}
+		first := get(t, srv.Handler, "/feeds/rss.xml", "")
+		if first.Code != http.StatusOK && first.Code != http.StatusServiceUnavailable {
+			t.Errorf("round %d: GET /feeds/rss.xml after the table vanished = %d, want 200 (or 503 if re-creating outlasted the request)", round, first.Code)
+		}
+		if w := get(t, srv.Handler, "/feeds/rss.xml", ""); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), seed.Articles(cfg.SiteURL)[0].Title) {
+			t.Errorf("round %d: GET /feeds/rss.xml once re-created = %d, want 200 with the re-seeded articles:\n%.300s", round, w.Code, w.Body)
+		}
+		if w := get(t, srv.Handler, "/articles/"+seed.IDNATO, "t"); w.Code != http.StatusOK {
+			t.Errorf("round %d: GET the seeded article = %d: %s", round, w.Code, w.Body)
+		}
 	}
 }

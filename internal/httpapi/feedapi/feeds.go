@@ -16,6 +16,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/metrics"
 )
 
 // Store is what the feed routes read: the small head of a feed, for
@@ -227,8 +228,10 @@ func (h *feedHandler) serve(f feed.Format, site bool) http.Handler {
 			key += "|gzip"
 		}
 		body, ok := h.opts.Cache.Get(key)
+		hit := ok
 		if !ok {
 			plain, ok := h.opts.Cache.Get(etag)
+			hit = ok
 			if !ok {
 				plain, err = h.render(r.Context(), &req, head, self)
 				if err != nil {
@@ -242,6 +245,11 @@ func (h *feedHandler) serve(f feed.Format, site bool) http.Handler {
 				body = httpapi.Gzip(plain)
 				h.opts.Cache.Add(key, body)
 			}
+		}
+		if hit {
+			metrics.FromContext(r.Context()).Add(metrics.FeedCacheHits, 1)
+		} else {
+			metrics.FromContext(r.Context()).Add(metrics.FeedCacheMisses, 1)
 		}
 		hdr["Content-Type"] = []string{f.ContentType()}
 		if gz {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 )
@@ -584,5 +586,35 @@ func BenchmarkFeedCached(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestFeedCacheMetrics: the first request renders (a miss), the second is
+// served from the rendered-document cache (a hit), and a gzip request for
+// the same version reuses the rendered document (a hit).
+func TestFeedCacheMetrics(t *testing.T) {
+	fx := newFeedFixture(t)
+	fx.add(t, "Първа", "Свят", time.Hour)
+	var emf bytes.Buffer
+	h := httpapi.Observe(slog.New(slog.NewTextHandler(io.Discard, nil)), fx.handler,
+		httpapi.WithMetrics(metrics.New(&emf, metrics.Options{Service: "feeds"})))
+	for i, want := range []string{metrics.FeedCacheMisses, metrics.FeedCacheHits, metrics.FeedCacheHits} {
+		emf.Reset()
+		r := httptest.NewRequest(http.MethodGet, "/feeds/rss.xml", nil)
+		if i == 2 {
+			r.Header.Set("Accept-Encoding", "gzip")
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			t.Fatalf("request %d: status %d", i, w.Code)
+		}
+		var rec map[string]any
+		if err := json.Unmarshal(emf.Bytes(), &rec); err != nil {
+			t.Fatalf("request %d: metrics record: %v: %q", i, err, emf.String())
+		}
+		if rec[want] != float64(1) || rec["Route"] != "GET /feeds/rss.xml" || rec["StatusClass"] != "2xx" {
+			t.Errorf("request %d: metrics = %v, want %s 1", i, rec, want)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
 )
@@ -245,6 +246,7 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 		// photoless card for a year.
 		hd.Del("ETag")
 		cache = shareCardShortCache
+		metrics.FromContext(r.Context()).Add(metrics.CardsWithoutPhoto, 1)
 		httpapi.Logger(r.Context()).LogAttrs(r.Context(), slog.LevelWarn, "share card without photo",
 			slog.String("article", a.ID), slog.String("error", res.ImageErr.Error()))
 	}
@@ -285,7 +287,9 @@ func (h *shareHandler) to(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), h.opts.StoreTimeout)
 		_, err := h.store.IncrementShare(ctx, a.ID, network)
 		cancel()
+		metrics.FromContext(r.Context()).ShareClick(network)
 		if err != nil {
+			metrics.FromContext(r.Context()).Add(metrics.CounterWriteFailures, 1)
 			httpapi.Logger(r.Context()).LogAttrs(r.Context(), slog.LevelWarn, "share not counted",
 				slog.String("article", a.ID), slog.String("network", network), slog.String("error", err.Error()))
 		}

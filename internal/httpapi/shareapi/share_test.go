@@ -24,6 +24,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
@@ -53,6 +54,19 @@ type shareEnv struct {
 	store shareStore
 	site  share.Site
 	log   *bytes.Buffer
+	// emf is the metrics records, one per request.
+	emf *bytes.Buffer
+}
+
+// lastMetrics is the metrics record of the last request.
+func (e *shareEnv) lastMetrics(t *testing.T) map[string]any {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(e.emf.String()), "\n")
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &rec); err != nil {
+		t.Fatalf("metrics record: %v: %q", err, lines[len(lines)-1])
+	}
+	return rec
 }
 
 func shareSite() share.Site {
@@ -108,7 +122,9 @@ func newShareEnv(t *testing.T, store shareStore, images card.Images) *shareEnv {
 	rt := httpapi.NewRouter()
 	site := shareSite()
 	Register(rt, store, Options{Site: site, Cards: cards, StoreTimeout: dynamotest.Timeout})
-	return &shareEnv{h: httpapi.Observe(slog.New(slog.NewJSONHandler(&log, nil)), rt), store: store, site: site, log: &log}
+	var emf bytes.Buffer
+	h := httpapi.Observe(slog.New(slog.NewJSONHandler(&log, nil)), rt, httpapi.WithMetrics(metrics.New(&emf, metrics.Options{Service: "share"})))
+	return &shareEnv{h: h, store: store, site: site, log: &log, emf: &emf}
 }
 
 func newBoltShareEnv(t *testing.T, images card.Images) *shareEnv {
@@ -351,6 +367,9 @@ func TestShareCardImageOrigin(t *testing.T) {
 		t.Fatalf("photo missing from a good origin: %s", e.log.String())
 	}
 	withPhoto := w.Body.Bytes()
+	if rec := e.lastMetrics(t); rec["CardsWithoutPhoto"] != nil || rec["Route"] != "GET /share/{slug}/card.png" {
+		t.Errorf("metrics of a card with its photo: %v", rec)
+	}
 
 	slow.Store(true)
 	fetcher.Timeout = 200 * time.Millisecond
@@ -361,6 +380,9 @@ func TestShareCardImageOrigin(t *testing.T) {
 	}
 	if !strings.Contains(e.log.String(), "share card without photo") {
 		t.Errorf("the missing photo was not logged")
+	}
+	if rec := e.lastMetrics(t); rec["CardsWithoutPhoto"] != float64(1) {
+		t.Errorf("metrics of a card without its photo: %v, want CardsWithoutPhoto 1", rec)
 	}
 	// A cache revalidating the photoless card must get the card again, not
 	// a 304 that pins it for a year under the immutable policy.
@@ -375,6 +397,9 @@ func TestShareTo(t *testing.T) {
 	for i, network := range share.Networks {
 		t.Run(network, func(t *testing.T) {
 			w := e.get(t, "/share/"+seed.Slug+"/to/"+network+"?u=https://evil.example", "User-Agent", shareBrowserUA)
+			if rec := e.lastMetrics(t); rec["ShareClicks"] != float64(1) || rec["Network"] != network || rec["CounterWriteFailures"] != nil {
+				t.Errorf("metrics of a counted click: %v", rec)
+			}
 			want, _ := e.site.ShareTarget(&seed, network)
 			shareWant(t, w, 302, "Location", want, "Cache-Control", "no-store")
 			if strings.Contains(w.Header().Get("Location"), "evil") {
@@ -536,7 +561,8 @@ func TestShareUnavailable(t *testing.T) {
 	}
 }
 
-// TestShareToCounterFailure: a counter failure still sends the person on.
+// TestShareToCounterFailure: a counter failure still sends the person on,
+// and shows in the metrics.
 func TestShareToCounterFailure(t *testing.T) {
 	rt := httpapi.NewRouter()
 	cards, _ := card.New(card.Options{})
@@ -545,10 +571,19 @@ func TestShareToCounterFailure(t *testing.T) {
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodGet, "/share/"+st.a.Slug+"/to/x", nil)
 	r.Header.Set("User-Agent", shareBrowserUA)
-	httpapi.Observe(slog.New(slog.NewTextHandler(io.Discard, nil)), rt).ServeHTTP(w, r)
+	var emf bytes.Buffer
+	httpapi.Observe(slog.New(slog.NewTextHandler(io.Discard, nil)), rt,
+		httpapi.WithMetrics(metrics.New(&emf, metrics.Options{Service: "share"}))).ServeHTTP(w, r)
 	shareWant(t, w, 302)
 	if !strings.HasPrefix(w.Header().Get("Location"), "https://x.com/intent/post?") {
 		t.Errorf("Location = %q", w.Header().Get("Location"))
+	}
+	var rec map[string]any
+	if err := json.Unmarshal(emf.Bytes(), &rec); err != nil {
+		t.Fatalf("metrics record: %v: %q", err, emf.String())
+	}
+	if rec["CounterWriteFailures"] != float64(1) || rec["ShareClicks"] != float64(1) || rec["Network"] != "x" {
+		t.Errorf("metrics = %v, want a click on x and a counter write failure", rec)
 	}
 }
 

@@ -216,7 +216,8 @@ func coldStarts(ctx context.Context, opts ColdStartOptions, fns []string) ([]Col
 		"TABLE_NAME=" + table,
 		"SITE_URL=" + SiteURL,
 		"HUB_URL=" + hub.URL + "/",
-		"ADMIN_TOKEN=local-admin-token", // the token in events/
+		"ADMIN_TOKEN=local-admin-token",     // the token in events/
+		"CURSOR_SECRET=bench-cursor-secret", // Lambda refuses a derived key
 		"STORE_TIMEOUT=3s",
 		"AWS_LAMBDA_FUNCTION_TIMEOUT=8",
 	}

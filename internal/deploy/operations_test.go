@@ -1,0 +1,359 @@
+package deploy
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// templateTimeout is a function's Timeout in seconds, its own or Globals'.
+func templateTimeout(t *testing.T, tp Template, fn map[string]any) int64 {
+	t.Helper()
+	if v, ok := Get(fn, "Properties", "Timeout"); ok {
+		return v.(int64)
+	}
+	v, ok := Get(tp, "Globals", "Function", "Timeout")
+	if !ok {
+		t.Fatal("no Timeout in the function or Globals")
+	}
+	return v.(int64)
+}
+
+// alarm returns the alarm resource id, failing when it is missing.
+func alarm(t *testing.T, tp Template, id string) map[string]any {
+	t.Helper()
+	a := tp.Resources("AWS::CloudWatch::Alarm")[id]
+	if a == nil {
+		t.Fatalf("no AWS::CloudWatch::Alarm %s", id)
+	}
+	return a
+}
+
+// metric is the namespace, name and dimension refs of a single-metric alarm.
+func metric(a map[string]any) (ns, name string, dims map[string][]string) {
+	dims = map[string][]string{}
+	l, _ := Get(a, "Properties", "Dimensions")
+	for _, d := range l.([]any) {
+		v := Must(Get(d, "Value"))
+		refs := Refs(v)
+		if s, ok := v.(string); ok {
+			refs = []string{s}
+		}
+		dims[String(d, "Name")] = refs
+	}
+	return String(a, "Properties", "Namespace"), String(a, "Properties", "MetricName"), dims
+}
+
+// TestEveryAlarmPages: an alarm nobody hears is no alarm. Each one
+// publishes to AlarmTopic, on alarm and on recovery, and treats missing data
+// as fine (a quiet night is not an outage).
+func TestEveryAlarmPages(t *testing.T) {
+	tp := template(t)
+	alarms := tp.Resources("AWS::CloudWatch::Alarm")
+	if len(alarms) == 0 {
+		t.Fatal("no alarms")
+	}
+	for id, a := range alarms {
+		for _, k := range []string{"AlarmActions", "OKActions"} {
+			if got := Refs(Must(Get(a, "Properties", k))); !slices.Equal(got, []string{"AlarmTopic"}) {
+				t.Errorf("%s: %s = %v, want AlarmTopic", id, k, got)
+			}
+		}
+		if got := String(a, "Properties", "TreatMissingData"); got != "notBreaching" {
+			t.Errorf("%s: TreatMissingData = %q, want notBreaching", id, got)
+		}
+		if String(a, "Properties", "AlarmDescription") == "" && Must(Get(a, "Properties", "AlarmDescription")) == nil {
+			t.Errorf("%s: no AlarmDescription; the page must say what broke", id)
+		}
+	}
+	topic := tp.Resources("AWS::SNS::Topic")["AlarmTopic"]
+	if topic == nil {
+		t.Fatal("no AWS::SNS::Topic AlarmTopic")
+	}
+	sub := tp.Resources("AWS::SNS::Subscription")["AlarmEmailSubscription"]
+	if sub == nil {
+		t.Fatal("no AlarmEmailSubscription")
+	}
+	if String(sub, "Condition") != "HasAlarmEmail" || String(sub, "Properties", "Protocol") != "email" ||
+		!slices.Equal(Refs(Must(Get(sub, "Properties", "Endpoint"))), []string{"AlarmEmail"}) ||
+		!slices.Equal(Refs(Must(Get(sub, "Properties", "TopicArn"))), []string{"AlarmTopic"}) {
+		t.Errorf("AlarmEmailSubscription = %v, want an email subscription of AlarmEmail to AlarmTopic under HasAlarmEmail", sub)
+	}
+	cond, _ := Get(tp, "Conditions", "HasAlarmEmail")
+	if got := Refs(cond); !slices.Equal(got, []string{"AlarmEmail"}) {
+		t.Errorf("HasAlarmEmail refers to %v, want AlarmEmail", got)
+	}
+}
+
+// TestFunctionOperations: every function logs to its own group with the
+// retention parameter, has Errors, Throttles and p99 Duration alarms (the
+// last at 80% of its own timeout), and its gradual deployment rolls back on
+// exactly those alarms.
+func TestFunctionOperations(t *testing.T) {
+	tp := template(t)
+	groups := tp.Resources("AWS::Logs::LogGroup")
+	if got := String(tp, "Globals", "Function", "AutoPublishAlias"); got == "" {
+		t.Error("Globals.Function has no AutoPublishAlias: DeploymentPreference needs one")
+	}
+	notifyLogs := ""
+	for _, st := range statements(t, tp, "NotifyFunction", tp.Resources("AWS::Serverless::Function")["NotifyFunction"]) {
+		if st["Sid"] == "Logs" {
+			notifyLogs = String(st, "Resource", "Fn::Sub")
+		}
+	}
+	for id, fn := range tp.Resources("AWS::Serverless::Function") {
+		t.Run(id, func(t *testing.T) {
+			name := strings.TrimSuffix(id, "Function")
+			lg := Refs(Must(Get(fn, "Properties", "LoggingConfig", "LogGroup")))
+			if len(lg) != 1 || groups[lg[0]] == nil {
+				t.Fatalf("LoggingConfig.LogGroup refers to %v, want an AWS::Logs::LogGroup of the template", lg)
+			}
+			group := groups[lg[0]]
+			groupName := String(group, "Properties", "LogGroupName", "Fn::Sub")
+			if !strings.HasPrefix(groupName, "/aws/lambda/") {
+				t.Errorf("log group name %q, want /aws/lambda/...", groupName)
+			}
+			if id == "NotifyFunction" {
+				// The explicit role must allow writing to the group.
+				prefix := strings.TrimSuffix(notifyLogs[strings.Index(notifyLogs, "log-group:")+len("log-group:"):], "*")
+				if !strings.HasPrefix(groupName, prefix) {
+					t.Errorf("NotifyRole may write logs to %q*, not to its group %q", prefix, groupName)
+				}
+			}
+
+			wantAlarms := []string{name + "ErrorsAlarm", name + "ThrottlesAlarm", name + "DurationAlarm"}
+			for i, metricName := range []string{"Errors", "Throttles", "Duration"} {
+				a := alarm(t, tp, wantAlarms[i])
+				ns, m, dims := metric(a)
+				if ns != "AWS/Lambda" || m != metricName || !slices.Equal(dims["FunctionName"], []string{id}) || len(dims) != 1 {
+					t.Errorf("%s watches %s %s %v, want AWS/Lambda %s of %s", wantAlarms[i], ns, m, dims, metricName, id)
+				}
+			}
+			dur := alarm(t, tp, name+"DurationAlarm")
+			if got := String(dur, "Properties", "ExtendedStatistic"); got != "p99" {
+				t.Errorf("duration alarm statistic %q, want p99", got)
+			}
+			want := templateTimeout(t, tp, fn) * 1000 * 8 / 10
+			if got, _ := Get(dur, "Properties", "Threshold"); got != want {
+				t.Errorf("duration alarm threshold %v ms, want %d (80%% of the %ds timeout)", got, want, templateTimeout(t, tp, fn))
+			}
+
+			if got := Refs(Must(Get(fn, "Properties", "DeploymentPreference", "Type"))); !slices.Equal(got, []string{"DeploymentStrategy"}) {
+				t.Errorf("DeploymentPreference.Type refers to %v, want the DeploymentStrategy parameter", got)
+			}
+			got := Refs(Must(Get(fn, "Properties", "DeploymentPreference", "Alarms")))
+			sort.Strings(got)
+			sort.Strings(wantAlarms)
+			if !slices.Equal(got, wantAlarms) {
+				t.Errorf("DeploymentPreference.Alarms = %v, want %v", got, wantAlarms)
+			}
+		})
+	}
+	for id, g := range groups {
+		if got := Refs(Must(Get(g, "Properties", "RetentionInDays"))); !slices.Equal(got, []string{"LogRetentionDays"}) {
+			t.Errorf("log group %s: RetentionInDays refers to %v, want LogRetentionDays", id, got)
+		}
+	}
+	if got, _ := Get(tp, "Parameters", "LogRetentionDays", "Default"); got != int64(30) {
+		t.Errorf("LogRetentionDays default %v, want 30", got)
+	}
+}
+
+// TestAccessLogs: both HTTP APIs log one JSON object per request, with the
+// request id that the function's own log lines carry.
+func TestAccessLogs(t *testing.T) {
+	tp := template(t)
+	groups := tp.Resources("AWS::Logs::LogGroup")
+	apis := tp.Resources("AWS::Serverless::HttpApi")
+	if len(apis) != 2 {
+		t.Errorf("HTTP APIs = %v, want PublicApi and AdminApi", sortedKeys(apis))
+	}
+	for id, api := range apis {
+		dest := Refs(Must(Get(api, "Properties", "AccessLogSettings", "DestinationArn")))
+		if len(dest) != 1 || groups[dest[0]] == nil {
+			t.Errorf("%s: access logs go to %v, want an AWS::Logs::LogGroup of the template", id, dest)
+		}
+		var line map[string]string
+		format := String(api, "Properties", "AccessLogSettings", "Format")
+		if err := json.Unmarshal([]byte(format), &line); err != nil {
+			t.Errorf("%s: access log format is not one JSON object: %v", id, err)
+			continue
+		}
+		for _, k := range []string{"requestId", "status", "route", "latencyMs", "integrationError"} {
+			if !strings.HasPrefix(line[k], "$context.") {
+				t.Errorf("%s: access log lacks %s", id, k)
+			}
+		}
+	}
+}
+
+// TestServiceAlarms checks the alarms that are not per function.
+func TestServiceAlarms(t *testing.T) {
+	tp := template(t)
+	for _, c := range []struct {
+		id, ns, metric, dim, ref string
+	}{
+		{"NotifyIteratorAgeAlarm", "AWS/Lambda", "IteratorAge", "FunctionName", "NotifyFunction"},
+		{"NotifyFailuresAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "NotifyFailures"},
+	} {
+		ns, m, dims := metric(alarm(t, tp, c.id))
+		if ns != c.ns || m != c.metric || !slices.Equal(dims[c.dim], []string{c.ref}) {
+			t.Errorf("%s watches %s %s %v, want %s %s with %s of %s", c.id, ns, m, dims, c.ns, c.metric, c.dim, c.ref)
+		}
+	}
+	// Metric math alarms: which metrics they read.
+	mathMetrics := func(id string) (metrics []string, dims map[string][]string, expr string) {
+		dims = map[string][]string{}
+		l, _ := Get(alarm(t, tp, id), "Properties", "Metrics")
+		for _, q := range l.([]any) {
+			if e := String(q, "Expression"); e != "" {
+				expr = e
+				continue
+			}
+			m, _ := Get(q, "MetricStat", "Metric")
+			metrics = append(metrics, String(m, "Namespace")+" "+String(m, "MetricName"))
+			ds, _ := Get(m, "Dimensions")
+			for _, d := range ds.([]any) {
+				v := Must(Get(d, "Value"))
+				if s, ok := v.(string); ok {
+					dims[String(d, "Name")] = append(dims[String(d, "Name")], s)
+				} else {
+					dims[String(d, "Name")] = append(dims[String(d, "Name")], Refs(v)...)
+				}
+			}
+		}
+		return metrics, dims, expr
+	}
+	ms, dims, expr := mathMetrics("PublicApi5xxAlarm")
+	sort.Strings(ms)
+	if !slices.Equal(ms, []string{"AWS/ApiGateway 5xx", "AWS/ApiGateway Count"}) || slices.ContainsFunc(dims["ApiId"], func(s string) bool { return s != "PublicApi" }) || expr == "" {
+		t.Errorf("PublicApi5xxAlarm reads %v %v (%s), want 5xx over Count of PublicApi", ms, dims, expr)
+	}
+	// The throttle alarm covers every DynamoDB item operation any function
+	// may call.
+	ms, dims, _ = mathMetrics("TableThrottlesAlarm")
+	var ops []string
+	for id, fn := range tp.Resources("AWS::Serverless::Function") {
+		for _, st := range statements(t, tp, id, fn) {
+			for _, a := range strs(st["Action"]) {
+				op, ok := strings.CutPrefix(a, "dynamodb:")
+				if ok && !strings.Contains(op, "Stream") && op != "GetRecords" && op != "GetShardIterator" && !slices.Contains(ops, op) {
+					ops = append(ops, op)
+				}
+			}
+		}
+	}
+	got := dims["Operation"]
+	sort.Strings(ops)
+	sort.Strings(got)
+	if !slices.Equal(got, ops) {
+		t.Errorf("TableThrottlesAlarm watches operations %v, want every one the functions call: %v", got, ops)
+	}
+	for _, m := range ms {
+		if m != "AWS/DynamoDB ThrottledRequests" {
+			t.Errorf("TableThrottlesAlarm reads %s", m)
+		}
+	}
+	if slices.ContainsFunc(dims["TableName"], func(s string) bool { return s != "ArticlesTable" }) {
+		t.Errorf("TableThrottlesAlarm tables %v, want ArticlesTable", dims["TableName"])
+	}
+}
+
+func TestNotifyFailuresQueue(t *testing.T) {
+	q := template(t).Resources("AWS::SQS::Queue")["NotifyFailures"]
+	if q == nil {
+		t.Fatal("no NotifyFailures queue")
+	}
+	for _, p := range []string{"DeletionPolicy", "UpdateReplacePolicy"} {
+		if got := String(q, p); got != "Retain" {
+			t.Errorf("%s = %q, want Retain like the table: the queue is the only record of missed pings", p, got)
+		}
+	}
+	// cmd/replay works from the table, not the stream, so a message stays
+	// replayable as long as SQS keeps it: keep it the maximum.
+	if got, _ := Get(q, "Properties", "MessageRetentionPeriod"); got != int64(14*24*3600) {
+		t.Errorf("MessageRetentionPeriod = %v, want 14 days", got)
+	}
+}
+
+func TestShareConcurrency(t *testing.T) {
+	tp := template(t)
+	for id, fn := range tp.Resources("AWS::Serverless::Function") {
+		rc, ok := Get(fn, "Properties", "ReservedConcurrentExecutions")
+		if id != "ShareFunction" {
+			if ok {
+				t.Errorf("%s reserves concurrency; only share is capped", id)
+			}
+			continue
+		}
+		if got := Must(Get(rc, "Fn::If", 0)); got != "ReserveShareConcurrency" {
+			t.Errorf("share ReservedConcurrentExecutions = %v, want !If [ReserveShareConcurrency, ...]", rc)
+		}
+		if got := Refs(rc); !slices.Contains(got, "ShareReservedConcurrency") {
+			t.Errorf("share ReservedConcurrentExecutions refers to %v, want ShareReservedConcurrency", got)
+		}
+	}
+	if got := Refs(Must(Get(tp, "Conditions", "ReserveShareConcurrency"))); !slices.Equal(got, []string{"ShareReservedConcurrency"}) {
+		t.Errorf("ReserveShareConcurrency refers to %v", got)
+	}
+}
+
+// TestCursorSecretIsNeverDerived: deployed, CURSOR_SECRET is the parameter
+// or a key the stack generated, never empty (config.Load would refuse).
+func TestCursorSecretIsNeverDerived(t *testing.T) {
+	tp := template(t)
+	v, _ := Get(tp, "Globals", "Function", "Environment", "Variables", "CURSOR_SECRET")
+	branches, _ := Get(v, "Fn::If")
+	l, _ := branches.([]any)
+	if len(l) != 3 || l[0] != "GenerateCursorSecret" {
+		t.Fatalf("CURSOR_SECRET = %v, want !If [GenerateCursorSecret, generated, parameter]", v)
+	}
+	gen := String(l[1], "Fn::Sub")
+	if !strings.HasPrefix(gen, "{{resolve:secretsmanager:${CursorSecretValue}") {
+		t.Errorf("generated branch %q, want a dynamic reference to CursorSecretValue", gen)
+	}
+	if got := Refs(l[2]); !slices.Equal(got, []string{"CursorSecret"}) {
+		t.Errorf("given branch refers to %v, want CursorSecret", got)
+	}
+	s := tp.Resources("AWS::SecretsManager::Secret")["CursorSecretValue"]
+	if s == nil || String(s, "Condition") != "GenerateCursorSecret" {
+		t.Fatalf("CursorSecretValue = %v, want a secret under GenerateCursorSecret", s)
+	}
+	if n, _ := Get(s, "Properties", "GenerateSecretString", "PasswordLength"); n.(int64) < 32 {
+		t.Errorf("generated key length %v, want at least 32", n)
+	}
+	if got := fmt.Sprint(Must(Get(tp, "Conditions", "GenerateCursorSecret"))); !strings.Contains(got, "CursorSecret") {
+		t.Errorf("GenerateCursorSecret = %s, want CursorSecret empty", got)
+	}
+}
+
+// TestEveryResourceIsChecked: a resource no test here looks at is one the
+// code can drift from. New resources get a check and a line here.
+func TestEveryResourceIsChecked(t *testing.T) {
+	checked := map[string]string{
+		"ArticlesTable": "TestTableMatchesTheStore", "PublicApi": "TestRoutesMatchTheHandlers", "AdminApi": "TestRoutesMatchTheHandlers",
+		"NotifyRole": "TestPoliciesAreLeastPrivilege", "NotifyFailures": "TestNotifyFailuresQueue",
+		"CachePolicy": "TestCDN", "CDN": "TestCDN",
+		"AlarmTopic": "TestEveryAlarmPages", "AlarmEmailSubscription": "TestEveryAlarmPages",
+		"PublicApiAccessLogs": "TestAccessLogs", "AdminApiAccessLogs": "TestAccessLogs",
+		"NotifyIteratorAgeAlarm": "TestServiceAlarms", "NotifyFailuresAlarm": "TestServiceAlarms",
+		"PublicApi5xxAlarm": "TestServiceAlarms", "TableThrottlesAlarm": "TestServiceAlarms",
+		"CursorSecretValue": "TestCursorSecretIsNeverDerived",
+	}
+	tp := template(t)
+	for id := range tp.Resources("AWS::Serverless::Function") {
+		checked[id] = "TestEveryFunctionFolderHasAResourceAndViceVersa"
+		name := strings.TrimSuffix(id, "Function")
+		for _, s := range []string{"LogGroup", "ErrorsAlarm", "ThrottlesAlarm", "DurationAlarm"} {
+			checked[name+s] = "TestFunctionOperations"
+		}
+	}
+	for _, id := range sortedKeys(tp.Resources("")) {
+		if checked[id] == "" {
+			t.Errorf("resource %s is checked by no test of internal/deploy", id)
+		}
+	}
+}
