@@ -40,6 +40,7 @@ func run(log *slog.Logger) error {
 	client := dynamo.NewClient(awsCfg, cfg.DynamoDBEndpoint)
 	rt := httpapi.NewRouter()
 	feedapi.Register(rt, dynamo.New(client, cfg.TableName), feedapi.NewOptions(cfg))
-	lambdahttp.Start(httpapi.Observe(log, rt))
+	// Behind the CDN, only requests carrying its origin secret are served.
+	lambdahttp.Start(httpapi.Observe(log, httpapi.RequireOrigin(cfg.OriginSecret, rt)))
 	return nil
 }

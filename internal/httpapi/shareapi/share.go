@@ -201,16 +201,17 @@ func (h *shareHandler) statusPage(w http.ResponseWriter, r *http.Request, err er
 }
 
 // card serves the PNG share card. The URL carries the article version
-// (?v=): the current version is cached for good; any other v is sent to
-// the current card with a short cache, so an old page's card URL still
-// shows a card.
+// (?v=): the current version is cached for good; any other query (another
+// v, or any parameter besides v, such as ?v=1&x=N) is sent to the current
+// card's one URL with a short cache, so an old page's card URL still shows
+// a card and no query string ever costs a fresh render.
 func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 	a, err := h.public(r)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	if r.URL.Query().Get("v") != strconv.FormatInt(a.Version, 10) {
+	if !canonicalCardQuery(r.URL.RawQuery, a.Version) {
 		w.Header().Set("Cache-Control", shareCardShortCache)
 		http.Redirect(w, r, h.opts.Site.CardURL(&a), http.StatusFound)
 		return
@@ -255,6 +256,12 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(buf.Bytes())
 	}
+}
+
+// canonicalCardQuery reports whether raw is exactly "v=<version>", the
+// query of Site.CardURL: the one form that is rendered.
+func canonicalCardQuery(raw string, version int64) bool {
+	return raw == "v="+strconv.FormatInt(version, 10)
 }
 
 var errUnknownNetwork = &httpapi.RequestError{Status: http.StatusNotFound, Type: "unknown-network",

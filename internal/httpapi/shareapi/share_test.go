@@ -289,7 +289,9 @@ func TestShareCard(t *testing.T) {
 	t.Run("not modified", func(t *testing.T) {
 		shareWant(t, e.get(t, "/share/"+slug+"/card.png?v=1", "If-None-Match", `"card-1"`), 304, "Cache-Control", shareCardCache)
 	})
-	for _, v := range []string{"", "?v=0", "?v=2", "?v=abc"} {
+	// Anything but exactly the current v: another version, or extra
+	// parameters that a cache keyed on v alone would fold into one entry.
+	for _, v := range []string{"", "?v=0", "?v=2", "?v=abc", "?v=1&x=7", "?x=7&v=1", "?v=1&v=1", "?v=1&fbclid=abc", "?v=1&"} {
 		t.Run("stale "+v, func(t *testing.T) {
 			w := e.get(t, "/share/"+slug+"/card.png"+v)
 			shareWant(t, w, 302, "Location", "https://share.news.example.bg/share/"+slug+"/card.png?v=1",
