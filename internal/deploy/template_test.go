@@ -398,6 +398,9 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 						if !slices.Equal(got, counterAttrs) {
 							t.Errorf("share UpdateItem limited to attributes %q, want the keys and share.Networks %q", got, counterAttrs)
 						}
+						if got := strs(Must(Get(st, "Condition", "ForAllValues:StringLike", "dynamodb:LeadingKeys"))); !slices.Equal(got, []string{dynamo.SharePartitionPrefix + "*"}) {
+							t.Errorf("share UpdateItem limited to partitions %q, want the counter shards' %q", got, dynamo.SharePartitionPrefix+"*")
+						}
 					}
 				}
 				if r, ok := resources.(string); ok && r == "*" && !slices.ContainsFunc(actions, func(a string) bool { return strings.HasPrefix(a, "xray:") }) {

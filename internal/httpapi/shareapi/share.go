@@ -22,7 +22,7 @@ import (
 type Store interface {
 	Get(ctx context.Context, id string) (article.Article, error)
 	GetBySlug(ctx context.Context, slug string) (article.Article, error)
-	IncrementShare(ctx context.Context, id, network string) (int64, error)
+	IncrementShare(ctx context.Context, id, network string) error
 }
 
 // CardRenderer draws share cards; *card.Renderer is the real one.
@@ -38,6 +38,12 @@ type Options struct {
 	Cards CardRenderer
 	// StoreTimeout bounds every store call; 0 means 3 s.
 	StoreTimeout time.Duration
+	// CountBudget is the longest a share click waits for its counter
+	// write before redirecting anyway (countClick); 0 means 50 ms.
+	CountBudget time.Duration
+	// Clicks receives the outcome of every counter write; nil keeps them
+	// in a ClickStats of the handler's own.
+	Clicks *ClickStats
 }
 
 // Cache lifetimes of the share routes.
@@ -66,6 +72,12 @@ const sharePageRevision = "1"
 func Register(rt *httpapi.Router, store Store, opts Options) {
 	if opts.StoreTimeout <= 0 {
 		opts.StoreTimeout = 3 * time.Second
+	}
+	if opts.CountBudget <= 0 {
+		opts.CountBudget = 50 * time.Millisecond
+	}
+	if opts.Clicks == nil {
+		opts.Clicks = new(ClickStats)
 	}
 	h := &shareHandler{store: store, opts: opts}
 	rt.HandleFunc(http.MethodGet, "/share/{slug}", h.page)
@@ -268,9 +280,9 @@ var errUnknownNetwork = &httpapi.RequestError{Status: http.StatusNotFound, Type:
 	Detail: "no share link for this network"}
 
 // to redirects to a network's share dialog and counts the share. The
-// target is built from the stored article only. Counting is best effort:
-// a person clicking "share" is sent on even when the counter cannot be
-// written. HEAD requests and crawlers (link previews of the share link
+// target is built from the stored article only. Counting never holds the
+// click up for more than CountBudget and never fails it (countClick): a
+// person clicking "share" is sent on whatever the counter does. HEAD requests and crawlers (link previews of the share link
 // itself) are not counted.
 func (h *shareHandler) to(w http.ResponseWriter, r *http.Request) {
 	network := r.PathValue("network")
@@ -289,13 +301,7 @@ func (h *shareHandler) to(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodGet && !share.IsCrawler(r.Header.Get("User-Agent")) {
-		ctx, cancel := context.WithTimeout(r.Context(), h.opts.StoreTimeout)
-		_, err := h.store.IncrementShare(ctx, a.ID, network)
-		cancel()
-		if err != nil {
-			httpapi.Logger(r.Context()).LogAttrs(r.Context(), slog.LevelWarn, "share not counted",
-				slog.String("article", a.ID), slog.String("network", network), slog.String("error", err.Error()))
-		}
+		countClick(r.Context(), h.store, h.opts.Clicks, h.opts.CountBudget, h.opts.StoreTimeout, a.ID, network)
 	}
 	hd := w.Header()
 	hd.Set("Cache-Control", "no-store")
