@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/newsdesk/syndicate/internal/awsenv"
+	"github.com/newsdesk/syndicate/internal/cdn"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/logging"
@@ -26,7 +28,7 @@ func main() {
 		log.Error("notify: start", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
-	n := notify.New(notify.Options{
+	opts := notify.Options{
 		HubURL: cfg.HubURL,
 		Site:   feed.NewSite(cfg),
 		Feeds:  dynamo.StreamFeeds,
@@ -34,6 +36,18 @@ func main() {
 		// the batch: each attempt also has notify's own AttemptTimeout.
 		Client: &http.Client{Timeout: 10 * time.Second},
 		Log:    log,
-	})
-	lambda.Start(n.Handle)
+		// Fresh feeds for the hub: the CDN drops the changed feeds first.
+		InvalidationWait: cfg.InvalidationWait,
+	}
+	if cfg.DistributionID != "" {
+		awsCfg, err := awsenv.Config(os.Getenv)
+		if err != nil {
+			log.Error("notify: start", slog.String("error", err.Error()))
+			os.Exit(1)
+		}
+		opts.Invalidator = cdn.New(awsCfg, cfg.DistributionID, cdn.Options{
+			HTTPClient: &http.Client{Timeout: 10 * time.Second},
+		})
+	}
+	lambda.Start(notify.New(opts).Handle)
 }

@@ -9,6 +9,16 @@
 // from the stream makes it asynchronous by construction: a write commits
 // whatever the hub does.
 //
+// # Fresh copies first
+//
+// A hub fetches the feed right after the ping, through the CDN, which may
+// hold a copy up to max-age (5 min) old. With Options.Invalidator set (the
+// function's DISTRIBUTION_ID), each batch first drops the CDN's copies of
+// exactly the feeds it pings, in one invalidation, and waits for it up to
+// InvalidationWait; if that fails or times out, it waits out the feeds'
+// max-age (FallbackDelay) and pings anyway, logging why; if even that does
+// not fit the deadline, the batch is left to the stream's retry.
+//
 // # What is pinged
 //
 // Only canonical article items matter; feed entries, slug locks, feed heads
