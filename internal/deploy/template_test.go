@@ -605,12 +605,20 @@ var cacheKeys = []struct {
 	query   []string // nil: no query string in the key
 }{
 	{"/share/*/card.png", []string{"v"}},
-	{"/share/*/to/*", nil},
+	{"/share/*/to/*", []string{cachingDisabled}},
 	{"/share/*", nil},
 	{"/feeds/*", []string{"limit", "cursor"}},
 	{"/oembed", []string{"url", "format", "maxwidth", "maxheight"}},
 	{"/sitemap-news.xml", nil},
 }
+
+// cachingDisabled stands, in cacheKeys, for the managed CachingDisabled
+// policy: share links are counted per click, and a caching policy would let
+// CloudFront collapse simultaneous clicks into one origin request.
+const cachingDisabled = "(CachingDisabled)"
+
+// ManagedCachingDisabled is the ID of AWS's managed CachingDisabled policy.
+const managedCachingDisabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 
 // cachePolicyQuery returns the query strings a cache policy keys on, nil
 // for none; it fails the test for "all" or an unknown behaviour.
@@ -682,6 +690,12 @@ func TestCDN(t *testing.T) {
 		}
 		if got := Refs(Must(Get(beh, "OriginRequestPolicyId"))); !slices.Equal(got, []string{"OriginRequestPolicy"}) {
 			t.Errorf("%s: origin request policy %v, want OriginRequestPolicy", where, got)
+		}
+		if id, _ := Get(beh, "CachePolicyId"); id == managedCachingDisabled {
+			if !slices.Equal(want, []string{cachingDisabled}) {
+				t.Errorf("%s: caching disabled, want query strings %q in the key", where, want)
+			}
+			return
 		}
 		ref := Refs(Must(Get(beh, "CachePolicyId")))
 		if len(ref) != 1 || policies[ref[0]] == nil {

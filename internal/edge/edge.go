@@ -22,7 +22,13 @@ import (
 type Behavior struct {
 	Pattern string
 	Query   []string
+	// NoCache passes every request to the origin, never collapsed (the
+	// managed CachingDisabled policy).
+	NoCache bool
 }
+
+// ManagedCachingDisabled is the ID of AWS's managed CachingDisabled policy.
+const ManagedCachingDisabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 
 // FromTemplate reads the CDN's cache behaviours from a template: the
 // CacheBehaviors in order, then the default ("*"), each with the query
@@ -34,6 +40,9 @@ func FromTemplate(t deploy.Template, distribution string) ([]Behavior, error) {
 	}
 	policies := t.Resources("AWS::CloudFront::CachePolicy")
 	behavior := func(pattern string, b any) (Behavior, error) {
+		if deploy.String(b, "CachePolicyId") == ManagedCachingDisabled {
+			return Behavior{Pattern: pattern, NoCache: true}, nil
+		}
 		ref := deploy.String(b, "CachePolicyId", "Ref")
 		p := policies[ref]
 		if p == nil {
@@ -190,6 +199,17 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.stats[b.Pattern] = st
 	}
 	st.Requests++
+	if b.NoCache {
+		st.Origin++
+		p.mu.Unlock()
+		e, err := p.fetch(r, b)
+		if err != nil {
+			http.Error(w, "origin unreachable", http.StatusBadGateway)
+			return
+		}
+		p.write(w, r, e, "Miss from edge (caching disabled)")
+		return
+	}
 	if e := p.entries[key]; e != nil && now.Before(e.expires) {
 		p.mu.Unlock()
 		p.write(w, r, e, "Hit from edge")

@@ -86,7 +86,7 @@ func (s *site) get(t *testing.T, path string, ua ...string) (*http.Response, str
 	if len(ua) > 0 {
 		req.Header.Set("User-Agent", ua[0])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := noRedirects.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +94,10 @@ func (s *site) get(t *testing.T, path string, ua ...string) (*http.Response, str
 	b, _ := io.ReadAll(resp.Body)
 	return resp, string(b)
 }
+
+// noRedirects hands back a redirect as the answer, as a viewer's first
+// request sees it.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 // hub pings back: on each publish it fetches the topic at once, as a WebSub
 // hub does, and keeps what it read.
@@ -241,5 +245,29 @@ func TestOriginRefusesWithoutTheCDN(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("straight to the origin: %d, want 403", resp.StatusCode)
+	}
+}
+
+// TestShareClicksAreNeverCollapsed: simultaneous clicks on one share link
+// each reach the origin and are each counted (caching disabled).
+func TestShareClicksAreNeverCollapsed(t *testing.T) {
+	s := newSite(t)
+	nato := seed.Articles(s.cfg.SiteURL)[0]
+	const n = 20
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			if resp, _ := s.get(t, "/share/"+nato.Slug+"/to/viber?utm_source=bar", browserUA); resp.StatusCode != http.StatusFound {
+				t.Errorf("click: %d, want 302", resp.StatusCode)
+			}
+		})
+	}
+	wg.Wait()
+	s.srv.Clicks.Wait()
+	if got := s.proxy.Stats()["/share/*/to/*"].Origin; got != n {
+		t.Errorf("%d origin requests for %d clicks, want every one", got, n)
+	}
+	if got := s.srv.Clicks.Counted.Load(); got != n {
+		t.Errorf("%d clicks counted, want %d", got, n)
 	}
 }

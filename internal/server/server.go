@@ -57,6 +57,9 @@ type Server struct {
 	Store Store
 	// Routes lists every route served.
 	Routes []httpapi.Route
+	// Clicks counts the share links' counter writes (counted, failed,
+	// late); Wait on it before reading counts.
+	Clicks *shareapi.ClickStats
 
 	cfg   config.Config
 	log   *slog.Logger
@@ -99,6 +102,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store) (
 	if err != nil {
 		return nil, err
 	}
+	s.Clicks = new(shareapi.ClickStats)
+	shareOpts.Clicks = s.Clicks
 	shareapi.Register(rt, st, shareOpts)
 	feedapi.Register(rt, st, feedapi.NewOptions(cfg))
 
