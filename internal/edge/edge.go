@@ -135,6 +135,13 @@ func (p *Proxy) Stats() map[string]Stats {
 	return out
 }
 
+// ResetStats zeroes the counts, keeping the cache.
+func (p *Proxy) ResetStats() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stats = map[string]*Stats{}
+}
+
 // Match returns the behaviour of path.
 func (p *Proxy) Match(path string) Behavior {
 	for _, b := range p.Behaviors {
