@@ -32,13 +32,35 @@ func (v *invalidator) Invalidate(_ context.Context, paths []string) error {
 	return v.err
 }
 
+// pathsOf is what invalidates topics: the site's feeds one by one, each
+// list feed's directory as one wildcard path.
 func pathsOf(topics []string) []string {
-	out := make([]string, len(topics))
-	for i, t := range topics {
-		out[i] = strings.TrimPrefix(t, base)
+	var out []string
+	for _, t := range topics {
+		p := strings.TrimPrefix(t, base)
+		if rest, ok := strings.CutPrefix(p, "/feeds/"); ok && strings.Count(rest, "/") == 2 {
+			p = p[:strings.LastIndexByte(p, '/')+1] + "*"
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
 	}
 	slices.Sort(out)
 	return out
+}
+
+func TestInvalidationPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/feeds/rss.xml":                      "/feeds/rss.xml",
+		"/feeds/feed.json":                    "/feeds/feed.json",
+		"/feeds/section/svyat/rss.xml":        "/feeds/section/svyat/*",
+		"/feeds/tag/nato/atom.xml":            "/feeds/tag/nato/*",
+		"/feeds/author/ivan-petrov/feed.json": "/feeds/author/ivan-petrov/*",
+	} {
+		if got := invalidationPath(in); got != want {
+			t.Errorf("invalidationPath(%s) = %s, want %s", in, got, want)
+		}
+	}
 }
 
 func TestHandleInvalidatesChangedFeedsOnceBeforePinging(t *testing.T) {
@@ -59,6 +81,10 @@ func TestHandleInvalidatesChangedFeedsOnceBeforePinging(t *testing.T) {
 	got := slices.Sorted(slices.Values(inv.calls[0]))
 	if want := pathsOf(h.topics()); !slices.Equal(got, want) {
 		t.Errorf("invalidated %q, want exactly the pinged feeds' paths %q", got, want)
+	}
+	// 5 feeds: the site's 3 formats by name, 4 list feeds by directory.
+	if len(got) != 3+4 {
+		t.Errorf("%d paths %q, want 7", len(got), got)
 	}
 	if inv.pingsBefore[0] != 0 {
 		t.Errorf("%d pings went out before the invalidation returned", inv.pingsBefore[0])

@@ -214,11 +214,14 @@ func (n *Notifier) fresh(ctx context.Context, topics []string) bool {
 	seen := make(map[string]bool, len(topics))
 	for _, t := range topics {
 		u, err := url.Parse(t)
-		if err != nil || u.Path == "" || seen[u.Path] {
+		if err != nil || u.Path == "" {
 			continue
 		}
-		seen[u.Path] = true
-		paths = append(paths, u.Path)
+		p := invalidationPath(u.Path)
+		if !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
+		}
 	}
 	ictx, cancel := context.WithTimeout(ctx, n.opts.InvalidationWait)
 	start := n.opts.Now()
@@ -240,6 +243,18 @@ func (n *Notifier) fresh(ctx context.Context, topics []string) bool {
 		return false
 	}
 	return true
+}
+
+// invalidationPath is what to invalidate for a feed URL's path: a list
+// feed's formats share a directory that holds nothing else
+// (/feeds/section/svyat/rss.xml → /feeds/section/svyat/*), and CloudFront
+// bills a wildcard path as one, so its three formats cost one path; the
+// site's feeds sit beside every other feed and are named one by one.
+func invalidationPath(p string) string {
+	if rest, ok := strings.CutPrefix(p, "/feeds/"); ok && strings.Count(rest, "/") == 2 {
+		return p[:strings.LastIndexByte(p, '/')+1] + "*"
+	}
+	return p
 }
 
 // recordFeeds unites the feeds of a record's old and new images; ok is
