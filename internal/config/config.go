@@ -143,7 +143,10 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 
 	c.OriginSecret = strings.TrimSpace(getenv("ORIGIN_SECRET"))
-	if c.OriginSecret != "" && len(c.OriginSecret) < 16 {
+	if strings.HasPrefix(c.OriginSecret, "{{resolve:") {
+		// sam local passes the template's dynamic reference unresolved.
+		bad("ORIGIN_SECRET", "is an unresolved dynamic reference; set it to \"\" in env.json for sam local")
+	} else if c.OriginSecret != "" && len(c.OriginSecret) < 16 {
 		bad("ORIGIN_SECRET", "must be at least 16 characters (openssl rand -hex 32), got %d", len(c.OriginSecret))
 	}
 	c.DistributionID = get("DISTRIBUTION_ID", "")

@@ -45,6 +45,7 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"IMAGE_ORIGINS", "https://img.example.bg/path"},
 		{"DYNAMODB_ENDPOINT", "localhost:8000"},
 		{"ORIGIN_SECRET", "short"},
+		{"ORIGIN_SECRET", "{{resolve:ssm:/syndicate/origin-secret}}"},
 		{"INVALIDATION_WAIT", "0s"},
 		{"SHARE_COUNT_BUDGET", "soon"},
 	} {
