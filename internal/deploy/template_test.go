@@ -589,9 +589,6 @@ func TestParametersAndOutputs(t *testing.T) {
 	if got := String(outputs, "PublicApiURL", "Condition"); got != "NoCDN" {
 		t.Errorf("PublicApiURL output Condition = %q, want NoCDN (the origin is no public door)", got)
 	}
-	if got := strs(Must(Get(tp, "Conditions", "NoCDN", "Fn::Not"))); len(got) != 0 {
-		t.Errorf("NoCDN = %v", got)
-	}
 	if c, _ := Get(tp, "Conditions", "NoCDN", "Fn::Not", 0, "Condition"); c != "CreateCDN" {
 		t.Errorf("NoCDN is %v, want !Not [!Condition CreateCDN]", Must(Get(tp, "Conditions", "NoCDN")))
 	}
@@ -861,6 +858,15 @@ func TestWAF(t *testing.T) {
 		if re.MatchString(path) != want {
 			t.Errorf("share-link rule matches %s: %t, want %t", path, !want, want)
 		}
+	}
+	// A CLOUDFRONT web ACL exists only in us-east-1: a deploy elsewhere
+	// that would create one must fail, not quietly run without it.
+	rule, _ := Get(tp, "Rules", "WAFNeedsUSEast1")
+	if got := String(rule, "Assertions", 0, "Assert", "Fn::Equals", 1); got != "us-east-1" || String(rule, "Assertions", 0, "Assert", "Fn::Equals", 0, "Ref") != "AWS::Region" {
+		t.Errorf("Rules.WAFNeedsUSEast1 = %v, want an assertion that AWS::Region is us-east-1", rule)
+	}
+	if refs := Refs(Must(Get(rule, "RuleCondition"))); !slices.Contains(refs, "EnableWAF") || !slices.Contains(refs, "WebACLArn") {
+		t.Errorf("Rules.WAFNeedsUSEast1 applies when %v, want EnableWAF without WebACLArn", refs)
 	}
 	share, _ := Get(tp, "Parameters", "WAFShareLinkRateLimit", "Default")
 	all, _ := Get(tp, "Parameters", "WAFRateLimit", "Default")
