@@ -135,8 +135,12 @@ func openStore(ctx context.Context, cfg config.Config) (Store, func() error, err
 	return dynamo.New(client, cfg.TableName, dynamo.WithConsistentReads()), func() error { return nil }, nil
 }
 
-// Close releases the store.
+// Close releases the store, once the share counter writes still running
+// (each bounded by the store timeout) have ended.
 func (s *Server) Close() error {
+	if s.Clicks != nil {
+		s.Clicks.Wait()
+	}
 	if s.close == nil {
 		return nil
 	}
