@@ -9,7 +9,7 @@ BENCH_COUNT ?= 5
 # stays out of the service's go.mod; vet, test and tidy-check cover both.
 TOOLS     := tools/bench
 
-.PHONY: run test vet fmt-check tidy-check lint-template unit build bench fuzz clean
+.PHONY: run test vet fmt-check tidy-check lint-template unit build bench simulate fuzz clean
 
 ## run: the whole service on 127.0.0.1:3000 (PORT overrides) on the embedded store, seeded.
 run:
@@ -49,6 +49,13 @@ build:
 BENCHTIME ?= 500ms
 bench:
 	./scripts/with-moto.sh bash -o pipefail -c '$(GO) test -run "^$$" -bench . -benchmem -count $(BENCH_COUNT) -benchtime $(BENCHTIME) ./... | tee bench.txt && $(GO) -C $(TOOLS) run . -root "$(CURDIR)" -gobench bench.txt -out docs/figures.md'
+
+## simulate: a viral day's request mix, bounded and on loopback, through a caching proxy with the template's
+## cache keys (internal/edge) in front of the local server on moto; healthy, then with every share-counter
+## write throttled. Writes docs/simulation.md. SIM_REQUESTS per phase (default 20000).
+SIM_REQUESTS ?= 20000
+simulate:
+	./scripts/with-moto.sh $(GO) -C $(TOOLS) run ./simulate -root "$(CURDIR)" -requests $(SIM_REQUESTS) -out docs/simulation.md
 
 ## fuzz: every Go fuzz target for FUZZTIME each (default 30s); their seed corpora already run in `make test`.
 fuzz:

@@ -48,6 +48,7 @@ func run(log *slog.Logger) error {
 	emf := metrics.New(os.Stdout, metrics.Options{Service: "feeds", Level: os.Getenv(logging.LevelVariable)})
 	rt := httpapi.NewRouter()
 	feedapi.Register(rt, dynamo.New(client, cfg.TableName), feedapi.NewOptions(cfg))
-	lambdahttp.Start(httpapi.Observe(log, rt, httpapi.WithMetrics(emf)))
+	// Behind the CDN, only requests carrying its origin secret are served.
+	lambdahttp.Start(httpapi.Observe(log, httpapi.RequireOrigin(cfg.OriginSecret, rt), httpapi.WithMetrics(emf)))
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/newsdesk/syndicate/internal/awsenv"
+	"github.com/newsdesk/syndicate/internal/cdn"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/logging"
@@ -27,7 +29,7 @@ func main() {
 		log.Error("notify: start", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
-	n := notify.New(notify.Options{
+	opts := notify.Options{
 		HubURL: cfg.HubURL,
 		Site:   feed.NewChannel(cfg),
 		Feeds:  dynamo.StreamFeeds,
@@ -36,6 +38,18 @@ func main() {
 		Client:  &http.Client{Timeout: 10 * time.Second},
 		Log:     log,
 		Metrics: metrics.New(os.Stdout, metrics.Options{Service: "notify", Level: os.Getenv(logging.LevelVariable)}),
-	})
-	lambda.Start(n.Handle)
+		// Fresh feeds for the hub: the CDN drops the changed feeds first.
+		InvalidationWait: cfg.InvalidationWait,
+	}
+	if cfg.DistributionID != "" {
+		awsCfg, err := awsenv.Config(os.Getenv)
+		if err != nil {
+			log.Error("notify: start", slog.String("error", err.Error()))
+			os.Exit(1)
+		}
+		opts.Invalidator = cdn.New(awsCfg, cfg.DistributionID, cdn.Options{
+			HTTPClient: &http.Client{Timeout: 10 * time.Second},
+		})
+	}
+	lambda.Start(notify.New(opts).Handle)
 }

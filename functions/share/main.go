@@ -57,6 +57,7 @@ func run(log *slog.Logger) error {
 	}
 	rt := httpapi.NewRouter()
 	shareapi.Register(rt, dynamo.New(client, cfg.TableName), opts)
-	lambdahttp.Start(httpapi.Observe(log, rt, httpapi.WithMetrics(emf)))
+	// Behind the CDN, only requests carrying its origin secret are served.
+	lambdahttp.Start(httpapi.Observe(log, httpapi.RequireOrigin(cfg.OriginSecret, rt), httpapi.WithMetrics(emf)))
 	return nil
 }

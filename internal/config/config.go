@@ -56,6 +56,19 @@ type Config struct {
 	ImageOrigins []string
 	// TwitterSite is the publisher's @handle for twitter:site; optional.
 	TwitterSite string
+
+	// OriginSecret is the value the CDN sends in httpapi.OriginSecretHeader;
+	// when set, the public functions refuse requests without it. Empty
+	// (make run, sam local, no CDN): no check.
+	OriginSecret string
+	// DistributionID is the CloudFront distribution whose copies of changed
+	// feeds the notifier invalidates before pinging; empty: none.
+	DistributionID string
+	// InvalidationWait bounds the notifier's wait for an invalidation.
+	InvalidationWait time.Duration
+	// ShareCountBudget is how long a share click waits for its counter
+	// write before redirecting anyway (the write goes on in the background).
+	ShareCountBudget time.Duration
 }
 
 // LambdaFunctionNameEnv is set by Lambda (and sam local, and the runtime
@@ -131,6 +144,23 @@ func Load(getenv func(string) string) (Config, error) {
 			continue
 		}
 		c.ImageOrigins = append(c.ImageOrigins, u.Scheme+"://"+u.Host)
+	}
+
+	c.OriginSecret = strings.TrimSpace(getenv("ORIGIN_SECRET"))
+	if strings.HasPrefix(c.OriginSecret, "{{resolve:") {
+		// sam local passes the template's dynamic reference unresolved.
+		bad("ORIGIN_SECRET", "is an unresolved dynamic reference; set it to \"\" in env.json for sam local")
+	} else if c.OriginSecret != "" && len(c.OriginSecret) < 16 {
+		bad("ORIGIN_SECRET", "must be at least 16 characters (openssl rand -hex 32), got %d", len(c.OriginSecret))
+	}
+	c.DistributionID = get("DISTRIBUTION_ID", "")
+	c.InvalidationWait, err = time.ParseDuration(get("INVALIDATION_WAIT", "60s"))
+	if err != nil || c.InvalidationWait <= 0 {
+		bad("INVALIDATION_WAIT", "must be a positive duration such as 60s, got %q", getenv("INVALIDATION_WAIT"))
+	}
+	c.ShareCountBudget, err = time.ParseDuration(get("SHARE_COUNT_BUDGET", "50ms"))
+	if err != nil || c.ShareCountBudget <= 0 {
+		bad("SHARE_COUNT_BUDGET", "must be a positive duration such as 50ms, got %q", getenv("SHARE_COUNT_BUDGET"))
 	}
 
 	c.CursorSecret = get("CURSOR_SECRET", "")

@@ -26,6 +26,12 @@ func TestLoadDefaults(t *testing.T) {
 	if c.CursorSecret == "" {
 		t.Error("CursorSecret is empty")
 	}
+	if c.OriginSecret != "" || c.DistributionID != "" {
+		t.Errorf("OriginSecret %q, DistributionID %q: want both off by default (make run, sam local)", c.OriginSecret, c.DistributionID)
+	}
+	if c.InvalidationWait <= 0 || c.ShareCountBudget <= 0 {
+		t.Errorf("InvalidationWait %v, ShareCountBudget %v: want positive defaults", c.InvalidationWait, c.ShareCountBudget)
+	}
 }
 
 func TestLoadErrorsNameTheVariable(t *testing.T) {
@@ -38,6 +44,10 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"BRAND_COLOR", "red"},
 		{"IMAGE_ORIGINS", "https://img.example.bg/path"},
 		{"DYNAMODB_ENDPOINT", "localhost:8000"},
+		{"ORIGIN_SECRET", "short"},
+		{"ORIGIN_SECRET", "{{resolve:ssm:/syndicate/origin-secret}}"},
+		{"INVALIDATION_WAIT", "0s"},
+		{"SHARE_COUNT_BUDGET", "soon"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load(env(map[string]string{tc.name: tc.value}))

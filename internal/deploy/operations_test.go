@@ -336,7 +336,8 @@ func TestEveryResourceIsChecked(t *testing.T) {
 	checked := map[string]string{
 		"ArticlesTable": "TestTableMatchesTheStore", "PublicApi": "TestRoutesMatchTheHandlers", "AdminApi": "TestRoutesMatchTheHandlers",
 		"NotifyRole": "TestPoliciesAreLeastPrivilege", "NotifyFailures": "TestNotifyFailuresQueue",
-		"CachePolicy": "TestCDN", "CDN": "TestCDN",
+		"CDN": "TestCDN", "PageCachePolicy": "TestCDN", "CardCachePolicy": "TestCDN", "FeedCachePolicy": "TestCDN",
+		"OEmbedCachePolicy": "TestCDN", "OriginRequestPolicy": "TestCDN", "WebACL": "TestWAF",
 		"AlarmTopic": "TestEveryAlarmPages", "AlarmEmailSubscription": "TestEveryAlarmPages",
 		"PublicApiAccessLogs": "TestAccessLogs", "AdminApiAccessLogs": "TestAccessLogs",
 		"NotifyIteratorAgeAlarm": "TestServiceAlarms", "NotifyFailuresAlarm": "TestServiceAlarms",

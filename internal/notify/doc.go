@@ -13,4 +13,10 @@
 // or a record that cannot be decoded, is logged and counts as done.
 // The item format is the store's, so the store reads the records
 // (Options.Feeds: dynamo.StreamFeeds in the function).
+// With Options.Invalidator (the function's DISTRIBUTION_ID) a batch first
+// drops the CDN's copies of exactly the feeds it pings, in one
+// invalidation waited on up to InvalidationWait, so a hub fetching right
+// after the ping gets the new feed; if that fails it waits out the feeds'
+// max-age (FallbackDelay) and pings anyway, or leaves the batch to the
+// stream's retry when even that does not fit the deadline.
 package notify

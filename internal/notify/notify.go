@@ -51,6 +51,25 @@ type Options struct {
 	// Metrics receives one record per batch with pings sent and failed;
 	// nil records nothing.
 	Metrics *metrics.Emitter
+
+	// Invalidator, when set, drops the CDN's copies of a batch's changed
+	// feeds before the hub is pinged, so that a hub fetching a feed right
+	// after the ping gets the new one, not a copy cached minutes ago.
+	// functions/notify wires in *cdn.CloudFront when DISTRIBUTION_ID is set.
+	Invalidator Invalidator
+	// InvalidationWait bounds the invalidation and the wait for it to
+	// complete; 60 s.
+	InvalidationWait time.Duration
+	// FallbackDelay is how long to wait before pinging when the
+	// invalidation failed or timed out: the feeds' max-age, after which
+	// every cached copy is stale and a hub's fetch revalidates; 5 min.
+	FallbackDelay time.Duration
+}
+
+// Invalidator drops cached copies of URL paths ("/feeds/rss.xml") in one
+// request and waits, until ctx ends, for that to complete.
+type Invalidator interface {
+	Invalidate(ctx context.Context, paths []string) error
 }
 
 // RecordFeeds reads a record of the articles table's stream into the feeds
@@ -91,6 +110,12 @@ func New(opts Options) *Notifier {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.InvalidationWait <= 0 {
+		opts.InvalidationWait = 60 * time.Second
+	}
+	if opts.FallbackDelay <= 0 {
+		opts.FallbackDelay = 5 * time.Minute
 	}
 	if opts.Jitter == nil {
 		opts.Jitter = func(d time.Duration) time.Duration {
@@ -180,6 +205,12 @@ func (n *Notifier) PingFeeds(ctx context.Context, keys []article.FeedKey) (topic
 			of = append(of, i)
 		}
 	}
+	if !n.fresh(ctx, urls) {
+		// Neither invalidated nor time to wait for the copies to expire:
+		// leave every feed to the stream's retry rather than announce old
+		// copies.
+		return len(urls), keys
+	}
 	ok := n.pingAll(ctx, urls)
 	bad := make([]bool, len(keys))
 	fails := 0
@@ -203,6 +234,62 @@ func (n *Notifier) PingFeeds(ctx context.Context, keys []article.FeedKey) (topic
 		}
 	}
 	return len(urls), failed
+}
+
+// fresh makes the CDN's copies of topics fresh before they are pinged: one
+// invalidation of all their paths, waited on up to InvalidationWait. If it
+// fails or times out, it waits FallbackDelay (the feeds' max-age) instead,
+// and reports it. It returns false only when that wait does not fit
+// before ctx's deadline, so the pings must not go out now.
+func (n *Notifier) fresh(ctx context.Context, topics []string) bool {
+	if n.opts.Invalidator == nil || len(topics) == 0 {
+		return true
+	}
+	paths := make([]string, 0, len(topics))
+	seen := make(map[string]bool, len(topics))
+	for _, t := range topics {
+		u, err := url.Parse(t)
+		if err != nil || u.Path == "" {
+			continue
+		}
+		p := invalidationPath(u.Path)
+		if !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
+		}
+	}
+	ictx, cancel := context.WithTimeout(ctx, n.opts.InvalidationWait)
+	start := n.opts.Now()
+	err := n.opts.Invalidator.Invalidate(ictx, paths)
+	cancel()
+	if err == nil {
+		n.opts.Log.LogAttrs(ctx, slog.LevelInfo, "notify: CDN invalidated",
+			slog.Int("paths", len(paths)), slog.Duration("took", n.opts.Now().Sub(start)))
+		return true
+	}
+	if !n.fits(ctx, n.opts.FallbackDelay) {
+		n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: CDN invalidation failed and no time is left to wait out the feeds' max-age; batch left to retry",
+			slog.Int("paths", len(paths)), slog.String("error", err.Error()))
+		return false
+	}
+	n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: CDN invalidation failed; pinging after the feeds' max-age",
+		slog.Int("paths", len(paths)), slog.Duration("delay", n.opts.FallbackDelay), slog.String("error", err.Error()))
+	if !sleep(ctx, n.opts.FallbackDelay) {
+		return false
+	}
+	return true
+}
+
+// invalidationPath is what to invalidate for a feed URL's path: a list
+// feed's formats share a directory that holds nothing else
+// (/feeds/section/svyat/rss.xml → /feeds/section/svyat/*), and CloudFront
+// bills a wildcard path as one, so its three formats cost one path; the
+// site's feeds sit beside every other feed and are named one by one.
+func invalidationPath(p string) string {
+	if rest, ok := strings.CutPrefix(p, "/feeds/"); ok && strings.Count(rest, "/") == 2 {
+		return p[:strings.LastIndexByte(p, '/')+1] + "*"
+	}
+	return p
 }
 
 // recordFeeds unites the feeds of a record's old and new images; ok is

@@ -48,7 +48,7 @@ func TestRealStreamRecords(t *testing.T) {
 	if _, _, err := svc.Replace(ctx, draft.ID, draft, &absent); err != nil {
 		t.Fatalf("create draft: %v", err)
 	}
-	if _, err := store.IncrementShare(ctx, nato.ID, share.Networks[0]); err != nil {
+	if err := store.IncrementShare(ctx, nato.ID, share.Networks[0]); err != nil {
 		t.Fatalf("share: %v", err)
 	}
 	moved := nato

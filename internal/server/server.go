@@ -60,6 +60,9 @@ type Server struct {
 	Store Store
 	// Routes lists every route served.
 	Routes []httpapi.Route
+	// Clicks counts the share links' counter writes (counted, failed,
+	// late); Wait on it before reading counts.
+	Clicks *shareapi.ClickStats
 
 	cfg   config.Config
 	log   *slog.Logger
@@ -105,6 +108,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store) (
 	if err != nil {
 		return nil, err
 	}
+	s.Clicks = new(shareapi.ClickStats)
+	shareOpts.Clicks = s.Clicks
 	shareapi.Register(rt, st, shareOpts)
 	feedapi.Register(rt, st, feedapi.NewOptions(cfg))
 
@@ -153,8 +158,12 @@ func (s *Server) ensureTable(ctx context.Context, client *dynamodb.Client) error
 	return err
 }
 
-// Close releases the store.
+// Close releases the store, once the share counter writes still running
+// (each bounded by the store timeout) have ended.
 func (s *Server) Close() error {
+	if s.Clicks != nil {
+		s.Clicks.Wait()
+	}
 	if s.close == nil {
 		return nil
 	}

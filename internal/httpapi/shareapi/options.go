@@ -22,5 +22,5 @@ func NewOptions(cfg config.Config) (Options, error) {
 	if err != nil {
 		return Options{}, err
 	}
-	return Options{Site: share.NewSite(cfg), Cards: cards, StoreTimeout: cfg.StoreTimeout}, nil
+	return Options{Site: share.NewSite(cfg), Cards: cards, StoreTimeout: cfg.StoreTimeout, CountBudget: cfg.ShareCountBudget}, nil
 }

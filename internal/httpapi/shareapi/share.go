@@ -23,7 +23,7 @@ import (
 type Store interface {
 	Get(ctx context.Context, id string) (article.Article, error)
 	GetBySlug(ctx context.Context, slug string) (article.Article, error)
-	IncrementShare(ctx context.Context, id, network string) (int64, error)
+	IncrementShare(ctx context.Context, id, network string) error
 }
 
 // CardRenderer draws share cards; *card.Renderer is the real one.
@@ -39,6 +39,12 @@ type Options struct {
 	Cards CardRenderer
 	// StoreTimeout bounds every store call; 0 means 3 s.
 	StoreTimeout time.Duration
+	// CountBudget is the longest a share click waits for its counter
+	// write before redirecting anyway (countClick); 0 means 50 ms.
+	CountBudget time.Duration
+	// Clicks receives the outcome of every counter write; nil keeps them
+	// in a ClickStats of the handler's own.
+	Clicks *ClickStats
 }
 
 // Cache lifetimes of the share routes.
@@ -67,6 +73,12 @@ const sharePageRevision = "1"
 func Register(rt *httpapi.Router, store Store, opts Options) {
 	if opts.StoreTimeout <= 0 {
 		opts.StoreTimeout = 3 * time.Second
+	}
+	if opts.CountBudget <= 0 {
+		opts.CountBudget = 50 * time.Millisecond
+	}
+	if opts.Clicks == nil {
+		opts.Clicks = new(ClickStats)
 	}
 	h := &shareHandler{store: store, opts: opts}
 	rt.HandleFunc(http.MethodGet, "/share/{slug}", h.page)
@@ -202,16 +214,17 @@ func (h *shareHandler) statusPage(w http.ResponseWriter, r *http.Request, err er
 }
 
 // card serves the PNG share card. The URL carries the article version
-// (?v=): the current version is cached for good; any other v is sent to
-// the current card with a short cache, so an old page's card URL still
-// shows a card.
+// (?v=): the current version is cached for good; any other query (another
+// v, or any parameter besides v, such as ?v=1&x=N) is sent to the current
+// card's one URL with a short cache, so an old page's card URL still shows
+// a card and no query string ever costs a fresh render.
 func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 	a, err := h.public(r)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	if r.URL.Query().Get("v") != strconv.FormatInt(a.Version, 10) {
+	if !canonicalCardQuery(r.URL.RawQuery, a.Version) {
 		w.Header().Set("Cache-Control", shareCardShortCache)
 		http.Redirect(w, r, h.opts.Site.CardURL(&a), http.StatusFound)
 		return
@@ -259,13 +272,19 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// canonicalCardQuery reports whether raw is exactly "v=<version>", the
+// query of Site.CardURL: the one form that is rendered.
+func canonicalCardQuery(raw string, version int64) bool {
+	return raw == "v="+strconv.FormatInt(version, 10)
+}
+
 var errUnknownNetwork = &httpapi.RequestError{Status: http.StatusNotFound, Type: "unknown-network",
 	Detail: "no share link for this network"}
 
 // to redirects to a network's share dialog and counts the share. The
-// target is built from the stored article only. Counting is best effort:
-// a person clicking "share" is sent on even when the counter cannot be
-// written. HEAD requests and crawlers (link previews of the share link
+// target is built from the stored article only. Counting never holds the
+// click up for more than CountBudget and never fails it (countClick): a
+// person clicking "share" is sent on whatever the counter does. HEAD requests and crawlers (link previews of the share link
 // itself) are not counted.
 func (h *shareHandler) to(w http.ResponseWriter, r *http.Request) {
 	network := r.PathValue("network")
@@ -284,15 +303,7 @@ func (h *shareHandler) to(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodGet && !share.IsCrawler(r.Header.Get("User-Agent")) {
-		ctx, cancel := context.WithTimeout(r.Context(), h.opts.StoreTimeout)
-		_, err := h.store.IncrementShare(ctx, a.ID, network)
-		cancel()
-		metrics.FromContext(r.Context()).ShareClick(network)
-		if err != nil {
-			metrics.FromContext(r.Context()).Add(metrics.CounterWriteFailures, 1)
-			httpapi.Logger(r.Context()).LogAttrs(r.Context(), slog.LevelWarn, "share not counted",
-				slog.String("article", a.ID), slog.String("network", network), slog.String("error", err.Error()))
-		}
+		countClick(r.Context(), h.store, h.opts.Clicks, h.opts.CountBudget, h.opts.StoreTimeout, a.ID, network)
 	}
 	hd := w.Header()
 	hd.Set("Cache-Control", "no-store")

@@ -14,15 +14,20 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/dynamotest"
+	"github.com/newsdesk/syndicate/internal/faultproxy"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/share"
@@ -56,6 +61,8 @@ type shareEnv struct {
 	log   *bytes.Buffer
 	// emf is the metrics records, one per request.
 	emf *bytes.Buffer
+	// clicks sees every counter write; wait on it before reading counts.
+	clicks *ClickStats
 }
 
 // lastMetrics is the metrics record of the last request.
@@ -121,10 +128,11 @@ func newShareEnv(t *testing.T, store shareStore, images card.Images) *shareEnv {
 	var log bytes.Buffer
 	rt := httpapi.NewRouter()
 	site := shareSite()
-	Register(rt, store, Options{Site: site, Cards: cards, StoreTimeout: dynamotest.Timeout})
+	clicks := new(ClickStats)
+	Register(rt, store, Options{Site: site, Cards: cards, StoreTimeout: dynamotest.Timeout, Clicks: clicks})
 	var emf bytes.Buffer
 	h := httpapi.Observe(slog.New(slog.NewJSONHandler(&log, nil)), rt, httpapi.WithMetrics(metrics.New(&emf, metrics.Options{Service: "share"})))
-	return &shareEnv{h: h, store: store, site: site, log: &log, emf: &emf}
+	return &shareEnv{h: h, store: store, site: site, log: &log, emf: &emf, clicks: clicks}
 }
 
 func newBoltShareEnv(t *testing.T, images card.Images) *shareEnv {
@@ -307,7 +315,9 @@ func TestShareCard(t *testing.T) {
 	t.Run("not modified", func(t *testing.T) {
 		shareWant(t, e.get(t, "/share/"+slug+"/card.png?v=1", "If-None-Match", `"card-1"`), 304, "Cache-Control", shareCardCache)
 	})
-	for _, v := range []string{"", "?v=0", "?v=2", "?v=abc"} {
+	// Anything but exactly the current v: another version, or extra
+	// parameters that a cache keyed on v alone would fold into one entry.
+	for _, v := range []string{"", "?v=0", "?v=2", "?v=abc", "?v=1&x=7", "?x=7&v=1", "?v=1&v=1", "?v=1&fbclid=abc", "?v=1&"} {
 		t.Run("stale "+v, func(t *testing.T) {
 			w := e.get(t, "/share/"+slug+"/card.png"+v)
 			shareWant(t, w, 302, "Location", "https://share.news.example.bg/share/"+slug+"/card.png?v=1",
@@ -410,6 +420,7 @@ func TestShareTo(t *testing.T) {
 			e.get(t, "/share/"+seed.ID+"/to/"+network, "User-Agent", shareBrowserUA)
 			e.do(t, http.MethodHead, "/share/"+seed.Slug+"/to/"+network, "User-Agent", shareBrowserUA)
 			e.get(t, "/share/"+seed.Slug+"/to/"+network, "User-Agent", shareCrawlerUA)
+			e.clicks.Wait()
 			counts, err := e.store.ShareCounts(context.Background(), seed.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -535,8 +546,8 @@ func (s shareFaultStore) Get(context.Context, string) (article.Article, error) {
 func (s shareFaultStore) GetBySlug(context.Context, string) (article.Article, error) {
 	return article.Article{}, s.err
 }
-func (s shareFaultStore) IncrementShare(context.Context, string, string) (int64, error) {
-	return 0, s.err
+func (s shareFaultStore) IncrementShare(context.Context, string, string) error {
+	return s.err
 }
 
 func TestShareUnavailable(t *testing.T) {
@@ -567,7 +578,8 @@ func TestShareToCounterFailure(t *testing.T) {
 	rt := httpapi.NewRouter()
 	cards, _ := card.New(card.Options{})
 	st := &shareCountFail{a: shareSeed()}
-	Register(rt, st, Options{Site: shareSite(), Cards: cards})
+	clicks := new(ClickStats)
+	Register(rt, st, Options{Site: shareSite(), Cards: cards, Clicks: clicks})
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodGet, "/share/"+st.a.Slug+"/to/x", nil)
 	r.Header.Set("User-Agent", shareBrowserUA)
@@ -577,6 +589,10 @@ func TestShareToCounterFailure(t *testing.T) {
 	shareWant(t, w, 302)
 	if !strings.HasPrefix(w.Header().Get("Location"), "https://x.com/intent/post?") {
 		t.Errorf("Location = %q", w.Header().Get("Location"))
+	}
+	clicks.Wait()
+	if got := clicks.Failed.Load(); got != 1 {
+		t.Errorf("failed writes counted %d, want 1", got)
 	}
 	var rec map[string]any
 	if err := json.Unmarshal(emf.Bytes(), &rec); err != nil {
@@ -593,8 +609,8 @@ func (s *shareCountFail) Get(context.Context, string) (article.Article, error) {
 func (s *shareCountFail) GetBySlug(context.Context, string) (article.Article, error) {
 	return s.a, nil
 }
-func (s *shareCountFail) IncrementShare(context.Context, string, string) (int64, error) {
-	return 0, errors.New("throttled")
+func (s *shareCountFail) IncrementShare(context.Context, string, string) error {
+	return errors.New("throttled")
 }
 
 func TestShareRoutes(t *testing.T) {
@@ -621,6 +637,7 @@ func TestShareCounterDynamo(t *testing.T) {
 		shareWant(t, e.get(t, "/share/"+seed.Slug+"/to/telegram", "User-Agent", shareBrowserUA), 302)
 	}
 	shareWant(t, e.get(t, "/share/"+seed.Slug+"/to/email", "User-Agent", shareBrowserUA), 302)
+	e.clicks.Wait()
 	counts, err := st.ShareCounts(context.Background(), seed.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -630,4 +647,104 @@ func TestShareCounterDynamo(t *testing.T) {
 	}
 	shareWant(t, e.get(t, "/share/iztrita", "User-Agent", shareCrawlerUA), 410)
 	shareWant(t, e.get(t, "/share/chernova/to/x", "User-Agent", shareBrowserUA), 404)
+}
+
+// proxiedShareEnv serves the share routes on a fresh moto table reached
+// through a fault proxy; direct reads the table past the proxy.
+func proxiedShareEnv(t *testing.T) (*shareEnv, *faultproxy.Proxy, *dynamo.Store) {
+	t.Helper()
+	base := dynamotest.Client(t)
+	table := dynamotest.Table(t, base)
+	p, err := faultproxy.Start(os.Getenv(dynamotest.EndpointVar))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	client := dynamo.NewClient(dynamo.LocalConfig(), p.URL(), func(o *dynamodb.Options) {
+		o.HTTPClient = base.Options().HTTPClient
+	})
+	direct := dynamo.New(base, table, dynamo.WithConsistentReads())
+	return newShareEnv(t, dynamo.New(client, table), nil), p, direct
+}
+
+// TestShareClicksThroughCounterFaults: on DynamoDB (moto) behind the fault
+// proxy, share clicks are redirected whatever the counter does, and every
+// failed or late write is counted and logged; with a healthy store every
+// click is counted, over more clicks than there are counter shards.
+func TestShareClicksThroughCounterFaults(t *testing.T) {
+	seed := shareSeed()
+	click := func(t *testing.T, e *shareEnv, network string) {
+		t.Helper()
+		w := e.get(t, "/share/"+seed.Slug+"/to/"+network, "User-Agent", shareBrowserUA)
+		want, _ := e.site.ShareTarget(&seed, network)
+		shareWant(t, w, 302, "Location", want)
+	}
+	t.Run("healthy: every click counted", func(t *testing.T) {
+		e, _, direct := proxiedShareEnv(t)
+		const clicks = 3 * dynamo.ShareShards
+		var wg sync.WaitGroup
+		for i := range clicks {
+			wg.Go(func() { click(t, e, share.Networks[i%2]) })
+		}
+		wg.Wait()
+		e.clicks.Wait()
+		counts, err := direct.ShareCounts(context.Background(), seed.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int64{share.Networks[0]: clicks / 2, share.Networks[1]: clicks / 2}
+		if fmt.Sprint(counts) != fmt.Sprint(want) {
+			t.Errorf("counts = %v, want %v", counts, want)
+		}
+		if got := e.clicks.Counted.Load(); got != clicks || e.clicks.Failed.Load() != 0 {
+			t.Errorf("stats counted %d, failed %d; want %d, 0", got, e.clicks.Failed.Load(), clicks)
+		}
+	})
+	for _, mode := range []faultproxy.Mode{faultproxy.Throttle, faultproxy.ThroughputExceeded, faultproxy.ServerError} {
+		t.Run(mode.String()+": redirected, failure counted and logged", func(t *testing.T) {
+			e, p, direct := proxiedShareEnv(t)
+			// Every counter write fails, through all the SDK's retries.
+			if err := p.Set(faultproxy.Fault{Mode: mode, Op: "UpdateItem"}); err != nil {
+				t.Fatal(err)
+			}
+			const clicks = 3
+			for range clicks {
+				click(t, e, "viber")
+			}
+			e.clicks.Wait()
+			if got := e.clicks.Failed.Load(); got != clicks {
+				t.Errorf("failed writes counted %d, want %d", got, clicks)
+			}
+			if n := strings.Count(e.log.String(), `"msg":"share not counted"`); n != clicks {
+				t.Errorf("%d 'share not counted' log lines, want %d:\n%s", n, clicks, e.log.String())
+			}
+			if strings.Contains(e.log.String(), `"status":5`) {
+				t.Errorf("a click was answered 5xx:\n%s", e.log.String())
+			}
+			_ = p.Pass()
+			if counts, err := direct.ShareCounts(context.Background(), seed.ID); err != nil || len(counts) != 0 {
+				t.Errorf("counts = %v, %v; want none written", counts, err)
+			}
+		})
+	}
+	t.Run("slow: redirected at the budget, the write finishes late", func(t *testing.T) {
+		e, p, direct := proxiedShareEnv(t)
+		// Held 40 times the click's 50 ms budget: the redirect cannot wait
+		// for it, whatever the machine's load.
+		if err := p.Set(faultproxy.Fault{Mode: faultproxy.Slow, Op: "UpdateItem", Times: 1, Delay: 2 * time.Second}); err != nil {
+			t.Fatal(err)
+		}
+		click(t, e, "telegram")
+		if got := e.clicks.Late.Load(); got != 1 {
+			t.Errorf("late writes %d, want 1: the click waited for the slow write", got)
+		}
+		e.clicks.Wait()
+		counts, err := direct.ShareCounts(context.Background(), seed.ID)
+		if err != nil || counts["telegram"] != 1 {
+			t.Errorf("counts = %v, %v; want the late write to land: telegram 1", counts, err)
+		}
+		if !strings.Contains(e.log.String(), `"msg":"share count late"`) {
+			t.Errorf("no 'share count late' log line:\n%s", e.log.String())
+		}
+	})
 }

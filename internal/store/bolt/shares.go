@@ -10,17 +10,16 @@ import (
 	"github.com/newsdesk/syndicate/internal/store/internal/rules"
 )
 
-// IncrementShare adds one share of article id on network and returns the
-// new count. Counters live apart from the article, so counting never
-// changes its version.
-func (s *Store) IncrementShare(ctx context.Context, id, network string) (int64, error) {
+// IncrementShare adds one share of article id on network. Counters live
+// apart from the article, so counting never changes its version. One
+// process owns the file, so one counter per article holds any click rate.
+func (s *Store) IncrementShare(ctx context.Context, id, network string) error {
 	if err := rules.CheckNetwork(network); err != nil {
-		return 0, fmt.Errorf("bolt: share %q: %w", id, err)
+		return fmt.Errorf("bolt: share %q: %w", id, err)
 	}
 	if err := ctx.Err(); err != nil {
-		return 0, fmt.Errorf("bolt: share %q: %w", id, err)
+		return fmt.Errorf("bolt: share %q: %w", id, err)
 	}
-	var n int64
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketShares)
 		counts, err := decodeCounts(b.Get([]byte(id)))
@@ -28,7 +27,6 @@ func (s *Store) IncrementShare(ctx context.Context, id, network string) (int64, 
 			return err
 		}
 		counts[network]++
-		n = counts[network]
 		v, err := json.Marshal(counts)
 		if err != nil {
 			return fmt.Errorf("encode counts: %w", err)
@@ -36,9 +34,9 @@ func (s *Store) IncrementShare(ctx context.Context, id, network string) (int64, 
 		return b.Put([]byte(id), v)
 	})
 	if err != nil {
-		return 0, fmt.Errorf("bolt: share %q on %s: %w", id, network, err)
+		return fmt.Errorf("bolt: share %q on %s: %w", id, network, err)
 	}
-	return n, nil
+	return nil
 }
 
 // ShareCounts returns the share counts of article id by network, an empty

@@ -42,7 +42,7 @@ func TestReopen(t *testing.T) {
 	if err := s.Save(t.Context(), a, 0); err != nil {
 		t.Fatalf("Save = %v", err)
 	}
-	if _, err := s.IncrementShare(t.Context(), "a", "viber"); err != nil {
+	if err := s.IncrementShare(t.Context(), "a", "viber"); err != nil {
 		t.Fatalf("IncrementShare = %v", err)
 	}
 	if err := s.Close(); err != nil {

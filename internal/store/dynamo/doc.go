@@ -5,8 +5,9 @@
 // Rules: a feed page is one Query on the feed index and a share page one
 // GetItem of the slug item, because feed entries and slug items carry the
 // whole article; a Save is one TransactWriteItems pinned to the version it
-// read (collisions on a feed head are retried); share counters are a
-// separate item changed only with ADD; attribute and index names are the
+// read (collisions on a feed head are retried); a share click is
+// one ADD to one of ShareShards counter items of (article, day), summed on
+// read; attribute and index names are the
 // exported constants, which template.yaml must match (CreateTable is the
 // reference definition). Build the admin API's store WithConsistentReads.
 // StreamFeeds reads a stream record (as Lambda delivers it) into the feeds

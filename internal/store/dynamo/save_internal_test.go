@@ -160,7 +160,7 @@ func TestErrorMapping(t *testing.T) {
 				"List":           func() error { _, err := s.List(t.Context(), article.ListOptions{}); return err },
 				"ListFeed":       func() error { _, err := s.ListFeed(t.Context(), article.SiteFeed, article.ListOptions{}); return err },
 				"FeedHead":       func() error { _, err := s.FeedHead(t.Context(), article.SiteFeed); return err },
-				"IncrementShare": func() error { _, err := s.IncrementShare(t.Context(), "a", "x"); return err },
+				"IncrementShare": func() error { return s.IncrementShare(t.Context(), "a", "x") },
 				"ShareCounts":    func() error { _, err := s.ShareCounts(t.Context(), "a"); return err },
 			}
 			for name, call := range calls {

@@ -3,6 +3,8 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -18,6 +20,8 @@ type Store struct {
 	table      *string
 	capacity   func(op string, units float64)
 	consistent bool
+	now        func() time.Time
+	nextShard  atomic.Uint64
 }
 
 // Option configures a Store.
@@ -40,10 +44,15 @@ func WithConsistentReads() Option {
 	return func(s *Store) { s.consistent = true }
 }
 
+// WithClock sets the clock that dates share counters; time.Now by default.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) { s.now = now }
+}
+
 // New returns a store on table, which must have the layout CreateTable
 // makes.
 func New(client *dynamodb.Client, table string, opts ...Option) *Store {
-	s := &Store{client: client, table: aws.String(table)}
+	s := &Store{client: client, table: aws.String(table), now: time.Now}
 	for _, o := range opts {
 		o(s)
 	}

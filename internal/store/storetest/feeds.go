@@ -230,7 +230,7 @@ func testFeedHeads(t *testing.T, s Store) {
 			return create(t, s, d)
 		}, nil},
 		{"share of the first", func() article.Article {
-			if _, err := s.IncrementShare(ctx(t), "a", "facebook"); err != nil {
+			if err := s.IncrementShare(ctx(t), "a", "facebook"); err != nil {
 				t.Fatalf("IncrementShare = %v", err)
 			}
 			return article.Article{}

@@ -15,14 +15,9 @@ func testShares(t *testing.T, s Store) {
 	if err != nil || got == nil || len(got) != 0 {
 		t.Errorf("ShareCounts before any share = %v (nil: %t), %v; want an empty map", got, got == nil, err)
 	}
-	steps := []struct {
-		network string
-		want    int64
-	}{{"facebook", 1}, {"facebook", 2}, {"viber", 1}, {"facebook", 3}, {"x", 1}}
-	for _, st := range steps {
-		n, err := s.IncrementShare(ctx(t), "a", st.network)
-		if err != nil || n != st.want {
-			t.Errorf("IncrementShare(a, %s) = %d, %v; want %d", st.network, n, err, st.want)
+	for _, network := range []string{"facebook", "facebook", "viber", "facebook", "x"} {
+		if err := s.IncrementShare(ctx(t), "a", network); err != nil {
+			t.Errorf("IncrementShare(a, %s) = %v", network, err)
 		}
 	}
 	got, err = s.ShareCounts(ctx(t), "a")
@@ -34,32 +29,25 @@ func testShares(t *testing.T, s Store) {
 	if err := s.Save(ctx(t), func() article.Article { b := a; b.Version = 2; return b }(), 1); err != nil {
 		t.Errorf("Save after shares with prev 1 = %v, want nil: counting must not bump the version", err)
 	}
-	if _, err := s.IncrementShare(ctx(t), "a", ""); err == nil {
+	if err := s.IncrementShare(ctx(t), "a", ""); err == nil {
 		t.Errorf("IncrementShare(a, \"\") = nil error, want one")
 	}
 }
 
+// testConcurrentShares: a burst of concurrent clicks on one article, over
+// more increments than the dynamo store has counter shards, loses none.
 func testConcurrentShares(t *testing.T, s Store) {
-	const workers, each = 20, 5
+	const workers, each = 20, 10
 	networks := []string{"facebook", "x"}
-	var mu sync.Mutex
-	returned := map[string]map[int64]bool{"facebook": {}, "x": {}}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Go(func() {
 			network := networks[w%2]
 			for i := 0; i < each; i++ {
-				n, err := s.IncrementShare(ctx(t), "a", network)
-				if err != nil {
+				if err := s.IncrementShare(ctx(t), "a", network); err != nil {
 					t.Errorf("IncrementShare(a, %s) = %v", network, err)
 					return
 				}
-				mu.Lock()
-				if returned[network][n] {
-					t.Errorf("IncrementShare(a, %s) returned %d twice", network, n)
-				}
-				returned[network][n] = true
-				mu.Unlock()
 			}
 		})
 	}

@@ -24,7 +24,7 @@ type Store interface {
 	List(ctx context.Context, opts article.ListOptions) (article.Page, error)
 	ListFeed(ctx context.Context, key article.FeedKey, opts article.ListOptions) (article.Page, error)
 	FeedHead(ctx context.Context, key article.FeedKey) (article.FeedHead, error)
-	IncrementShare(ctx context.Context, id, network string) (int64, error)
+	IncrementShare(ctx context.Context, id, network string) error
 	ShareCounts(ctx context.Context, id string) (map[string]int64, error)
 }
 
