@@ -62,7 +62,7 @@ func run(log *slog.Logger) error {
 	}
 	// Strong reads: If-Match is compared with what Get returns, and a stale
 	// read right after an editor's save would answer a wrong 412.
-	store := dynamo.New(client, cfg.TableName, dynamo.WithConsistentReads())
+	store := dynamo.New(client, cfg.TableName, dynamo.WithConsistentReads(), dynamo.WithLocation(cfg.Location))
 	svc := newsroom.NewService(store, newsroom.Options{SiteURL: cfg.SiteURL})
 	rt := httpapi.NewRouter()
 	adminapi.Register(rt, svc, tokens, adminapi.NewOptions(cfg))

@@ -56,7 +56,7 @@ func run(log *slog.Logger) error {
 		return err
 	}
 	rt := httpapi.NewRouter()
-	shareapi.Register(rt, dynamo.New(client, cfg.TableName), opts)
+	shareapi.Register(rt, dynamo.New(client, cfg.TableName, dynamo.WithLocation(cfg.Location)), opts)
 	// Behind the CDN, only requests carrying its origin secret are served.
 	lambdahttp.Start(httpapi.Observe(log, httpapi.RequireOrigin(cfg.OriginSecret, rt), httpapi.WithMetrics(emf)))
 	return nil

@@ -123,7 +123,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store) (
 // bolt) re-creates the table whenever it goes missing.
 func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (Store, func() error, *tableKeeper, error) {
 	if cfg.DynamoDBEndpoint == "" {
-		st, err := bolt.Open(filepath.Join(cfg.DataDir, "articles.db"))
+		st, err := bolt.Open(filepath.Join(cfg.DataDir, "articles.db"), bolt.WithLocation(cfg.Location))
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -141,7 +141,7 @@ func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (Store,
 	// One store serves the admin API here too, so reads are strong: If-Match
 	// is compared with what Get returns.
 	keeper.client = client
-	st := dynamo.New(client, cfg.TableName, dynamo.WithConsistentReads())
+	st := dynamo.New(client, cfg.TableName, dynamo.WithConsistentReads(), dynamo.WithLocation(cfg.Location))
 	return st, func() error { return nil }, keeper, nil
 }
 

@@ -28,20 +28,38 @@ var (
 	bucketFeeds = []byte("feeds")
 	// feed → JSON {rev, updatedAt, name}.
 	bucketHeads = []byte("heads")
-	// ID → JSON {network: count}.
+	// ID → JSON {network: count}, the all-time totals.
 	bucketShares = []byte("shares")
+	// ID, 0x00, yyyy-mm-dd (the store's location) → JSON {network: count}.
+	bucketShareDays = []byte("share-days")
 )
 
 // Store is an article store in one bbolt file. It is safe for concurrent
 // use.
 type Store struct {
-	db *bbolt.DB
+	db  *bbolt.DB
+	now func() time.Time
+	loc *time.Location
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithClock sets the clock that dates share counts; time.Now by default.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) { s.now = now }
+}
+
+// WithLocation sets the time zone whose calendar days share counts are
+// kept by (the site's); UTC by default.
+func WithLocation(loc *time.Location) Option {
+	return func(s *Store) { s.loc = loc }
 }
 
 // Open opens the store at path, creating the file, its directory and the
 // buckets if needed. It waits at most a second for another process holding
 // the file, rather than hanging a `make run` forever.
-func Open(path string) (*Store, error) {
+func Open(path string, opts ...Option) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
@@ -50,7 +68,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, name := range [][]byte{bucketArticles, bucketSlugs, bucketAdmin, bucketFeeds, bucketHeads, bucketShares} {
+		for _, name := range [][]byte{bucketArticles, bucketSlugs, bucketAdmin, bucketFeeds, bucketHeads, bucketShares, bucketShareDays} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
@@ -61,7 +79,11 @@ func Open(path string) (*Store, error) {
 		_ = db.Close() // The bucket error is the one worth reporting.
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	s := &Store{db: db, now: time.Now, loc: time.UTC}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
 }
 
 // Close releases the file. Calls after Close fail.

@@ -91,3 +91,14 @@ func TestOpenLocked(t *testing.T) {
 
 func BenchmarkFeedHead(b *testing.B)   { storetest.BenchFeedHead(b, open(b)) }
 func BenchmarkListFeed20(b *testing.B) { storetest.BenchListFeed20(b, open(b)) }
+
+func TestDailyShares(t *testing.T) {
+	storetest.RunDailyShares(t, func(t *testing.T, now func() time.Time, loc *time.Location) storetest.DailyStore {
+		s, err := bolt.Open(filepath.Join(t.TempDir(), "shares.db"), bolt.WithClock(now), bolt.WithLocation(loc))
+		if err != nil {
+			t.Fatalf("Open = %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	})
+}

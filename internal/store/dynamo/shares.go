@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,7 +23,8 @@ import (
 const ShareShards = 16
 
 // SharePartitionPrefix starts the partition key of a share counter shard,
-// SHARES#<id>#<shard>; its sort key is SHARES#<yyyy-mm-dd> (UTC). The
+// SHARES#<id>#<shard>; its sort key is SHARES#<yyyy-mm-dd>, the day in the
+// store's location (WithLocation, UTC by default). The
 // share function's IAM policy allows writes under this prefix only.
 const SharePartitionPrefix = "SHARES#"
 
@@ -30,8 +32,8 @@ func sharePK(id string, shard int) string {
 	return SharePartitionPrefix + id + "#" + strconv.Itoa(shard)
 }
 
-func shareSK(t time.Time) string {
-	return skShares + "#" + t.UTC().Format(time.DateOnly)
+func (s *Store) shareSK(t time.Time) string {
+	return skShares + "#" + t.In(s.loc).Format(time.DateOnly)
 }
 
 // IncrementShare adds one share of article id on network: one UpdateItem
@@ -51,7 +53,7 @@ func (s *Store) IncrementShare(ctx context.Context, id, network string) error {
 	shard := int(s.nextShard.Add(1) % ShareShards)
 	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 s.table,
-		Key:                       key(sharePK(id, shard), shareSK(s.now())),
+		Key:                       key(sharePK(id, shard), s.shareSK(s.now())),
 		UpdateExpression:          expr.Update(),
 		ExpressionAttributeNames:  expr.Names(),
 		ExpressionAttributeValues: expr.Values(),
@@ -124,6 +126,67 @@ func (s *Store) ShareCounts(ctx context.Context, id string) (map[string]int64, e
 		}
 	}
 	return counts, nil
+}
+
+// DailyShares returns the share counts of article id by day (yyyy-mm-dd in
+// the store's location) and network, for the days from and to fall on
+// there, both included; days without shares are absent. Counts of the
+// single counter item of earlier releases have no day and are only in
+// ShareCounts. It costs one Query per shard, as ShareCounts does.
+func (s *Store) DailyShares(ctx context.Context, id string, from, to time.Time) (map[string]map[string]int64, error) {
+	days := map[string]map[string]int64{}
+	lo, hi := s.shareSK(from), s.shareSK(to)
+	for shard := range ShareShards {
+		var start map[string]types.AttributeValue
+		for {
+			out, err := s.client.Query(ctx, &dynamodb.QueryInput{
+				TableName:              s.table,
+				KeyConditionExpression: aws.String("#pk = :pk AND #sk BETWEEN :from AND :to"),
+				ExpressionAttributeNames: map[string]string{
+					"#pk": AttrPK, "#sk": AttrSK,
+				},
+				ExpressionAttributeValues: map[string]types.AttributeValue{
+					":pk":   &types.AttributeValueMemberS{Value: sharePK(id, shard)},
+					":from": &types.AttributeValueMemberS{Value: lo},
+					":to":   &types.AttributeValueMemberS{Value: hi},
+				},
+				ConsistentRead:         aws.Bool(s.consistent),
+				ExclusiveStartKey:      start,
+				ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+			})
+			if err != nil {
+				return nil, fmt.Errorf("dynamo: daily shares %q: %w", id, classify(err))
+			}
+			s.reportOne("DailyShares:Query", out.ConsumedCapacity)
+			for _, item := range out.Items {
+				sk, ok := item[AttrSK].(*types.AttributeValueMemberS)
+				if !ok || !strings.HasPrefix(sk.Value, skShares+"#") {
+					return nil, fmt.Errorf("dynamo: daily shares %q: counter item without a day", id)
+				}
+				day := strings.TrimPrefix(sk.Value, skShares+"#")
+				counts := days[day]
+				if counts == nil {
+					counts = map[string]int64{}
+					days[day] = counts
+				}
+				for name, v := range item {
+					if name == AttrPK || name == AttrSK {
+						continue
+					}
+					n, err := number(v)
+					if err != nil {
+						return nil, fmt.Errorf("dynamo: daily shares %q: %s: %w", id, name, err)
+					}
+					counts[name] += n
+				}
+			}
+			if len(out.LastEvaluatedKey) == 0 {
+				break
+			}
+			start = out.LastEvaluatedKey
+		}
+	}
+	return days, nil
 }
 
 func number(v types.AttributeValue) (int64, error) {

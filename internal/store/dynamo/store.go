@@ -21,6 +21,7 @@ type Store struct {
 	capacity   func(op string, units float64)
 	consistent bool
 	now        func() time.Time
+	loc        *time.Location
 	nextShard  atomic.Uint64
 }
 
@@ -49,10 +50,18 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Store) { s.now = now }
 }
 
+// WithLocation sets the time zone whose calendar days share counters are
+// kept by (the site's, so an editor's "today" is the publisher's); UTC by
+// default. Changing it on a live table makes at most one day's counts
+// straddle two keys: totals stay exact.
+func WithLocation(loc *time.Location) Option {
+	return func(s *Store) { s.loc = loc }
+}
+
 // New returns a store on table, which must have the layout CreateTable
 // makes.
 func New(client *dynamodb.Client, table string, opts ...Option) *Store {
-	s := &Store{client: client, table: aws.String(table), now: time.Now}
+	s := &Store{client: client, table: aws.String(table), now: time.Now, loc: time.UTC}
 	for _, o := range opts {
 		o(s)
 	}

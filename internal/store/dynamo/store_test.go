@@ -2,6 +2,7 @@ package dynamo_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
@@ -20,4 +21,10 @@ func TestConformance(t *testing.T) {
 	// time, and separate tables need not wait for each other.
 	dynamotest.Client(t)
 	storetest.Run(t, func(t *testing.T) storetest.Store { return open(t) })
+}
+
+func TestDailyShares(t *testing.T) {
+	storetest.RunDailyShares(t, func(t *testing.T, now func() time.Time, loc *time.Location) storetest.DailyStore {
+		return open(t, dynamo.WithClock(now), dynamo.WithLocation(loc))
+	})
 }

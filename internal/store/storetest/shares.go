@@ -1,9 +1,11 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
 )
@@ -56,5 +58,80 @@ func testConcurrentShares(t *testing.T, s Store) {
 	want := map[string]int64{"facebook": workers / 2 * each, "x": workers / 2 * each}
 	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("ShareCounts after %d concurrent increments = %v, %v; want %v", workers*each, got, err, want)
+	}
+}
+
+// DailyStore is a store whose share counts are also kept by day.
+type DailyStore interface {
+	Store
+	DailyShares(ctx context.Context, id string, from, to time.Time) (map[string]map[string]int64, error)
+}
+
+// RunDailyShares checks per-day share counts. open must return an empty
+// store dated by now and keeping days in Europe/Sofia (the site's time
+// zone), so that the day boundary is the site's, not UTC's.
+func RunDailyShares(t *testing.T, open func(t *testing.T, now func() time.Time, loc *time.Location) DailyStore) {
+	sofia, err := time.LoadLocation("Europe/Sofia")
+	if err != nil {
+		t.Fatalf("LoadLocation(Europe/Sofia) = %v", err)
+	}
+	var mu sync.Mutex
+	clock := time.Date(2026, 3, 1, 21, 30, 0, 0, time.UTC) // 23:30 in Sofia, 1 March
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	set := func(t time.Time) { mu.Lock(); defer mu.Unlock(); clock = t }
+	s := open(t, now, sofia)
+	click := func(at time.Time, network string) {
+		t.Helper()
+		set(at)
+		if err := s.IncrementShare(ctx(t), "a", network); err != nil {
+			t.Fatalf("IncrementShare(a, %s) at %s = %v", network, at, err)
+		}
+	}
+
+	got, err := s.DailyShares(ctx(t), "a", clock.AddDate(0, 0, -30), clock)
+	if err != nil || got == nil || len(got) != 0 {
+		t.Errorf("DailyShares before any share = %v (nil: %t), %v; want an empty map", got, got == nil, err)
+	}
+	click(time.Date(2026, 3, 1, 21, 30, 0, 0, time.UTC), "facebook") // 1 March, 23:30 in Sofia
+	click(time.Date(2026, 3, 1, 23, 30, 0, 0, time.UTC), "facebook") // 2 March, 01:30 in Sofia
+	click(time.Date(2026, 3, 1, 23, 30, 0, 0, time.UTC), "x")
+	click(time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC), "viber")
+	click(time.Date(2026, 3, 5, 8, 0, 0, 0, time.UTC), "x")
+	click(time.Date(2026, 2, 27, 8, 0, 0, 0, time.UTC), "x") // before the range below
+	if err := s.IncrementShare(ctx(t), "other", "x"); err != nil {
+		t.Fatalf("IncrementShare(other, x) = %v", err)
+	}
+
+	tests := []struct {
+		name     string
+		from, to time.Time
+		want     map[string]map[string]int64
+	}{
+		{"the site's days, not UTC's",
+			time.Date(2026, 3, 1, 0, 0, 0, 0, sofia), time.Date(2026, 3, 5, 0, 0, 0, 0, sofia),
+			map[string]map[string]int64{
+				"2026-03-01": {"facebook": 1},
+				"2026-03-02": {"facebook": 1, "viber": 1, "x": 1},
+				"2026-03-05": {"x": 1},
+			}},
+		{"bounds are days in the site's zone, both included",
+			time.Date(2026, 3, 1, 23, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC),
+			map[string]map[string]int64{"2026-03-02": {"facebook": 1, "viber": 1, "x": 1}}},
+		{"a range without shares",
+			time.Date(2026, 3, 3, 0, 0, 0, 0, sofia), time.Date(2026, 3, 4, 23, 0, 0, 0, sofia),
+			map[string]map[string]int64{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.DailyShares(ctx(t), "a", tc.from, tc.to)
+			if err != nil || fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("DailyShares(a, %s, %s) = %v, %v; want %v", tc.from, tc.to, got, err, tc.want)
+			}
+		})
+	}
+	total, err := s.ShareCounts(ctx(t), "a")
+	want := map[string]int64{"facebook": 2, "viber": 1, "x": 3}
+	if err != nil || fmt.Sprint(total) != fmt.Sprint(want) {
+		t.Errorf("ShareCounts = %v, %v; want %v (every day)", total, err, want)
 	}
 }
