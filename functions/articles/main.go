@@ -65,7 +65,7 @@ func run(log *slog.Logger) error {
 	store := dynamo.New(client, cfg.TableName, dynamo.WithConsistentReads(), dynamo.WithLocation(cfg.Location))
 	svc := newsroom.NewService(store, newsroom.Options{SiteURL: cfg.SiteURL})
 	rt := httpapi.NewRouter()
-	adminapi.Register(rt, svc, tokens, adminapi.NewOptions(cfg))
+	adminapi.Register(rt, svc, tokens, adminapi.NewOptions(cfg, store))
 	lambdahttp.Start(httpapi.Observe(log, rt, httpapi.WithMetrics(emf)))
 	return nil
 }

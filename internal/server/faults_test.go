@@ -49,6 +49,7 @@ type fullStore interface {
 	newsroom.Store
 	shareapi.Store
 	feedapi.Store
+	adminapi.ShareReader
 }
 
 var (
@@ -83,7 +84,7 @@ func newSyndicate(t testing.TB, st fullStore, storeTimeout time.Duration) *syndi
 	svc := newsroom.NewService(st, newsroom.Options{SiteURL: cfg.SiteURL})
 	rt := httpapi.NewRouter()
 	adminapi.Register(rt, svc, adminapi.StaticToken(testToken), adminapi.Options{
-		Cursors: cursor.New("fault-test-secret"), StoreTimeout: storeTimeout,
+		Cursors: cursor.New("fault-test-secret"), StoreTimeout: storeTimeout, Shares: st, Location: cfg.Location,
 	})
 	cards, err := card.New(card.Options{Location: cfg.Location})
 	if err != nil {

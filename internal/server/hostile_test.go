@@ -101,7 +101,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 
 	rt := httpapi.NewRouter()
 	adminapi.Register(rt, svc, adminapi.StaticToken(hostileToken), adminapi.Options{
-		Cursors: cursor.New(cfg.CursorSecret), StoreTimeout: cfg.StoreTimeout,
+		Cursors: cursor.New(cfg.CursorSecret), StoreTimeout: cfg.StoreTimeout, Shares: st, Location: cfg.Location,
 	})
 	bg, err := card.ParseColor(cfg.BrandColor)
 	if err != nil {

@@ -36,6 +36,7 @@ type Store interface {
 	newsroom.Store
 	shareapi.Store
 	feedapi.Store
+	adminapi.ShareReader
 }
 
 var (
@@ -103,7 +104,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store) (
 	s.Seeded = n
 
 	rt := httpapi.NewRouter()
-	adminapi.Register(rt, svc, adminapi.StaticToken(s.Token), adminapi.NewOptions(cfg))
+	adminapi.Register(rt, svc, adminapi.StaticToken(s.Token), adminapi.NewOptions(cfg, st))
 	shareOpts, err := shareapi.NewOptions(cfg)
 	if err != nil {
 		return nil, err

@@ -28,10 +28,15 @@ type Service interface {
 var _ Service = (*newsroom.Service)(nil)
 
 // Options configures the admin routes. Cursors seals list positions
-// (scope "admin"); StoreTimeout bounds every call to the service.
+// (scope "admin"); StoreTimeout bounds every call to the service. Shares
+// reads the share counters for GET /articles/{id}/shares, whose days are
+// those of Location (UTC if nil) on the clock Now (time.Now if nil).
 type Options struct {
 	Cursors      *cursor.Sealer
 	StoreTimeout time.Duration
+	Shares       ShareReader
+	Location     *time.Location
+	Now          func() time.Time
 }
 
 // Admin list limits.
@@ -51,12 +56,19 @@ const cursorScope = "admin"
 //	GET    /articles/{id}  one article (ETag; 410 once deleted)
 //	PUT    /articles/{id}  create (201) or replace (200), If-Match/If-None-Match
 //	DELETE /articles/{id}  tombstone (204), If-Match
+//	GET    /articles/{id}/shares  share counts: totals and the last 30 days
 func Register(rt *httpapi.Router, svc Service, tokens TokenSource, opts Options) {
 	if opts.StoreTimeout <= 0 {
 		opts.StoreTimeout = 3 * time.Second
 	}
 	if opts.Cursors == nil {
 		opts.Cursors = cursor.New("")
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	a := &admin{svc: svc, opts: opts}
 	guard := func(h http.HandlerFunc) http.Handler { return RequireBearer(tokens, h) }
@@ -65,6 +77,7 @@ func Register(rt *httpapi.Router, svc Service, tokens TokenSource, opts Options)
 	rt.Handle(http.MethodGet, "/articles/{id}", guard(a.get))
 	rt.Handle(http.MethodPut, "/articles/{id}", guard(a.put))
 	rt.Handle(http.MethodDelete, "/articles/{id}", guard(a.delete))
+	rt.Handle(http.MethodGet, "/articles/{id}/shares", guard(a.shares))
 }
 
 type admin struct {

@@ -577,6 +577,7 @@ func TestAdminRoutes(t *testing.T) {
 	want := []httpapi.Route{
 		{Method: "POST", Path: "/articles"}, {Method: "GET", Path: "/articles"}, {Method: "GET", Path: "/articles/{id}"},
 		{Method: "PUT", Path: "/articles/{id}"}, {Method: "DELETE", Path: "/articles/{id}"},
+		{Method: "GET", Path: "/articles/{id}/shares"},
 	}
 	if got := rt.Routes(); !slices.Equal(got, want) {
 		t.Errorf("routes = %v, want %v", got, want)
