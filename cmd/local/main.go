@@ -1,7 +1,8 @@
 // Command local is `make run`: every HTTP route of every function on
 // 127.0.0.1:$PORT (default 3000), on the embedded store in $DATA_DIR (or
 // DynamoDB at $DYNAMODB_ENDPOINT), seeded on first start. Without
-// ADMIN_TOKEN it makes up a token and prints it. SIGINT or SIGTERM stops it
+// ADMIN_TOKEN it makes up a token and prints it; without SITE_URL it is
+// the site too, serving a plain page at each article's canonical URL. SIGINT or SIGTERM stops it
 // gracefully. Wiring only: see package server.
 package main
 
@@ -12,7 +13,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/server"
 )
 
@@ -26,7 +26,7 @@ func main() {
 }
 
 func run(log *slog.Logger) error {
-	cfg, err := config.Load(os.Getenv)
+	cfg, err := server.LoadConfig(os.Getenv)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,12 @@ func (rt *Router) HandleFunc(method, path string, h func(http.ResponseWriter, *h
 	rt.Handle(method, path, http.HandlerFunc(h))
 }
 
+// Matches reports whether one of the routes serves r's method and path.
+func (rt *Router) Matches(r *http.Request) bool {
+	_, pattern := rt.mux.Handler(r)
+	return pattern != ""
+}
+
 // Routes lists the routes in the order they were added.
 func (rt *Router) Routes() []Route { return slices.Clone(rt.routes) }
 

@@ -115,7 +115,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store) (
 	feedapi.Register(rt, st, feedapi.NewOptions(cfg))
 
 	s.Routes = rt.Routes()
-	s.Handler = httpapi.Observe(log, rt)
+	if servesSite(cfg) {
+		s.Handler = httpapi.Observe(log, &localSite{next: rt, store: st, cfg: cfg})
+	} else {
+		s.Handler = httpapi.Observe(log, rt)
+	}
 	return s, nil
 }
 
@@ -247,6 +251,9 @@ func (s *Server) PrintURLs(ctx context.Context, out io.Writer, base string) {
 			continue
 		}
 		fmt.Fprintf(out, "  %s/share/%s\n", base, stored.Slug)
+		if servesSite(s.cfg) {
+			fmt.Fprintf(out, "    -> %s (local stand-in: SITE_URL is unset)\n", stored.URL)
+		}
 	}
 	fmt.Fprintln(out)
 }

@@ -1,0 +1,130 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/httpapi"
+)
+
+// LoadConfig is config.Load for `make run`: with SITE_URL unset, the site
+// is this server itself (http://127.0.0.1:$PORT), so the canonical URLs
+// of the seeded articles, where share pages send people, open in a
+// browser instead of failing on news.example.bg.
+func LoadConfig(getenv func(string) string) (config.Config, error) {
+	cfg, err := config.Load(getenv)
+	if err != nil || getenv("SITE_URL") != "" {
+		return cfg, err
+	}
+	local := fmt.Sprintf("http://127.0.0.1:%d", cfg.Port)
+	return config.Load(func(name string) string {
+		if name == "SITE_URL" {
+			return local
+		}
+		return getenv(name)
+	})
+}
+
+// servesSite reports whether cfg's site is this server: SITE_URL on
+// 127.0.0.1 or localhost at $PORT, as LoadConfig sets it.
+func servesSite(cfg config.Config) bool {
+	u, err := url.Parse(cfg.SiteURL)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	host := u.Hostname()
+	return (host == "127.0.0.1" || host == "localhost") && u.Port() == strconv.Itoa(cfg.Port)
+}
+
+// localSite serves a plain page for every public article at the path of
+// its canonical URL, the local stand-in for the publisher's page; every
+// other request, and every path a route serves, goes to next.
+type localSite struct {
+	next  *httpapi.Router
+	store interface {
+		GetBySlug(ctx context.Context, slug string) (article.Article, error)
+	}
+	cfg config.Config
+}
+
+func (l *localSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || l.next.Matches(r) {
+		l.next.ServeHTTP(w, r)
+		return
+	}
+	p := r.URL.Path
+	slug := path.Base(p)
+	if p == "" || path.Clean(p) != p || !article.ValidSlug(slug) {
+		l.next.ServeHTTP(w, r)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), l.cfg.StoreTimeout)
+	defer cancel()
+	a, err := l.store.GetBySlug(ctx, slug)
+	if err != nil || !a.Public() || !l.canonicalPath(&a, p) {
+		// Not an article of this site: the router answers (404 problem).
+		l.next.ServeHTTP(w, r)
+		return
+	}
+	var b strings.Builder
+	// Body is stored as the newsroom sanitizer's output, the HTML the
+	// publisher's page shows too; every other field is escaped.
+	if err := articlePage.Execute(&b, pageData{A: &a, Body: template.HTML(a.Body)}); err != nil {
+		httpapi.Error(w, r, fmt.Errorf("server: local article page: %w", err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src * data:; style-src 'unsafe-inline'")
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write([]byte(b.String()))
+	}
+}
+
+// canonicalPath reports whether p is the path of a's URL on this site.
+func (l *localSite) canonicalPath(a *article.Article, p string) bool {
+	u, err := url.Parse(a.URL)
+	site, serr := url.Parse(l.cfg.SiteURL)
+	return err == nil && serr == nil && u.Host == site.Host && u.Path == p
+}
+
+type pageData struct {
+	A    *article.Article
+	Body template.HTML
+}
+
+var articlePage = template.Must(template.New("article").Parse(`<!doctype html>
+<html lang="{{.A.Language}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{{.A.Title}}</title>
+<style>body{font:18px/1.5 Georgia,serif;max-width:42em;margin:2em auto;padding:0 1em}
+.note{font:14px/1.4 sans-serif;background:#fff3cd;border:1px solid #e0c97f;padding:.5em 1em}
+figure{margin:1em 0}img{max-width:100%}figcaption,.meta{font:14px sans-serif;color:#555}</style>
+</head>
+<body>
+<p class="note">Local stand-in for the publisher's article page, served by <code>make run</code> because SITE_URL is unset. Set SITE_URL to send readers to the real site.</p>
+<article>
+<h1>{{.A.Title}}</h1>
+{{with .A.Lead}}<p><strong>{{.}}</strong></p>{{end}}
+<p class="meta">{{range $i, $au := .A.Authors}}{{if $i}}, {{end}}{{$au.Name}}{{end}}{{with .A.Source}} · {{.}}{{end}}{{with .A.Section}} · {{.}}{{end}}</p>
+{{with .A.Image}}<figure><img src="{{.URL}}" alt="{{.Alt}}"{{if .Width}} width="{{.Width}}"{{end}}{{if .Height}} height="{{.Height}}"{{end}}>{{with .Credit}}<figcaption>{{.}}</figcaption>{{end}}</figure>{{end}}
+{{.Body}}
+</article>
+</body>
+</html>
+`))

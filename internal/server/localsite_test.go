@@ -1,0 +1,142 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/newsdesk/syndicate/internal/seed"
+)
+
+// TestFirstRun: plain `make run` (no SITE_URL) is its own site, so the
+// share link of the banner sends a browser to a canonical URL that this
+// server answers with the article's local page.
+func TestFirstRun(t *testing.T) {
+	probe, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := probe.Addr().(*net.TCPAddr).Port
+	probe.Close()
+	env := map[string]string{"DATA_DIR": t.TempDir(), "PORT": strconv.Itoa(port)}
+	cfg, err := LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	if cfg.SiteURL != base {
+		t.Fatalf("SiteURL = %q, want %q when SITE_URL is unset", cfg.SiteURL, base)
+	}
+	srv, err := New(t.Context(), cfg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ln, err := srv.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(t.Context())
+	var banner bytes.Buffer
+	srv.PrintURLs(ctx, &banner, base)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln, io.Discard) }()
+	defer func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("Serve = %v", err)
+		}
+	}()
+
+	share := regexp.MustCompile(`(?m)^  (http://\S+/share/\S+)$`).FindAllStringSubmatch(banner.String(), -1)
+	if len(share) != 4 {
+		t.Fatalf("banner lists %d share pages, want the 4 public seeds:\n%s", len(share), banner.String())
+	}
+	browser := func(t *testing.T, u string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, string(b)
+	}
+	refresh := regexp.MustCompile(`<meta http-equiv="refresh" content="0;url=([^"]+)"`)
+	for _, m := range share {
+		t.Run(m[1][len(base):], func(t *testing.T) {
+			code, page := browser(t, m[1])
+			if code != http.StatusOK {
+				t.Fatalf("share page = %d", code)
+			}
+			r := refresh.FindStringSubmatch(page)
+			if r == nil {
+				t.Fatalf("share page for a browser has no meta refresh:\n%s", page)
+			}
+			target := strings.ReplaceAll(r[1], "&amp;", "&")
+			if !strings.HasPrefix(target, base+"/") {
+				t.Fatalf("meta refresh to %q, want a page of this server (%s)", target, base)
+			}
+			if !strings.Contains(banner.String(), "-> "+target+" ") {
+				t.Errorf("banner does not name the article page %s", target)
+			}
+			code, article := browser(t, target)
+			if code != http.StatusOK || !strings.Contains(article, "Local stand-in for the publisher") {
+				t.Fatalf("article page %s = %d:\n%s", target, code, article)
+			}
+		})
+	}
+
+	nato := seed.Articles(cfg.SiteURL)[0]
+	code, page := browser(t, nato.URL)
+	for _, want := range []string{"<title>" + nato.Title + "</title>", nato.Lead, nato.Image.Credit, "<p>"} {
+		if code != http.StatusOK || !strings.Contains(page, want) {
+			t.Errorf("NATO page = %d, want it to contain %q", code, want)
+		}
+	}
+	for _, tc := range []struct{ name, path string }{
+		{"the slug under another path", "/other/" + nato.Slug},
+		{"the draft", seed.Articles(cfg.SiteURL)[len(seed.Articles(cfg.SiteURL))-1].URL[len(base):]},
+		{"no article", "/svyat/no-such-article"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if code, body := browser(t, base+tc.path); code != http.StatusNotFound || !strings.Contains(body, `"status":404`) {
+				t.Errorf("GET %s = %d %s, want the 404 problem", tc.path, code, body)
+			}
+		})
+	}
+}
+
+// TestSiteURLSetIsNotServed: with SITE_URL set, links go to that site and
+// this server serves no article pages.
+func TestSiteURLSetIsNotServed(t *testing.T) {
+	cfg, err := LoadConfig(func(k string) string {
+		return map[string]string{"DATA_DIR": t.TempDir(), "SITE_URL": "https://news.example.bg"}[k]
+	})
+	if err != nil || cfg.SiteURL != "https://news.example.bg" {
+		t.Fatalf("SiteURL = %q, %v; want SITE_URL's", cfg.SiteURL, err)
+	}
+	srv, err := New(t.Context(), cfg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	nato := seed.Articles(cfg.SiteURL)[0]
+	if w := get(t, srv.Handler, strings.TrimPrefix(nato.URL, cfg.SiteURL), ""); w.Code != http.StatusNotFound {
+		t.Errorf("GET the canonical path here = %d, want 404", w.Code)
+	}
+}
