@@ -165,7 +165,7 @@ func MeasureCosts(ctx context.Context, endpoint string) ([]CostCase, error) {
 	if err != nil {
 		return nil, err
 	}
-	store := func() *dynamo.Store { return dynamo.New(client, table, dynamo.WithCapacityHook(m.hook)) }
+	store := func() *dynamo.Store { return dynamo.New(client, table, dynamo.WithCapacityHook(m.hook), dynamo.WithLocation(cfg.Location)) }
 	svc := newsroom.NewService(store(), newsroom.Options{SiteURL: SiteURL})
 	if _, err := seed.Ensure(ctx, svc, SiteURL, 5*time.Second); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
@@ -182,7 +182,7 @@ func MeasureCosts(ctx context.Context, endpoint string) ([]CostCase, error) {
 	clicks := new(shareapi.ClickStats)
 	shareOpts.Clicks = clicks
 	rt := httpapi.NewRouter()
-	adminapi.Register(rt, svc, adminapi.StaticToken(AdminToken), adminapi.NewOptions(cfg))
+	adminapi.Register(rt, svc, adminapi.StaticToken(AdminToken), adminapi.NewOptions(cfg, store()))
 	feedapi.Register(rt, store(), feedapi.NewOptions(cfg))
 	shareapi.Register(rt, store(), shareOpts)
 
