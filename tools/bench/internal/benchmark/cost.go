@@ -165,7 +165,9 @@ func MeasureCosts(ctx context.Context, endpoint string) ([]CostCase, error) {
 	if err != nil {
 		return nil, err
 	}
-	store := func() *dynamo.Store { return dynamo.New(client, table, dynamo.WithCapacityHook(m.hook), dynamo.WithLocation(cfg.Location)) }
+	store := func() *dynamo.Store {
+		return dynamo.New(client, table, dynamo.WithCapacityHook(m.hook), dynamo.WithLocation(cfg.Location))
+	}
 	svc := newsroom.NewService(store(), newsroom.Options{SiteURL: SiteURL})
 	if _, err := seed.Ensure(ctx, svc, SiteURL, 5*time.Second); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
