@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -251,7 +252,7 @@ func (s *Server) PrintURLs(ctx context.Context, out io.Writer, base string) {
 			continue
 		}
 		fmt.Fprintf(out, "  %s/share/%s\n", base, stored.Slug)
-		if servesSite(s.cfg) {
+		if servesSite(s.cfg) && strings.HasPrefix(stored.URL, s.cfg.SiteURL+"/") {
 			fmt.Fprintf(out, "    -> %s (local stand-in: SITE_URL is unset)\n", stored.URL)
 		}
 	}
