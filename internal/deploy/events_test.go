@@ -110,7 +110,9 @@ var runs = []struct {
 			body:    []string{`"id":"yuzhna-koreya-nato"`, natoTitle}},
 		{file: "articles-shares.json", status: 200,
 			headers: map[string]string{"Content-Type": "application/json", "Cache-Control": "no-store"},
-			body:    []string{`"total":0`, `"networks":{}`, `"days":[{"date":"`}},
+			// share-to-facebook.json may or may not have counted a click
+			// first (a -run of articles alone): the shape, not the count.
+			body: []string{`{"total":`, `,"networks":{`, `,"days":[{"date":"`}},
 		{file: "articles-list.json", status: 200,
 			body: []string{`"articles"`}},
 		{file: "articles-create.json", status: 201,
