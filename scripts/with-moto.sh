@@ -64,7 +64,14 @@ moto_cpu() {
   printf '%d.%d' $((tenths / 10)) $((tenths % 10))
 }
 cleanup() {
+  local status=$?
   stop_moto
+  # A failed run shows what moto failed at: its errors, not its request log.
+  if [ "$status" != 0 ] && [ -s "$log" ] &&
+    grep -qE 'Traceback|HTTP/1\.1" 5[0-9][0-9]' "$log"; then
+    echo "with-moto: moto_server's errors (last 40 lines):" >&2
+    grep -E -A3 'Traceback|Error|HTTP/1\.1" 5[0-9][0-9]' "$log" | tail -n 40 >&2
+  fi
   rm -f "$log"
 }
 trap cleanup EXIT

@@ -643,7 +643,7 @@ func TestShareCounterDynamo(t *testing.T) {
 		t.Fatal(err)
 	}
 	if counts["telegram"] != 3 || counts["email"] != 1 || len(counts) != 2 {
-		t.Errorf("counts = %v, want telegram 3, email 1", counts)
+		t.Errorf("counts = %v, want telegram 3, email 1; log:\n%s", counts, e.log)
 	}
 	shareWant(t, e.get(t, "/share/iztrita", "User-Agent", shareCrawlerUA), 410)
 	shareWant(t, e.get(t, "/share/chernova/to/x", "User-Agent", shareBrowserUA), 404)
