@@ -67,7 +67,7 @@ const (
 
 // sharePageRevision changes whenever the page's shape changes, so that ETags of
 // an unchanged article still change on such a deploy.
-const sharePageRevision = "1"
+const sharePageRevision = "2"
 
 // Register adds the share function's routes to rt.
 func Register(rt *httpapi.Router, store Store, opts Options) {
