@@ -277,7 +277,7 @@ type ldImage struct {
 }
 
 // authorNames is the byline: the authors' names, one line each, joined by
-// ", ".
+// ", ", or the source (an agency) without one, as oEmbed's author_name.
 func authorNames(a *article.Article) string {
 	var b strings.Builder
 	for _, au := range a.Authors {
@@ -287,6 +287,9 @@ func authorNames(a *article.Article) string {
 			}
 			b.WriteString(n)
 		}
+	}
+	if b.Len() == 0 {
+		return article.OneLine(a.Source)
 	}
 	return b.String()
 }

@@ -162,22 +162,26 @@ func TestPageSeedMetadata(t *testing.T) {
 }
 
 // TestPageAuthorNames: <meta name="author"> names every author, in order,
-// whether or not they have a profile URL, and is left out without a byline.
+// whether or not they have a profile URL; without a byline it is the
+// source, and without either it is left out.
 func TestPageAuthorNames(t *testing.T) {
 	s := testSite()
 	tests := []struct {
 		name    string
 		authors []article.Author
+		source  string
 		want    []string
 	}{
-		{"two authors", []article.Author{{Name: "Мария Петрова", URL: "https://news.example.bg/avtor/mp"}, {Name: "Иван Иванов"}}, []string{"Мария Петрова, Иван Иванов"}},
-		{"blank name skipped", []article.Author{{Name: " "}, {Name: "БТА"}}, []string{"БТА"}},
-		{"no byline", nil, nil},
+		{"two authors", []article.Author{{Name: "Мария Петрова", URL: "https://news.example.bg/avtor/mp"}, {Name: "Иван Иванов"}}, "БТА", []string{"Мария Петрова, Иван Иванов"}},
+		{"blank name skipped", []article.Author{{Name: " "}, {Name: "Иван"}}, "БТА", []string{"Иван"}},
+		{"no byline: the source", nil, "БТА", []string{"БТА"}},
+		{"neither", []article.Author{{Name: " "}}, "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := seedArticle()
 			a.Authors = tt.authors
+			a.Source = tt.source
 			doc, err := html.Parse(bytes.NewReader(render(t, s, a, Crawler)))
 			if err != nil {
 				t.Fatal(err)
