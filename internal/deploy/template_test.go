@@ -602,7 +602,7 @@ var cacheKeys = []struct {
 	pattern string
 	query   []string // nil: no query string in the key
 }{
-	{"/share/*/card.png", []string{"v"}},
+	{"/share/*/card.png", []string{"v", "w"}},
 	{"/share/*/to/*", []string{cachingDisabled}},
 	{"/share/*", nil},
 	{"/feeds/*", []string{"limit", "cursor"}},

@@ -47,6 +47,12 @@ type atomCategory struct {
 	Scheme string `xml:"scheme,attr,omitempty"`
 }
 
+// atomTime writes Atom's dates with the fraction of a second the store
+// keeps (RFC 3339 allows it; none is written for a whole second), so that
+// two articles saved within one second have distinct <updated> values,
+// which the W3C feed validator asks of entries.
+const atomTime = time.RFC3339Nano
+
 // RenderAtom writes p as Atom 1.0.
 func (s *Channel) RenderAtom(w io.Writer, p *Document) error {
 	f := &atomFeed{
@@ -54,7 +60,7 @@ func (s *Channel) RenderAtom(w io.Writer, p *Document) error {
 			Xmlns:    nsAtom,
 			Title:    article.DropXMLForbidden(s.Title(p.Key)),
 			Id:       s.FeedID(p.Key),
-			Updated:  s.date(updated(p), time.RFC3339),
+			Updated:  s.date(updated(p), atomTime),
 			Subtitle: article.DropXMLForbidden(s.Description(p.Key)),
 			Logo:     s.LogoURL,
 			// The feed's author covers entries without a byline, which
@@ -87,8 +93,8 @@ func (s *Channel) RenderAtom(w io.Writer, p *Document) error {
 func (s *Channel) atomEntry(e *atomEntry, a *article.Article, prefix string, schemes *[2]string, memo slugs) {
 	e.Title = article.DropXMLForbidden(a.Title)
 	e.Id = prefix + "article:" + a.ID
-	e.Published = s.date(published(a), time.RFC3339)
-	e.Updated = s.date(modified(a), time.RFC3339)
+	e.Published = s.date(published(a), atomTime)
+	e.Updated = s.date(modified(a), atomTime)
 	e.Links = []feeds.AtomLink{{Href: s.link(a), Rel: "alternate", Type: "text/html"}}
 	if a.Lead != "" {
 		e.Summary = &feeds.AtomSummary{Type: "text", Content: article.DropXMLForbidden(a.Lead)}

@@ -385,3 +385,38 @@ func TestPath(t *testing.T) {
 		}
 	}
 }
+
+// TestAtomUpdatedDistinctWithinASecond: articles saved within one second
+// keep distinct <updated> values (the W3C feed validator warns "Two entries
+// with the same value for atom:updated"), and the value is the stored time.
+func TestAtomUpdatedDistinctWithinASecond(t *testing.T) {
+	as := realistic(t, 3)
+	base := time.Date(2025, 12, 18, 12, 30, 0, 0, time.UTC)
+	for i := range as {
+		as[i].PublishedAt = base
+		as[i].UpdatedAt = base.Add(time.Duration(i) * 250 * time.Millisecond)
+	}
+	doc := render(t, testSite(), Atom, pageFor(sectionPage(as), Atom))
+	var f struct {
+		Entries []struct {
+			Updated string `xml:"updated"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(doc, &f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Entries) != len(as) {
+		t.Fatalf("%d entries, want %d", len(f.Entries), len(as))
+	}
+	seen := map[string]bool{}
+	for i, e := range f.Entries {
+		if seen[e.Updated] {
+			t.Errorf("two entries with <updated>%s</updated>", e.Updated)
+		}
+		seen[e.Updated] = true
+		got, err := time.Parse(time.RFC3339Nano, e.Updated)
+		if err != nil || !got.Equal(as[i].UpdatedAt) {
+			t.Errorf("entry %d: <updated>%s</updated> (%v), want %s", i, e.Updated, err, as[i].UpdatedAt.Format(time.RFC3339Nano))
+		}
+	}
+}

@@ -29,32 +29,90 @@ func NewSanitizer() *Sanitizer {
 	return &Sanitizer{policy: p}
 }
 
-// Sanitize drops characters XML 1.0 forbids from every text field, and
-// the bidirectional controls (article.IsBidiControl) from the plain-text
-// ones (title, lead, source, section, tags, author names, image alt and
-// credit), sanitizes the body and makes its links absolute against the
-// article URL (feed readers show bodies out of their page).
+// Sanitize makes the plain-text fields plain text (PlainText: title, lead,
+// source, section, tags, author names, image alt and credit), drops
+// characters XML 1.0 forbids from the body, sanitizes it and makes its
+// links absolute against the article URL (feed readers show bodies out of
+// their page).
 func (c *Sanitizer) Sanitize(a *article.Article) {
-	a.Title = plainText(a.Title)
-	a.Lead = plainText(a.Lead)
-	a.Source = plainText(a.Source)
-	a.Section = plainText(a.Section)
-	for i := range a.Tags {
-		a.Tags[i] = plainText(a.Tags[i])
-	}
-	for i := range a.Authors {
-		a.Authors[i].Name = plainText(a.Authors[i].Name)
-	}
-	if a.Image != nil {
-		a.Image.Alt = plainText(a.Image.Alt)
-		a.Image.Credit = plainText(a.Image.Credit)
-	}
+	plainFields(a)
 	a.Body = c.HTML(article.DropXMLForbidden(a.Body), a.URL)
 }
 
-// plainText is a plain-text field as stored: legal in XML, without
-// bidirectional controls.
-func plainText(s string) string { return article.DropBidi(article.DropXMLForbidden(s)) }
+// plainFields applies PlainText to every plain-text field of a.
+func plainFields(a *article.Article) {
+	a.Title = PlainText(a.Title)
+	a.Lead = PlainText(a.Lead)
+	a.Source = PlainText(a.Source)
+	a.Section = PlainText(a.Section)
+	for i := range a.Tags {
+		a.Tags[i] = PlainText(a.Tags[i])
+	}
+	for i := range a.Authors {
+		a.Authors[i].Name = PlainText(a.Authors[i].Name)
+	}
+	if a.Image != nil {
+		a.Image.Alt = PlainText(a.Image.Alt)
+		a.Image.Credit = PlainText(a.Image.Credit)
+	}
+}
+
+// PlainText is a plain-text field as stored and as every format shows it:
+// tags stripped (the contents of script and style too), character
+// references decoded, then article.OneLine (white space collapsed, ends
+// trimmed, control, bidirectional and XML-forbidden characters dropped),
+// as WordPress does for feed titles. "<b>НАТО</b> &amp; ЕС" is stored as
+// "НАТО & ЕС": feeds escape it as text, so no reader can take it for markup,
+// and a reader that would decode it once more sees no entity. A '<' that
+// opens no tag ("5 < 6", "<3") stays. PlainText(PlainText(s)) is
+// PlainText(s) except where decoding made a new tag ("&lt;b&gt;" is "<b>"
+// once, "" twice), which only an author typing escaped markup meets.
+func PlainText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return article.OneLine(s)
+	}
+	z := html.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	b.Grow(len(s))
+	skip := 0 // inside script or style
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return article.OneLine(b.String())
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			if isRawText(string(name)) {
+				skip++
+			}
+			if breaksWords(string(name)) {
+				b.WriteByte(' ') // "a<br>b" is two words, "Н<i>АТО</i>" one
+			}
+		case html.EndTagToken:
+			if name, _ := z.TagName(); isRawText(string(name)) && skip > 0 {
+				skip--
+			}
+		case html.SelfClosingTagToken:
+			if name, _ := z.TagName(); breaksWords(string(name)) {
+				b.WriteByte(' ')
+			}
+		}
+	}
+}
+
+func isRawText(tag string) bool { return tag == "script" || tag == "style" }
+
+// breaksWords reports the tags that separate the words around them.
+func breaksWords(tag string) bool {
+	switch tag {
+	case "br", "p", "div", "li", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "blockquote":
+		return true
+	}
+	return false
+}
 
 // HTML sanitizes an HTML body and resolves its relative links against base.
 func (c *Sanitizer) HTML(body, base string) string {

@@ -134,3 +134,56 @@ func BenchmarkSanitizerHTML(b *testing.B) {
 		_ = c.HTML(body, "https://news.example.bg/svyat/x")
 	}
 }
+
+func TestPlainText(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"tags and entity", "<b>НАТО</b> &amp; ЕС", "НАТО & ЕС"},
+		{"plain", "Южна Корея и НАТО", "Южна Корея и НАТО"},
+		{"inline tag inside a word", "Н<i>АТО</i>", "НАТО"},
+		{"br separates words", "Южна<br>Корея<br/>и НАТО", "Южна Корея и НАТО"},
+		{"whitespace collapsed", "  Южна \n\t Корея  ", "Южна Корея"},
+		{"nbsp entity is space", "Южна&nbsp;Корея", "Южна Корея"},
+		{"numeric references", "&#1053;&#x410;ТО", "НАТО"},
+		{"quotes decoded", "&bdquo;Белбек&ldquo; &quot;x&quot;", "„Белбек“ \"x\""},
+		{"script content dropped", `НАТО<script>alert("x")</script> ЕС`, "НАТО ЕС"},
+		{"style content dropped", `<style>b{}</style>НАТО`, "НАТО"},
+		{"comment dropped", "НАТО<!-- бележка --> ЕС", "НАТО ЕС"},
+		{"attributes gone", `<a href="https://x.example/" onclick="y()">БТА</a>`, "БТА"},
+		{"lone less-than stays", "5 < 6 и a<3", "5 < 6 и a<3"},
+		{"lone ampersand stays", "Procter & Gamble", "Procter & Gamble"},
+		{"bidi from a reference dropped", "gpj&#x202E;.exe", "gpj.exe"},
+		{"control from a reference dropped", "a&#x1b;b", "ab"},
+		{"only markup is empty", "<b></b>", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := PlainText(tt.in)
+			if got != tt.want {
+				t.Errorf("PlainText(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if again := PlainText(got); again != got && !strings.Contains(tt.in, "&lt;") {
+				t.Errorf("PlainText is not stable on %q: %q", got, again)
+			}
+		})
+	}
+}
+
+// TestSanitizeStripsMarkup: every plain-text field loses its markup when an
+// article is written.
+func TestSanitizeStripsMarkup(t *testing.T) {
+	const in, want = "<b>НАТО</b> &amp;\n ЕС", "НАТО & ЕС"
+	a := article.Article{
+		Title: in, Lead: in, Source: in, Section: in, Tags: []string{in},
+		Authors: []article.Author{{Name: in}},
+		Image:   &article.Image{URL: "https://img.example.bg/a.jpg", Alt: in, Credit: in},
+	}
+	NewSanitizer().Sanitize(&a)
+	for name, got := range map[string]string{
+		"title": a.Title, "lead": a.Lead, "source": a.Source, "section": a.Section, "tag": a.Tags[0],
+		"author": a.Authors[0].Name, "alt": a.Image.Alt, "credit": a.Image.Credit,
+	} {
+		if got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+}

@@ -225,6 +225,9 @@ func (s *Service) Delete(ctx context.Context, id string, ifMatch *int64) error {
 // a client leaves out.
 func (s *Service) prepare(a *article.Article, prev *article.Article, now time.Time) error {
 	a.Deleted = false
+	// Plain text first, so that the slug and the checks see what is stored
+	// ("<b></b>" is an empty title, "<b>НАТО</b>" slugs as "nato").
+	plainFields(a)
 	s.defaults(a, prev, now)
 	if err := article.Validate(a); err != nil {
 		return err

@@ -328,3 +328,22 @@ func TestServiceCleanedSizeLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestServiceCreateStoresPlainText: the slug and the checks see the title
+// as stored, without its markup.
+func TestServiceCreateStoresPlainText(t *testing.T) {
+	svc, _, _ := newService(t)
+	ctx := t.Context()
+	got, err := svc.Create(ctx, article.Article{Title: "<b>НАТО</b> &amp; ЕС"})
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	if got.Title != "НАТО & ЕС" || got.Slug != "nato-es" {
+		t.Errorf("title, slug = %q, %q; want %q, %q", got.Title, got.Slug, "НАТО & ЕС", "nato-es")
+	}
+	_, err = svc.Create(ctx, article.Article{Title: "<b> </b>"})
+	var v *article.ValidationError
+	if !errors.As(err, &v) || len(v.Fields) == 0 || v.Fields[0].Field != "title" {
+		t.Errorf("Create with a title of markup only: err = %v, want a validation error on title", err)
+	}
+}

@@ -2,9 +2,11 @@ package share
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/share/card"
 )
 
 // OEmbed is the oEmbed 1.0 response (https://oembed.com/), a wire format
@@ -12,54 +14,75 @@ import (
 // provider and thumbnail and links to the URL, which is all a news story
 // needs; "rich" would make consumers embed our HTML.
 type OEmbed struct {
-	Version         string `json:"version"`
-	Type            string `json:"type"`
-	Title           string `json:"title"`
-	AuthorName      string `json:"author_name,omitempty"`
-	AuthorURL       string `json:"author_url,omitempty"`
-	ProviderName    string `json:"provider_name"`
-	ProviderURL     string `json:"provider_url"`
-	CacheAge        int    `json:"cache_age"`
-	ThumbnailURL    string `json:"thumbnail_url"`
-	ThumbnailWidth  int    `json:"thumbnail_width"`
-	ThumbnailHeight int    `json:"thumbnail_height"`
+	Version      string `json:"version"`
+	Type         string `json:"type"`
+	Title        string `json:"title"`
+	AuthorName   string `json:"author_name,omitempty"`
+	AuthorURL    string `json:"author_url,omitempty"`
+	ProviderName string `json:"provider_name"`
+	ProviderURL  string `json:"provider_url"`
+	CacheAge     int    `json:"cache_age"`
+	// The thumbnail is all three or none (none when maxwidth/maxheight
+	// leave no room even for the smallest card).
+	ThumbnailURL    string `json:"thumbnail_url,omitempty"`
+	ThumbnailWidth  int    `json:"thumbnail_width,omitempty"`
+	ThumbnailHeight int    `json:"thumbnail_height,omitempty"`
 }
 
 // OEmbedCacheAge is the cache_age suggested to consumers, in seconds.
 const OEmbedCacheAge = 3600
 
-// NewOEmbed describes a public article a.
-func (s *Site) NewOEmbed(a *article.Article) OEmbed {
-	th := s.OGImage(a)
+// NewOEmbed describes a public article a for a consumer that shows the
+// thumbnail at most maxWidth×maxHeight pixels (oEmbed's maxwidth and
+// maxheight; 0 is no limit). The thumbnail is the share image (OGImage)
+// when it fits, else the card at the largest of card.Widths that fits
+// (CardURLAt), else none. author_name is the byline (or the source without
+// one); author_url is the first author's profile URL, when there is one.
+func (s *Site) NewOEmbed(a *article.Article, maxWidth, maxHeight int) OEmbed {
 	o := OEmbed{
-		Version:         "1.0",
-		Type:            "link",
-		Title:           article.OneLine(a.Title),
-		ProviderName:    article.OneLine(s.Name),
-		ProviderURL:     s.URL + "/",
-		CacheAge:        OEmbedCacheAge,
-		ThumbnailURL:    th.URL,
-		ThumbnailWidth:  th.Width,
-		ThumbnailHeight: th.Height,
+		Version:      "1.0",
+		Type:         "link",
+		Title:        article.OneLine(a.Title),
+		ProviderName: article.OneLine(s.Name),
+		ProviderURL:  s.URL + "/",
+		CacheAge:     OEmbedCacheAge,
+	}
+	fits := func(w, h int) bool { return (maxWidth <= 0 || w <= maxWidth) && (maxHeight <= 0 || h <= maxHeight) }
+	if th := s.OGImage(a); fits(th.Width, th.Height) {
+		o.ThumbnailURL, o.ThumbnailWidth, o.ThumbnailHeight = th.URL, th.Width, th.Height
+	} else if fits(CardWidth, CardHeight) {
+		o.ThumbnailURL, o.ThumbnailWidth, o.ThumbnailHeight = s.CardURL(a), CardWidth, CardHeight
+	} else {
+		for _, w := range card.Widths {
+			if h := card.ScaledHeight(w); fits(w, h) {
+				o.ThumbnailURL, o.ThumbnailWidth, o.ThumbnailHeight = s.CardURLAt(a, w), w, h
+				break
+			}
+		}
 	}
 	names := make([]string, 0, len(a.Authors))
-	for _, au := range a.Authors {
+	first := -1
+	for i, au := range a.Authors {
 		if n := article.OneLine(au.Name); n != "" {
 			names = append(names, n)
+			if first < 0 {
+				first = i
+			}
 		}
 	}
-	switch len(names) {
-	case 0:
-		if src := article.OneLine(a.Source); src != "" {
-			o.AuthorName = src
-		}
-	case 1:
-		o.AuthorName = names[0]
-		o.AuthorURL = safeURL(a.Authors[0].URL)
-	default:
+	if len(names) == 0 {
+		o.AuthorName = article.OneLine(a.Source)
+	} else {
 		o.AuthorName = strings.Join(names, ", ")
+		o.AuthorURL = safeURL(a.Authors[first].URL)
 	}
 	return o
+}
+
+// CardURLAt is the address of a's card served w pixels wide (one of
+// card.Widths); the card route renders it scaled.
+func (s *Site) CardURLAt(a *article.Article, w int) string {
+	return s.CardURL(a) + "&w=" + strconv.Itoa(w)
 }
 
 // Ref is what an oEmbed url parameter names: an article by slug or ID, and

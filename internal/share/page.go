@@ -66,6 +66,12 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	b = appendText(b, title)
 	b = append(b, "</title>\n"...)
 	b = meta(b, "name", "description", Trim(lead, MetaDescriptionMax))
+	if names := authorNames(a); names != "" {
+		// The byline by name, which metascraper, unfurl.js and most
+		// unfurlers read first; article:author below is Facebook's
+		// profile URL when the author has one.
+		b = meta(b, "name", "author", names)
+	}
 	b = link(b, "canonical", "", canonical)
 	if aud == Person {
 		b = append(b, "<meta http-equiv=\"refresh\" content=\"0;url="...)
@@ -268,4 +274,22 @@ type ldOrg struct {
 type ldImage struct {
 	Type string `json:"@type"`
 	URL  string `json:"url"`
+}
+
+// authorNames is the byline: the authors' names, one line each, joined by
+// ", ", or the source (an agency) without one, as oEmbed's author_name.
+func authorNames(a *article.Article) string {
+	var b strings.Builder
+	for _, au := range a.Authors {
+		if n := article.OneLine(au.Name); n != "" {
+			if b.Len() > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(n)
+		}
+	}
+	if b.Len() == 0 {
+		return article.OneLine(a.Source)
+	}
+	return b.String()
 }

@@ -142,6 +142,7 @@ func TestPageSeedMetadata(t *testing.T) {
 		"article:modified_time":  "2025-12-18T12:02:00+02:00",
 		"article:section":        "Свят",
 		"article:author":         "https://news.example.bg/avtor/bta",
+		"author":                 "БТА",
 		"twitter:card":           "summary_large_image",
 		"twitter:title":          "Южна Корея и НАТО се споразумяха за общи проекти във военната…",
 		"twitter:image":          "https://img.news.example.bg/2025/12/nato-korea.jpg",
@@ -157,6 +158,44 @@ func TestPageSeedMetadata(t *testing.T) {
 	}
 	if len(got["http-equiv"]) != 0 || len(got["refresh"]) != 0 {
 		t.Errorf("crawler page has a refresh: %v", got)
+	}
+}
+
+// TestPageAuthorNames: <meta name="author"> names every author, in order,
+// whether or not they have a profile URL; without a byline it is the
+// source, and without either it is left out.
+func TestPageAuthorNames(t *testing.T) {
+	s := testSite()
+	tests := []struct {
+		name    string
+		authors []article.Author
+		source  string
+		want    []string
+	}{
+		{"two authors", []article.Author{{Name: "Мария Петрова", URL: "https://news.example.bg/avtor/mp"}, {Name: "Иван Иванов"}}, "БТА", []string{"Мария Петрова, Иван Иванов"}},
+		{"blank name skipped", []article.Author{{Name: " "}, {Name: "Иван"}}, "БТА", []string{"Иван"}},
+		{"no byline: the source", nil, "БТА", []string{"БТА"}},
+		{"neither", []article.Author{{Name: " "}}, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := seedArticle()
+			a.Authors = tt.authors
+			a.Source = tt.source
+			doc, err := html.Parse(bytes.NewReader(render(t, s, a, Crawler)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, m := range metas(doc) {
+				if m[0] == "author" {
+					got = append(got, m[1])
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("meta author = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 
@@ -236,7 +275,7 @@ func TestPageHostile(t *testing.T) {
 					}
 				}
 			})
-			want := []string{"html", "head", "meta[utf-8]", "title", "meta[description]", "link[canonical ]"}
+			want := []string{"html", "head", "meta[utf-8]", "title", "meta[description]", "meta[author]", "link[canonical ]"}
 			if aud == Person {
 				want = append(want, "meta[refresh]")
 			}

@@ -9,7 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
@@ -67,7 +69,7 @@ const (
 
 // sharePageRevision changes whenever the page's shape changes, so that ETags of
 // an unchanged article still change on such a deploy.
-const sharePageRevision = "1"
+const sharePageRevision = "2"
 
 // Register adds the share function's routes to rt.
 func Register(rt *httpapi.Router, store Store, opts Options) {
@@ -224,12 +226,16 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, err)
 		return
 	}
-	if !canonicalCardQuery(r.URL.RawQuery, a.Version) {
+	scale, ok := canonicalCardQuery(r.URL.RawQuery, a.Version)
+	if !ok {
 		w.Header().Set("Cache-Control", shareCardShortCache)
 		http.Redirect(w, r, h.opts.Site.CardURL(&a), http.StatusFound)
 		return
 	}
 	etag := `"card-` + strconv.FormatInt(a.Version, 10) + `"`
+	if scale != 0 {
+		etag = `"card-` + strconv.FormatInt(a.Version, 10) + "-w" + strconv.Itoa(scale) + `"`
+	}
 	hd := w.Header()
 	hd.Set("ETag", etag)
 	if httpapi.NotModified(r, etag, time.Time{}) {
@@ -242,6 +248,7 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 		SiteName: h.opts.Site.Name,
 		Section:  a.Section,
 		Date:     a.PublishedAt,
+		Scale:    scale,
 	}
 	if a.Image != nil {
 		c.ImageURL = a.Image.URL
@@ -273,9 +280,23 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 }
 
 // canonicalCardQuery reports whether raw is exactly "v=<version>", the
-// query of Site.CardURL: the one form that is rendered.
-func canonicalCardQuery(raw string, version int64) bool {
-	return raw == "v="+strconv.FormatInt(version, 10)
+// query of Site.CardURL, or "v=<version>&w=<width>" with one of
+// card.Widths, the query of Site.CardURLAt: the forms that are rendered.
+// scale is the width asked for, 0 for the full card.
+func canonicalCardQuery(raw string, version int64) (scale int, ok bool) {
+	v := "v=" + strconv.FormatInt(version, 10)
+	if raw == v {
+		return 0, true
+	}
+	ws, found := strings.CutPrefix(raw, v+"&w=")
+	if !found {
+		return 0, false
+	}
+	n, err := strconv.Atoi(ws)
+	if err != nil || !card.IsWidth(n) || strconv.Itoa(n) != ws {
+		return 0, false
+	}
+	return n, true
 }
 
 var errUnknownNetwork = &httpapi.RequestError{Status: http.StatusNotFound, Type: "unknown-network",
@@ -319,7 +340,22 @@ var (
 		Detail: "the url parameter is required"}
 	errOEmbedForeign = &httpapi.RequestError{Status: http.StatusNotFound, Type: "not-found",
 		Detail: "the url is not an article of this site"}
+	errOEmbedSize = &httpapi.RequestError{Status: http.StatusBadRequest, Type: "oembed-size",
+		Detail: "maxwidth and maxheight must be positive whole numbers of pixels"}
 )
+
+// oembedMax reads maxwidth or maxheight: absent or empty is 0 (no limit).
+func oembedMax(q url.Values, name string) (int, error) {
+	v := q.Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return 0, errOEmbedSize
+	}
+	return n, nil
+}
 
 // oembed answers oEmbed 1.0 requests for share pages and article URLs.
 func (h *shareHandler) oembed(w http.ResponseWriter, r *http.Request) {
@@ -331,6 +367,16 @@ func (h *shareHandler) oembed(w http.ResponseWriter, r *http.Request) {
 	raw := q.Get("url")
 	if raw == "" {
 		httpapi.Error(w, r, errOEmbedURL)
+		return
+	}
+	maxWidth, err := oembedMax(q, "maxwidth")
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	maxHeight, err := oembedMax(q, "maxheight")
+	if err != nil {
+		httpapi.Error(w, r, err)
 		return
 	}
 	ref, ok := h.opts.Site.ResolveURL(raw)
@@ -351,7 +397,7 @@ func (h *shareHandler) oembed(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, err)
 		return
 	}
-	body, err := json.Marshal(h.opts.Site.NewOEmbed(&a))
+	body, err := json.Marshal(h.opts.Site.NewOEmbed(&a, maxWidth, maxHeight))
 	if err != nil {
 		httpapi.Error(w, r, fmt.Errorf("share: oEmbed of %q: %w", a.ID, err))
 		return

@@ -179,7 +179,7 @@ func TestSharePage(t *testing.T) {
 	t.Run("crawler", func(t *testing.T) {
 		w := e.get(t, "/share/"+seed.Slug, "User-Agent", shareCrawlerUA)
 		shareWant(t, w, 200, "Content-Type", "text/html; charset=utf-8", "Cache-Control", sharePageCache,
-			"Vary", "User-Agent", "ETag", `"1-c1"`)
+			"Vary", "User-Agent", "ETag", `"1-c2"`)
 		body := w.Body.String()
 		if strings.Contains(body, "http-equiv") {
 			t.Errorf("crawler page has a meta refresh")
@@ -193,7 +193,7 @@ func TestSharePage(t *testing.T) {
 	})
 	t.Run("browser", func(t *testing.T) {
 		w := e.get(t, "/share/"+seed.Slug, "User-Agent", shareBrowserUA)
-		shareWant(t, w, 200, "Cache-Control", sharePersonCache, "Vary", "User-Agent", "ETag", `"1-p1"`)
+		shareWant(t, w, 200, "Cache-Control", sharePersonCache, "Vary", "User-Agent", "ETag", `"1-p2"`)
 		if !strings.Contains(w.Body.String(), `<meta http-equiv="refresh" content="0;url=`+seed.URL+`">`) {
 			t.Errorf("browser page has no refresh to the article")
 		}
@@ -206,7 +206,7 @@ func TestSharePage(t *testing.T) {
 		}
 	})
 	t.Run("not modified", func(t *testing.T) {
-		w := e.get(t, "/share/"+seed.Slug, "User-Agent", shareCrawlerUA, "If-None-Match", `"1-c1"`)
+		w := e.get(t, "/share/"+seed.Slug, "User-Agent", shareCrawlerUA, "If-None-Match", `"1-c2"`)
 		shareWant(t, w, 304)
 		if w.Body.Len() != 0 {
 			t.Errorf("304 has a body")
@@ -317,7 +317,21 @@ func TestShareCard(t *testing.T) {
 	})
 	// Anything but exactly the current v: another version, or extra
 	// parameters that a cache keyed on v alone would fold into one entry.
-	for _, v := range []string{"", "?v=0", "?v=2", "?v=abc", "?v=1&x=7", "?x=7&v=1", "?v=1&v=1", "?v=1&fbclid=abc", "?v=1&"} {
+	t.Run("scaled", func(t *testing.T) {
+		w := e.get(t, "/share/"+slug+"/card.png?v=1&w=480")
+		shareWant(t, w, 200, "Content-Type", "image/png", "Cache-Control", shareCardCache, "ETag", `"card-1-w480"`)
+		img, err := png.Decode(bytes.NewReader(w.Body.Bytes()))
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		if img.Bounds() != image.Rect(0, 0, 480, 252) {
+			t.Errorf("scaled card is %v, want 480×252", img.Bounds())
+		}
+		shareWant(t, e.get(t, "/share/"+slug+"/card.png?v=1&w=480", "If-None-Match", `"card-1-w480"`), 304, "Cache-Control", shareCardCache)
+		shareWant(t, e.get(t, "/share/"+slug+"/card.png?v=1&w=480", "If-None-Match", `"card-1"`), 200)
+	})
+	for _, v := range []string{"", "?v=0", "?v=2", "?v=abc", "?v=1&x=7", "?x=7&v=1", "?v=1&v=1", "?v=1&fbclid=abc", "?v=1&",
+		"?v=1&w=500", "?v=1&w=0480", "?v=1&w=1200", "?v=1&w=", "?v=1&w=480&x=7", "?w=480&v=1", "?v=2&w=480"} {
 		t.Run("stale "+v, func(t *testing.T) {
 			w := e.get(t, "/share/"+slug+"/card.png"+v)
 			shareWant(t, w, 302, "Location", "https://share.news.example.bg/share/"+slug+"/card.png?v=1",
@@ -486,6 +500,49 @@ func TestShareOEmbed(t *testing.T) {
 	t.Run("no format", func(t *testing.T) {
 		shareWant(t, e.get(t, "/oembed?url="+url.QueryEscape(shareURL)), 200)
 	})
+	// maxwidth/maxheight bound the thumbnail: the card served scaled at the
+	// largest size that fits, which the card route then serves at that
+	// size; none when not even the smallest fits.
+	for _, tt := range []struct {
+		name, query string
+		thumb       string
+		w, h        int
+	}{
+		{"roomy", "maxwidth=1200&maxheight=630", shareURL + "/card.png?v=1", 1200, 630},
+		{"maxwidth", "maxwidth=500", shareURL + "/card.png?v=1&w=480", 480, 252},
+		{"maxheight", "maxheight=400", shareURL + "/card.png?v=1&w=640", 640, 336},
+		{"empty is no limit", "maxwidth=&maxheight=", shareURL + "/card.png?v=1", 1200, 630},
+		{"too small", "maxwidth=100", "", 0, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := e.get(t, "/oembed?format=json&"+tt.query+"&url="+url.QueryEscape(shareURL))
+			shareWant(t, w, 200)
+			var got map[string]any
+			if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+				t.Fatal(err)
+			}
+			if tt.thumb == "" {
+				for _, k := range []string{"thumbnail_url", "thumbnail_width", "thumbnail_height"} {
+					if _, ok := got[k]; ok {
+						t.Errorf("%s = %v, want none", k, got[k])
+					}
+				}
+				return
+			}
+			if got["thumbnail_url"] != tt.thumb || got["thumbnail_width"] != float64(tt.w) || got["thumbnail_height"] != float64(tt.h) {
+				t.Fatalf("thumbnail = %v %v×%v, want %s %d×%d", got["thumbnail_url"], got["thumbnail_width"], got["thumbnail_height"], tt.thumb, tt.w, tt.h)
+			}
+			card := e.get(t, strings.TrimPrefix(tt.thumb, "https://share.news.example.bg"))
+			shareWant(t, card, 200, "Content-Type", "image/png")
+			img, err := png.Decode(bytes.NewReader(card.Body.Bytes()))
+			if err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			if img.Bounds() != image.Rect(0, 0, tt.w, tt.h) {
+				t.Errorf("thumbnail served at %v, oEmbed says %d×%d", img.Bounds(), tt.w, tt.h)
+			}
+		})
+	}
 	for _, tt := range []struct {
 		name, query string
 		status      int
@@ -493,6 +550,9 @@ func TestShareOEmbed(t *testing.T) {
 		{"xml", "format=xml&url=" + url.QueryEscape(shareURL), 501},
 		{"other format", "format=yaml&url=" + url.QueryEscape(shareURL), 501},
 		{"no url", "format=json", 400},
+		{"maxwidth not a number", "maxwidth=abc&url=" + url.QueryEscape(shareURL), 400},
+		{"maxwidth zero", "maxwidth=0&url=" + url.QueryEscape(shareURL), 400},
+		{"maxheight negative", "maxheight=-5&url=" + url.QueryEscape(shareURL), 400},
 		{"foreign", "url=" + url.QueryEscape("https://evil.example/share/"+seed.Slug), 404},
 		{"javascript", "url=" + url.QueryEscape("javascript:alert(1)"), 404},
 		{"other site page", "url=" + url.QueryEscape("https://news.example.bg/drugo/"+seed.Slug), 404},

@@ -40,6 +40,38 @@ type Card struct {
 	Date time.Time
 	// ImageURL is the article's photo; empty for a text-only card.
 	ImageURL string
+	// Scale is the width the card is served at, one of Widths (oEmbed
+	// consumers ask for thumbnails no wider than they show); 0 or any
+	// other value is the full Width.
+	Scale int
+}
+
+// Widths are the smaller sizes a card is served at, largest first. Each is
+// a multiple of 40, so the 1200×630 card scales to whole pixels
+// (ScaledHeight); a short list keeps the cached variants few.
+var Widths = [...]int{960, 800, 640, 480, 320, 160}
+
+// IsWidth reports whether w is one of Widths.
+func IsWidth(w int) bool {
+	for _, v := range Widths {
+		if v == w {
+			return true
+		}
+	}
+	return false
+}
+
+// ScaledHeight is the height of the card served w wide.
+func ScaledHeight(w int) int { return w * Height / Width }
+
+// scaled is img at c.Scale, or img itself when the card is served full size.
+func scaled(img image.Image, c Card) image.Image {
+	if !IsWidth(c.Scale) {
+		return img
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, c.Scale, ScaledHeight(c.Scale)))
+	xdraw.CatmullRom.Scale(dst, dst.Rect, img, img.Bounds(), xdraw.Src, nil)
+	return dst
 }
 
 // Images fetches a photo for a card. *Fetcher is the real one.
@@ -154,7 +186,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, c Card) (Result, err
 		}
 		for _, b := range bits {
 			posterize(img, panel, b)
-			if err := r.encode(buf, img); err != nil {
+			if err := r.encode(buf, scaled(img, c)); err != nil {
 				return res, err
 			}
 			if buf.Len() <= MaxBytes {
@@ -168,7 +200,7 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, c Card) (Result, err
 		}
 	}
 	if !res.WithImage {
-		if err := r.encode(buf, img); err != nil {
+		if err := r.encode(buf, scaled(img, c)); err != nil {
 			return res, err
 		}
 	}

@@ -245,3 +245,42 @@ func BenchmarkCard(b *testing.B) {
 		})
 	}
 }
+
+// TestRenderScaled: a card asked for at one of Widths is that wide and
+// ScaledHeight high, with and without its photo; any other Scale is the
+// full card.
+func TestRenderScaled(t *testing.T) {
+	tests := []struct {
+		name        string
+		images      Images
+		scale, w, h int
+		withPhoto   bool
+	}{
+		{"text only 480", nil, 480, 480, 252, false},
+		{"photo 160", stubImages{img: photo(1600, 900)}, 160, 160, 84, true},
+		{"photo 960", stubImages{img: photo(1600, 900)}, 960, 960, 504, true},
+		{"not a width is full size", nil, 500, Width, Height, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := seedCard()
+			c.Scale = tt.scale
+			data, res := renderPNG(t, newRenderer(t, tt.images), c)
+			if res.WithImage != tt.withPhoto {
+				t.Errorf("WithImage = %v, want %v", res.WithImage, tt.withPhoto)
+			}
+			img, err := png.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			if b := img.Bounds(); b.Dx() != tt.w || b.Dy() != tt.h {
+				t.Errorf("card is %v, want %dx%d", b, tt.w, tt.h)
+			}
+		})
+	}
+	for _, w := range Widths {
+		if ScaledHeight(w)*Width != w*Height {
+			t.Errorf("width %d does not scale to whole pixels", w)
+		}
+	}
+}
