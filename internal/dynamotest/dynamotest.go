@@ -17,11 +17,14 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -57,11 +60,21 @@ func Client(t testing.TB) *dynamodb.Client {
 		}
 		t.Skip(missing)
 	}
+	name := t.Name()
 	return dynamodb.New(dynamodb.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 		HTTPClient:   &serial{next: awshttp.NewBuildableClient()},
+		// A retried write that moto had already applied (an ADD counted
+		// twice, a create answering "already there") shows in the failing
+		// test's log with its cause.
+		ClientLogMode: aws.LogRetries,
+		// (To stderr: a retry may come after its test ended, where t.Log
+		// would panic.)
+		Logger: logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+			fmt.Fprintf(os.Stderr, "%s: dynamodb SDK %s: %s\n", name, c, fmt.Sprintf(format, v...))
+		}),
 	})
 }
 
