@@ -229,3 +229,21 @@ func subRefs(s string) []string {
 		out = append(out, name)
 	}
 }
+
+// PathMatch is CloudFront's path pattern match, as the template's cache
+// behaviours use it: * is any run of characters, / included; every other
+// character matches itself.
+func PathMatch(pattern, s string) bool {
+	if pattern == "" {
+		return s == ""
+	}
+	if pattern[0] == '*' {
+		for i := 0; i <= len(s); i++ {
+			if PathMatch(pattern[1:], s[i:]) {
+				return true
+			}
+		}
+		return false
+	}
+	return s != "" && s[0] == pattern[0] && PathMatch(pattern[1:], s[1:])
+}

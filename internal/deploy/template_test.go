@@ -761,22 +761,7 @@ func pathMatch(pattern, path string) bool {
 		j := strings.IndexByte(path[i:], '}')
 		path = path[:i] + "x" + path[i+j+1:]
 	}
-	return globMatch(pattern, path)
-}
-
-func globMatch(pattern, s string) bool {
-	if pattern == "" {
-		return s == ""
-	}
-	if pattern[0] == '*' {
-		for i := 0; i <= len(s); i++ {
-			if globMatch(pattern[1:], s[i:]) {
-				return true
-			}
-		}
-		return false
-	}
-	return s != "" && s[0] == pattern[0] && globMatch(pattern[1:], s[1:])
+	return PathMatch(pattern, path)
 }
 
 func TestPublicThrottlesHoldAViralDay(t *testing.T) {

@@ -145,26 +145,11 @@ func (p *Proxy) ResetStats() {
 // Match returns the behaviour of path.
 func (p *Proxy) Match(path string) Behavior {
 	for _, b := range p.Behaviors {
-		if globMatch(b.Pattern, path) {
+		if deploy.PathMatch(b.Pattern, path) {
 			return b
 		}
 	}
 	return Behavior{Pattern: "*"}
-}
-
-func globMatch(pattern, s string) bool {
-	if pattern == "" {
-		return s == ""
-	}
-	if pattern[0] == '*' {
-		for i := 0; i <= len(s); i++ {
-			if globMatch(pattern[1:], s[i:]) {
-				return true
-			}
-		}
-		return false
-	}
-	return s != "" && s[0] == pattern[0] && globMatch(pattern[1:], s[1:])
 }
 
 // keyQuery is the query of the cache key: b's parameters only, sorted.
