@@ -54,9 +54,16 @@ type Article struct {
 	Related      []string
 	Version      int64
 	// Deleted marks a tombstone: the article was deleted, and share pages
-	// answer 410 Gone for it. A tombstone keeps ID, Slug, URL, Title and
-	// its timestamps, nothing else.
+	// answer 410 Gone for it. A tombstone keeps ID, Slug, PreviousSlugs,
+	// URL, Title and its timestamps, nothing else.
 	Deleted bool
+
+	// PreviousSlugs are the slugs the article held before Slug, oldest
+	// first. Each stays reserved for the article forever: share URLs made
+	// with one redirect to the current slug, and no other article may take
+	// it. The stores derive it on every save (SlugHistory); feed listings
+	// leave it out, since feeds and sitemaps name the current slug only.
+	PreviousSlugs []string
 }
 
 // Public reports whether the article may be shown outside the admin API.
@@ -116,5 +123,7 @@ func (a *Article) Tombstone(now time.Time) Article {
 		UpdatedAt:   now,
 		Version:     a.Version + 1,
 		Deleted:     true,
+		// A tombstone keeps every slug reserved, old ones included.
+		PreviousSlugs: a.PreviousSlugs,
 	}
 }

@@ -63,3 +63,18 @@ func (e *ValidationError) Err() error {
 	}
 	return e
 }
+
+// SlugTakenError is the ErrConflict of a write asking for a slug that
+// another article holds, now or as one of its previous slugs. Owner is
+// that article's ID, which the admin API names so an editor can find it.
+type SlugTakenError struct {
+	Slug  string
+	Owner string
+}
+
+func (e *SlugTakenError) Error() string {
+	return fmt.Sprintf("slug %q belongs to article %q", e.Slug, e.Owner)
+}
+
+// Unwrap makes a SlugTakenError an ErrConflict.
+func (e *SlugTakenError) Unwrap() error { return ErrConflict }

@@ -180,3 +180,31 @@ func ValidID(s string) bool {
 	}
 	return true
 }
+
+// MaxPreviousSlugs bounds an article's slug history. Each previous slug
+// stays reserved and redirects for good, so a history cannot be trimmed;
+// instead a rename beyond the bound is refused (the article may still take
+// back any of its previous slugs). 32 slugs of at most 128 bytes are 4 KiB
+// in the two items of a DynamoDB save that carry the list.
+const MaxPreviousSlugs = 32
+
+// SlugHistory returns the previous slugs, oldest first, of an article that
+// held slug cur after the slugs prev and now takes slug next: cur joins the
+// end when it changes, and next leaves the list when the article takes one
+// of its old slugs back. It returns nil for an empty history, and never
+// changes prev.
+func SlugHistory(prev []string, cur, next string) []string {
+	out := make([]string, 0, len(prev)+1)
+	for _, s := range prev {
+		if s != next && s != cur {
+			out = append(out, s)
+		}
+	}
+	if cur != "" && cur != next {
+		out = append(out, cur)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package article
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -130,5 +131,35 @@ func BenchmarkSlugify(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = Slugify(title)
+	}
+}
+
+func TestSlugHistory(t *testing.T) {
+	tests := []struct {
+		name      string
+		prev      []string
+		cur, next string
+		want      []string
+	}{
+		{"new article", nil, "", "a", nil},
+		{"same slug", nil, "a", "a", nil},
+		{"same slug keeps history", []string{"x", "y"}, "a", "a", []string{"x", "y"}},
+		{"rename", nil, "a", "b", []string{"a"}},
+		{"second rename", []string{"a"}, "b", "c", []string{"a", "b"}},
+		{"take back the oldest", []string{"a", "b"}, "c", "a", []string{"b", "c"}},
+		{"take back the latest", []string{"a", "b"}, "c", "b", []string{"a", "c"}},
+		{"history holding cur is not doubled", []string{"a", "c"}, "c", "d", []string{"a", "c"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := slices.Clone(tc.prev)
+			got := SlugHistory(tc.prev, tc.cur, tc.next)
+			if !slices.Equal(got, tc.want) || (got == nil) != (tc.want == nil) {
+				t.Errorf("SlugHistory(%q, %q, %q) = %#v, want %#v", tc.prev, tc.cur, tc.next, got, tc.want)
+			}
+			if !slices.Equal(tc.prev, before) {
+				t.Errorf("SlugHistory changed prev to %q", tc.prev)
+			}
+		})
 	}
 }

@@ -19,13 +19,18 @@ type Store interface {
 	// Get returns the article with the given ID, a tombstone included
 	// (Deleted set), or an error wrapping article.ErrNotFound.
 	Get(ctx context.Context, id string) (article.Article, error)
-	// GetBySlug is Get by slug.
+	// GetBySlug is Get by slug: the current slug or a previous one (then
+	// the article's Slug differs from the one asked for).
 	GetBySlug(ctx context.Context, slug string) (article.Article, error)
 	// Save writes a, whose Version must be prev+1, only if the stored
 	// version is still prev (0: the article must not exist). It returns
 	// an error wrapping article.ErrVersionMismatch when it is not, and article.ErrConflict
-	// when a.Slug belongs to another article. Save keeps the slug index,
-	// the feed lists and the feed heads in step with a.
+	// (an *article.SlugTakenError) when a.Slug belongs to another article,
+	// as its slug or a previous one. Save keeps the slug index, the feed
+	// lists and the feed heads in step with a. It sets the stored
+	// PreviousSlugs itself, article.SlugHistory of the stored article and
+	// a.Slug, whatever a carries: every slug an article held stays
+	// reserved for it, tombstones included.
 	Save(ctx context.Context, a article.Article, prev int64) error
 	// List returns every article but tombstones, drafts included, newest
 	// first by SortTime.
@@ -107,6 +112,7 @@ func (s *Service) Create(ctx context.Context, a article.Article) (article.Articl
 	if err := s.prepare(&a, nil, now); err != nil {
 		return article.Article{}, err
 	}
+	a.PreviousSlugs = nil
 	a.Version = 1
 	err := s.store.Save(ctx, a, 0)
 	if errors.Is(err, article.ErrConflict) && !chosenSlug {
@@ -177,6 +183,9 @@ func (s *Service) Replace(ctx context.Context, id string, a article.Article, ifM
 		if err := s.prepare(&a, live, now); err != nil {
 			return article.Article{}, false, err
 		}
+		if err := slugHistory(&a, prev); err != nil {
+			return article.Article{}, false, err
+		}
 		if live != nil && sameContent(a, *live) {
 			return *live, false, nil
 		}
@@ -190,6 +199,9 @@ func (s *Service) Replace(ctx context.Context, id string, a article.Article, ifM
 			a.Slug = uniqueSlug(a.Slug, a.ID)
 			if a.URL == oldURL {
 				a.URL = s.siteURL + "/" + a.Slug
+			}
+			if err := slugHistory(&a, prev); err != nil {
+				return article.Article{}, false, err
 			}
 			err = s.store.Save(ctx, a, prevVersion)
 		}
@@ -290,6 +302,24 @@ func (s *Service) defaults(a *article.Article, prev *article.Article, now time.T
 	if a.Related == nil {
 		a.Related = []string{}
 	}
+}
+
+// slugHistory sets a.PreviousSlugs as the store will (article.SlugHistory
+// of the stored article prev, a tombstone included, nil for none), so the
+// article returned is the one stored, and refuses a rename beyond
+// article.MaxPreviousSlugs.
+func slugHistory(a *article.Article, prev *article.Article) error {
+	a.PreviousSlugs = nil
+	if prev == nil {
+		return nil
+	}
+	a.PreviousSlugs = article.SlugHistory(prev.PreviousSlugs, prev.Slug, a.Slug)
+	if len(a.PreviousSlugs) > article.MaxPreviousSlugs {
+		v := &article.ValidationError{}
+		v.Add("slug", "this article has had %d slugs before, the most it may have; keep the slug or take back one of its previous slugs", article.MaxPreviousSlugs)
+		return v
+	}
+	return nil
 }
 
 func uniqueSlug(slug, id string) string {

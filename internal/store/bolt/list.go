@@ -48,6 +48,7 @@ func (s *Store) ListFeed(ctx context.Context, key article.FeedKey, opts article.
 	if err != nil {
 		return article.Page{}, fmt.Errorf("bolt: list feed %s: %w", key, err)
 	}
+	rules.FeedArticles(&p)
 	return p, nil
 }
 

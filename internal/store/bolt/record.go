@@ -30,6 +30,8 @@ type record struct {
 	Related      []string       `json:"related"`
 	Version      int64          `json:"version"`
 	Deleted      bool           `json:"deleted,omitempty"`
+	// Oldest first; absent until the article's first rename.
+	PreviousSlugs []string `json:"previousSlugs,omitempty"`
 }
 
 type authorRecord struct {
@@ -51,7 +53,7 @@ func toRecord(a *article.Article) record {
 		PublishedAt: a.PublishedAt, UpdatedAt: a.UpdatedAt, CreatedAt: a.CreatedAt,
 		Source: a.Source, Section: a.Section, Tags: a.Tags, Language: a.Language,
 		Status: string(a.Status), CommentCount: a.CommentCount, Related: a.Related,
-		Version: a.Version, Deleted: a.Deleted,
+		Version: a.Version, Deleted: a.Deleted, PreviousSlugs: a.PreviousSlugs,
 	}
 	if a.Authors != nil {
 		r.Authors = make([]authorRecord, len(a.Authors))
@@ -72,7 +74,7 @@ func (r *record) article() article.Article {
 		PublishedAt: r.PublishedAt, UpdatedAt: r.UpdatedAt, CreatedAt: r.CreatedAt,
 		Source: r.Source, Section: r.Section, Tags: r.Tags, Language: r.Language,
 		Status: article.Status(r.Status), CommentCount: r.CommentCount, Related: r.Related,
-		Version: r.Version, Deleted: r.Deleted,
+		Version: r.Version, Deleted: r.Deleted, PreviousSlugs: r.PreviousSlugs,
 	}
 	if r.Authors != nil {
 		a.Authors = make([]article.Author, len(r.Authors))

@@ -43,18 +43,19 @@ func save(tx *bbolt.Tx, a *article.Article, prev int64) error {
 		return fmt.Errorf("stored version is %d, not %d: %w", old.Version, prev, article.ErrVersionMismatch)
 	}
 
+	// Every slug an article ever held stays in the slug bucket under its
+	// ID, tombstones' included: a slug is reserved for good, and the old
+	// ones lead GetBySlug to the article.
 	slugs := tx.Bucket(bucketSlugs)
 	if holder := slugs.Get([]byte(a.Slug)); holder != nil && string(holder) != a.ID {
-		return fmt.Errorf("slug %q belongs to article %q: %w", a.Slug, holder, article.ErrConflict)
+		return &article.SlugTakenError{Slug: a.Slug, Owner: string(holder)}
 	}
-	if exists && old.Slug != a.Slug {
-		// A tombstone keeps its slug, and so does every other save; only a
-		// slug change frees the old one, if it is still ours.
-		if holder := slugs.Get([]byte(old.Slug)); string(holder) == a.ID {
-			if err := slugs.Delete([]byte(old.Slug)); err != nil {
-				return fmt.Errorf("free slug %q: %w", old.Slug, err)
-			}
-		}
+	a.PreviousSlugs = nil
+	if exists {
+		a.PreviousSlugs = article.SlugHistory(old.PreviousSlugs, old.Slug, a.Slug)
+	}
+	if err := rules.CheckHistory(a); err != nil {
+		return err
 	}
 	if err := slugs.Put([]byte(a.Slug), []byte(a.ID)); err != nil {
 		return fmt.Errorf("lock slug %q: %w", a.Slug, err)

@@ -111,7 +111,8 @@ func (s *Store) Get(ctx context.Context, id string) (article.Article, error) {
 	return a, nil
 }
 
-// GetBySlug returns the article holding slug, a tombstone included.
+// GetBySlug returns the article holding slug, now or as one of its
+// previous slugs, a tombstone included.
 func (s *Store) GetBySlug(ctx context.Context, slug string) (article.Article, error) {
 	if err := ctx.Err(); err != nil {
 		return article.Article{}, fmt.Errorf("bolt: get slug %q: %w", slug, err)

@@ -41,6 +41,9 @@ type item struct {
 	Related      []string     `dynamodbav:"related"`
 	Version      int64        `dynamodbav:"version"`
 	Deleted      bool         `dynamodbav:"deleted,omitempty"`
+	// Only in the canonical item and the current slug item: feed entries
+	// leave it out (attrPreviousSlugs).
+	PreviousSlugs []string `dynamodbav:"previousSlugs,omitempty"`
 }
 
 type authorItem struct {
@@ -77,7 +80,7 @@ func toItem(a *article.Article) item {
 		PublishedAt: formatTime(a.PublishedAt), UpdatedAt: formatTime(a.UpdatedAt), CreatedAt: formatTime(a.CreatedAt),
 		Source: a.Source, Section: a.Section, Tags: a.Tags, Language: a.Language,
 		Status: string(a.Status), CommentCount: a.CommentCount, Related: a.Related,
-		Version: a.Version, Deleted: a.Deleted,
+		Version: a.Version, Deleted: a.Deleted, PreviousSlugs: a.PreviousSlugs,
 	}
 	if a.Authors != nil {
 		it.Authors = make([]authorItem, len(a.Authors))
@@ -97,7 +100,7 @@ func (it *item) article() (article.Article, error) {
 		ID: it.ID, Slug: it.Slug, Title: it.Title, Lead: it.Lead, Body: it.Body, URL: it.URL,
 		Source: it.Source, Section: it.Section, Tags: it.Tags, Language: it.Language,
 		Status: article.Status(it.Status), CommentCount: it.CommentCount, Related: it.Related,
-		Version: it.Version, Deleted: it.Deleted,
+		Version: it.Version, Deleted: it.Deleted, PreviousSlugs: it.PreviousSlugs,
 	}
 	var err error
 	if a.PublishedAt, err = parseTime(it.PublishedAt); err != nil {

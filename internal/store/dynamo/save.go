@@ -27,7 +27,7 @@ const maxTransactItems = 100
 const (
 	posArticle = 0
 	posSlug    = 1
-	posOldSlug = 2 // present only when the slug changes
+	posOldSlug = 2 // present only when the slug changes: its alias item
 )
 
 // conflictRetries bounds the retries of a transaction that collided with
@@ -72,14 +72,45 @@ func (s *Store) Save(ctx context.Context, a article.Article, prev int64) error {
 		return fmt.Errorf("dynamo: save %q: %w", a.ID, err)
 	}
 	if err := s.transact(ctx, items); err != nil {
+		var taken *article.SlugTakenError
+		if errors.As(err, &taken) {
+			taken.Slug = a.Slug
+			if taken.Owner == "" {
+				taken.Owner = s.slugOwner(ctx, a.Slug)
+			}
+		}
 		return fmt.Errorf("dynamo: save %q: %w", a.ID, err)
 	}
 	return nil
 }
 
+// slugOwner reads the ID a slug item names, for the error of a save that
+// found the slug taken; "" when it cannot be read. A slug is reserved for
+// good once taken, so the answer cannot have changed since the save.
+func (s *Store) slugOwner(ctx context.Context, slug string) string {
+	av, ok, err := s.getItem(ctx, "Save", slugPK(slug), skSlug, true)
+	if err != nil || !ok {
+		return ""
+	}
+	var it struct {
+		ID string `dynamodbav:"id"`
+	}
+	if attributevalue.UnmarshalMap(av, &it) != nil {
+		return ""
+	}
+	return it.ID
+}
+
 // saveItems builds the transaction that moves the stored state from old
-// (nil for a new article) to a.
+// (nil for a new article) to a. It sets a.PreviousSlugs from old.
 func (s *Store) saveItems(a, old *article.Article, prev int64) ([]types.TransactWriteItem, error) {
+	a.PreviousSlugs = nil
+	if old != nil {
+		a.PreviousSlugs = article.SlugHistory(old.PreviousSlugs, old.Slug, a.Slug)
+	}
+	if err := rules.CheckHistory(a); err != nil {
+		return nil, err
+	}
 	it := toItem(a)
 	if !a.Deleted {
 		it.GSI1PK, it.GSI1SK = AdminPartition, rules.ArticleKey(a)
@@ -101,31 +132,34 @@ func (s *Store) saveItems(a, old *article.Article, prev int64) ([]types.Transact
 
 	// The slug item is the lock on the slug and a whole copy of the
 	// canonical item (a tombstone included), so GetBySlug is one GetItem.
-	// It stays out of the admin index: no gsi1 keys.
+	// It stays out of the admin index: no gsi1 keys. It may replace an
+	// alias item of this article's (taking back an old slug), never
+	// another article's item; a refusal returns the holder's item, whose
+	// ID the conflict error names.
 	slugFree := expression.AttributeNotExists(expression.Name(AttrPK)).
 		Or(expression.Name(attrID).Equal(expression.Value(a.ID)))
 	put, err = conditionalPut(s.table, slugItem(canonical, a.Slug), slugFree)
 	if err != nil {
 		return nil, err
 	}
+	put.Put.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
 	items = append(items, put)
 
 	if old != nil && old.Slug != a.Slug {
-		// The old slug item is ours by construction (the transaction
-		// that wrote old wrote it); the condition keeps a hand-edited
-		// table from losing another article's slug.
-		ours, err := expression.NewBuilder().
-			WithCondition(expression.Name(attrID).Equal(expression.Value(a.ID))).Build()
+		// The slug the article leaves stays reserved for it: its item
+		// becomes an alias, the ID alone, which GetBySlug follows to the
+		// canonical item. Aliases of older slugs were written by the
+		// renames that made them and are not touched again, so a rename
+		// costs the same number of writes however long the history. The
+		// old slug item is ours by construction (the transaction that
+		// wrote old wrote it); the condition keeps a hand-edited table
+		// from taking another article's slug.
+		ours := expression.Name(attrID).Equal(expression.Value(a.ID))
+		put, err = conditionalPut(s.table, aliasItem(old.Slug, a.ID), ours)
 		if err != nil {
-			return nil, fmt.Errorf("build condition: %w", err)
+			return nil, err
 		}
-		items = append(items, types.TransactWriteItem{Delete: &types.Delete{
-			TableName:                 s.table,
-			Key:                       key(slugPK(old.Slug), skSlug),
-			ConditionExpression:       ours.Condition(),
-			ExpressionAttributeNames:  ours.Names(),
-			ExpressionAttributeValues: ours.Values(),
-		}})
+		items = append(items, put)
 	}
 
 	newFeeds := rules.FeedIDs(a)
@@ -138,6 +172,7 @@ func (s *Store) saveItems(a, old *article.Article, prev int64) ([]types.Transact
 		entry := maps.Clone(canonical)
 		delete(entry, AttrGSI1PK)
 		delete(entry, AttrGSI1SK)
+		delete(entry, attrPreviousSlugs)
 		entry[AttrSK] = &types.AttributeValueMemberS{Value: feedSK(feed)}
 		entry[AttrFeed] = &types.AttributeValueMemberS{Value: feed}
 		entry[AttrFeedSort] = &types.AttributeValueMemberS{Value: sortKey}
@@ -187,6 +222,14 @@ func slugItem(canonical map[string]types.AttributeValue, slug string) map[string
 	delete(av, AttrGSI1SK)
 	av[AttrPK] = &types.AttributeValueMemberS{Value: slugPK(slug)}
 	av[AttrSK] = &types.AttributeValueMemberS{Value: skSlug}
+	return av
+}
+
+// aliasItem returns the item that keeps a previous slug reserved for the
+// article id and leads GetBySlug to it: the key and the ID, nothing else.
+func aliasItem(slug, id string) map[string]types.AttributeValue {
+	av := key(slugPK(slug), skSlug)
+	av[attrID] = &types.AttributeValueMemberS{Value: id}
 	return av
 }
 
@@ -281,7 +324,14 @@ func cancellation(e *types.TransactionCanceledException) error {
 	case code(posArticle) == "ConditionalCheckFailed":
 		return fmt.Errorf("version condition failed: %w", article.ErrVersionMismatch)
 	case code(posSlug) == "ConditionalCheckFailed":
-		return fmt.Errorf("slug belongs to another article: %w", article.ErrConflict)
+		// Save fills in the slug, and the owner when the item is missing.
+		taken := &article.SlugTakenError{}
+		if posSlug < len(e.CancellationReasons) {
+			if id, ok := e.CancellationReasons[posSlug].Item[attrID].(*types.AttributeValueMemberS); ok {
+				taken.Owner = id.Value
+			}
+		}
+		return fmt.Errorf("slug belongs to another article: %w", taken)
 	case code(posOldSlug) == "ConditionalCheckFailed":
 		return fmt.Errorf("old slug item is held by another article; the table needs repair: %w", e)
 	}

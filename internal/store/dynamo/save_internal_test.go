@@ -134,6 +134,57 @@ func TestSaveCancellation(t *testing.T) {
 	}
 }
 
+// TestSlugTakenOwner checks how a refused slug names its holder: from the
+// item the failed condition returns (ReturnValuesOnConditionCheckFailure,
+// which DynamoDB and moto honour), or, when a reason comes without it, from
+// one more read of the slug item.
+func TestSlugTakenOwner(t *testing.T) {
+	const slugItem = `{"Item":{"pk":{"S":"SLUG#a"},"sk":{"S":"SLUG"},"id":{"S":"holder"}}}`
+	withItem := `{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","Message":"Transaction cancelled","CancellationReasons":[` +
+		`{"Code":"None"},{"Code":"ConditionalCheckFailed","Item":{"pk":{"S":"SLUG#a"},"sk":{"S":"SLUG"},"id":{"S":"holder"}}},{"Code":"None"}]}`
+	tests := []struct {
+		name     string
+		canceled string
+		getItems int
+	}{
+		{"item in the reason", withItem, 1},
+		{"reason without the item", canceled("None", "ConditionalCheckFailed", "None"), 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, f := fakeStore(t, func(target string, n int) (int, string, error) {
+				switch {
+				case target == "GetItem" && n == 1:
+					return 200, `{}`, nil // the pre-read: a new article
+				case target == "GetItem":
+					return 200, slugItem, nil
+				case target == "TransactWriteItems":
+					return 400, tc.canceled, nil
+				}
+				return 400, `{"__type":"ValidationException"}`, nil
+			})
+			err := s.Save(t.Context(), testArticle(), 0)
+			var taken *article.SlugTakenError
+			if !errors.As(err, &taken) || taken.Slug != "a" || taken.Owner != "holder" || !errors.Is(err, article.ErrConflict) {
+				t.Errorf("Save = %v, want slug \"a\" taken by \"holder\"", err)
+			}
+			if got := f.calls["GetItem"]; got != tc.getItems {
+				t.Errorf("%d GetItems, want %d", got, tc.getItems)
+			}
+			for _, r := range f.requests {
+				items, _ := r["TransactItems"].([]any)
+				if len(items) < 2 {
+					continue
+				}
+				put, _ := items[posSlug].(map[string]any)["Put"].(map[string]any)
+				if got := put["ReturnValuesOnConditionCheckFailure"]; got != "ALL_OLD" {
+					t.Errorf("slug Put ReturnValuesOnConditionCheckFailure = %v, want ALL_OLD", got)
+				}
+			}
+		})
+	}
+}
+
 func TestErrorMapping(t *testing.T) {
 	tests := []struct {
 		name        string
@@ -341,6 +392,12 @@ func TestSaveSizeBudget(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			old, a := largestArticle("A", tc.r), largestArticle("B", tc.r)
 			a.Version = 2
+			// The longest history there may be after this rename, of the
+			// longest slugs: it is in the canonical and the slug item.
+			for i := range article.MaxPreviousSlugs - 1 {
+				s := fmt.Sprintf("ime-%03d-", i)
+				old.PreviousSlugs = append(old.PreviousSlugs, s+strings.Repeat("x", 128-len(s)))
+			}
 			if err := article.Validate(&a); err != nil {
 				t.Fatalf("fixture is invalid: %v", err)
 			}
@@ -357,5 +414,35 @@ func TestSaveSizeBudget(t *testing.T) {
 				t.Errorf("transaction is %d bytes, over DynamoDB's %d", total, maxTransaction)
 			}
 		})
+	}
+}
+
+// TestRenameCost checks that a rename writes one item more than a save
+// that keeps the slug (the alias of the slug it leaves), however long the
+// history, and logs the bytes each costs.
+func TestRenameCost(t *testing.T) {
+	s := New(nil, "t")
+	measure := func(name string, history int, newSlug string) int {
+		t.Helper()
+		old := testArticle()
+		old.Slug = "yuzhna-koreya-i-nato-se-sporazumyaha"
+		for i := range history {
+			old.PreviousSlugs = append(old.PreviousSlugs, fmt.Sprintf("%s-%d", old.Slug, i))
+		}
+		a := old
+		a.Slug, a.Version = newSlug, 2
+		items, err := s.saveItems(&a, &old, 1)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		total, _ := transactionSize(items)
+		t.Logf("%s: %d items, %d bytes", name, len(items), total)
+		return len(items)
+	}
+	same := measure("edit keeping the slug", 0, "yuzhna-koreya-i-nato-se-sporazumyaha")
+	first := measure("first rename", 0, "yuzhna-koreya-i-nato-podpisaha")
+	later := measure("rename after 10 renames", 10, "yuzhna-koreya-i-nato-podpisaha")
+	if first != same+1 || later != same+1 {
+		t.Errorf("a rename writes %d and %d items (first, after 10), want %d: one alias more than %d", first, later, same+1, same)
 	}
 }

@@ -52,6 +52,8 @@ const (
 	attrRev       = "rev"
 	attrUpdatedAt = "updatedAt"
 	attrName      = "name"
+	// attrPreviousSlugs is the list of an article's previous slugs.
+	attrPreviousSlugs = "previousSlugs"
 )
 
 // CreateTable creates the table with its indexes, on-demand billing, and

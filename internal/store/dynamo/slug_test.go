@@ -97,7 +97,8 @@ func str(av types.AttributeValue) string {
 
 // checkSlugItems checks the invariant GetBySlug relies on: every canonical
 // item has exactly one slug item, under its slug, holding the same
-// attributes but for the keys and the admin index keys; no other slug item
+// attributes but for the keys and the admin index keys, and one alias item
+// (the keys and its ID, nothing else) per previous slug; no other slug item
 // exists.
 func (r rawTable) checkSlugItems(t *testing.T) {
 	t.Helper()
@@ -123,6 +124,27 @@ func (r rawTable) checkSlugItems(t *testing.T) {
 		want[dynamo.AttrSK] = &types.AttributeValueMemberS{Value: "SLUG"}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("slug item %s differs from article %s:\n got %v\nwant %v", pk, str(it["id"]), got, want)
+		}
+		prev, _ := it["previousSlugs"].(*types.AttributeValueMemberL)
+		if prev == nil {
+			continue
+		}
+		for _, v := range prev.Value {
+			pk := "SLUG#" + str(v)
+			got, ok := slugItems[pk]
+			if !ok {
+				t.Errorf("article %s has no alias item %s", str(it["id"]), pk)
+				continue
+			}
+			delete(slugItems, pk)
+			want := map[string]types.AttributeValue{
+				dynamo.AttrPK: &types.AttributeValueMemberS{Value: pk},
+				dynamo.AttrSK: &types.AttributeValueMemberS{Value: "SLUG"},
+				"id":          it["id"],
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("alias item %s of article %s:\n got %v\nwant %v", pk, str(it["id"]), got, want)
+			}
 		}
 	}
 	for pk := range slugItems {
@@ -204,8 +226,8 @@ func TestGetBySlugOneRequest(t *testing.T) {
 }
 
 // TestSlugItemsFollowSaves checks that the slug item moves with the slug,
-// leaving no stale item behind, and mirrors the canonical item after every
-// kind of save.
+// leaving an alias item behind for each previous slug and no other, and
+// mirrors the canonical item after every kind of save.
 func TestSlugItemsFollowSaves(t *testing.T) {
 	r := openRaw(t)
 	a := slugArticle("a", "parvo")
@@ -221,6 +243,8 @@ func TestSlugItemsFollowSaves(t *testing.T) {
 		{"title changes", func(a *article.Article) { a.Title = "Ново заглавие" }},
 		{"slug changes", func(a *article.Article) { a.Slug = "vtoro" }},
 		{"slug changes again", func(a *article.Article) { a.Slug = "treto" }},
+		{"takes its first slug back", func(a *article.Article) { a.Slug = "parvo" }},
+		{"slug changes once more", func(a *article.Article) { a.Slug = "chetvarto" }},
 		{"becomes a draft", func(a *article.Article) { a.Status = article.StatusDraft }},
 		{"is deleted", func(a *article.Article) { *a = a.Tombstone(a.UpdatedAt.Add(time.Hour)) }},
 	}
@@ -240,9 +264,16 @@ func TestSlugItemsFollowSaves(t *testing.T) {
 			}
 		})
 	}
-	for _, old := range []string{"parvo", "vtoro"} {
-		if _, err := r.store.GetBySlug(t.Context(), old); !errors.Is(err, article.ErrNotFound) {
-			t.Errorf("GetBySlug(old slug %q) = %v, want ErrNotFound", old, err)
+	// A previous slug costs GetBySlug a second GetItem, through the alias.
+	for _, old := range []string{"vtoro", "treto", "parvo"} {
+		r.trips.take()
+		got, err := r.store.GetBySlug(t.Context(), old)
+		if err != nil || got.ID != "a" || got.Slug != "chetvarto" || !got.Deleted {
+			t.Errorf("GetBySlug(old slug %q) = %q at %q (deleted %t), %v; want the tombstone of a at chetvarto",
+				old, got.ID, got.Slug, got.Deleted, err)
+		}
+		if ops := r.trips.take(); !slices.Equal(ops, []string{"GetItem", "GetItem"}) {
+			t.Errorf("GetBySlug(old slug %q) sent %q, want two GetItems", old, ops)
 		}
 	}
 }
@@ -285,5 +316,32 @@ func TestGetBySlugOldLock(t *testing.T) {
 	}
 	if ops := r.trips.take(); !slices.Equal(ops, []string{"GetItem"}) {
 		t.Errorf("GetBySlug after the save sent %q, want one GetItem", ops)
+	}
+}
+
+// TestSlugTakenOwner checks that a save refused for a slug another article
+// holds, as its slug or a previous one, names that article, and what it
+// costs.
+func TestSlugTakenNamesOwner(t *testing.T) {
+	r := openRaw(t)
+	a := slugArticle("a", "parvo")
+	if err := r.store.Save(t.Context(), a, 0); err != nil {
+		t.Fatal(err)
+	}
+	a.Slug, a.Version = "vtoro", 2
+	if err := r.store.Save(t.Context(), a, 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, slug := range []string{"vtoro", "parvo"} {
+		b := slugArticle("b", slug)
+		r.trips.take()
+		err := r.store.Save(t.Context(), b, 0)
+		var taken *article.SlugTakenError
+		if !errors.As(err, &taken) || taken.Owner != "a" || taken.Slug != slug {
+			t.Errorf("Save(b at %q) = %v, want the slug taken by a", slug, err)
+		}
+		if ops := r.trips.take(); !slices.Equal(ops, []string{"GetItem", "TransactWriteItems"}) {
+			t.Errorf("refused save at %q sent %q, want the pre-read and the transaction only", slug, ops)
+		}
 	}
 }

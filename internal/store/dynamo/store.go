@@ -147,14 +147,15 @@ func (s *Store) Get(ctx context.Context, id string) (article.Article, error) {
 	return a, nil
 }
 
-// GetBySlug returns the article holding slug, a tombstone included, with
-// one GetItem: the slug item carries the whole article.
+// GetBySlug returns the article holding slug, now or as one of its
+// previous slugs, a tombstone included. For the current slug it takes one
+// GetItem: the slug item carries the whole article.
 //
-// A slug item written before slug items carried the article holds only
-// the holder's ID (and no version, which every saved article has); for
-// one of those GetBySlug reads the canonical item as well, so a table
-// written by an older build keeps working and each such item is upgraded
-// by the article's next save.
+// A previous slug's item is an alias: the holder's ID only (and no
+// version, which every saved article has), and so is a slug item written
+// before slug items carried the article. For those GetBySlug reads the
+// canonical item as well; a table written by an older build keeps working
+// and each such current-slug item is upgraded by the article's next save.
 func (s *Store) GetBySlug(ctx context.Context, slug string) (article.Article, error) {
 	av, ok, err := s.getItem(ctx, "GetBySlug", slugPK(slug), skSlug, s.consistent)
 	if err != nil {

@@ -43,10 +43,11 @@ func testRoundTrip(t *testing.T, s Store) {
 	full := fullArticle("full")
 	// A new field in article.Article must be stored by every store: this
 	// check fails until the fixture sets it, and then the round trip fails
-	// until the stores keep it.
+	// until the stores keep it. PreviousSlugs is the stores' to derive, and
+	// a new article has none: SlugHistory covers its round trip.
 	v := reflect.ValueOf(full)
 	for i := 0; i < v.NumField(); i++ {
-		if name := v.Type().Field(i).Name; name != "Deleted" && v.Field(i).IsZero() {
+		if name := v.Type().Field(i).Name; name != "Deleted" && name != "PreviousSlugs" && v.Field(i).IsZero() {
 			t.Errorf("fullArticle leaves %s unset; set it so the round trip covers it", name)
 		}
 	}

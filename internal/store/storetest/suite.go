@@ -41,6 +41,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Versions", testVersions},
 		{"SlugUniqueness", testSlugUniqueness},
 		{"SlugChange", testSlugChange},
+		{"SlugHistory", testSlugHistory},
+		{"SlugHistoryBound", testSlugHistoryBound},
 		{"Tombstone", testTombstone},
 		{"Drafts", testDrafts},
 		{"FeedMembership", testFeedMembership},

@@ -97,3 +97,22 @@ func FeedIDs(a *article.Article) map[string]article.FeedKey {
 	}
 	return m
 }
+
+// CheckHistory rejects a save whose slug history (derived by the store from
+// the stored article, article.SlugHistory) outgrows article.MaxPreviousSlugs.
+// The admin service refuses such a rename first, with a field error.
+func CheckHistory(a *article.Article) error {
+	if n := len(a.PreviousSlugs); n > article.MaxPreviousSlugs {
+		return fmt.Errorf("article would have %d previous slugs, more than %d", n, article.MaxPreviousSlugs)
+	}
+	return nil
+}
+
+// FeedArticles clears what feed listings leave out of the articles of a
+// page: their previous slugs, which feeds never show (the DynamoDB store's
+// feed entries do not carry them).
+func FeedArticles(p *article.Page) {
+	for i := range p.Articles {
+		p.Articles[i].PreviousSlugs = nil
+	}
+}
