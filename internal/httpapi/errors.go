@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -52,8 +53,9 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 // ProblemFor maps err to the problem a client sees.
 func ProblemFor(err error) Problem {
 	var (
-		re *RequestError
-		ve *article.ValidationError
+		re    *RequestError
+		ve    *article.ValidationError
+		taken *article.SlugTakenError
 	)
 	switch {
 	case errors.As(err, &re):
@@ -68,6 +70,12 @@ func ProblemFor(err error) Problem {
 	case errors.Is(err, article.ErrVersionMismatch):
 		return Problem{Type: problemBase + "version-mismatch", Status: http.StatusPreconditionFailed,
 			Detail: "the article changed since the version given in If-Match; fetch it again and retry"}
+	case errors.As(err, &taken) && taken.Owner != "" && article.ValidSlug(taken.Slug) && article.ValidID(taken.Owner):
+		// The slug is the client's own (validated) and the owner an
+		// article ID: both safe to show, and what an editor needs.
+		return Problem{Type: problemBase + "conflict", Status: http.StatusConflict,
+			Detail: fmt.Sprintf("the slug %q belongs to article %q, as its slug now or before; slugs stay with their article for good", taken.Slug, taken.Owner),
+			Owner:  taken.Owner}
 	case errors.Is(err, article.ErrConflict):
 		return Problem{Type: problemBase + "conflict", Status: http.StatusConflict,
 			Detail: "the id or slug is already used by another article"}

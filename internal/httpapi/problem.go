@@ -8,7 +8,8 @@ import (
 )
 
 // Problem is an RFC 9457 problem details object. Errors is an extension
-// member listing every invalid field of a rejected input.
+// member listing every invalid field of a rejected input; Owner one naming
+// the article that holds a slug a write asked for.
 type Problem struct {
 	Type     string               `json:"type"`
 	Title    string               `json:"title"`
@@ -16,6 +17,7 @@ type Problem struct {
 	Detail   string               `json:"detail,omitempty"`
 	Instance string               `json:"instance,omitempty"`
 	Errors   []article.FieldError `json:"errors,omitempty"`
+	Owner    string               `json:"owner,omitempty"`
 }
 
 // problemBase prefixes the type URIs of the problems this service defines.

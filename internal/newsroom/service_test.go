@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -345,5 +346,73 @@ func TestServiceCreateStoresPlainText(t *testing.T) {
 	var v *article.ValidationError
 	if !errors.As(err, &v) || len(v.Fields) == 0 || v.Fields[0].Field != "title" {
 		t.Errorf("Create with a title of markup only: err = %v, want a validation error on title", err)
+	}
+}
+
+// TestServiceSlugHistory renames an article through the service: the
+// article it returns carries the history the store keeps, a title-made slug
+// of another article skips the old slug, a chosen one is refused naming the
+// owner, and a rename past article.MaxPreviousSlugs is a field error.
+func TestServiceSlugHistory(t *testing.T) {
+	svc, st, _ := newService(t)
+	ctx := t.Context()
+	a, err := svc.Create(ctx, article.Article{Title: "НАТО"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Slug = "nato-i-koreya"
+	got, _, err := svc.Replace(ctx, a.ID, a, nil)
+	if err != nil {
+		t.Fatalf("rename: %v", err)
+	}
+	if want := []string{"nato"}; !slices.Equal(got.PreviousSlugs, want) {
+		t.Errorf("PreviousSlugs after the rename = %q, want %q", got.PreviousSlugs, want)
+	}
+	if stored, _ := st.Get(ctx, a.ID); !slices.Equal(stored.PreviousSlugs, got.PreviousSlugs) {
+		t.Errorf("stored PreviousSlugs = %q, returned %q", stored.PreviousSlugs, got.PreviousSlugs)
+	}
+	// The same PUT again writes nothing: the history is part of the content.
+	again, _, err := svc.Replace(ctx, a.ID, a, nil)
+	if err != nil || again.Version != got.Version {
+		t.Errorf("repeated rename = version %d, %v; want version %d unchanged", again.Version, err, got.Version)
+	}
+
+	other, err := svc.Create(ctx, article.Article{Title: "НАТО"})
+	if err != nil {
+		t.Fatalf("Create with a title whose slug is reserved: %v", err)
+	}
+	if other.Slug == "nato" || !strings.HasPrefix(other.Slug, "nato-") {
+		t.Errorf("title-made slug = %q, want nato-<suffix>: nato is reserved", other.Slug)
+	}
+	_, err = svc.Create(ctx, article.Article{Title: "Друго", Slug: "nato"})
+	var taken *article.SlugTakenError
+	if !errors.As(err, &taken) || taken.Owner != a.ID || taken.Slug != "nato" {
+		t.Errorf("Create with a chosen old slug: err = %v, want it taken by %q", err, a.ID)
+	}
+
+	// Take the old slug back, then rename up to the bound and past it.
+	a = got
+	a.Slug = "nato"
+	if a, _, err = svc.Replace(ctx, a.ID, a, nil); err != nil || !slices.Equal(a.PreviousSlugs, []string{"nato-i-koreya"}) {
+		t.Fatalf("take back = %q, %v; want previous [nato-i-koreya]", a.PreviousSlugs, err)
+	}
+	for i := len(a.PreviousSlugs); i < article.MaxPreviousSlugs; i++ {
+		a.Slug = fmt.Sprintf("nato-%d", i)
+		if a, _, err = svc.Replace(ctx, a.ID, a, nil); err != nil {
+			t.Fatalf("rename %d: %v", i, err)
+		}
+	}
+	a.Slug = "nato-edno-poveche"
+	_, _, err = svc.Replace(ctx, a.ID, a, nil)
+	var v *article.ValidationError
+	if !errors.As(err, &v) || len(v.Fields) != 1 || v.Fields[0].Field != "slug" {
+		t.Errorf("rename past %d previous slugs: err = %v, want a field error on slug", article.MaxPreviousSlugs, err)
+	}
+
+	if err := svc.Delete(ctx, a.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if tomb, _ := st.GetBySlug(ctx, "nato-i-koreya"); !tomb.Deleted || len(tomb.PreviousSlugs) != article.MaxPreviousSlugs {
+		t.Errorf("old slug after the delete = deleted %t, %d previous slugs; want the tombstone with every slug", tomb.Deleted, len(tomb.PreviousSlugs))
 	}
 }

@@ -297,6 +297,8 @@ type articleResponse struct {
 	CommentCount int          `json:"commentCount"`
 	Related      []string     `json:"related"`
 	Version      int64        `json:"version"`
+	// Read-only: the slugs the article held before, oldest first.
+	PreviousSlugs []string `json:"previousSlugs"`
 }
 
 func toResponse(a *article.Article) articleResponse {
@@ -328,6 +330,10 @@ func toResponse(a *article.Article) articleResponse {
 	}
 	if out.Related == nil {
 		out.Related = []string{}
+	}
+	out.PreviousSlugs = a.PreviousSlugs
+	if out.PreviousSlugs == nil {
+		out.PreviousSlugs = []string{}
 	}
 	if img := a.Image; img != nil {
 		out.Image = &imageWire{URL: img.URL, Width: img.Width, Height: img.Height, Alt: img.Alt, Credit: img.Credit}
