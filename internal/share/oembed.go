@@ -2,6 +2,7 @@ package share
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -134,13 +135,31 @@ func (s *Site) ResolveURL(raw string) (ref Ref, ok bool) {
 
 // Matches reports whether a is the article ref names: for a URL on the
 // site, a's own URL must be the same address (query and fragment aside),
-// so that no foreign page of the site is described as an article.
+// so that no foreign page of the site is described as an article. An
+// address that names a by a previous slug matches when it is a's URL with
+// that slug in place of the current one: the article's address before it
+// was renamed.
 func (r Ref) Matches(a *article.Article) bool {
 	if !r.OnSite {
 		return true
 	}
 	u, err := url.Parse(a.URL)
-	return err == nil && comparable(u) == r.URL
+	if err != nil {
+		return false
+	}
+	cur := comparable(u)
+	if cur == r.URL {
+		return true
+	}
+	if r.Key == a.Slug || !slices.Contains(a.PreviousSlugs, r.Key) {
+		return false
+	}
+	dir, last := cur[:strings.LastIndexByte(cur, '/')+1], cur[strings.LastIndexByte(cur, '/')+1:]
+	ext := ""
+	if dot := strings.LastIndexByte(last, '.'); dot > 0 {
+		last, ext = last[:dot], last[dot:]
+	}
+	return last == a.Slug && dir+r.Key+ext == r.URL
 }
 
 func sameOrigin(a, b *url.URL) bool {

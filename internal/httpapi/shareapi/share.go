@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +66,11 @@ const (
 	shareNotFoundCache  = "public, max-age=60"
 	shareGoneCache      = "public, max-age=3600"
 	shareOEmbedCache    = "public, max-age=3600"
+	// A renamed article's old share page and card move for good, but the
+	// article may take the old slug back one day: an explicit lifetime
+	// keeps browsers from holding the 301 indefinitely, as they may for
+	// one without, and a take-back from looping for long.
+	shareMovedCache = "public, max-age=600, s-maxage=3600"
 )
 
 // sharePageRevision changes whenever the page's shape changes, so that ETags of
@@ -154,6 +160,9 @@ func (h *shareHandler) page(w http.ResponseWriter, r *http.Request) {
 		h.statusPage(w, r, err)
 		return
 	}
+	if h.moved(w, r, &a, "", shareMovedCache) {
+		return
+	}
 	aud, cache, tag := share.Crawler, sharePageCache, "c"
 	if !share.IsCrawler(r.Header.Get("User-Agent")) {
 		aud, cache, tag = share.Person, sharePersonCache, "p"
@@ -226,6 +235,9 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, err)
 		return
 	}
+	if h.moved(w, r, &a, "/card.png", shareMovedCache) {
+		return
+	}
 	scale, ok := canonicalCardQuery(r.URL.RawQuery, a.Version)
 	if !ok {
 		w.Header().Set("Cache-Control", shareCardShortCache)
@@ -279,6 +291,30 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// moved answers 301 Moved Permanently when the request named the public
+// article a by one of its previous slugs, to the same route (suffix, after
+// the slug) under a's current slug with the request's query kept as it is
+// (a card's v and w, a page's utm_* parameters), and reports whether it
+// did. Crawlers get it too: Facebook and others follow a 301 and file what
+// they read under the new URL (og:url). Tombstones and drafts never get
+// here (public), so an old slug of a deleted article is 410 as its current
+// one is.
+func (h *shareHandler) moved(w http.ResponseWriter, r *http.Request, a *article.Article, suffix, cache string) bool {
+	key := r.PathValue("slug")
+	if key == a.Slug || !slices.Contains(a.PreviousSlugs, key) {
+		return false
+	}
+	target := h.opts.Site.ShareURL(a) + suffix
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	hd := w.Header()
+	hd.Set("Cache-Control", cache)
+	hd.Set("Location", target)
+	w.WriteHeader(http.StatusMovedPermanently)
+	return true
+}
+
 // canonicalCardQuery reports whether raw is exactly "v=<version>", the
 // query of Site.CardURL, or "v=<version>&w=<width>" with one of
 // card.Widths, the query of Site.CardURLAt: the forms that are rendered.
@@ -316,6 +352,11 @@ func (h *shareHandler) to(w http.ResponseWriter, r *http.Request) {
 	a, err := h.public(r)
 	if err != nil {
 		h.statusPage(w, r, err)
+		return
+	}
+	// An old share link is not counted: the browser follows the 301 to
+	// the current link, which counts the click, once.
+	if h.moved(w, r, &a, "/to/"+network, "no-store") {
 		return
 	}
 	target, ok := h.opts.Site.ShareTarget(&a, network)
