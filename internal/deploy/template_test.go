@@ -392,6 +392,14 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 							t.Errorf("%s on %v: want this stack's distribution (CDN) only", a, resources)
 						}
 					}
+					if a == "dynamodb:GetItem" && id == "ShareFunction" {
+						// Articles by ID and by slug (a previous slug's alias
+						// item leads to the article's own): nothing else.
+						want := []string{dynamo.ArticlePartitionPrefix + "*", dynamo.SlugPartitionPrefix + "*"}
+						if got := strs(Must(Get(st, "Condition", "ForAllValues:StringLike", "dynamodb:LeadingKeys"))); !slices.Equal(got, want) {
+							t.Errorf("share GetItem limited to partitions %q, want %q", got, want)
+						}
+					}
 					if a == "dynamodb:UpdateItem" && id == "ShareFunction" {
 						got := strs(Must(Get(st, "Condition", "ForAllValues:StringEquals", "dynamodb:Attributes")))
 						sort.Strings(got)

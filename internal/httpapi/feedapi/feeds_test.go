@@ -618,3 +618,28 @@ func TestFeedCacheMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedsNameCurrentSlug renames an article: every feed format and the
+// news sitemap name its current slug only, never the one it left.
+func TestFeedsNameCurrentSlug(t *testing.T) {
+	fx := newFeedFixture(t)
+	a := fx.add(t, "Южна Корея", "Свят", time.Minute, "НАТО")
+	if a.Slug != "yuzhna-koreya" {
+		t.Fatalf("fixture slug = %q", a.Slug)
+	}
+	a.Slug, a.URL = "sporazumenie-s-nato", ""
+	fx.now = fx.now.Add(time.Second)
+	if _, _, err := fx.svc.Replace(context.Background(), a.ID, a, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/feeds/tag/nato/rss.xml", "/sitemap-news.xml"} {
+		w := fx.do(t, "GET", p)
+		if w.Code != 200 {
+			t.Fatalf("GET %s = %d", p, w.Code)
+		}
+		body := w.Body.String()
+		if !strings.Contains(body, "/sporazumenie-s-nato") || strings.Contains(body, "yuzhna-koreya") {
+			t.Errorf("GET %s names the old slug or not the new one:\n%.600s", p, body)
+		}
+	}
+}

@@ -45,6 +45,14 @@ const (
 	skShares      = "SHARES"
 )
 
+// Partition key prefixes of the items the share function reads: an
+// article's canonical item and its slug and alias items. template.yaml
+// limits the function's GetItem to them.
+const (
+	ArticlePartitionPrefix = prefixArticle
+	SlugPartitionPrefix    = prefixSlug
+)
+
 // Attribute names of the small items.
 const (
 	attrID        = "id"
