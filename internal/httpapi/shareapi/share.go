@@ -67,10 +67,12 @@ const (
 	shareGoneCache      = "public, max-age=3600"
 	shareOEmbedCache    = "public, max-age=3600"
 	// A renamed article's old share page and card move for good, but the
-	// article may take the old slug back one day: an explicit lifetime
-	// keeps browsers from holding the 301 indefinitely, as they may for
-	// one without, and a take-back from looping for long.
-	shareMovedCache = "public, max-age=600, s-maxage=3600"
+	// article may take the old slug back one day, and then a cached
+	// old → new 301 meets a fresh new → old one: a loop until the first
+	// expires. A minute, in browsers and the CDN alike, bounds that loop
+	// (browsers may keep a 301 without a lifetime indefinitely); a 301 is
+	// one small read at the origin.
+	shareMovedCache = "public, max-age=60"
 )
 
 // sharePageRevision changes whenever the page's shape changes, so that ETags of
@@ -294,8 +296,10 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 // moved answers 301 Moved Permanently when the request named the public
 // article a by one of its previous slugs, to the same route (suffix, after
 // the slug) under a's current slug with the request's query kept as it is
-// (a card's v and w, a page's utm_* parameters), and reports whether it
-// did. Crawlers get it too: Facebook and others follow a 301 and file what
+// (a card's v and w; a page's utm_* parameters too where no CDN stands in
+// front: the CDN forwards the query strings of its cache key only, so a
+// cached 301 never carries another request's query), and reports whether
+// it did. Crawlers get it too: Facebook and others follow a 301 and file what
 // they read under the new URL (og:url). Tombstones and drafts never get
 // here (public), so an old slug of a deleted article is 410 as its current
 // one is.
