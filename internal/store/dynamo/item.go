@@ -41,6 +41,9 @@ type item struct {
 	Related      []string     `dynamodbav:"related"`
 	Version      int64        `dynamodbav:"version"`
 	Deleted      bool         `dynamodbav:"deleted,omitempty"`
+	// Pending marks the canonical item of a scheduled article not yet
+	// released (see Release): store bookkeeping, not part of the article.
+	Pending bool `dynamodbav:"pending,omitempty"`
 }
 
 type authorItem struct {
