@@ -64,7 +64,7 @@ type imageWire struct {
 // serverFields are members of the response a client may send back in a
 // write (a GET, edited, PUT back) and that are ignored: the server sets
 // them.
-var serverFields = map[string]bool{"createdAt": true, "updatedAt": true, "version": true}
+var serverFields = map[string]bool{"createdAt": true, "updatedAt": true, "version": true, "scheduled": true}
 
 // requestFields lists, in the order their errors are reported, the members
 // a write may carry, each with the code that decodes it into req.
