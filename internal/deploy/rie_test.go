@@ -443,11 +443,11 @@ func (s *syncBuffer) String() string {
 // checkTelemetry reads what a function wrote to stdout over its
 // invocations: log lines with the keys Lambda's JSON log filtering reads,
 // and EMF metric records of this function, with store calls timed (HTTP
-// functions) or pings counted (notify).
+// functions), pings counted (notify) or releases counted (release).
 func checkTelemetry(t *testing.T, dir, out string) {
 	t.Helper()
 	records, logLines := 0, 0
-	storeCalls, pings := 0.0, 0.0
+	storeCalls, pings, released := 0.0, 0.0, 0.0
 	for _, line := range strings.Split(out, "\n") {
 		var m map[string]any
 		if !strings.HasPrefix(line, "{") || json.Unmarshal([]byte(line), &m) != nil {
@@ -464,6 +464,9 @@ func checkTelemetry(t *testing.T, dir, out string) {
 			if n, ok := m["PingsSent"].(float64); ok {
 				pings += n
 			}
+			if n, ok := m["Released"].(float64); ok {
+				released += n
+			}
 			continue
 		}
 		logLines++
@@ -479,7 +482,10 @@ func checkTelemetry(t *testing.T, dir, out string) {
 	if streamFunctions[dir] && pings == 0 {
 		t.Errorf("%s: no PingsSent in its metrics", dir)
 	}
-	if !streamFunctions[dir] && storeCalls == 0 {
+	if scheduledFunctions[dir] && released == 0 {
+		t.Errorf("%s: no Released in its metrics", dir)
+	}
+	if !streamFunctions[dir] && !scheduledFunctions[dir] && storeCalls == 0 {
 		t.Errorf("%s: no StoreCalls in its metrics: the DynamoDB client is not timed", dir)
 	}
 }

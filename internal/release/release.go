@@ -36,8 +36,9 @@ type Options struct {
 	Now func() time.Time
 	// Log receives one line per invocation and one per article released.
 	Log *slog.Logger
-	// Metrics receives one record per invocation (its store calls); nil
-	// records nothing.
+	// Metrics receives one record per invocation: Released, the number of
+	// articles it released (0 included, so a silent schedule shows as
+	// missing data); nil records nothing.
 	Metrics *metrics.Emitter
 	// StoreTimeout bounds the release; 30 s, well inside a minute.
 	StoreTimeout time.Duration
@@ -82,6 +83,7 @@ func (r *Releaser) Handle(ctx context.Context, e Event) (Result, error) {
 			slog.String("id", a.ID), slog.String("slug", a.Slug), slog.Time("publishedAt", a.PublishedAt),
 			slog.Duration("late", now.Sub(a.PublishedAt)))
 	}
+	rec.Add(metrics.Released, len(released))
 	if r.opts.Metrics != nil {
 		if merr := r.opts.Metrics.Emit(rec); merr != nil {
 			r.opts.Log.LogAttrs(ctx, slog.LevelWarn, "metrics: not written", slog.String("error", merr.Error()))

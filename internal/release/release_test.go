@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/metrics"
 )
 
 type fakeStore struct {
@@ -28,8 +29,9 @@ func TestHandle(t *testing.T) {
 	now := time.Date(2026, 12, 1, 10, 0, 30, 0, time.UTC)
 	at := now.Add(-30 * time.Second)
 	st := &fakeStore{out: []article.Article{{ID: "a", Slug: "a", PublishedAt: at}, {ID: "b", Slug: "b", PublishedAt: at}}}
-	var log bytes.Buffer
-	r := New(st, Options{Now: func() time.Time { return now }, Log: slog.New(slog.NewJSONHandler(&log, nil))})
+	var log, emf bytes.Buffer
+	r := New(st, Options{Now: func() time.Time { return now }, Log: slog.New(slog.NewJSONHandler(&log, nil)),
+		Metrics: metrics.New(&emf, metrics.Options{Service: "release"})})
 	res, err := r.Handle(t.Context(), Event{ScheduledTime: "2026-12-01T10:00:00Z", ExecutionID: "x1"})
 	if err != nil || !slices.Equal(res.Released, []string{"a", "b"}) {
 		t.Errorf("Handle = %v, %v; want [a b]", res, err)
@@ -39,6 +41,10 @@ func TestHandle(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), `"executionId":"x1"`) || strings.Count(log.String(), "released\"") < 1 {
 		t.Errorf("log lacks the run: %s", log.String())
+	}
+
+	if !strings.Contains(emf.String(), `"Released":2`) || !strings.Contains(emf.String(), `"Service":"release"`) {
+		t.Errorf("metrics record lacks Released 2: %s", emf.String())
 	}
 
 	st.err = errors.New("dynamo: throttled")
