@@ -58,7 +58,7 @@ const (
 	// feedRenderVersion is part of every feed validator: bump it when the
 	// rendered output changes for the same data, so no reader keeps an old
 	// rendering on a 304.
-	feedRenderVersion = "feed/3"
+	feedRenderVersion = "feed/4"
 	// sitemapPage is the page size used to walk the site feed for the
 	// news sitemap.
 	sitemapPage = 100
