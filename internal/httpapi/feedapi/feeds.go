@@ -235,6 +235,10 @@ func (h *feedHandler) serve(f feed.Format, site bool) http.Handler {
 		// One instant for the whole answer: the validators, the lifetime
 		// and the page listed all describe the feed as of now.
 		now := h.opts.Now()
+		if err := h.checkNotOnlyScheduled(r.Context(), &req, &head, now); err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
 		etag := h.etag(&req, head, head.Due(now))
 		self := h.pageURL(&req, req.token)
 		hdr := w.Header()
@@ -311,6 +315,28 @@ func (h *feedHandler) head(ctx context.Context, key article.FeedKey) (article.Fe
 	}
 	head.Key.Kind, head.Key.Slug = key.Kind, key.Slug
 	return head, nil
+}
+
+// checkNotOnlyScheduled answers ErrNotFound, as for a feed that does not
+// exist, for a section, tag or author feed whose articles are all still
+// scheduled: its head exists (the saves wrote it) and carries its display
+// name, and neither may show before the first article does. Only a feed
+// with a scheduled article still to come pays the one-item query; every
+// other feed is answered from its head alone, as before.
+func (h *feedHandler) checkNotOnlyScheduled(ctx context.Context, req *feedRequest, head *article.FeedHead, now time.Time) error {
+	if req.key.Kind == article.FeedSite || head.Next(now).IsZero() {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, h.opts.StoreTimeout)
+	defer cancel()
+	page, err := h.store.ListFeed(ctx, req.key, article.ListOptions{Limit: 1, AsOf: now})
+	if err != nil {
+		return fmt.Errorf("list feed %s: %w", req.key, err)
+	}
+	if len(page.Articles) == 0 {
+		return fmt.Errorf("feed %s has only scheduled articles: %w", req.key, article.ErrNotFound)
+	}
+	return nil
 }
 
 // render lists one page of the feed as of now and renders it.

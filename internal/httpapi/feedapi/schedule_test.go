@@ -127,3 +127,45 @@ func TestCacheUntil(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedOnlyScheduled: a tag, section or author feed whose only article
+// is scheduled answers exactly as a feed that does not exist (its name
+// must not show early), 304 included, until the article's time.
+func TestFeedOnlyScheduled(t *testing.T) {
+	fx := newFeedFixture(t)
+	fx.add(t, "Отдавна", "Свят", time.Hour)
+	at := fx.now.Add(time.Hour)
+	if _, err := fx.svc.Create(context.Background(), article.Article{
+		Title: "Тайна", Body: "<p>x</p>", Section: "Тайна рубрика", Tags: []string{"Тайна сделка"},
+		Status: article.StatusPublished, Authors: []article.Author{{Name: "Нов Автор"}}, PublishedAt: at,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{"/feeds/section/" + article.Slugify("Тайна рубрика") + "/rss.xml",
+		"/feeds/tag/" + article.Slugify("Тайна сделка") + "/atom.xml",
+		"/feeds/author/" + article.Slugify("Нов Автор") + "/feed.json"}
+	missing := fx.do(t, "GET", "/feeds/tag/nyama/atom.xml")
+	for _, p := range paths {
+		for _, hdr := range [][]string{nil, {"If-None-Match", "*"}} {
+			w := fx.do(t, "GET", p, hdr...)
+			if w.Code != 404 || strings.Contains(w.Body.String(), "Тайна") {
+				t.Errorf("%s %v before its time: %d %s; want 404 without the name", p, hdr, w.Code, w.Body)
+			}
+			for _, k := range []string{"Content-Type", "Cache-Control", "Etag", "Link", "Vary", "Last-Modified"} {
+				if w.Header().Get(k) != missing.Header().Get(k) {
+					t.Errorf("%s %v: %s %q, a missing feed's %q", p, hdr, k, w.Header().Get(k), missing.Header().Get(k))
+				}
+			}
+		}
+	}
+	// The site feed exists anyway, and does not show the article.
+	if w := fx.do(t, "GET", "/feeds/rss.xml"); w.Code != 200 || strings.Contains(w.Body.String(), "Тайна") {
+		t.Errorf("site feed before its time: %d, has it %t", w.Code, strings.Contains(w.Body.String(), "Тайна"))
+	}
+	fx.now = at
+	for _, p := range paths {
+		if w := fx.do(t, "GET", p); w.Code != 200 || !strings.Contains(w.Body.String(), "Тайна") {
+			t.Errorf("%s at its time: %d; want 200 with the article", p, w.Code)
+		}
+	}
+}
