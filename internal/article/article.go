@@ -71,6 +71,20 @@ func (a *Article) Public() bool {
 	return !a.Deleted && a.Status == StatusPublished
 }
 
+// LiveAt reports whether the article is shown to the public at now: it is
+// Public and its PublishedAt is not after now. Every public read path (feeds,
+// the news sitemap, share pages, cards, share links, oEmbed) asks LiveAt
+// with its clock; Public alone stays the time-free rule the stores index by.
+func (a *Article) LiveAt(now time.Time) bool {
+	return a.Public() && !a.PublishedAt.After(now)
+}
+
+// ScheduledAt reports whether the article is scheduled at now: Public, but
+// with a PublishedAt still to come. It goes live at PublishedAt.
+func (a *Article) ScheduledAt(now time.Time) bool {
+	return a.Public() && a.PublishedAt.After(now)
+}
+
 // SortTime is the instant an article sorts by in newest-first lists:
 // PublishedAt, or CreatedAt for a draft without a publication time.
 func (a *Article) SortTime() time.Time {

@@ -67,10 +67,52 @@ func (k FeedKey) Same(o FeedKey) bool { return k.Kind == o.Kind && k.Slug == o.S
 // FeedHead is the small record kept current on every write that touches a
 // feed, so a conditional request can be answered from it alone, without
 // reading any article. Rev grows by one on every change to the feed.
+//
+// Scheduled holds, in ascending order, the PublishedAt of every scheduled
+// article in the feed that the store has not released yet: the instants at
+// which the feed changes without a write. Due, Next and Modified read them.
 type FeedHead struct {
 	Key       FeedKey
 	Rev       int64
 	UpdatedAt time.Time
+	Scheduled []time.Time
+}
+
+// Due is how many of the head's scheduled instants are at or before now.
+// Between two writes to the feed it only grows, so Rev and Due together
+// name what the feed shows at now.
+func (h *FeedHead) Due(now time.Time) int {
+	n := 0
+	for _, t := range h.Scheduled {
+		if !t.After(now) {
+			n++
+		}
+	}
+	return n
+}
+
+// Next is the first scheduled instant after now, zero when there is none:
+// the time until which what the feed shows at now stays right.
+func (h *FeedHead) Next(now time.Time) time.Time {
+	var next time.Time
+	for _, t := range h.Scheduled {
+		if t.After(now) && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	return next
+}
+
+// Modified is when the feed last changed as seen at now: UpdatedAt, or the
+// latest scheduled instant already due if that is later.
+func (h *FeedHead) Modified(now time.Time) time.Time {
+	m := h.UpdatedAt
+	for _, t := range h.Scheduled {
+		if !t.After(now) && t.After(m) {
+			m = t
+		}
+	}
+	return m
 }
 
 // Position is a place in a newest-first list: the sort time and ID of the
@@ -88,6 +130,10 @@ func (c Position) IsZero() bool { return c.ID == "" }
 type ListOptions struct {
 	Limit int
 	After Position
+	// AsOf is the instant a feed is listed at: ListFeed leaves out the
+	// articles whose PublishedAt is after it (scheduled ones). Zero means
+	// the store's clock. List, the admin list, ignores it.
+	AsOf time.Time
 }
 
 // Page is one page of a list. Next is zero on the last page.

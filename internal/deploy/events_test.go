@@ -11,11 +11,13 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/notify"
+	"github.com/newsdesk/syndicate/internal/release"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
 
@@ -38,6 +40,9 @@ type invocation struct {
 	topics      int
 	alsoHubDown bool
 	gzipOfRSS   bool
+	// release: how many scheduled articles the first invocation releases
+	// (rie_test.go saves that many due ones first); a second releases none.
+	released int
 }
 
 const (
@@ -134,6 +139,9 @@ var runs = []struct {
 		{file: "notify-delete.json", topics: 15},
 		{file: "notify-share-counter.json", topics: 0},
 	}},
+	{"release", []invocation{
+		{file: "release-scheduled.json", released: 2},
+	}},
 }
 
 // inputType is the event type a function's handler takes, read from the
@@ -143,6 +151,10 @@ func inputType(t *testing.T, dir string) reflect.Type {
 	if streamFunctions[dir] {
 		// func(*Notifier, context.Context, events.DynamoDBEvent)
 		return reflect.TypeOf((*notify.Notifier).Handle).In(2)
+	}
+	if scheduledFunctions[dir] {
+		// func(*Releaser, context.Context, release.Event)
+		return reflect.TypeOf((*release.Releaser).Handle).In(2)
 	}
 	// func(context.Context, events.APIGatewayV2HTTPRequest)
 	return reflect.TypeOf(lambdahttp.Handler(nil)).In(1)
@@ -230,6 +242,10 @@ func TestEventsDecode(t *testing.T) {
 					checkHTTPEvent(t, e, routes)
 				case events.DynamoDBEvent:
 					checkStreamEvent(t, e)
+				case release.Event:
+					if _, err := time.Parse(time.RFC3339, e.ScheduledTime); err != nil || e.ExecutionID == "" {
+						t.Errorf("scheduledTime %q (%v) and executionId %q, want what EventBridge Scheduler fills in", e.ScheduledTime, err, e.ExecutionID)
+					}
 				default:
 					t.Fatalf("no check for %T", e)
 				}

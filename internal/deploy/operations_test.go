@@ -342,7 +342,7 @@ func TestEveryResourceIsChecked(t *testing.T) {
 		"PublicApiAccessLogs": "TestAccessLogs", "AdminApiAccessLogs": "TestAccessLogs",
 		"NotifyIteratorAgeAlarm": "TestServiceAlarms", "NotifyFailuresAlarm": "TestServiceAlarms",
 		"PublicApi5xxAlarm": "TestServiceAlarms", "TableThrottlesAlarm": "TestServiceAlarms",
-		"CursorSecretValue": "TestCursorSecretIsNeverDerived",
+		"CursorSecretValue": "TestCursorSecretIsNeverDerived", "ReleaseScheduleRole": "TestReleaseSchedule",
 	}
 	tp := template(t)
 	for id := range tp.Resources("AWS::Serverless::Function") {

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,8 +24,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/newsroom"
+	"github.com/newsdesk/syndicate/internal/release"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -42,7 +45,7 @@ const functionTimeout = 15 * time.Minute
 // handles one invoke per instance and crashes on concurrent ones.
 func TestLambdaRuntime(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds four binaries and starts the emulator; not in -short")
+		t.Skip("builds five binaries and starts the emulator; not in -short")
 	}
 	client := dynamotest.Client(t)
 	table := dynamotest.Table(t, client)
@@ -88,6 +91,10 @@ func TestLambdaRuntime(t *testing.T) {
 					}
 					if streamFunctions[r.dir] {
 						checkNotify(t, fn, hub, inv, payload)
+						return
+					}
+					if scheduledFunctions[r.dir] {
+						checkRelease(t, fn, store, inv, payload)
 						return
 					}
 					checkHTTP(t, fn.invoke(t, payload), inv)
@@ -264,6 +271,44 @@ func header(h map[string]string, name string) string {
 	return ""
 }
 
+// checkRelease saves want.released scheduled articles whose time has just
+// come (pending: saved before it) and invokes the release function twice:
+// the first run releases exactly those, the second none, and the site
+// feed's head holds no scheduled instant afterwards.
+func checkRelease(t *testing.T, fn *function, store *dynamo.Store, want invocation, payload []byte) {
+	t.Helper()
+	now := time.Now()
+	var ids []string
+	for i := range want.released {
+		id := fmt.Sprintf("rie-scheduled-%d", i)
+		a := article.Article{
+			ID: id, Slug: id, Title: "Ембарго " + id, URL: siteURL + "/" + id, Language: "bg",
+			Section: "Свят", Status: article.StatusPublished, Version: 1,
+			PublishedAt: now.Add(-time.Minute), CreatedAt: now.Add(-2 * time.Minute), UpdatedAt: now.Add(-2 * time.Minute),
+		}
+		if err := store.Save(t.Context(), a, 0); err != nil {
+			t.Fatalf("save %s: %v", id, err)
+		}
+		ids = append(ids, id)
+	}
+	if h, err := store.FeedHead(t.Context(), article.SiteFeed); err != nil || len(h.Scheduled) != want.released {
+		t.Fatalf("site head before the run: %v scheduled, %v; want %d", h.Scheduled, err, want.released)
+	}
+	for run, wantIDs := range [][]string{ids, {}} {
+		var res release.Result
+		if err := json.Unmarshal(fn.invoke(t, payload), &res); err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(res.Released)
+		if !slices.Equal(res.Released, wantIDs) {
+			t.Errorf("run %d released %q, want %q", run+1, res.Released, wantIDs)
+		}
+	}
+	if h, err := store.FeedHead(t.Context(), article.SiteFeed); err != nil || len(h.Scheduled) != 0 {
+		t.Errorf("site head after the run: %v scheduled, %v; want none", h.Scheduled, err)
+	}
+}
+
 func checkNotify(t *testing.T, fn *function, hub *recordingHub, want invocation, payload []byte) {
 	t.Helper()
 	var e events.DynamoDBEvent
@@ -398,11 +443,11 @@ func (s *syncBuffer) String() string {
 // checkTelemetry reads what a function wrote to stdout over its
 // invocations: log lines with the keys Lambda's JSON log filtering reads,
 // and EMF metric records of this function, with store calls timed (HTTP
-// functions) or pings counted (notify).
+// functions), pings counted (notify) or releases counted (release).
 func checkTelemetry(t *testing.T, dir, out string) {
 	t.Helper()
 	records, logLines := 0, 0
-	storeCalls, pings := 0.0, 0.0
+	storeCalls, pings, released := 0.0, 0.0, 0.0
 	for _, line := range strings.Split(out, "\n") {
 		var m map[string]any
 		if !strings.HasPrefix(line, "{") || json.Unmarshal([]byte(line), &m) != nil {
@@ -419,6 +464,9 @@ func checkTelemetry(t *testing.T, dir, out string) {
 			if n, ok := m["PingsSent"].(float64); ok {
 				pings += n
 			}
+			if n, ok := m["Released"].(float64); ok {
+				released += n
+			}
 			continue
 		}
 		logLines++
@@ -434,7 +482,10 @@ func checkTelemetry(t *testing.T, dir, out string) {
 	if streamFunctions[dir] && pings == 0 {
 		t.Errorf("%s: no PingsSent in its metrics", dir)
 	}
-	if !streamFunctions[dir] && storeCalls == 0 {
+	if scheduledFunctions[dir] && released == 0 {
+		t.Errorf("%s: no Released in its metrics", dir)
+	}
+	if !streamFunctions[dir] && !scheduledFunctions[dir] && storeCalls == 0 {
 		t.Errorf("%s: no StoreCalls in its metrics: the DynamoDB client is not timed", dir)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
+	"github.com/newsdesk/syndicate/internal/release"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -64,6 +65,9 @@ var routers = map[string]func() *httpapi.Router{
 // streamFunctions are the functions triggered by the table stream, not HTTP.
 var streamFunctions = map[string]bool{"notify": true}
 
+// scheduledFunctions are the functions invoked by a schedule.
+var scheduledFunctions = map[string]bool{"release": true}
+
 // adminFunctions serve the admin API; every other HTTP function is public.
 var adminFunctions = map[string]bool{"articles": true}
 
@@ -101,8 +105,8 @@ func TestEveryFunctionFolderHasAResourceAndViceVersa(t *testing.T) {
 	var want []string
 	for _, d := range functionDirs(t) {
 		want = append(want, logicalID(d))
-		if _, ok := routers[d]; !ok && !streamFunctions[d] {
-			t.Errorf("functions/%s: neither an HTTP function (routers) nor a stream function in this test", d)
+		if _, ok := routers[d]; !ok && !streamFunctions[d] && !scheduledFunctions[d] {
+			t.Errorf("functions/%s: neither an HTTP function (routers) nor a stream or scheduled function in this test", d)
 		}
 	}
 	got := sortedKeys(tp.Resources("AWS::Serverless::Function"))
@@ -361,6 +365,7 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 		"NotifyFunction": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
 			"sqs:SendMessage", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
 			"cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"},
+		"ReleaseFunction": {"dynamodb:Query", "dynamodb:UpdateItem"},
 	}
 	counterAttrs := append([]string{dynamo.AttrPK, dynamo.AttrSK}, share.Networks...)
 	sort.Strings(counterAttrs)
@@ -419,6 +424,80 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 				t.Error("no statement names ArticlesTable")
 			}
 		})
+	}
+}
+
+// TestReleaseSchedule: the release function runs every minute from one
+// EventBridge Scheduler schedule, whose role trusts the scheduler of this
+// account only and may only invoke the function's live alias (SAM's
+// target under AutoPublishAlias); its Input decodes strictly into the
+// handler's event; the function may query only the feed index (where the
+// schedule partition lives) and update only article and head items.
+func TestReleaseSchedule(t *testing.T) {
+	tp := template(t)
+	fn := tp.Resources("AWS::Serverless::Function")["ReleaseFunction"]
+	evs, _ := Get(fn, "Properties", "Events")
+	if m, _ := evs.(map[string]any); len(m) != 1 {
+		t.Fatalf("ReleaseFunction events = %v, want exactly one schedule", evs)
+	}
+	ev, _ := Get(evs, "EveryMinute")
+	if got := String(ev, "Type"); got != "ScheduleV2" {
+		t.Errorf("event type %q, want ScheduleV2 (AWS::Scheduler::Schedule)", got)
+	}
+	p, _ := Get(ev, "Properties")
+	if got := String(p, "ScheduleExpression"); got != "rate(1 minute)" {
+		t.Errorf("ScheduleExpression %q, want rate(1 minute): articles must go live within a minute", got)
+	}
+	if got := String(p, "FlexibleTimeWindow", "Mode"); got != "OFF" {
+		t.Errorf("FlexibleTimeWindow.Mode %q, want OFF", got)
+	}
+	if got := String(p, "Name", "Fn::Sub"); !strings.Contains(got, "${AWS::StackName}") {
+		t.Errorf("schedule Name %q, want one with the stack name (names are unique per account)", got)
+	}
+	if v, _ := Get(p, "RetryPolicy", "MaximumEventAgeInSeconds"); v != int64(60) {
+		t.Errorf("RetryPolicy.MaximumEventAgeInSeconds = %v, want 60: the next run makes up a missed one", v)
+	}
+	dec := json.NewDecoder(strings.NewReader(String(p, "Input")))
+	dec.DisallowUnknownFields()
+	var in release.Event
+	if err := dec.Decode(&in); err != nil || in.ScheduledTime != "<aws.scheduler.scheduled-time>" || in.ExecutionID != "<aws.scheduler.execution-id>" {
+		t.Errorf("Input decodes to %+v, %v; want release.Event of the scheduler's context attributes", in, err)
+	}
+	role := Refs(Must(Get(p, "RoleArn")))
+	if !slices.Equal(role, []string{"ReleaseScheduleRole"}) {
+		t.Fatalf("RoleArn refers to %v, want ReleaseScheduleRole", role)
+	}
+	r := tp.Resources("AWS::IAM::Role")["ReleaseScheduleRole"]
+	trust, _ := Get(r, "Properties", "AssumeRolePolicyDocument", "Statement")
+	if l, _ := trust.([]any); len(l) != 1 || String(l[0], "Principal", "Service") != "scheduler.amazonaws.com" ||
+		!slices.Equal(Refs(Must(Get(l[0], "Condition", "StringEquals", "aws:SourceAccount"))), []string{"AWS::AccountId"}) {
+		t.Errorf("ReleaseScheduleRole trusts %v, want scheduler.amazonaws.com of this account only", trust)
+	}
+	if mp, ok := Get(r, "Properties", "ManagedPolicyArns"); ok {
+		t.Errorf("ReleaseScheduleRole has managed policies %v", mp)
+	}
+	ps, _ := Get(r, "Properties", "Policies")
+	var sts []any
+	for _, pol := range ps.([]any) {
+		l, _ := Get(pol, "PolicyDocument", "Statement")
+		sts = append(sts, l.([]any)...)
+	}
+	if len(sts) != 1 || !slices.Equal(strs(Must(Get(sts[0], "Action"))), []string{"lambda:InvokeFunction"}) ||
+		String(sts[0], "Resource", "Fn::Sub") != "${ReleaseFunction.Arn}:"+String(tp, "Globals", "Function", "AutoPublishAlias") {
+		t.Errorf("ReleaseScheduleRole statements %v, want lambda:InvokeFunction on ReleaseFunction's live alias only", sts)
+	}
+	for _, st := range statements(t, tp, "ReleaseFunction", fn) {
+		switch strs(st["Action"])[0] {
+		case "dynamodb:Query":
+			if got := String(st, "Resource", "Fn::Sub"); got != "${ArticlesTable.Arn}/index/"+dynamo.IndexFeed {
+				t.Errorf("Query on %q, want the feed index only", got)
+			}
+		case "dynamodb:UpdateItem":
+			got := strs(Must(Get(st, "Condition", "ForAllValues:StringLike", "dynamodb:LeadingKeys")))
+			if !slices.Equal(got, []string{"ARTICLE#*", "HEAD#*"}) {
+				t.Errorf("UpdateItem limited to partitions %q, want article and head items only", got)
+			}
+		}
 	}
 }
 

@@ -28,6 +28,7 @@ const (
 	CounterWriteFailures = "CounterWriteFailures"
 	PingsSent            = "PingsSent"
 	PingsFailed          = "PingsFailed"
+	Released             = "Released"
 )
 
 // Dimension names.
@@ -330,7 +331,7 @@ func appendNumber(b []byte, key string, v float64) []byte {
 }
 
 // counterOrder fixes the order of the counters in a record.
-var counterOrder = [...]string{FeedCacheHits, FeedCacheMisses, CardsWithoutPhoto, CounterWriteFailures, PingsSent, PingsFailed}
+var counterOrder = [...]string{FeedCacheHits, FeedCacheMisses, CardsWithoutPhoto, CounterWriteFailures, PingsSent, PingsFailed, Released}
 
 // ms is d in milliseconds with microsecond precision.
 func ms(d time.Duration) float64 {

@@ -85,12 +85,20 @@ type Lister interface {
 // pageSize is the admin list's largest page.
 const pageSize = 100
 
+// releaseLag bounds how long after its publishedAt a scheduled article is
+// released (the one-minute schedule, then the stream's batching), so that
+// a lost batch holding a release is matched by the article's publishedAt
+// (a release leaves updatedAt as the editor's save set it).
+const releaseLag = 5 * time.Minute
+
 // ChangedFeeds walks every article and returns the feeds that the public
 // ones whose last update lies in [from, to] are in now, the site feed
 // first (always: any change of a public article touches it, a deletion
-// included), and how many articles matched. The admin list is ordered by
-// publication, not by update, so the walk reads every article: one Query
-// per hundred.
+// included), and how many articles matched. A scheduled article (saved
+// before its publishedAt) also matches when it was released in the window,
+// that is when its publishedAt lies in [from - releaseLag, to]. The admin
+// list is ordered by publication, not by update, so the walk reads every
+// article: one Query per hundred.
 func ChangedFeeds(ctx context.Context, l Lister, from, to time.Time) (keys []article.FeedKey, changed int, err error) {
 	keys = []article.FeedKey{article.SiteFeed}
 	seen := map[string]bool{article.SiteFeed.String(): true}
@@ -102,7 +110,10 @@ func ChangedFeeds(ctx context.Context, l Lister, from, to time.Time) (keys []art
 		}
 		for i := range page.Articles {
 			a := &page.Articles[i]
-			if a.UpdatedAt.Before(from) || a.UpdatedAt.After(to) {
+			updated := !a.UpdatedAt.Before(from) && !a.UpdatedAt.After(to)
+			released := a.Public() && a.PublishedAt.After(a.UpdatedAt) &&
+				!a.PublishedAt.Before(from.Add(-releaseLag)) && !a.PublishedAt.After(to)
+			if !updated && !released {
 				continue
 			}
 			changed++

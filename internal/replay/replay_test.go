@@ -302,6 +302,13 @@ func TestChangedFeedsWalksEveryPage(t *testing.T) {
 		{Articles: []article.Article{pub(t0, "Свят"), {ID: "gone", Deleted: true, UpdatedAt: t0}}, Next: article.Position{ID: "2", Time: t0}},
 		{Articles: []article.Article{pub(t0.Add(time.Minute), "Култура")}},
 	}}
+	// Scheduled (saved long before their time): one released in the window,
+	// one still to come.
+	released := pub(t0.Add(-24*time.Hour), "Икономика")
+	released.PublishedAt = t0.Add(-2 * time.Minute)
+	later := pub(t0.Add(-24*time.Hour), "Спорт")
+	later.PublishedAt = t0.Add(time.Hour)
+	l.pages[2].Articles = append(l.pages[2].Articles, released, later)
 	keys, n, err := ChangedFeeds(t.Context(), l, t0.Add(-time.Second), t0.Add(time.Minute))
 	if err != nil {
 		t.Fatal(err)
@@ -311,8 +318,9 @@ func TestChangedFeedsWalksEveryPage(t *testing.T) {
 		got = append(got, k.String())
 	}
 	want := []string{article.SiteFeed.String(), article.FeedKey{Kind: article.FeedSection, Slug: article.Slugify("Свят")}.String(),
-		article.FeedKey{Kind: article.FeedSection, Slug: article.Slugify("Култура")}.String()}
-	if !slices.Equal(got, want) || n != 3 {
-		t.Errorf("feeds %q (%d articles), want %q (3 articles: two public, one tombstone)", got, n, want)
+		article.FeedKey{Kind: article.FeedSection, Slug: article.Slugify("Култура")}.String(),
+		article.FeedKey{Kind: article.FeedSection, Slug: article.Slugify("Икономика")}.String()}
+	if !slices.Equal(got, want) || n != 4 {
+		t.Errorf("feeds %q (%d articles), want %q (4 articles: two public, one tombstone, one released)", got, n, want)
 	}
 }

@@ -3,5 +3,7 @@
 // store (or DynamoDB when DYNAMODB_ENDPOINT is set), seeded on first start.
 // It lives here rather than in cmd/local so that tests can start it, stop
 // it and drive its handler; cmd/local only loads the configuration, wires
-// signals and exits.
+// signals and exits. While it serves, it releases due scheduled articles
+// every ReleaseEvery, as the deployed one-minute schedule does
+// (docs/scheduling.md).
 package server

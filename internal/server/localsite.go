@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
@@ -53,6 +54,8 @@ type localSite struct {
 		GetBySlug(ctx context.Context, slug string) (article.Article, error)
 	}
 	cfg config.Config
+	// now decides whether an article is live yet.
+	now func() time.Time
 }
 
 func (l *localSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -69,7 +72,7 @@ func (l *localSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), l.cfg.StoreTimeout)
 	defer cancel()
 	a, err := l.store.GetBySlug(ctx, slug)
-	if err != nil || !a.Public() || !l.canonicalPath(&a, p) {
+	if err != nil || !a.LiveAt(l.now()) || !l.canonicalPath(&a, p) {
 		// Not an article of this site: the router answers (404 problem).
 		l.next.ServeHTTP(w, r)
 		return

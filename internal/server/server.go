@@ -38,6 +38,7 @@ type Store interface {
 	shareapi.Store
 	feedapi.Store
 	adminapi.ShareReader
+	Release(ctx context.Context, now time.Time) ([]article.Article, error)
 }
 
 var (
@@ -47,6 +48,11 @@ var (
 
 // ShutdownTimeout bounds a graceful stop: requests in flight get this long.
 const ShutdownTimeout = 10 * time.Second
+
+// ReleaseEvery is how often Serve releases the scheduled articles that are
+// due (ReleaseDue), the local stand-in for the deployed one-minute
+// schedule of functions/release.
+const ReleaseEvery = 5 * time.Second
 
 // Server is the local service, built but not yet listening.
 type Server struct {
@@ -68,6 +74,7 @@ type Server struct {
 
 	cfg   config.Config
 	log   *slog.Logger
+	now   func() time.Time
 	close func() error
 }
 
@@ -77,7 +84,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	if err != nil {
 		return nil, err
 	}
-	s, err := build(ctx, cfg, log, st)
+	s, err := build(ctx, cfg, log, st, time.Now)
 	if err != nil {
 		_ = closeStore() // The build error is the one worth reporting.
 		return nil, err
@@ -89,15 +96,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	return s, nil
 }
 
-func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store) (*Server, error) {
-	s := &Server{Token: cfg.AdminToken, Store: st, cfg: cfg, log: log}
+// build wires the routes on st; now is the clock of every route that asks
+// whether an article is live yet, and of ReleaseDue.
+func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, now func() time.Time) (*Server, error) {
+	s := &Server{Token: cfg.AdminToken, Store: st, cfg: cfg, log: log, now: now}
 	if s.Token == "" {
 		var b [24]byte
 		_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms.
 		s.Token = base64.RawURLEncoding.EncodeToString(b[:])
 		s.TokenGenerated = true
 	}
-	svc := newsroom.NewService(st, newsroom.Options{SiteURL: cfg.SiteURL})
+	svc := newsroom.NewService(st, newsroom.Options{SiteURL: cfg.SiteURL, Now: now})
 	n, err := seed.Ensure(ctx, svc, cfg.SiteURL, cfg.StoreTimeout)
 	if err != nil {
 		return nil, err
@@ -105,19 +114,24 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store) (
 	s.Seeded = n
 
 	rt := httpapi.NewRouter()
-	adminapi.Register(rt, svc, adminapi.StaticToken(s.Token), adminapi.NewOptions(cfg, st))
+	adminOpts := adminapi.NewOptions(cfg, st)
+	adminOpts.Now = now
+	adminapi.Register(rt, svc, adminapi.StaticToken(s.Token), adminOpts)
 	shareOpts, err := shareapi.NewOptions(cfg)
 	if err != nil {
 		return nil, err
 	}
 	s.Clicks = new(shareapi.ClickStats)
 	shareOpts.Clicks = s.Clicks
+	shareOpts.Now = now
 	shareapi.Register(rt, st, shareOpts)
-	feedapi.Register(rt, st, feedapi.NewOptions(cfg))
+	feedOpts := feedapi.NewOptions(cfg)
+	feedOpts.Now = now
+	feedapi.Register(rt, st, feedOpts)
 
 	s.Routes = rt.Routes()
 	if servesSite(cfg) {
-		s.Handler = httpapi.Observe(log, &localSite{next: rt, store: st, cfg: cfg})
+		s.Handler = httpapi.Observe(log, &localSite{next: rt, store: st, cfg: cfg, now: now})
 	} else {
 		s.Handler = httpapi.Observe(log, rt)
 	}
@@ -201,6 +215,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, out io.Writer) erro
 	}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
+	rctx, stopReleasing := context.WithCancel(ctx)
+	released := make(chan struct{})
+	go func() { defer close(released); s.releaseLoop(rctx, ReleaseEvery) }()
+	defer func() { stopReleasing(); <-released }()
 	select {
 	case err := <-done:
 		return fmt.Errorf("server: %w", err)
@@ -217,6 +235,41 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, out io.Writer) erro
 	}
 	s.log.Info("server: stopped")
 	return nil
+}
+
+// ReleaseDue releases the scheduled articles that are due on the server's
+// clock (Store.Release) and logs each: what the deployed release function
+// does every minute. It returns how many it released.
+func (s *Server) ReleaseDue(ctx context.Context) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.StoreTimeout)
+	defer cancel()
+	released, err := s.Store.Release(ctx, s.now())
+	for i := range released {
+		s.log.Info("server: scheduled article released",
+			slog.String("id", released[i].ID), slog.String("slug", released[i].Slug),
+			slog.Time("publishedAt", released[i].PublishedAt))
+	}
+	if err != nil {
+		return len(released), fmt.Errorf("server: release: %w", err)
+	}
+	return len(released), nil
+}
+
+// releaseLoop runs ReleaseDue at once and then every period until ctx
+// ends; a failure is logged and the next tick tries again.
+func (s *Server) releaseLoop(ctx context.Context, period time.Duration) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		if _, err := s.ReleaseDue(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("server: release failed; retrying on the next tick", slog.String("error", err.Error()))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // PrintURLs writes the admin token (when made up here) and the URLs worth
@@ -248,7 +301,7 @@ func (s *Server) PrintURLs(ctx context.Context, out io.Writer, base string) {
 		lctx, cancel := context.WithTimeout(ctx, s.cfg.StoreTimeout)
 		stored, err := s.Store.Get(lctx, a.ID)
 		cancel()
-		if err != nil || !stored.Public() {
+		if err != nil || !stored.LiveAt(s.now()) {
 			continue
 		}
 		fmt.Fprintf(out, "  %s/share/%s\n", base, stored.Slug)

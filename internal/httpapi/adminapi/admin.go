@@ -30,7 +30,9 @@ var _ Service = (*newsroom.Service)(nil)
 // Options configures the admin routes. Cursors seals list positions
 // (scope "admin"); StoreTimeout bounds every call to the service. Shares
 // reads the share counters for GET /articles/{id}/shares, whose days are
-// those of Location (UTC if nil) on the clock Now (time.Now if nil).
+// those of Location (UTC if nil) on the clock Now (time.Now if nil), which
+// also decides which articles are scheduled (the "scheduled" member and
+// GET /articles?status=scheduled).
 type Options struct {
 	Cursors      *cursor.Sealer
 	StoreTimeout time.Duration
@@ -52,7 +54,8 @@ const cursorScope = "admin"
 // token of tokens:
 //
 //	POST   /articles       create (201, Location, ETag)
-//	GET    /articles       newest first, drafts included, ?limit= and ?cursor=
+//	GET    /articles       newest first, drafts included, ?limit= and ?cursor=;
+//	                       ?status=scheduled: only articles scheduled to go live
 //	GET    /articles/{id}  one article (ETag; 410 once deleted)
 //	PUT    /articles/{id}  create (201) or replace (200), If-Match/If-None-Match
 //	DELETE /articles/{id}  tombstone (204), If-Match
@@ -103,7 +106,7 @@ func (a *admin) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/articles/"+out.ID)
-	writeArticle(w, r, http.StatusCreated, &out)
+	writeArticle(w, r, http.StatusCreated, &out, a.opts.Now())
 }
 
 func (a *admin) get(w http.ResponseWriter, r *http.Request) {
@@ -125,7 +128,7 @@ func (a *admin) get(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	writeArticle(w, r, http.StatusOK, &out)
+	writeArticle(w, r, http.StatusOK, &out, a.opts.Now())
 }
 
 func (a *admin) put(w http.ResponseWriter, r *http.Request) {
@@ -162,7 +165,7 @@ func (a *admin) put(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusCreated
 		w.Header().Set("Location", "/articles/"+out.ID)
 	}
-	writeArticle(w, r, status, &out)
+	writeArticle(w, r, status, &out, a.opts.Now())
 }
 
 func (a *admin) delete(w http.ResponseWriter, r *http.Request) {
@@ -242,6 +245,15 @@ func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
+	scheduledOnly := false
+	if v, ok := q["status"]; ok {
+		if len(v) != 1 || v[0] != "scheduled" {
+			httpapi.Error(w, r, httpapi.NewRequestError(http.StatusBadRequest, "bad-query",
+				"status must be scheduled, the one status the list filters by"))
+			return
+		}
+		scheduledOnly = true
+	}
 	token := q.Get("cursor")
 	after, err := a.opts.Cursors.Open(cursorScope, token)
 	if err != nil {
@@ -251,21 +263,63 @@ func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := a.ctx(r)
 	defer cancel()
-	page, err := a.svc.List(ctx, article.ListOptions{Limit: limit, After: after})
+	now := a.opts.Now()
+	var page article.Page
+	if scheduledOnly {
+		page, err = a.scheduled(ctx, limit, after, now)
+	} else {
+		page, err = a.svc.List(ctx, article.ListOptions{Limit: limit, After: after})
+	}
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
 	resp := listResponse{Articles: make([]articleResponse, len(page.Articles))}
 	for i := range page.Articles {
-		resp.Articles[i] = toResponse(&page.Articles[i])
+		resp.Articles[i] = response(&page.Articles[i], now)
 	}
 	if !page.Next.IsZero() {
 		resp.Next = a.opts.Cursors.Seal(cursorScope, page.Next)
 		next := url.Values{"cursor": {resp.Next}, "limit": {strconv.Itoa(limit)}}
+		if scheduledOnly {
+			next.Set("status", "scheduled")
+		}
 		w.Header().Set("Link", "</articles?"+next.Encode()+`>; rel="next"`)
 	}
 	writeJSON(w, r, http.StatusOK, resp)
+}
+
+// scheduled is one page of the scheduled articles, newest (latest to go
+// live) first. They sort above now in the admin list, which is ordered by
+// PublishedAt, so the walk reads from the top (or the cursor) and stops at
+// the first article not after now: it reads only future-dated articles
+// (scheduled ones, and drafts given a future publishedAt), never the
+// archive below them.
+func (a *admin) scheduled(ctx context.Context, limit int, after article.Position, now time.Time) (article.Page, error) {
+	out := article.Page{Articles: make([]article.Article, 0, limit)}
+	for {
+		page, err := a.svc.List(ctx, article.ListOptions{Limit: limit, After: after})
+		if err != nil {
+			return article.Page{}, err
+		}
+		for i := range page.Articles {
+			art := &page.Articles[i]
+			if !art.SortTime().After(now) {
+				return out, nil
+			}
+			after = article.Position{Time: art.SortTime(), ID: art.ID}
+			if art.ScheduledAt(now) {
+				out.Articles = append(out.Articles, *art)
+				if len(out.Articles) == limit {
+					out.Next = after
+					return out, nil
+				}
+			}
+		}
+		if page.Next.IsZero() {
+			return out, nil
+		}
+	}
 }
 
 // listResponse is the wire form of one page of GET /articles.
@@ -299,6 +353,17 @@ type articleResponse struct {
 	Version      int64        `json:"version"`
 	// Read-only: the slugs the article held before, oldest first.
 	PreviousSlugs []string `json:"previousSlugs"`
+	// Scheduled is true for a published article whose publishedAt is still
+	// to come: it is on no public surface until then. Computed, never
+	// stored; a write ignores it.
+	Scheduled bool `json:"scheduled,omitempty"`
+}
+
+// response is toResponse with the members computed at now.
+func response(a *article.Article, now time.Time) articleResponse {
+	out := toResponse(a)
+	out.Scheduled = a.ScheduledAt(now)
+	return out
 }
 
 func toResponse(a *article.Article) articleResponse {
@@ -348,9 +413,9 @@ func stamp(t time.Time) string {
 	return t.Format(time.RFC3339Nano)
 }
 
-func writeArticle(w http.ResponseWriter, r *http.Request, status int, a *article.Article) {
+func writeArticle(w http.ResponseWriter, r *http.Request, status int, a *article.Article, now time.Time) {
 	w.Header().Set("ETag", etag(a.Version))
-	writeJSON(w, r, status, toResponse(a))
+	writeJSON(w, r, status, response(a, now))
 }
 
 // writeJSON sends v as the admin API's JSON: never cached, since drafts

@@ -64,8 +64,8 @@ type imageWire struct {
 // serverFields are members of the response a client may send back in a
 // write (a GET, edited, PUT back) and that are ignored: the server sets
 // them. previousSlugs is the stores' record of the slugs an article left;
-// a client changes it only by changing slug.
-var serverFields = map[string]bool{"createdAt": true, "updatedAt": true, "version": true, "previousSlugs": true}
+// a client changes it only by changing slug. scheduled is computed.
+var serverFields = map[string]bool{"createdAt": true, "updatedAt": true, "version": true, "previousSlugs": true, "scheduled": true}
 
 // requestFields lists, in the order their errors are reported, the members
 // a write may carry, each with the code that decodes it into req.

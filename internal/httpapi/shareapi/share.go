@@ -48,6 +48,9 @@ type Options struct {
 	// Clicks receives the outcome of every counter write; nil keeps them
 	// in a ClickStats of the handler's own.
 	Clicks *ClickStats
+	// Now is the clock that decides whether an article is live yet (a
+	// scheduled one is not found until its PublishedAt); time.Now if nil.
+	Now func() time.Time
 }
 
 // Cache lifetimes of the share routes.
@@ -90,6 +93,9 @@ func Register(rt *httpapi.Router, store Store, opts Options) {
 	if opts.Clicks == nil {
 		opts.Clicks = new(ClickStats)
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	h := &shareHandler{store: store, opts: opts}
 	rt.HandleFunc(http.MethodGet, "/share/{slug}", h.page)
 	rt.HandleFunc(http.MethodGet, "/share/{slug}/card.png", h.card)
@@ -118,7 +124,9 @@ func (h *shareHandler) lookup(ctx context.Context, key string) (article.Article,
 }
 
 // public returns the article named in the request's {slug}, ErrGone for a
-// tombstone and ErrNotFound for a draft.
+// tombstone and ErrNotFound for a draft or a scheduled article not yet
+// live: until its time it is answered exactly as a slug that does not
+// exist, so that nothing tells an embargoed story from no story.
 func (h *shareHandler) public(r *http.Request) (article.Article, error) {
 	key := r.PathValue("slug")
 	a, err := h.lookup(r.Context(), key)
@@ -127,8 +135,8 @@ func (h *shareHandler) public(r *http.Request) (article.Article, error) {
 		return a, err
 	case a.Deleted:
 		return a, fmt.Errorf("share: %q: %w", key, article.ErrGone)
-	case !a.Public():
-		return a, fmt.Errorf("share: %q is a draft: %w", key, article.ErrNotFound)
+	case !a.LiveAt(h.opts.Now()):
+		return a, fmt.Errorf("share: %q is a draft or scheduled: %w", key, article.ErrNotFound)
 	}
 	return a, nil
 }
@@ -431,8 +439,9 @@ func (h *shareHandler) oembed(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := h.lookup(r.Context(), ref.Key)
 	if errors.Is(err, article.ErrNotFound) || errors.Is(err, article.ErrGone) ||
-		(err == nil && (!a.Public() || !ref.Matches(&a))) {
-		// oEmbed knows 404 only: a missing slug, a draft, a tombstone and
+		(err == nil && (!a.LiveAt(h.opts.Now()) || !ref.Matches(&a))) {
+		// oEmbed knows 404 only: a missing slug, a draft, a scheduled
+		// article before its time, a tombstone and
 		// a site page that is not this article are all "not ours", in the
 		// same bytes, so that the answer cannot tell an unpublished story
 		// from no story.

@@ -19,7 +19,7 @@ func (s *Store) List(ctx context.Context, opts article.ListOptions) (article.Pag
 	var p article.Page
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		var err error
-		p, err = page(tx, tx.Bucket(bucketAdmin), opts)
+		p, err = page(tx, tx.Bucket(bucketAdmin), opts, "")
 		return err
 	})
 	if err != nil {
@@ -34,6 +34,10 @@ func (s *Store) ListFeed(ctx context.Context, key article.FeedKey, opts article.
 	if err := ctx.Err(); err != nil {
 		return article.Page{}, fmt.Errorf("bolt: list feed %s: %w", key, err)
 	}
+	asOf := opts.AsOf
+	if asOf.IsZero() {
+		asOf = s.now()
+	}
 	var p article.Page
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		b := tx.Bucket(bucketFeeds).Bucket([]byte(key.String()))
@@ -42,7 +46,7 @@ func (s *Store) ListFeed(ctx context.Context, key article.FeedKey, opts article.
 			return nil
 		}
 		var err error
-		p, err = page(tx, b, opts)
+		p, err = page(tx, b, opts, rules.LiveBound(asOf))
 		return err
 	})
 	if err != nil {
@@ -53,16 +57,23 @@ func (s *Store) ListFeed(ctx context.Context, key article.FeedKey, opts article.
 }
 
 // page reads one page of an index bucket (sort key → ID) backwards, from
-// just below opts.After. It looks one key further than the page to know
-// whether another page follows.
-func page(tx *bbolt.Tx, index *bbolt.Bucket, opts article.ListOptions) (article.Page, error) {
+// just below opts.After and below upper when it is not empty (the feeds'
+// rules.LiveBound). It looks one key further than the page to know whether
+// another page follows.
+func page(tx *bbolt.Tx, index *bbolt.Bucket, opts article.ListOptions, upper string) (article.Page, error) {
 	limit := rules.Limit(opts.Limit)
 	c := index.Cursor()
 	var k, v []byte
-	if opts.After.IsZero() {
+	bound := upper
+	if !opts.After.IsZero() {
+		if after := rules.CursorKey(opts.After); bound == "" || after < bound {
+			bound = after
+		}
+	}
+	if bound == "" {
 		k, v = c.Last()
 	} else {
-		after := []byte(rules.CursorKey(opts.After))
+		after := []byte(bound)
 		// Seek lands on the first key >= after; the page starts strictly
 		// below it, or at the last key when every key is below it.
 		if k, _ = c.Seek(after); k == nil {
@@ -105,5 +116,5 @@ func (s *Store) FeedHead(ctx context.Context, key article.FeedKey) (article.Feed
 		return article.FeedHead{}, fmt.Errorf("bolt: feed head %s: %w", key, err)
 	}
 	k := article.FeedKey{Kind: key.Kind, Slug: key.Slug, Name: h.Name}
-	return article.FeedHead{Key: k, Rev: h.Rev, UpdatedAt: h.UpdatedAt}, nil
+	return article.FeedHead{Key: k, Rev: h.Rev, UpdatedAt: h.UpdatedAt, Scheduled: h.scheduled()}, nil
 }

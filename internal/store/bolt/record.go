@@ -32,6 +32,9 @@ type record struct {
 	Deleted      bool           `json:"deleted,omitempty"`
 	// Oldest first; absent until the article's first rename.
 	PreviousSlugs []string `json:"previousSlugs,omitempty"`
+	// Pending marks a scheduled article the store has not released yet
+	// (see Release); it is store bookkeeping, not part of the article.
+	Pending bool `json:"pending,omitempty"`
 }
 
 type authorRecord struct {
@@ -94,4 +97,7 @@ type head struct {
 	Rev       int64     `json:"rev"`
 	UpdatedAt time.Time `json:"updatedAt"`
 	Name      string    `json:"name,omitempty"`
+	// Scheduled maps the ID of every pending article in the feed to its
+	// PublishedAt (article.FeedHead.Scheduled).
+	Scheduled map[string]time.Time `json:"scheduled,omitempty"`
 }

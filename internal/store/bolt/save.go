@@ -68,8 +68,14 @@ func save(tx *bbolt.Tx, a *article.Article, prev int64) error {
 	if err := index(tx, &oldArticle, exists, a); err != nil {
 		return err
 	}
+	pending, err := schedule(tx, &old, exists, a)
+	if err != nil {
+		return err
+	}
 
-	v, err := json.Marshal(toRecord(a))
+	rec := toRecord(a)
+	rec.Pending = pending
+	v, err := json.Marshal(rec)
 	if err != nil {
 		return fmt.Errorf("encode: %w", err)
 	}

@@ -12,5 +12,7 @@
 // reference definition). Build the admin API's store WithConsistentReads.
 // StreamFeeds reads a stream record (as Lambda delivers it) into the feeds
 // its article left and joined, for the notifier, so the item format is
-// known here only.
+// known here only. A scheduled article is pending until Release, one
+// transaction per due article found on the SCHEDULED partition of the
+// feed index (docs/scheduling.md).
 package dynamo

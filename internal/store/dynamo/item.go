@@ -44,6 +44,9 @@ type item struct {
 	// Only in the canonical item and the current slug item: feed entries
 	// leave it out (attrPreviousSlugs).
 	PreviousSlugs []string `dynamodbav:"previousSlugs,omitempty"`
+	// Pending marks the canonical item of a scheduled article not yet
+	// released (see Release): store bookkeeping, not part of the article.
+	Pending bool `dynamodbav:"pending,omitempty"`
 }
 
 type authorItem struct {

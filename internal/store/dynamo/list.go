@@ -16,18 +16,23 @@ import (
 // List returns live articles, drafts included, newest first: a Query on
 // the admin index.
 func (s *Store) List(ctx context.Context, opts article.ListOptions) (article.Page, error) {
-	p, err := s.page(ctx, "List", IndexAdmin, AttrGSI1PK, AttrGSI1SK, AdminPartition, opts)
+	p, err := s.page(ctx, "List", IndexAdmin, AttrGSI1PK, AttrGSI1SK, AdminPartition, opts, "")
 	if err != nil {
 		return article.Page{}, fmt.Errorf("dynamo: list: %w", err)
 	}
 	return p, nil
 }
 
-// ListFeed returns the public articles of one feed, newest first: a Query
-// on the feed index, whose entries carry whole articles. A feed that never
-// had an article is an empty page; FeedHead tells it apart.
+// ListFeed returns the public articles of one feed live at opts.AsOf (the
+// store's clock when zero), newest first: a Query on the feed index, whose
+// entries carry whole articles, bounded below the scheduled ones. A feed
+// that never had an article is an empty page; FeedHead tells it apart.
 func (s *Store) ListFeed(ctx context.Context, key article.FeedKey, opts article.ListOptions) (article.Page, error) {
-	p, err := s.page(ctx, "ListFeed", IndexFeed, AttrFeed, AttrFeedSort, key.String(), opts)
+	asOf := opts.AsOf
+	if asOf.IsZero() {
+		asOf = s.now()
+	}
+	p, err := s.page(ctx, "ListFeed", IndexFeed, AttrFeed, AttrFeedSort, key.String(), opts, rules.LiveBound(asOf))
 	if err != nil {
 		return article.Page{}, fmt.Errorf("dynamo: list feed %s: %w", key, err)
 	}
@@ -35,14 +40,20 @@ func (s *Store) ListFeed(ctx context.Context, key article.FeedKey, opts article.
 }
 
 // page queries one page of an index partition backwards, strictly below
-// opts.After, asking for one item more than the page to know whether
+// opts.After and below upper when it is not empty, asking for one item more than the page to know whether
 // another follows. It queries again only when DynamoDB stops early at its
 // 1 MB response limit, which pages of the largest articles can reach.
-func (s *Store) page(ctx context.Context, op, index, hashAttr, rangeAttr, partition string, opts article.ListOptions) (article.Page, error) {
+func (s *Store) page(ctx context.Context, op, index, hashAttr, rangeAttr, partition string, opts article.ListOptions, upper string) (article.Page, error) {
 	limit := rules.Limit(opts.Limit)
 	cond := expression.Key(hashAttr).Equal(expression.Value(partition))
+	bound := upper
 	if !opts.After.IsZero() {
-		cond = cond.And(expression.Key(rangeAttr).LessThan(expression.Value(rules.CursorKey(opts.After))))
+		if after := rules.CursorKey(opts.After); bound == "" || after < bound {
+			bound = after
+		}
+	}
+	if bound != "" {
+		cond = cond.And(expression.Key(rangeAttr).LessThan(expression.Value(bound)))
 	}
 	expr, err := expression.NewBuilder().WithKeyCondition(cond).Build()
 	if err != nil {

@@ -111,9 +111,20 @@ func (s *Store) saveItems(a, old *article.Article, prev int64) ([]types.Transact
 	if err := rules.CheckHistory(a); err != nil {
 		return nil, err
 	}
+	now := a.UpdatedAt
+	if now.IsZero() {
+		now = time.Now()
+	}
 	it := toItem(a)
 	if !a.Deleted {
 		it.GSI1PK, it.GSI1SK = AdminPartition, rules.ArticleKey(a)
+	}
+	// A scheduled article is pending until Release: its canonical item
+	// joins the schedule on the feed index, and the heads of its feeds
+	// hold its PublishedAt.
+	pending := a.ScheduledAt(now)
+	if pending {
+		it.Pending, it.Feed, it.FeedSort = true, SchedulePartition, rules.ArticleKey(a)
 	}
 	canonical, err := attributevalue.MarshalMap(it)
 	if err != nil {
@@ -173,6 +184,7 @@ func (s *Store) saveItems(a, old *article.Article, prev int64) ([]types.Transact
 		delete(entry, AttrGSI1PK)
 		delete(entry, AttrGSI1SK)
 		delete(entry, attrPreviousSlugs)
+		delete(entry, attrPending)
 		entry[AttrSK] = &types.AttributeValueMemberS{Value: feedSK(feed)}
 		entry[AttrFeed] = &types.AttributeValueMemberS{Value: feed}
 		entry[AttrFeedSort] = &types.AttributeValueMemberS{Value: sortKey}
@@ -186,10 +198,6 @@ func (s *Store) saveItems(a, old *article.Article, prev int64) ([]types.Transact
 		}
 	}
 
-	now := a.UpdatedAt
-	if now.IsZero() {
-		now = time.Now()
-	}
 	heads := maps.Clone(newFeeds)
 	for feed := range oldFeeds {
 		if _, ok := heads[feed]; !ok {
@@ -198,7 +206,16 @@ func (s *Store) saveItems(a, old *article.Article, prev int64) ([]types.Transact
 		}
 	}
 	for _, feed := range slices.Sorted(maps.Keys(heads)) {
-		up, err := headUpdate(s.table, feed, heads[feed].Name, now)
+		// The head holds a's PublishedAt while a is pending in it; any
+		// other save drops what an earlier one may have left (removing a
+		// missing attribute is no error).
+		var sched scheduleChange
+		if _, in := newFeeds[feed]; in && pending {
+			sched = scheduleChange{id: a.ID, at: a.PublishedAt}
+		} else if old != nil && old.Public() {
+			sched = scheduleChange{id: a.ID}
+		}
+		up, err := headUpdate(s.table, feed, heads[feed].Name, now, sched)
 		if err != nil {
 			return nil, err
 		}
@@ -220,6 +237,9 @@ func slugItem(canonical map[string]types.AttributeValue, slug string) map[string
 	av := maps.Clone(canonical)
 	delete(av, AttrGSI1PK)
 	delete(av, AttrGSI1SK)
+	delete(av, AttrFeed)
+	delete(av, AttrFeedSort)
+	delete(av, attrPending)
 	av[AttrPK] = &types.AttributeValueMemberS{Value: slugPK(slug)}
 	av[AttrSK] = &types.AttributeValueMemberS{Value: skSlug}
 	return av
@@ -247,14 +267,28 @@ func conditionalPut(table *string, av map[string]types.AttributeValue, cond expr
 	}}, nil
 }
 
+// scheduleChange is what a head update does to one article's scheduled
+// instant: nothing (no id), set it (at) or remove it (zero at).
+type scheduleChange struct {
+	id string
+	at time.Time
+}
+
 // headUpdate adds one to a feed's revision and stamps it. name, when not
 // empty, replaces the display name: the latest article to join names the
-// feed.
-func headUpdate(table *string, feed, name string, now time.Time) (types.TransactWriteItem, error) {
+// feed. sched sets or removes one pending article's instant.
+func headUpdate(table *string, feed, name string, now time.Time, sched scheduleChange) (types.TransactWriteItem, error) {
 	up := expression.Add(expression.Name(attrRev), expression.Value(1)).
 		Set(expression.Name(attrUpdatedAt), expression.Value(formatTime(now)))
 	if name != "" {
 		up = up.Set(expression.Name(attrName), expression.Value(name))
+	}
+	switch {
+	case sched.id == "":
+	case sched.at.IsZero():
+		up = up.Remove(expression.Name(prefixHeadScheduled + sched.id))
+	default:
+		up = up.Set(expression.Name(prefixHeadScheduled+sched.id), expression.Value(formatTime(sched.at)))
 	}
 	expr, err := expression.NewBuilder().WithUpdate(up).Build()
 	if err != nil {
@@ -273,6 +307,11 @@ func headUpdate(table *string, feed, name string, now time.Time) (types.Transact
 // with other transactions, and maps cancellation reasons to the article
 // errors.
 func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) error {
+	return s.transactOp(ctx, "Save", items)
+}
+
+// transactOp is transact reporting capacity as op's.
+func (s *Store) transactOp(ctx context.Context, op string, items []types.TransactWriteItem) error {
 	in := &dynamodb.TransactWriteItemsInput{
 		TransactItems:          items,
 		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
@@ -280,7 +319,7 @@ func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) e
 	for attempt := 0; ; attempt++ {
 		out, err := s.client.TransactWriteItems(ctx, in)
 		if err == nil {
-			s.report("Save:TransactWriteItems", out.ConsumedCapacity...)
+			s.report(op+":TransactWriteItems", out.ConsumedCapacity...)
 			return nil
 		}
 		var canceled *types.TransactionCanceledException

@@ -33,6 +33,12 @@ const (
 // AdminPartition is the AttrGSI1PK value of every live article.
 const AdminPartition = "ALL"
 
+// SchedulePartition is the AttrFeed value of the canonical item of every
+// pending (scheduled, not yet released) article, so that Release finds
+// them on the feed index, AttrFeedSort being their PublishedAt. No feed's
+// key (article.FeedKey.String) is ever this.
+const SchedulePartition = "SCHEDULED"
+
 // Key prefixes and sort key values; see docs/dynamodb.md.
 const (
 	prefixArticle = "ARTICLE#"
@@ -62,6 +68,10 @@ const (
 	attrName      = "name"
 	// attrPreviousSlugs is the list of an article's previous slugs.
 	attrPreviousSlugs = "previousSlugs"
+	attrPending       = "pending"
+	// prefixHeadScheduled + an article's ID names the attribute of a feed
+	// head holding the PublishedAt of that pending article.
+	prefixHeadScheduled = "sched:"
 )
 
 // CreateTable creates the table with its indexes, on-demand billing, and

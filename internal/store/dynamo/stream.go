@@ -13,12 +13,14 @@ import (
 // feedAttrs are the attributes of an article item that decide which feeds
 // it is in: what article.Article.Feeds reads. They are item's dynamodbav
 // names (TestFeedAttrsAreItemAttributes holds them to it).
-var feedAttrs = []string{"status", "deleted", "section", "tags", "authors"}
+var feedAttrs = []string{"status", "deleted", "section", "tags", "authors", "pending"}
 
 // StreamFeeds reads a record of the table's stream, in the form Lambda
 // hands it to a function, into the feeds its article was in before the
 // change (old) and after it (cur). A missing image (the old side of an
-// INSERT, the new side of a REMOVE) is in no feed.
+// INSERT, the new side of a REMOVE) is in no feed, and neither is the image
+// of a pending (scheduled) article: a save of one changes no public feed,
+// and its release (Release) is the record that does.
 //
 // ok is false, with nothing decoded, for a record that is not about a
 // canonical article item: feed entries, slug items, feed heads and share
@@ -61,6 +63,11 @@ func imageFeeds(image map[string]events.DynamoDBAttributeValue) ([]article.FeedK
 	var it item
 	if err := attributevalue.UnmarshalMap(m, &it); err != nil {
 		return nil, fmt.Errorf("decode image: %w", err)
+	}
+	if it.Pending {
+		// A scheduled article is in no feed until Release writes its item
+		// without the mark: that record, not the save, announces it.
+		return nil, nil
 	}
 	a, err := it.article()
 	if err != nil {

@@ -11,6 +11,7 @@ package storetest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
 )
@@ -26,6 +27,7 @@ type Store interface {
 	FeedHead(ctx context.Context, key article.FeedKey) (article.FeedHead, error)
 	IncrementShare(ctx context.Context, id, network string) error
 	ShareCounts(ctx context.Context, id string) (map[string]int64, error)
+	Release(ctx context.Context, now time.Time) ([]article.Article, error)
 }
 
 // Run runs the suite. open must return an empty store that lives until t
@@ -49,6 +51,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Ordering", testOrdering},
 		{"Paging", testPaging},
 		{"FeedHeads", testFeedHeads},
+		{"Scheduling", testScheduling},
+		{"SchedulingChanges", testSchedulingChanges},
 		{"Shares", testShares},
 		{"ConcurrentShares", testConcurrentShares},
 		{"ConcurrentUpdates", testConcurrentUpdates},

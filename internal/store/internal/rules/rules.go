@@ -38,6 +38,13 @@ func CursorKey(c article.Position) string {
 	return SortKey(c.Time, c.ID)
 }
 
+// LiveBound is the sort key a feed listed at asOf must stay strictly below:
+// every article with a sort time at or before asOf has a smaller key (the
+// time part is fixed width), every later one a larger key.
+func LiveBound(asOf time.Time) string {
+	return SortKey(asOf.Add(time.Nanosecond), "")
+}
+
 // Limit turns a requested page size into the one served: 20 when unset, at
 // most 100.
 func Limit(n int) int {

@@ -72,3 +72,23 @@ func TestCheckNetwork(t *testing.T) {
 		}
 	}
 }
+
+func TestLiveBound(t *testing.T) {
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	b := LiveBound(at)
+	for _, tc := range []struct {
+		t    time.Time
+		id   string
+		live bool
+	}{
+		{at, "zzzzzzzz", true},
+		{at.Add(-time.Nanosecond), "z", true},
+		{at.Add(time.Nanosecond), "", false},
+		{at.Add(time.Nanosecond), "A", false},
+		{at.Add(time.Hour), "0", false},
+	} {
+		if got := SortKey(tc.t, tc.id) < b; got != tc.live {
+			t.Errorf("SortKey(%s, %q) < LiveBound(%s) = %t, want %t", tc.t, tc.id, at, got, tc.live)
+		}
+	}
+}
