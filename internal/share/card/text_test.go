@@ -1,6 +1,7 @@
 package card
 
 import (
+	"errors"
 	"image"
 	"image/png"
 	"strings"
@@ -100,6 +101,37 @@ func TestEmojiPack(t *testing.T) {
 	for _, bad := range []string{"", "x 1 2 3 4 5 6", "1f600 75 70 0 56 75 999999999"} {
 		if _, err := parseEmoji(bad, ""); err == nil && bad != "" {
 			t.Errorf("parseEmoji(%q) accepted a bad index", bad)
+		}
+	}
+}
+
+// TestCreditOnlyWithPhoto: the credit belongs to the photo, so a card
+// without its photo (none, or one that failed) is the same with or without
+// a credit, and a card with the photo differs by it.
+func TestCreditOnlyWithPhoto(t *testing.T) {
+	with := seedCard()
+	with.Credit = "Снимка: EPA/BGNES"
+	for _, images := range []Images{nil, stubImages{err: errBoom}} {
+		a, _ := renderPNG(t, newRenderer(t, images), seedCard())
+		b, _ := renderPNG(t, newRenderer(t, images), with)
+		if string(a) != string(b) {
+			t.Errorf("images %v: the credit changed a card without its photo", images)
+		}
+	}
+	r := newRenderer(t, stubImages{img: smoothPhoto(1600, 900)})
+	a, _ := renderPNG(t, r, seedCard())
+	b, _ := renderPNG(t, r, with)
+	if string(a) == string(b) {
+		t.Errorf("the credit is not on the card with its photo")
+	}
+}
+
+var errBoom = errors.New("boom")
+
+func BenchmarkParseEmoji(b *testing.B) {
+	for b.Loop() {
+		if _, err := parseEmoji(emojiIndex, emojiPNGs); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
