@@ -186,11 +186,12 @@ func checkItem(t *testing.T, site *Channel, f Format, it *gofeed.Item, a *articl
 	switch f {
 	case RSS:
 		// One dc:creator with every name, in order.
+		var source []string
 		if it.DublinCoreExt != nil {
-			got = it.DublinCoreExt.Creator
+			got, source = it.DublinCoreExt.Creator, it.DublinCoreExt.Source
 		}
 		want = strings.Join(names, ", ")
-		eq("dc:source", strings.Join(it.DublinCoreExt.Source, "|"), a.Source)
+		eq("dc:source", strings.Join(source, "|"), a.Source)
 	default:
 		for _, p := range it.Authors {
 			got = append(got, p.Name)
