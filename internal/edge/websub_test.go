@@ -26,6 +26,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/notify"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/server"
+	"github.com/newsdesk/syndicate/internal/share"
 )
 
 const originSecret = "edge-test-origin-secret-0123456789"
@@ -210,7 +211,7 @@ func TestCacheKeys(t *testing.T) {
 		if resp, _ := s.get(t, page+"?fbclid=IwAR"+u+"&utm_source=facebook", browserUA); resp.StatusCode != 200 {
 			t.Fatalf("share page: %d", resp.StatusCode)
 		}
-		if resp, _ := s.get(t, card+"?v=1&x="+u, crawlerUA); resp.StatusCode != 200 {
+		if resp, _ := s.get(t, card+"?v="+share.CardVersion(1)+"&x="+u, crawlerUA); resp.StatusCode != 200 {
 			t.Fatalf("card: %d", resp.StatusCode)
 		}
 		if resp, _ := s.get(t, "/feeds/rss.xml?utm_campaign="+u, browserUA); resp.StatusCode != 200 {

@@ -99,8 +99,8 @@ func (s *Channel) atomEntry(e *atomEntry, a *article.Article, prefix string, sch
 	if a.Lead != "" {
 		e.Summary = &feeds.AtomSummary{Type: "text", Content: article.DropXMLForbidden(a.Lead)}
 	}
-	if a.Body != "" {
-		e.Content = &atomContent{Type: "html", Content: article.DropXMLForbidden(a.Body)}
+	if c := contentHTML(a); c != "" {
+		e.Content = &atomContent{Type: "html", Content: c}
 	}
 	if len(a.Authors) > 0 {
 		e.Authors = make([]feeds.AtomAuthor, len(a.Authors))

@@ -121,18 +121,21 @@ func TestRenderTimeOutOfRange(t *testing.T) {
 }
 
 // TestJSONItemHasContent holds JSON Feed 1.1's rule that every item has
-// content_html or content_text, also for an article without a body.
+// content_html or content_text, also for an article without a body: the
+// lead or the title stands in, as HTML with the agency credit after it
+// when there is one.
 func TestJSONItemHasContent(t *testing.T) {
 	base := realistic(t, 1)[0]
 	for _, tt := range []struct {
-		name, lead, wantText string
+		name, lead, source, wantText, wantHTML string
 	}{
-		{"lead only", "Водещ текст & още", "Водещ текст & още"},
-		{"title only", "", base.Title},
+		{"lead only", "Водещ текст & още", "", "Водещ текст & още", ""},
+		{"title only", "", "", base.Title, ""},
+		{"lead and source", "Водещ <текст>", "БТА & ДПА", "", `<p>Водещ &lt;текст&gt;</p><p class="source">Източник: БТА &amp; ДПА</p>`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			a := base
-			a.Body, a.Lead = "", tt.lead
+			a.Body, a.Lead, a.Source = "", tt.lead, tt.source
 			doc := render(t, testSite(), JSON, &Document{Key: article.SiteFeed, Updated: fixedNow, Articles: []article.Article{a}})
 			var f struct {
 				Items []map[string]any `json:"items"`
@@ -143,13 +146,16 @@ func TestJSONItemHasContent(t *testing.T) {
 			if len(f.Items) != 1 {
 				t.Fatalf("got %d items, want 1", len(f.Items))
 			}
-			_, hasHTML := f.Items[0]["content_html"]
+			html, hasHTML := f.Items[0]["content_html"]
 			text, hasText := f.Items[0]["content_text"]
 			if !hasHTML && !hasText {
 				t.Fatalf("item has neither content_html nor content_text: %s", doc)
 			}
-			if text != tt.wantText {
-				t.Errorf("content_text = %v, want %q", text, tt.wantText)
+			if text, _ := text.(string); text != tt.wantText {
+				t.Errorf("content_text = %q, want %q", text, tt.wantText)
+			}
+			if html, _ := html.(string); html != tt.wantHTML {
+				t.Errorf("content_html = %q, want %q", html, tt.wantHTML)
 			}
 		})
 	}

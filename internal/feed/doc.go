@@ -13,6 +13,10 @@
 //   - Every text field passes through article.DropXMLForbidden, so no
 //     character XML 1.0 forbids reaches a document, even from a row written
 //     around newsroom's Sanitizer. Bodies are CDATA in RSS and Atom; encoding/xml splits "]]>".
+//   - Shaped for what real readers show (docs/feed-readers.md, checked by
+//     tools/bench/readers with Python feedparser and Miniflux): one RSS
+//     dc:creator with every author in order, the agency credit after the
+//     content, the JSON photo also as an attachment, no JSON feed authors.
 //   - Output that changes for the same data needs a new feed validator
 //     version in the HTTP layer (feedRenderVersion).
 //   - Cache keeps rendered documents by validator, bounded by bytes, so a

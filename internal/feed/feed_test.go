@@ -182,17 +182,22 @@ func checkItem(t *testing.T, site *Channel, f Format, it *gofeed.Item, a *articl
 		names = append(names, au.Name)
 	}
 	var got []string
+	want := strings.Join(names, "|")
 	switch f {
 	case RSS:
+		// One dc:creator with every name, in order.
+		var source []string
 		if it.DublinCoreExt != nil {
-			got = it.DublinCoreExt.Creator
+			got, source = it.DublinCoreExt.Creator, it.DublinCoreExt.Source
 		}
+		want = strings.Join(names, ", ")
+		eq("dc:source", strings.Join(source, "|"), a.Source)
 	default:
 		for _, p := range it.Authors {
 			got = append(got, p.Name)
 		}
 	}
-	eq("authors", strings.Join(got, "|"), strings.Join(names, "|"))
+	eq("authors", strings.Join(got, "|"), want)
 
 	switch f {
 	case RSS, JSON:
@@ -418,5 +423,56 @@ func TestAtomUpdatedDistinctWithinASecond(t *testing.T) {
 		if err != nil || !got.Equal(as[i].UpdatedAt) {
 			t.Errorf("entry %d: <updated>%s</updated> (%v), want %s", i, e.Updated, err, as[i].UpdatedAt.Format(time.RFC3339Nano))
 		}
+	}
+}
+
+// TestSourceAndAttachments: the agency credit reaches the content of every
+// format (once, also when the body already credits it), RSS has it as
+// dc:source, and JSON items carry the photo as an attachment with its type
+// while the feed names no authors of its own.
+func TestSourceAndAttachments(t *testing.T) {
+	site := testSite()
+	a := realistic(t, 1)[0]
+	a.Body, a.Source = "<p>Текст.</p>", "БТА"
+	credited := a
+	credited.ID, credited.Body = "credited", `<p>Текст.</p><p>Източник: <a href="https://www.bta.bg/">БТА</a></p>`
+	for _, f := range Formats {
+		t.Run(f.String(), func(t *testing.T) {
+			doc := render(t, site, f, &Document{Key: article.SiteFeed, Updated: fixedNow, Articles: []article.Article{a, credited}})
+			fd := parse(t, doc)
+			if got, want := fd.Items[0].Content, `<p>Текст.</p><p class="source">Източник: БТА</p>`; got != want {
+				t.Errorf("content = %q, want %q", got, want)
+			}
+			if got := fd.Items[1].Content; got != credited.Body {
+				t.Errorf("credited body = %q, want it unchanged", got)
+			}
+			switch f {
+			case RSS:
+				if got := fd.Items[0].DublinCoreExt.Source; len(got) != 1 || got[0] != "БТА" {
+					t.Errorf("dc:source = %q", got)
+				}
+			case JSON:
+				var raw struct {
+					Authors []any `json:"authors"`
+					Items   []struct {
+						Image       string `json:"image"`
+						Attachments []struct {
+							URL      string `json:"url"`
+							MIMEType string `json:"mime_type"`
+						} `json:"attachments"`
+					} `json:"items"`
+				}
+				if err := json.Unmarshal(doc, &raw); err != nil {
+					t.Fatal(err)
+				}
+				if raw.Authors != nil {
+					t.Errorf("feed-level authors %v: Miniflux would add them to every item", raw.Authors)
+				}
+				it := raw.Items[0]
+				if it.Image != a.Image.URL || len(it.Attachments) != 1 || it.Attachments[0].URL != a.Image.URL || it.Attachments[0].MIMEType != "image/jpeg" {
+					t.Errorf("image %q, attachments %+v, want the photo as both, image/jpeg", it.Image, it.Attachments)
+				}
+			}
+		})
 	}
 }

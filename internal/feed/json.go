@@ -32,7 +32,9 @@ func (s *Channel) RenderJSON(w io.Writer, p *Document) error {
 			Description: article.DropXMLForbidden(s.Description(p.Key)),
 			NextUrl:     p.Next,
 			Icon:        s.LogoURL,
-			Authors:     []*feeds.JSONAuthor{{Name: article.DropXMLForbidden(s.Name), Url: s.URL}},
+			// No feed-level authors: Miniflux adds them to every item's
+			// own, which would make the publication a co-author of every
+			// story. The title and home page name the publication.
 		},
 		Items: make([]*feeds.JSONItem, len(p.Articles)),
 	}
@@ -48,11 +50,14 @@ func (s *Channel) RenderJSON(w io.Writer, p *Document) error {
 		it.Url = s.link(a)
 		it.Title = article.DropXMLForbidden(a.Title)
 		it.Summary = article.DropXMLForbidden(a.Lead)
-		if it.ContentHTML = article.DropXMLForbidden(a.Body); it.ContentHTML == "" {
+		if it.ContentHTML = contentHTML(a); it.ContentHTML == "" {
 			it.ContentText = jsonContentText(a)
 		}
-		if a.Image != nil {
+		if a.Image != nil && a.Image.URL != "" {
+			// image is what JSON Feed readers show as the picture;
+			// Miniflux shows attachments only, so it is one too.
 			it.Image = a.Image.URL
+			it.Attachments = []feeds.JSONAttachment{{Url: a.Image.URL, MIMEType: imageType(a.Image.URL)}}
 		}
 		times[2*i] = s.in(published(a))
 		times[2*i+1] = s.in(modified(a))

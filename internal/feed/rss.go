@@ -47,12 +47,16 @@ type rssAtomLink struct {
 }
 
 // rssItem is gorilla's item plus one category per section and tag (hiding
-// gorilla's single Category), dc:creator for author names (RSS <author>
-// must be an e-mail address) and media:content for the main image.
+// gorilla's single Category), one dc:creator with every author's name in
+// order (RSS <author> must be an e-mail address; Miniflux and Python
+// feedparser keep only the last of several dc:creator), dc:source for the
+// agency credit (RSS's <source> must name the agency's feed URL, which is
+// not known) and media:content for the main image.
 type rssItem struct {
 	feeds.RssItem
 	Categories []string      `xml:"category"`
-	Creators   []string      `xml:"dc:creator"`
+	Creator    string        `xml:"dc:creator,omitempty"`
+	Source     string        `xml:"dc:source,omitempty"`
 	Media      *mediaContent `xml:"media:content"`
 }
 
@@ -126,18 +130,14 @@ func (s *Channel) rssItem(it *rssItem, a *article.Article, prefix string) {
 	it.Title = article.DropXMLForbidden(a.Title)
 	it.Link = s.link(a)
 	it.Description = article.DropXMLForbidden(a.Lead)
-	if a.Body != "" {
-		it.Content = &feeds.RssContent{Content: article.DropXMLForbidden(a.Body)}
+	if c := contentHTML(a); c != "" {
+		it.Content = &feeds.RssContent{Content: c}
 	}
 	it.Guid = &feeds.RssGuid{Id: prefix + "article:" + a.ID, IsPermaLink: "false"}
 	it.PubDate = s.date(published(a), time.RFC1123Z)
 	it.Categories = categoryNames(a)
-	if len(a.Authors) > 0 {
-		it.Creators = make([]string, len(a.Authors))
-		for i := range a.Authors {
-			it.Creators[i] = article.DropXMLForbidden(a.Authors[i].Name)
-		}
-	}
+	it.Creator = byline(a)
+	it.Source = article.DropXMLForbidden(a.Source)
 	if it.Media = newMedia(a.Image); it.Media != nil {
 		it.Enclosure = &feeds.RssEnclosure{Url: it.Media.URL, Length: "0", Type: it.Media.Type}
 	}

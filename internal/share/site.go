@@ -8,6 +8,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/share/card"
 )
 
 // Site is what the share pages need to know about the publication and this
@@ -64,10 +65,17 @@ func (s *Site) ShareURL(a *article.Article) string {
 }
 
 // CardURL is the address of a's share card. It carries the article's
-// version, so a changed article gets a new URL that no crawler or CDN has
-// cached, and the card itself can be cached forever.
+// version and the renderer's (CardVersion), so a changed article or a
+// changed drawing gets a new URL that no crawler or CDN has cached, and the
+// card itself can be cached forever.
 func (s *Site) CardURL(a *article.Article) string {
-	return s.ShareURL(a) + "/card.png?v=" + strconv.FormatInt(a.Version, 10)
+	return s.ShareURL(a) + "/card.png?v=" + CardVersion(a.Version)
+}
+
+// CardVersion is the v of a card URL: the article's version and
+// card.Revision, "7.2".
+func CardVersion(version int64) string {
+	return strconv.FormatInt(version, 10) + "." + strconv.Itoa(card.Revision)
 }
 
 // CanonicalURL is where a person reading a is sent: the article on the

@@ -57,7 +57,9 @@ const (
 	sitemapCacheControl = "public, max-age=300, stale-while-revalidate=600"
 	// feedRenderVersion is part of every feed validator: bump it when the
 	// rendered output changes for the same data, so no reader keeps an old
-	// rendering on a 304.
+	// rendering on a 304. feed/4: one dc:creator, dc:source and the
+	// source under the content, JSON attachments, no JSON feed authors;
+	// the scheduled count in the validator (not released by any version yet).
 	feedRenderVersion = "feed/4"
 	// sitemapPage is the page size used to walk the site feed for the
 	// news sitemap.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/dynamotest"
+	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
 
@@ -103,9 +104,10 @@ func testShareMoved(t *testing.T, e *shareEnv, a article.Article) {
 		// The old version then goes to the current one, as for any card.
 		w = e.get(t, "/share/"+movedNew+"/card.png?v=1&w=600", "User-Agent", shareCrawlerUA)
 		shareWant(t, w, http.StatusFound, "Location", e.site.CardURL(&a))
-		w = e.get(t, "/share/"+movedOld+"/card.png?v=2", "User-Agent", shareCrawlerUA)
-		shareWant(t, w, http.StatusMovedPermanently, "Location", base+movedNew+"/card.png?v=2")
-		w = e.get(t, "/share/"+movedNew+"/card.png?v=2", "User-Agent", shareCrawlerUA)
+		cur := "v=" + share.CardVersion(a.Version)
+		w = e.get(t, "/share/"+movedOld+"/card.png?"+cur, "User-Agent", shareCrawlerUA)
+		shareWant(t, w, http.StatusMovedPermanently, "Location", base+movedNew+"/card.png?"+cur)
+		w = e.get(t, "/share/"+movedNew+"/card.png?"+cur, "User-Agent", shareCrawlerUA)
 		shareWant(t, w, http.StatusOK, "Content-Type", "image/png")
 	})
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 )
@@ -63,7 +64,7 @@ func TestShareScheduled(t *testing.T) {
 		{"page for a crawler", "/share/" + a.Slug, "/share/nyama", []string{"User-Agent", shareCrawlerUA}, 200},
 		{"page for a person", "/share/" + a.Slug, "/share/nyama", []string{"User-Agent", shareBrowserUA}, 200},
 		{"page by ID", "/share/" + a.ID, "/share/01JFNONE0000000000000000001", nil, 200},
-		{"card", "/share/" + a.Slug + "/card.png?v=1", "/share/nyama/card.png?v=1", nil, 200},
+		{"card", "/share/" + a.Slug + "/card.png?v=" + share.CardVersion(1), "/share/nyama/card.png?v=" + share.CardVersion(1), nil, 200},
 		{"share link", "/share/" + a.Slug + "/to/facebook", "/share/nyama/to/facebook", []string{"User-Agent", shareBrowserUA}, 302},
 		{"oEmbed of the share URL", oembed("https://share.news.example.bg/share/" + a.Slug),
 			oembed("https://share.news.example.bg/share/nyama"), nil, 200},

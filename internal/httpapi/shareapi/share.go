@@ -79,8 +79,9 @@ const (
 )
 
 // sharePageRevision changes whenever the page's shape changes, so that ETags of
-// an unchanged article still change on such a deploy.
-const sharePageRevision = "2"
+// an unchanged article still change on such a deploy. 3: card URLs carry
+// card.Revision.
+const sharePageRevision = "3"
 
 // Register adds the share function's routes to rt.
 func Register(rt *httpapi.Router, store Store, opts Options) {
@@ -254,9 +255,9 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, h.opts.Site.CardURL(&a), http.StatusFound)
 		return
 	}
-	etag := `"card-` + strconv.FormatInt(a.Version, 10) + `"`
+	etag := `"card-` + share.CardVersion(a.Version) + `"`
 	if scale != 0 {
-		etag = `"card-` + strconv.FormatInt(a.Version, 10) + "-w" + strconv.Itoa(scale) + `"`
+		etag = `"card-` + share.CardVersion(a.Version) + "-w" + strconv.Itoa(scale) + `"`
 	}
 	hd := w.Header()
 	hd.Set("ETag", etag)
@@ -273,7 +274,7 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 		Scale:    scale,
 	}
 	if a.Image != nil {
-		c.ImageURL = a.Image.URL
+		c.ImageURL, c.Credit = a.Image.URL, a.Image.Credit
 	}
 	var buf bytes.Buffer
 	res, err := h.opts.Cards.Render(r.Context(), &buf, c)
@@ -327,12 +328,13 @@ func (h *shareHandler) moved(w http.ResponseWriter, r *http.Request, a *article.
 	return true
 }
 
-// canonicalCardQuery reports whether raw is exactly "v=<version>", the
-// query of Site.CardURL, or "v=<version>&w=<width>" with one of
-// card.Widths, the query of Site.CardURLAt: the forms that are rendered.
+// canonicalCardQuery reports whether raw is exactly "v=<card version>"
+// (share.CardVersion), the query of Site.CardURL, or that and "&w=<width>"
+// with one of card.Widths, the query of Site.CardURLAt: the forms that are
+// rendered.
 // scale is the width asked for, 0 for the full card.
 func canonicalCardQuery(raw string, version int64) (scale int, ok bool) {
-	v := "v=" + strconv.FormatInt(version, 10)
+	v := "v=" + share.CardVersion(version)
 	if raw == v {
 		return 0, true
 	}

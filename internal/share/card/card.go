@@ -40,6 +40,9 @@ type Card struct {
 	Date time.Time
 	// ImageURL is the article's photo; empty for a text-only card.
 	ImageURL string
+	// Credit is the photo's credit ("Снимка: EPA/BGNES"), drawn on the
+	// photo's bottom edge when the photo is on the card.
+	Credit string
 	// Scale is the width the card is served at, one of Widths (oEmbed
 	// consumers ask for thumbnails no wider than they show); 0 or any
 	// other value is the full Width.
@@ -108,8 +111,15 @@ type Renderer struct {
 	opts    Options
 	regular *opentype.Font
 	bold    *opentype.Font
+	emoji   *emojiSet
 	enc     png.Encoder
 }
+
+// Revision names the drawing: it changes whenever the same Card draws a
+// different picture, so that card URLs (share.Site.CardURL) and ETags
+// change with it and no cache keeps the old picture as the current one.
+// Revision 2: colour emoji, the drawn separator, the photo credit.
+const Revision = 2
 
 // New parses the embedded fonts once.
 func New(opts Options) (*Renderer, error) {
@@ -121,6 +131,10 @@ func New(opts Options) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("card: parse Go Bold: %w", err)
 	}
+	emoji, err := parseEmoji(emojiIndex, emojiPNGs)
+	if err != nil {
+		return nil, err
+	}
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
@@ -128,7 +142,7 @@ func New(opts Options) (*Renderer, error) {
 		opts.Background.A = 0xff
 	}
 	return &Renderer{
-		opts: opts, regular: reg, bold: bold,
+		opts: opts, regular: reg, bold: bold, emoji: emoji,
 		// BestSpeed: a card is mostly flat colour, which every level
 		// compresses well; the photo region is the same size at every
 		// level within a few percent, and BestSpeed is several times
@@ -253,6 +267,8 @@ const (
 	footerSize  = 30
 	titleTop    = 170 // top of the title block
 	footerBase  = Height - 60
+	creditSize  = 18
+	creditPad   = 8
 	titleBottom = footerBase - footerSize - 40
 	titleLine   = 71 // 1.18 × titleSize
 )
@@ -267,45 +283,80 @@ func (r *Renderer) Draw(c Card, photo image.Image) *image.RGBA {
 	if photo != nil {
 		panel := image.Rect(Width-photoWidth, 0, Width, Height)
 		drawCover(dst, panel, photo)
+		r.drawCredit(dst, panel, c.Credit)
 		textRight = panel.Min.X - margin
 	}
 	fg, muted := textColors(bg)
 	maxW := fixed.I(textRight - margin)
 
 	site := r.face(r.bold, siteSize)
-	drawString(dst, site, fg, margin, margin+siteSize, fitLine(site, article.OneLine(c.SiteName), maxW))
+	site.draw(dst, fg, margin, margin+siteSize, fitLine(site, site.clean(article.OneLine(c.SiteName)), maxW))
 	// An accent rule under the site name.
 	xdraw.Draw(dst, image.Rect(margin, margin+siteSize+22, margin+96, margin+siteSize+28), image.NewUniform(muted), image.Point{}, xdraw.Over)
 
 	title := r.face(r.bold, titleSize)
 	step := titleLine
 	maxLines := (titleBottom - titleTop) / step
-	for i, line := range wrap(title, article.OneLine(c.Title), maxW, maxLines) {
-		drawString(dst, title, fg, margin, titleTop+titleSize+i*step, line)
+	for i, line := range wrap(title, title.clean(article.OneLine(c.Title)), maxW, maxLines) {
+		title.draw(dst, fg, margin, titleTop+titleSize+i*step, line)
 	}
 
 	footer := r.face(r.regular, footerSize)
-	var parts []string
-	if s := article.OneLine(c.Section); s != "" {
-		parts = append(parts, s)
-	}
+	section := footer.clean(article.OneLine(c.Section))
+	var date string
 	if !c.Date.IsZero() {
-		parts = append(parts, FormatDate(c.Date.In(r.opts.Location)))
+		date = FormatDate(c.Date.In(r.opts.Location))
 	}
-	drawString(dst, footer, muted, margin, footerBase, fitLine(footer, strings.Join(parts, " · "), maxW))
+	drawFooter(dst, footer, muted, margin, footerBase, section, date, maxW)
 	return dst
+}
+
+// drawFooter draws "section · date" from x on baseline within maxW, the
+// separator a dot centred on the x-height; the section is shortened when
+// both do not fit, the date never.
+func drawFooter(dst *image.RGBA, t *textFace, c color.RGBA, x, baseline int, section, date string, maxW fixed.Int26_6) {
+	if section == "" || date == "" {
+		t.draw(dst, c, x, baseline, fitLine(t, section+date, maxW))
+		return
+	}
+	gap := t.size / 2
+	rad := float32(t.size) / 10
+	sepW := fixed.I(2*gap) + fixed.Int26_6(2*rad*64)
+	dateW := t.measure(date)
+	section = fitLine(t, section, maxW-dateW-sepW)
+	t.draw(dst, c, x, baseline, section)
+	cx := float32(x) + float32(t.measure(section))/64 + float32(gap) + rad
+	cy := float32(baseline) - float32(t.face.Metrics().XHeight)/64/2
+	drawDot(dst, c, cx, cy, rad)
+	t.draw(dst, c, x+(t.measure(section)+sepW).Round(), baseline, date)
+}
+
+// drawCredit draws credit small in white on a dark box at the bottom right
+// corner of the photo panel, so it reads on any photo.
+func (r *Renderer) drawCredit(dst *image.RGBA, panel image.Rectangle, credit string) {
+	t := r.face(r.regular, creditSize)
+	credit = t.clean(article.OneLine(credit))
+	if credit == "" {
+		return
+	}
+	credit = fitLine(t, credit, fixed.I(panel.Dx()-4*creditPad))
+	w := t.measure(credit).Ceil()
+	box := image.Rect(panel.Max.X-w-2*creditPad, panel.Max.Y-creditSize-2*creditPad, panel.Max.X, panel.Max.Y)
+	xdraw.Draw(dst, box, image.NewUniform(color.RGBA{0, 0, 0, 0x99}), image.Point{}, xdraw.Over)
+	// The baseline leaves room for descenders inside the box.
+	t.draw(dst, color.RGBA{0xff, 0xff, 0xff, 0xff}, box.Min.X+creditPad, box.Max.Y-creditPad-creditSize/5, credit)
 }
 
 // face makes a face of f at size. Faces keep glyph buffers and are not
 // safe for concurrent use, so each card makes its own; making one is cheap.
-func (r *Renderer) face(f *opentype.Font, size float64) font.Face {
-	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
+func (r *Renderer) face(f *opentype.Font, size int) *textFace {
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: float64(size), DPI: 72, Hinting: font.HintingFull})
 	if err != nil {
 		// Only invalid options fail, and these are constants; a plain
 		// face is still better than no card.
-		return basicfont.Face7x13
+		return &textFace{face: basicfont.Face7x13, size: 13, emoji: r.emoji}
 	}
-	return face
+	return &textFace{face: face, size: size, emoji: r.emoji}
 }
 
 // textColors picks white text on a dark brand colour and near-black on a
@@ -316,14 +367,6 @@ func textColors(bg color.RGBA) (fg, muted color.RGBA) {
 		return color.RGBA{0xff, 0xff, 0xff, 0xff}, color.RGBA{0xe6, 0xe6, 0xe6, 0xff}
 	}
 	return color.RGBA{0x11, 0x11, 0x11, 0xff}, color.RGBA{0x33, 0x33, 0x33, 0xff}
-}
-
-func drawString(dst *image.RGBA, face font.Face, c color.RGBA, x, baseline int, s string) {
-	if s == "" {
-		return
-	}
-	d := font.Drawer{Dst: dst, Src: image.NewUniform(c), Face: face, Dot: fixed.P(x, baseline)}
-	d.DrawString(s)
 }
 
 // drawCover scales photo to cover rect, cropping the overflow around the
@@ -350,15 +393,15 @@ const ellipsis = "…"
 // wrap breaks s into at most maxLines lines no wider than maxW, breaking
 // between words, inside a word only when the word alone is too wide, and
 // ending the last line with "…" when text is left over.
-func wrap(face font.Face, s string, maxW fixed.Int26_6, maxLines int) []string {
+func wrap(face *textFace, s string, maxW fixed.Int26_6, maxLines int) []string {
 	words := strings.Fields(s)
 	lines := make([]string, 0, maxLines)
 	var cur strings.Builder
-	space := font.MeasureString(face, " ")
+	space := face.measure(" ")
 	curW := fixed.Int26_6(0)
 	for i := 0; i < len(words); i++ {
 		w := words[i]
-		ww := font.MeasureString(face, w)
+		ww := face.measure(w)
 		if cur.Len() > 0 && curW+space+ww <= maxW {
 			cur.WriteByte(' ')
 			cur.WriteString(w)
@@ -379,7 +422,7 @@ func wrap(face font.Face, s string, maxW fixed.Int26_6, maxLines int) []string {
 			head, tail := splitWidth(face, w, maxW)
 			words[i] = tail
 			i--
-			w, ww = head, font.MeasureString(face, head)
+			w, ww = head, face.measure(head)
 		}
 		cur.WriteString(w)
 		curW = ww
@@ -391,11 +434,11 @@ func wrap(face font.Face, s string, maxW fixed.Int26_6, maxLines int) []string {
 }
 
 // splitWidth cuts w after as many characters as fit maxW (at least one).
-func splitWidth(face font.Face, w string, maxW fixed.Int26_6) (head, tail string) {
+func splitWidth(face *textFace, w string, maxW fixed.Int26_6) (head, tail string) {
 	end := 0
 	for i, r := range w {
 		next := i + utf8.RuneLen(r)
-		if end > 0 && font.MeasureString(face, w[:next]) > maxW {
+		if end > 0 && face.measure(w[:next]) > maxW {
 			break
 		}
 		end = next
@@ -404,9 +447,9 @@ func splitWidth(face font.Face, w string, maxW fixed.Int26_6) (head, tail string
 }
 
 // ellipsize shortens s word by word until it and "…" fit maxW.
-func ellipsize(face font.Face, s string, maxW fixed.Int26_6) string {
+func ellipsize(face *textFace, s string, maxW fixed.Int26_6) string {
 	for {
-		if font.MeasureString(face, s+ellipsis) <= maxW {
+		if face.measure(s+ellipsis) <= maxW {
 			return s + ellipsis
 		}
 		if i := strings.LastIndexByte(s, ' '); i > 0 {
@@ -423,8 +466,8 @@ func ellipsize(face font.Face, s string, maxW fixed.Int26_6) string {
 }
 
 // fitLine is s when it fits maxW and s ellipsised otherwise.
-func fitLine(face font.Face, s string, maxW fixed.Int26_6) string {
-	if font.MeasureString(face, s) <= maxW {
+func fitLine(face *textFace, s string, maxW fixed.Int26_6) string {
+	if face.measure(s) <= maxW {
 		return s
 	}
 	return ellipsize(face, s, maxW)

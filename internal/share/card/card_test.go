@@ -224,12 +224,19 @@ func TestFormatDate(t *testing.T) {
 }
 
 func BenchmarkCard(b *testing.B) {
+	emoji := seedCard()
+	emoji.Title = "⚽🔥 Левски би ЦСКА 2:1 ❤️ 🇧🇬 — голът на Уелтън 👏👏 в 90-ата минута"
+	emoji.Credit = "Снимка: EPA/BGNES"
 	for _, bc := range []struct {
 		name   string
 		images Images
+		card   Card
 	}{
-		{"text", nil},
-		{"photo", stubImages{img: photo(1600, 900)}},
+		{"text", nil, seedCard()},
+		{"photo", stubImages{img: photo(1600, 900)}, seedCard()},
+		// Six emoji in the title, the photo and its credit.
+		{"emoji", nil, emoji},
+		{"emoji+photo", stubImages{img: photo(1600, 900)}, emoji},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			r := newRenderer(b, bc.images)
@@ -237,7 +244,7 @@ func BenchmarkCard(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				buf.Reset()
-				if _, err := r.Render(context.Background(), &buf, seedCard()); err != nil {
+				if _, err := r.Render(context.Background(), &buf, bc.card); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -7,7 +7,10 @@
 // caps and the decode budget (DecodeCost: a photo's decoding memory from
 // its header, refused over the budget; a few decodes at a time, under the
 // fetch's deadline) in one place (docs/share-cards.md); fonts (the Go
-// fonts, embedded, covering Cyrillic) are parsed once. A card is a pure
+// fonts, embedded, covering Latin, Greek and Cyrillic) are parsed once.
+// Text is drawn from the Go fonts, emoji from a subset of Noto Color Emoji
+// made by emojipack (emoji/, OFL); a code point neither has is dropped,
+// never drawn as a box. A card is a pure
 // function of its Card value and the photo's bytes (no clock, randomness or
 // map order), so one article version always encodes to the same PNG and can
 // be cached as immutable.

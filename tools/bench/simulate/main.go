@@ -72,7 +72,7 @@ func classes(base, slug string, version int64) []class {
 	uniq := func(r *rand.Rand, i int) string {
 		return fmt.Sprintf("fbclid=IwAR%d%x&utm_source=facebook&utm_medium=social", i, r.Uint64())
 	}
-	v := fmt.Sprint(version)
+	v := share.CardVersion(version)
 	return []class{
 		{"share page, reader (unique fbclid/utm_*)", "/share/*", 5000, browserUA, func(r *rand.Rand, i int) string { return page + "?" + uniq(r, i) }, 200},
 		{"share link click (/to/<network>)", "/share/*/to/*", 2000, browserUA, func(r *rand.Rand, i int) string {
@@ -216,7 +216,7 @@ func runPhase(behaviors []edge.Behavior, endpoint string, throttled bool, n, wor
 	// before any reader can click the post. Those first fetches come first
 	// here too (they are not counted in the report).
 	for _, ua := range crawlers {
-		for _, path := range []string{"/share/" + a.Slug, "/share/" + a.Slug + "/card.png?v=" + fmt.Sprint(a.Version)} {
+		for _, path := range []string{"/share/" + a.Slug, "/share/" + a.Slug + "/card.png?v=" + share.CardVersion(a.Version)} {
 			req, _ := http.NewRequest(http.MethodGet, edgeSrv.URL+path, nil)
 			req.Header.Set("User-Agent", ua)
 			resp, err := http.DefaultClient.Do(req)
