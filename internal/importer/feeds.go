@@ -173,18 +173,12 @@ func atomPage(f *atom.Feed, docURL string, opts Options) Page {
 		if a.PublishedAt.IsZero() {
 			a.PublishedAt = feedTime(e.Updated, e.UpdatedParsed)
 		}
-		authors := e.Authors
-		if len(authors) == 0 {
-			authors = f.Authors
-		}
-		for _, au := range authors {
+		// A feed-level author (the publisher) is no byline: only the
+		// entry's own authors are.
+		for _, au := range e.Authors {
 			a.Authors = append(a.Authors, article.Author{Name: au.Name, URL: resolve(docURL, au.URI)})
 		}
-		var cats []string
-		for _, c := range e.Categories {
-			cats = append(cats, firstNonEmpty(c.Label, c.Term))
-		}
-		a.Section, a.Tags = primary(cats)
+		a.Section, a.Tags = atomTerms(e.Categories)
 		fill(&a, lang)
 		p.Items = append(p.Items, Item{Kind: KindArticle, Ref: itemRef("Atom entry", i, e.ID, e.Title), Article: a,
 			Modified: feedTime(e.Updated, e.UpdatedParsed)})
@@ -204,19 +198,19 @@ func jsonPage(f *jsonfeed.Feed, docURL string, opts Options) Page {
 			ID:       ArticleID(site, firstNonEmpty(it.ID, it.URL, it.Title+"\n"+it.DatePublished)),
 			Title:    it.Title,
 			Lead:     it.Summary,
-			Body:     firstNonEmpty(it.ContentHTML, textHTML(it.ContentText)),
+			Body:     it.ContentHTML,
 			URL:      resolve(docURL, it.URL),
 			Status:   article.StatusPublished,
 			Source:   opts.Source,
 			Language: it.Language,
 		}
+		if strings.TrimSpace(a.Body) == "" {
+			a.Body = textHTML(it.ContentText)
+		}
 		a.PublishedAt = feedTime(it.DatePublished, nil)
 		authors := it.Authors
 		if len(authors) == 0 && it.Author != nil {
 			authors = []*jsonfeed.Author{it.Author}
-		}
-		if len(authors) == 0 {
-			authors = f.Authors
 		}
 		for _, au := range authors {
 			if au != nil {
@@ -232,6 +226,28 @@ func jsonPage(f *jsonfeed.Feed, docURL string, opts Options) Page {
 			Modified: feedTime(it.DateModified, nil)})
 	}
 	return p
+}
+
+// atomTerms reads Atom categories: one whose scheme ends in "section"
+// is the section (this service's own feeds mark it so), else the first
+// category; the label is the name, else the term.
+func atomTerms(cs []*atom.Category) (string, []string) {
+	var cats []string
+	section := -1
+	for _, c := range cs {
+		name := firstNonEmpty(c.Label, c.Term)
+		if name == "" {
+			continue
+		}
+		if section < 0 && strings.HasSuffix(strings.ToLower(c.Scheme), "section") {
+			section = len(cats)
+		}
+		cats = append(cats, name)
+	}
+	if section < 0 {
+		return primary(cats)
+	}
+	return cats[section], append(append([]string(nil), cats[:section]...), cats[section+1:]...)
 }
 
 // primary makes the first category the section and the rest tags.
