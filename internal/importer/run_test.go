@@ -26,7 +26,7 @@ const testToken = "import-test-token"
 // service starts this service as make run builds it (bolt in a temporary
 // directory, seeded), behind an httptest server whose URL is also its
 // BASE_URL, so that its feeds' links point at it.
-func service(t *testing.T) (*server.Server, string) {
+func service(t testing.TB) (*server.Server, string) {
 	t.Helper()
 	var h atomic.Value
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
