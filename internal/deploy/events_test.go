@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/newsdesk/syndicate/internal/importer"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/notify"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
@@ -38,6 +39,9 @@ type invocation struct {
 	topics      int
 	alsoHubDown bool
 	gzipOfRSS   bool
+	// follow: how many articles the first run creates; a second run must
+	// find the source not modified.
+	created int
 }
 
 const (
@@ -134,6 +138,10 @@ var runs = []struct {
 		{file: "notify-delete.json", topics: 15},
 		{file: "notify-share-counter.json", topics: 0},
 	}},
+	{"follow", []invocation{
+		// followFeed serves internal/importer/testdata/news.rss: 4 items.
+		{file: "follow-scheduled.json", created: 4},
+	}},
 }
 
 // inputType is the event type a function's handler takes, read from the
@@ -143,6 +151,10 @@ func inputType(t *testing.T, dir string) reflect.Type {
 	if streamFunctions[dir] {
 		// func(*Notifier, context.Context, events.DynamoDBEvent)
 		return reflect.TypeOf((*notify.Notifier).Handle).In(2)
+	}
+	if scheduledFunctions[dir] {
+		// func(*Follower, context.Context, events.CloudWatchEvent)
+		return reflect.TypeOf((*importer.Follower).Handle).In(2)
 	}
 	// func(context.Context, events.APIGatewayV2HTTPRequest)
 	return reflect.TypeOf(lambdahttp.Handler(nil)).In(1)
@@ -230,6 +242,11 @@ func TestEventsDecode(t *testing.T) {
 					checkHTTPEvent(t, e, routes)
 				case events.DynamoDBEvent:
 					checkStreamEvent(t, e)
+				case events.CloudWatchEvent:
+					// What an EventBridge rule's schedule sends.
+					if e.DetailType != "Scheduled Event" || e.Source != "aws.events" || len(e.Resources) != 1 {
+						t.Errorf("%s: detail-type %q, source %q, resources %v; want a scheduled rule's event", inv.file, e.DetailType, e.Source, e.Resources)
+					}
 				default:
 					t.Fatalf("no check for %T", e)
 				}

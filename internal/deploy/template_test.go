@@ -64,6 +64,9 @@ var routers = map[string]func() *httpapi.Router{
 // streamFunctions are the functions triggered by the table stream, not HTTP.
 var streamFunctions = map[string]bool{"notify": true}
 
+// scheduledFunctions run on a schedule (an EventBridge rule), not HTTP.
+var scheduledFunctions = map[string]bool{"follow": true}
+
 // adminFunctions serve the admin API; every other HTTP function is public.
 var adminFunctions = map[string]bool{"articles": true}
 
@@ -101,8 +104,8 @@ func TestEveryFunctionFolderHasAResourceAndViceVersa(t *testing.T) {
 	var want []string
 	for _, d := range functionDirs(t) {
 		want = append(want, logicalID(d))
-		if _, ok := routers[d]; !ok && !streamFunctions[d] {
-			t.Errorf("functions/%s: neither an HTTP function (routers) nor a stream function in this test", d)
+		if _, ok := routers[d]; !ok && !streamFunctions[d] && !scheduledFunctions[d] {
+			t.Errorf("functions/%s: neither an HTTP function (routers) nor a stream or scheduled function in this test", d)
 		}
 	}
 	got := sortedKeys(tp.Resources("AWS::Serverless::Function"))
@@ -361,6 +364,8 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 		"NotifyFunction": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
 			"sqs:SendMessage", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
 			"cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"},
+		"FollowFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+			"ssm:GetParameter", "ssm:PutParameter"},
 	}
 	counterAttrs := append([]string{dynamo.AttrPK, dynamo.AttrSK}, share.Networks...)
 	sort.Strings(counterAttrs)

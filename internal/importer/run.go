@@ -42,6 +42,8 @@ type Failure struct {
 	Ref    string // the source item
 	ID     string // the article ID it maps to, if any
 	Reason string
+	// Err is the error behind Reason, when a write failed.
+	Err error
 }
 
 func (f Failure) String() string {
@@ -111,7 +113,7 @@ func (im *Importer) Run(ctx context.Context, items []Item) (Summary, error) {
 		im.Progress.Start(len(items))
 		defer im.Progress.Stop()
 	}
-	record := func(it *Item, o outcome, kind Kind, reason string) {
+	record := func(it *Item, o outcome, kind Kind, reason string, cause error) {
 		mu.Lock()
 		defer mu.Unlock()
 		switch o {
@@ -124,7 +126,7 @@ func (im *Importer) Run(ctx context.Context, items []Item) (Summary, error) {
 		case skipped:
 			sum.Skipped[kind]++
 		case failed:
-			sum.Failed = append(sum.Failed, Failure{Ref: it.Ref, ID: it.Article.ID, Reason: reason})
+			sum.Failed = append(sum.Failed, Failure{Ref: it.Ref, ID: it.Article.ID, Reason: reason, Err: cause})
 		}
 		if im.Progress != nil {
 			im.Progress.Set(sum)
@@ -138,7 +140,7 @@ func (im *Importer) Run(ctx context.Context, items []Item) (Summary, error) {
 		go func() {
 			defer wg.Done()
 			for it := range next {
-				o, kind, reason, fatal := im.one(ctx, sanitizer, it)
+				o, kind, reason, cause, fatal := im.one(ctx, sanitizer, it)
 				if fatal != nil {
 					cancel(fatal)
 					return
@@ -146,7 +148,7 @@ func (im *Importer) Run(ctx context.Context, items []Item) (Summary, error) {
 				if o == failed && ctx.Err() != nil {
 					continue // not the item's fault: the import stopped
 				}
-				record(it, o, kind, reason)
+				record(it, o, kind, reason, cause)
 			}
 		}()
 	}
@@ -168,16 +170,18 @@ feed:
 	return sum, nil
 }
 
-// one imports one item. fatal is set when no further write can succeed.
-func (im *Importer) one(ctx context.Context, sanitizer *newsroom.Sanitizer, it *Item) (o outcome, kind Kind, reason string, fatal error) {
+// one imports one item: its outcome, the kind skipped, or the reason it
+// failed and the error behind it. fatal is set when no further write can
+// succeed.
+func (im *Importer) one(ctx context.Context, sanitizer *newsroom.Sanitizer, it *Item) (o outcome, kind Kind, reason string, cause, fatal error) {
 	if it.Err != nil {
-		return failed, "", it.Err.Error(), nil
+		return failed, "", it.Err.Error(), it.Err, nil
 	}
 	if it.Kind != KindArticle {
-		return skipped, it.Kind, "", nil
+		return skipped, it.Kind, "", nil, nil
 	}
 	if err := check(sanitizer, it.Article); err != nil {
-		return failed, "", err.Error(), nil
+		return failed, "", err.Error(), err, nil
 	}
 	// A write that meets a version it did not expect (another writer, or
 	// an earlier attempt whose answer was lost) is looked at once more.
@@ -185,15 +189,15 @@ func (im *Importer) one(ctx context.Context, sanitizer *newsroom.Sanitizer, it *
 		o, kind, err := im.write(ctx, sanitizer, it.Article)
 		switch {
 		case err == nil:
-			return o, kind, "", nil
+			return o, kind, "", nil, nil
 		case errors.Is(err, ErrUnauthorized):
-			return failed, "", err.Error(), err
+			return failed, "", err.Error(), err, err
 		case errors.Is(err, article.ErrVersionMismatch) && attempt == 0:
 			continue
 		case errors.Is(err, article.ErrVersionMismatch):
-			return failed, "", "the article changed in this service while it was imported; run the import again", nil
+			return failed, "", "the article changed in this service while it was imported; run the import again", err, nil
 		}
-		return failed, "", reasonOf(err), nil
+		return failed, "", reasonOf(err), err, nil
 	}
 }
 
