@@ -85,7 +85,7 @@ type FollowResult struct {
 
 // Handle runs once, on a schedule (an EventBridge rule's event, whose
 // content does not matter). It fails (so the Errors alarm counts it) when
-// the source cannot be read or the store refuses writes; an item the
+// the source cannot be read or the store refuses a write; an item the
 // service rejects is a failure of that item only: logged, counted in
 // ImportFailed and alarmed on, and the validators are not saved, so the
 // next run reads the source again.
@@ -130,8 +130,8 @@ func (f *Follower) Handle(ctx context.Context, _ events.CloudWatchEvent) (Follow
 	if err != nil {
 		return res, fmt.Errorf("follow: %w", err)
 	}
-	if failedAll(sum, article.ErrUnavailable) {
-		return res, errors.New("follow: the store refused every write: " + sum.Failed[0].Reason)
+	if reason, ok := failedWith(sum, article.ErrUnavailable); ok {
+		return res, errors.New("follow: the store refused writes: " + reason)
 	}
 	if f.State != nil && len(sum.Failed) == 0 {
 		if err := f.State.Save(ctx, loaded.Validators); err != nil {
@@ -141,16 +141,14 @@ func (f *Follower) Handle(ctx context.Context, _ events.CloudWatchEvent) (Follow
 	return res, nil
 }
 
-// failedAll reports whether every article failed with target (the store
-// down: the run as a whole failed, and Lambda's Errors count it).
-func failedAll(s Summary, target error) bool {
-	if len(s.Failed) == 0 || s.Created+s.Updated+s.Unchanged > 0 {
-		return false
-	}
+// failedWith reports whether an item failed with target (the store
+// unavailable: the run as a whole failed, and Lambda's Errors count it),
+// and the first such reason.
+func failedWith(s Summary, target error) (string, bool) {
 	for _, f := range s.Failed {
-		if !errors.Is(f.Err, target) {
-			return false
+		if errors.Is(f.Err, target) {
+			return f.Reason, true
 		}
 	}
-	return true
+	return "", false
 }
