@@ -189,7 +189,7 @@ func wxrTerms(it *wxrItem) (section string, tags []string) {
 			if c.Nicename != "uncategorized" {
 				cats = append(cats, c)
 			}
-		case "post_tag":
+		case "post_tag", "tag": // "tag" in WXR 1.0
 			tags = append(tags, c.Name)
 		}
 	}
