@@ -23,7 +23,7 @@ type Progress struct {
 
 	mu    sync.Mutex
 	total int
-	sum   Summary
+	n     counts
 	start time.Time
 	last  time.Time
 	done  chan struct{}
@@ -34,7 +34,7 @@ type Progress struct {
 func (p *Progress) Start(total int) {
 	p.mu.Lock()
 	p.total, p.start = total, p.now()
-	p.sum = Summary{}
+	p.n = counts{}
 	p.done = make(chan struct{})
 	p.mu.Unlock()
 	every := p.Interval
@@ -60,11 +60,15 @@ func (p *Progress) Start(total int) {
 	}()
 }
 
+// counts is what the progress line shows of a Summary.
+type counts struct{ done, created, updated, unchanged, skipped, failed int }
+
 // Set records the counts so far.
 func (p *Progress) Set(s Summary) {
+	c := counts{done: s.Done(), created: s.Created, updated: s.Updated, unchanged: s.Unchanged,
+		skipped: s.SkippedTotal(), failed: len(s.Failed)}
 	p.mu.Lock()
-	p.sum = Summary{Created: s.Created, Updated: s.Updated, Unchanged: s.Unchanged,
-		Skipped: map[Kind]int{"": s.SkippedTotal()}, Failed: make([]Failure, len(s.Failed))}
+	p.n = c
 	p.mu.Unlock()
 }
 
@@ -100,7 +104,7 @@ func (p *Progress) draw(final bool) {
 // line is the progress as text: bar (terminal only), done/total, percent,
 // counts, rate, ETA.
 func (p *Progress) line(now time.Time) string {
-	done := p.sum.Done()
+	done := p.n.done
 	elapsed := now.Sub(p.start)
 	rate := 0.0
 	if elapsed > 0 {
@@ -123,6 +127,6 @@ func (p *Progress) line(now time.Time) string {
 		b.WriteString("[" + strings.Repeat("#", fill) + strings.Repeat("-", width-fill) + "] ")
 	}
 	fmt.Fprintf(&b, "%d/%d (%d%%) created %d, updated %d, unchanged %d, skipped %d, failed %d · %.1f/s · ETA %s",
-		done, p.total, pct, p.sum.Created, p.sum.Updated, p.sum.Unchanged, p.sum.SkippedTotal(), len(p.sum.Failed), rate, eta)
+		done, p.total, pct, p.n.created, p.n.updated, p.n.unchanged, p.n.skipped, p.n.failed, rate, eta)
 	return b.String()
 }

@@ -43,7 +43,10 @@ func (l *Loader) Load(ctx context.Context, src string, since Validators) (Loaded
 			return Loaded{}, fmt.Errorf("importer: %w", err)
 		}
 		items, err := l.parseDoc(doc, "file://"+src)
-		return Loaded{Items: items, Pages: 1}, err
+		if err != nil {
+			return Loaded{}, err
+		}
+		return dedupe(Loaded{Items: items, Pages: 1}), nil
 	}
 	if posts, ok := restPostsURL(src); ok {
 		return l.loadREST(ctx, posts, since)
