@@ -121,6 +121,9 @@ func fill(a *article.Article, lang string) {
 		a.Lead = "" // the description repeats the body: no lead.
 	}
 	a.Section = plain(a.Section, article.MaxSectionRunes)
+	if article.Slugify(a.Section) == "" {
+		a.Section = "" // "!" or an emoji names no section feed
+	}
 	a.Tags = tags(a.Tags, a.Section)
 	if a.Image != nil {
 		a.Image.Alt = plain(a.Image.Alt, article.MaxAltRunes)
@@ -149,6 +152,11 @@ func fill(a *article.Article, lang string) {
 	}
 	if !article.ValidHTTPURL(a.URL) {
 		a.URL = ""
+	}
+	if y := a.PublishedAt.Year(); !a.PublishedAt.IsZero() && (y < 1900 || y > 9999) {
+		// WordPress writes "Mon, 30 Nov -0001" for a draft's pubDate: no
+		// time, and the service sets its own for a published article.
+		a.PublishedAt = time.Time{}
 	}
 	a.Source = plain(a.Source, article.MaxSourceRunes)
 }
