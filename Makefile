@@ -9,11 +9,17 @@ BENCH_COUNT ?= 5
 # stays out of the service's go.mod; vet, test and tidy-check cover both.
 TOOLS     := tools/bench
 
-.PHONY: run test vet fmt-check tidy-check lint-template unit build bench simulate fuzz clean
+.PHONY: run import test vet fmt-check tidy-check lint-template unit build bench simulate fuzz clean
 
 ## run: the whole service on 127.0.0.1:3000 (PORT overrides) on the embedded store, seeded.
 run:
 	$(GO) run ./cmd/local
+
+## import: bring a site in through the admin API of `make run` (docs/import.md):
+## make import SOURCE=export.xml|https://site/feed/|https://site/wp-json ARGS='-dry-run -all-pages' (token: ADMIN_TOKEN).
+import:
+	@test -n "$(SOURCE)" || { echo "usage: make import SOURCE=<WXR file, feed URL or https://site/wp-json> [ARGS='-dry-run ...']"; exit 2; }
+	$(GO) run ./cmd/import $(ARGS) '$(SOURCE)'
 
 ## test: vet, gofmt and go mod tidy checks, template lint, and every test with -race (the service's, then the
 ## harness's in tools/bench), the DynamoDB suite against a private moto_server.

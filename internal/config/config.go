@@ -69,6 +69,13 @@ type Config struct {
 	// ShareCountBudget is how long a share click waits for its counter
 	// write before redirecting anyway (the write goes on in the background).
 	ShareCountBudget time.Duration
+
+	// SourceFeedURL is the publisher's own feed (or WordPress REST API)
+	// that the follow function imports from; empty turns following off.
+	SourceFeedURL string
+	// FollowStateParameter names the SSM String parameter where the follow
+	// function keeps the source's ETag and Last-Modified between runs.
+	FollowStateParameter string
 }
 
 // LambdaFunctionNameEnv is set by Lambda (and sam local, and the runtime
@@ -163,6 +170,14 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("SHARE_COUNT_BUDGET", "must be a positive duration such as 50ms, got %q", getenv("SHARE_COUNT_BUDGET"))
 	}
 
+	if v := get("SOURCE_FEED_URL", ""); v != "" {
+		c.SourceFeedURL = httpURL(bad, "SOURCE_FEED_URL", v)
+	}
+	c.FollowStateParameter = get("FOLLOW_STATE_PARAMETER", "")
+	if p := c.FollowStateParameter; p != "" && !strings.HasPrefix(p, "/") {
+		bad("FOLLOW_STATE_PARAMETER", "must be an SSM parameter path starting with /, got %q", p)
+	}
+
 	c.CursorSecret = get("CURSOR_SECRET", "")
 	switch {
 	case c.CursorSecret != "":
@@ -176,6 +191,14 @@ func Load(getenv func(string) string) (Config, error) {
 		c.CursorSecret = "syndicate-local:" + c.SiteURL + c.TableName
 	}
 	return c, errors.Join(errs...)
+}
+
+// NeedSourceFeed checks that the follow function has a feed to follow.
+func (c Config) NeedSourceFeed() error {
+	if c.SourceFeedURL == "" {
+		return errors.New("config: SOURCE_FEED_URL must be set for the follow function")
+	}
+	return nil
 }
 
 // NeedAdminToken checks that the admin function has a way to get its token.

@@ -48,6 +48,8 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"ORIGIN_SECRET", "{{resolve:ssm:/syndicate/origin-secret}}"},
 		{"INVALIDATION_WAIT", "0s"},
 		{"SHARE_COUNT_BUDGET", "soon"},
+		{"SOURCE_FEED_URL", "file:///etc/passwd"},
+		{"FOLLOW_STATE_PARAMETER", "no-slash"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load(env(map[string]string{tc.name: tc.value}))

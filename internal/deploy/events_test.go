@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/newsdesk/syndicate/internal/importer"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/notify"
 	"github.com/newsdesk/syndicate/internal/release"
@@ -43,6 +44,9 @@ type invocation struct {
 	// release: how many scheduled articles the first invocation releases
 	// (rie_test.go saves that many due ones first); a second releases none.
 	released int
+	// follow: how many articles the first run creates; a second run must
+	// find the source not modified.
+	created int
 }
 
 const (
@@ -142,6 +146,10 @@ var runs = []struct {
 	{"release", []invocation{
 		{file: "release-scheduled.json", released: 2},
 	}},
+	{"follow", []invocation{
+		// followFeed serves internal/importer/testdata/news.rss: 4 items.
+		{file: "follow-scheduled.json", created: 4},
+	}},
 }
 
 // inputType is the event type a function's handler takes, read from the
@@ -153,8 +161,12 @@ func inputType(t *testing.T, dir string) reflect.Type {
 		return reflect.TypeOf((*notify.Notifier).Handle).In(2)
 	}
 	if scheduledFunctions[dir] {
-		// func(*Releaser, context.Context, release.Event)
-		return reflect.TypeOf((*release.Releaser).Handle).In(2)
+		if dir == "release" {
+			// func(*Releaser, context.Context, release.Event)
+			return reflect.TypeOf((*release.Releaser).Handle).In(2)
+		}
+		// func(*Follower, context.Context, events.CloudWatchEvent)
+		return reflect.TypeOf((*importer.Follower).Handle).In(2)
 	}
 	// func(context.Context, events.APIGatewayV2HTTPRequest)
 	return reflect.TypeOf(lambdahttp.Handler(nil)).In(1)
@@ -245,6 +257,11 @@ func TestEventsDecode(t *testing.T) {
 				case release.Event:
 					if _, err := time.Parse(time.RFC3339, e.ScheduledTime); err != nil || e.ExecutionID == "" {
 						t.Errorf("scheduledTime %q (%v) and executionId %q, want what EventBridge Scheduler fills in", e.ScheduledTime, err, e.ExecutionID)
+					}
+				case events.CloudWatchEvent:
+					// What an EventBridge rule's schedule sends.
+					if e.DetailType != "Scheduled Event" || e.Source != "aws.events" || len(e.Resources) != 1 {
+						t.Errorf("%s: detail-type %q, source %q, resources %v; want a scheduled rule's event", inv.file, e.DetailType, e.Source, e.Resources)
 					}
 				default:
 					t.Fatalf("no check for %T", e)

@@ -141,6 +141,15 @@ func TestFunctionOperations(t *testing.T) {
 				t.Errorf("duration alarm threshold %v ms, want %d (80%% of the %ds timeout)", got, want, templateTimeout(t, tp, fn))
 			}
 
+			if String(fn, "Condition") != "" {
+				// SAM makes the CodeDeploy deployment group without the
+				// function's Condition: it would name alarms that do not
+				// exist when the condition is false.
+				if dp, ok := Get(fn, "Properties", "DeploymentPreference"); ok {
+					t.Errorf("a conditional function has DeploymentPreference %v; SAM would create its deployment group unconditionally", dp)
+				}
+				return
+			}
 			if got := Refs(Must(Get(fn, "Properties", "DeploymentPreference", "Type"))); !slices.Equal(got, []string{"DeploymentStrategy"}) {
 				t.Errorf("DeploymentPreference.Type refers to %v, want the DeploymentStrategy parameter", got)
 			}
@@ -343,6 +352,7 @@ func TestEveryResourceIsChecked(t *testing.T) {
 		"NotifyIteratorAgeAlarm": "TestServiceAlarms", "NotifyFailuresAlarm": "TestServiceAlarms",
 		"PublicApi5xxAlarm": "TestServiceAlarms", "TableThrottlesAlarm": "TestServiceAlarms",
 		"CursorSecretValue": "TestCursorSecretIsNeverDerived", "ReleaseScheduleRole": "TestReleaseSchedule",
+		"FollowState": "TestFollow", "FollowImportFailedAlarm": "TestFollow",
 	}
 	tp := template(t)
 	for id := range tp.Resources("AWS::Serverless::Function") {

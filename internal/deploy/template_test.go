@@ -65,8 +65,9 @@ var routers = map[string]func() *httpapi.Router{
 // streamFunctions are the functions triggered by the table stream, not HTTP.
 var streamFunctions = map[string]bool{"notify": true}
 
-// scheduledFunctions are the functions invoked by a schedule.
-var scheduledFunctions = map[string]bool{"release": true}
+// scheduledFunctions are the functions invoked by a schedule, not HTTP:
+// release by EventBridge Scheduler, follow by an EventBridge rule.
+var scheduledFunctions = map[string]bool{"release": true, "follow": true}
 
 // adminFunctions serve the admin API; every other HTTP function is public.
 var adminFunctions = map[string]bool{"articles": true}
@@ -366,6 +367,8 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 			"sqs:SendMessage", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
 			"cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"},
 		"ReleaseFunction": {"dynamodb:Query", "dynamodb:UpdateItem"},
+		"FollowFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+			"ssm:GetParameter", "ssm:PutParameter"},
 	}
 	counterAttrs := append([]string{dynamo.AttrPK, dynamo.AttrSK}, share.Networks...)
 	sort.Strings(counterAttrs)

@@ -29,6 +29,10 @@ const (
 	PingsSent            = "PingsSent"
 	PingsFailed          = "PingsFailed"
 	Released             = "Released"
+	// The follow function's run: items created, updated and failed.
+	ImportCreated = "ImportCreated"
+	ImportUpdated = "ImportUpdated"
+	ImportFailed  = "ImportFailed"
 )
 
 // Dimension names.
@@ -178,7 +182,8 @@ func (e *Emitter) EmitRequest(req Request, r *Recorder) error {
 }
 
 // Emit writes the record of a unit of work that is not an HTTP request (a
-// stream batch): r's counters by Service. A recorder with no counter
+// stream batch, a scheduled run): r's counters and store figures by
+// Service. A recorder with no counter
 // writes nothing.
 func (e *Emitter) Emit(r *Recorder) error {
 	if e == nil {
@@ -201,7 +206,9 @@ func (e *Emitter) emit(req *Request, r *Recorder) error {
 	for _, c := range rec.counted {
 		counters = counters || c
 	}
-	if req == nil && !counters && rec.clicks == 0 {
+	// Outside a request (a scheduled run), store figures go by Service.
+	unitStore := req == nil && rec.storeCalls > 0
+	if req == nil && !counters && rec.clicks == 0 && !unitStore {
 		return nil
 	}
 	e.mu.Lock()
@@ -240,6 +247,13 @@ func (e *Emitter) emit(req *Request, r *Recorder) error {
 		}
 		b = append(b, "]}"...)
 	}
+	if unitStore {
+		directive(`"` + DimService + `"`)
+		def(true, StoreCalls, "Count")
+		def(false, StoreLatency, "Milliseconds")
+		def(false, StoreErrors, "Count")
+		b = append(b, "]}"...)
+	}
 	if rec.clicks > 0 {
 		directive(`"` + DimService + `","` + DimNetwork + `"`)
 		def(true, ShareClicks, "Count")
@@ -272,6 +286,11 @@ func (e *Emitter) emit(req *Request, r *Recorder) error {
 			b = appendNumber(b, StoreLatency, ms(rec.storeLatency))
 			b = appendNumber(b, StoreErrors, float64(rec.storeErrors))
 		}
+	}
+	if unitStore {
+		b = appendNumber(b, StoreCalls, float64(rec.storeCalls))
+		b = appendNumber(b, StoreLatency, ms(rec.storeLatency))
+		b = appendNumber(b, StoreErrors, float64(rec.storeErrors))
 	}
 	if rec.clicks > 0 {
 		b = appendString(b, DimNetwork, rec.network)
@@ -331,7 +350,8 @@ func appendNumber(b []byte, key string, v float64) []byte {
 }
 
 // counterOrder fixes the order of the counters in a record.
-var counterOrder = [...]string{FeedCacheHits, FeedCacheMisses, CardsWithoutPhoto, CounterWriteFailures, PingsSent, PingsFailed, Released}
+var counterOrder = [...]string{FeedCacheHits, FeedCacheMisses, CardsWithoutPhoto, CounterWriteFailures, PingsSent, PingsFailed, Released,
+	ImportCreated, ImportUpdated, ImportFailed}
 
 // ms is d in milliseconds with microsecond precision.
 func ms(d time.Duration) float64 {

@@ -191,6 +191,37 @@ func TestEmitBatch(t *testing.T) {
 	}
 }
 
+// A scheduled run (the follow function) is no request: its store figures
+// go by Service, next to its counters.
+func TestEmitScheduledRun(t *testing.T) {
+	var buf bytes.Buffer
+	e := New(&buf, Options{Service: "follow", Now: clock})
+	rec := new(Recorder)
+	rec.Store(3*time.Millisecond, false)
+	rec.Store(5*time.Millisecond, true)
+	rec.Add(ImportCreated, 4)
+	rec.Add(ImportFailed, 0)
+	if err := e.Emit(rec); err != nil {
+		t.Fatal(err)
+	}
+	root := checkEMF(t, bytes.TrimSpace(buf.Bytes()))
+	for k, want := range map[string]string{"StoreCalls": "2", "StoreLatency": "8", "StoreErrors": "1",
+		"ImportCreated": "4", "ImportFailed": "0", "Service": "follow"} {
+		if got := fmt.Sprint(root[k]); got != want {
+			t.Errorf("%s = %s, want %s", k, got, want)
+		}
+	}
+	if _, ok := root["Requests"]; ok {
+		t.Error("a scheduled run counted as a request")
+	}
+	buf.Reset()
+	only := new(Recorder)
+	only.Store(time.Millisecond, false)
+	if err := e.Emit(only); err != nil || buf.Len() == 0 {
+		t.Errorf("store calls alone wrote nothing (%v)", err)
+	}
+}
+
 func TestNilIsSafe(t *testing.T) {
 	var r *Recorder
 	r.Store(time.Second, true)

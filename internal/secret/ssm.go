@@ -119,50 +119,9 @@ type errorResponse struct {
 // every other failure is returned as is, naming the SSM error code when
 // there is one but never the value.
 func (s *SSM) GetParameter(ctx context.Context, name string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	body, err := json.Marshal(getParameterRequest{Name: name, WithDecryption: true})
+	data, err := s.call(ctx, "GetParameter", getParameterRequest{Name: name, WithDecryption: true})
 	if err != nil {
-		return "", fmt.Errorf("ssm: encode request: %w", err)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(s.endpoint, "/")+"/", bytes.NewReader(body))
-	if err != nil {
-		return "", fmt.Errorf("ssm: request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "AmazonSSM.GetParameter")
-	if s.creds == nil {
-		return "", errors.New("ssm: no credentials")
-	}
-	creds, err := s.creds.Retrieve(ctx)
-	if err != nil {
-		return "", fmt.Errorf("ssm: credentials: %w", err)
-	}
-	sum := sha256.Sum256(body)
-	if err := s.signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "ssm", s.region, s.now()); err != nil {
-		return "", fmt.Errorf("ssm: sign: %w", err)
-	}
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("ssm: GetParameter: %w", err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
-	if err != nil {
-		return "", fmt.Errorf("ssm: GetParameter: read: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		code, msg := errorCode(resp.Header.Get("X-Amzn-ErrorType"), data)
-		if code == "ParameterNotFound" {
-			return "", fmt.Errorf("ssm: GetParameter: %s: %w", code, ErrMissing)
-		}
-		if code == "" {
-			code = "no error code"
-		}
-		if msg != "" {
-			code += ": " + msg
-		}
-		return "", fmt.Errorf("ssm: GetParameter: HTTP %d: %s", resp.StatusCode, code)
+		return "", err
 	}
 	var out getParameterResponse
 	if err := json.Unmarshal(data, &out); err != nil {
@@ -172,6 +131,73 @@ func (s *SSM) GetParameter(ctx context.Context, name string) (string, error) {
 		return "", fmt.Errorf("ssm: GetParameter: %w", ErrMissing)
 	}
 	return out.Parameter.Value, nil
+}
+
+// putParameterRequest is the wire format of PutParameter, kept to the
+// fields used.
+type putParameterRequest struct {
+	Name      string `json:"Name"`
+	Value     string `json:"Value"`
+	Type      string `json:"Type"`
+	Overwrite bool   `json:"Overwrite"`
+}
+
+// PutParameter overwrites the String parameter name with value: small
+// state a function keeps between runs (the follow function's ETag), not a
+// secret.
+func (s *SSM) PutParameter(ctx context.Context, name, value string) error {
+	_, err := s.call(ctx, "PutParameter", putParameterRequest{Name: name, Value: value, Type: "String", Overwrite: true})
+	return err
+}
+
+// call sends one SSM action, signed, and returns the answer's body.
+func (s *SSM) call(ctx context.Context, action string, in any) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	body, err := json.Marshal(in)
+	if err != nil {
+		return nil, fmt.Errorf("ssm: encode request: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(s.endpoint, "/")+"/", bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("ssm: request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AmazonSSM."+action)
+	if s.creds == nil {
+		return nil, errors.New("ssm: no credentials")
+	}
+	creds, err := s.creds.Retrieve(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ssm: credentials: %w", err)
+	}
+	sum := sha256.Sum256(body)
+	if err := s.signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "ssm", s.region, s.now()); err != nil {
+		return nil, fmt.Errorf("ssm: sign: %w", err)
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("ssm: %s: %w", action, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	if err != nil {
+		return nil, fmt.Errorf("ssm: %s: read: %w", action, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		code, msg := errorCode(resp.Header.Get("X-Amzn-ErrorType"), data)
+		if code == "ParameterNotFound" {
+			return nil, fmt.Errorf("ssm: %s: %s: %w", action, code, ErrMissing)
+		}
+		if code == "" {
+			code = "no error code"
+		}
+		if msg != "" {
+			code += ": " + msg
+		}
+		return nil, fmt.Errorf("ssm: %s: HTTP %d: %s", action, resp.StatusCode, code)
+	}
+	return data, nil
 }
 
 // errorCode is the bare error code of an SSM error answer, from the

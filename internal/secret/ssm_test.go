@@ -220,6 +220,17 @@ func TestSSMMoto(t *testing.T) {
 	if _, err := s.GetParameter(ctx, name+"-absent"); !errors.Is(err, ErrMissing) {
 		t.Errorf("absent: err = %v, want ErrMissing", err)
 	}
+	// PutParameter creates, then overwrites; the SDK reads what it wrote.
+	state := name + "-state"
+	for _, v := range []string{`{"etag":"\"v1\""}`, `{"etag":"\"v2\""}`} {
+		if err := s.PutParameter(ctx, state, v); err != nil {
+			t.Fatalf("PutParameter(%s): %v", v, err)
+		}
+		out, err := sdk.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(state)})
+		if err != nil || aws.ToString(out.Parameter.Value) != v || out.Parameter.Type != ssmtypes.ParameterTypeString {
+			t.Errorf("after PutParameter(%s): %v, %v", v, out, err)
+		}
+	}
 }
 
 // BenchmarkSSMGetParameter is one signed call to a loopback server: the

@@ -1,0 +1,493 @@
+package importer
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
+	ext "github.com/mmcdole/gofeed/extensions"
+	jsonfeed "github.com/mmcdole/gofeed/json"
+	"github.com/mmcdole/gofeed/rss"
+
+	"github.com/newsdesk/syndicate/internal/article"
+)
+
+// ErrNotFeed means a document is none of the formats the importer reads.
+var ErrNotFeed = errors.New("not a WordPress export, RSS 2.0, Atom 1.0 or JSON Feed document")
+
+// Page is one document of a feed: its items and the archive pages it links
+// to (RFC 5005 next-archive/prev-archive and next, JSON Feed next_url).
+type Page struct {
+	Items []Item
+	Next  []string
+	// WordPress is set when the generator is WordPress, whose feeds page
+	// with ?paged=N instead of archive links.
+	WordPress bool
+}
+
+// ParseFeed reads one RSS, Atom or JSON Feed document fetched from
+// docURL (used to resolve relative links and as the site when the feed
+// names none).
+func ParseFeed(doc []byte, docURL string, opts Options) (Page, error) {
+	switch gofeed.DetectFeedType(bytes.NewReader(doc)) {
+	case gofeed.FeedTypeRSS:
+		f, err := (&rss.Parser{}).Parse(bytes.NewReader(doc))
+		if err != nil {
+			return Page{}, fmt.Errorf("importer: RSS: %w", err)
+		}
+		return rssPage(f, doc, docURL, opts), nil
+	case gofeed.FeedTypeAtom:
+		f, err := (&atom.Parser{}).Parse(bytes.NewReader(doc))
+		if err != nil {
+			return Page{}, fmt.Errorf("importer: Atom: %w", err)
+		}
+		return atomPage(f, docURL, opts), nil
+	case gofeed.FeedTypeJSON:
+		f, err := (&jsonfeed.Parser{}).Parse(bytes.NewReader(doc))
+		if err != nil {
+			return Page{}, fmt.Errorf("importer: JSON Feed: %w", err)
+		}
+		return jsonPage(f, docURL, opts), nil
+	}
+	return Page{}, ErrNotFeed
+}
+
+func rssPage(f *rss.Feed, doc []byte, docURL string, opts Options) Page {
+	site := firstNonEmpty(resolve(docURL, f.Link), docURL)
+	lang := opts.language(f.Language)
+	p := Page{Next: archiveLinks(doc, docURL), WordPress: strings.Contains(f.Generator, "wordpress.org")}
+	for i, it := range f.Items {
+		guid := ""
+		if it.GUID != nil {
+			guid = it.GUID.Value
+		}
+		key := firstNonEmpty(guid, it.Link, it.Title+"\n"+it.PubDate)
+		a := article.Article{
+			ID:     ArticleID(site, key),
+			Title:  it.Title,
+			URL:    resolve(docURL, it.Link),
+			Status: article.StatusPublished,
+			Source: opts.Source,
+		}
+		a.Body, a.Lead = it.Content, it.Description
+		if a.Body == "" {
+			a.Body, a.Lead = it.Description, ""
+		}
+		itemSource := false
+		if it.Source != nil && strings.TrimSpace(it.Source.Title) != "" {
+			a.Source, itemSource = it.Source.Title, true
+		}
+		if it.DublinCoreExt != nil && len(it.DublinCoreExt.Source) > 0 && strings.TrimSpace(it.DublinCoreExt.Source[0]) != "" && !itemSource {
+			a.Source, itemSource = it.DublinCoreExt.Source[0], true
+		}
+		creditSource(&a, itemSource)
+		a.PublishedAt = feedTime(it.PubDate, it.PubDateParsed)
+		if it.DublinCoreExt != nil {
+			if a.PublishedAt.IsZero() && len(it.DublinCoreExt.Date) > 0 {
+				a.PublishedAt = feedTime(it.DublinCoreExt.Date[0], nil)
+			}
+			for _, c := range it.DublinCoreExt.Creator {
+				// Some feeds put every byline in one dc:creator.
+				for _, name := range splitNames(c) {
+					a.Authors = append(a.Authors, article.Author{Name: name})
+				}
+			}
+		}
+		if len(a.Authors) == 0 && it.Author != "" {
+			a.Authors = append(a.Authors, article.Author{Name: rssAuthorName(it.Author)})
+		}
+		var cats []string
+		for _, c := range it.Categories {
+			cats = append(cats, c.Value)
+		}
+		a.Section, a.Tags = primary(cats)
+		a.Image = mediaImage(it.Extensions, docURL)
+		if a.Image == nil {
+			for _, e := range append([]*rss.Enclosure{it.Enclosure}, it.Enclosures...) {
+				if e != nil && strings.HasPrefix(e.Type, "image/") {
+					if u := resolve(docURL, e.URL); u != "" {
+						a.Image = &article.Image{URL: u}
+						break
+					}
+				}
+			}
+		}
+		fill(&a, lang)
+		p.Items = append(p.Items, Item{Kind: KindArticle, Ref: itemRef("RSS item", i, guid, it.Title), Article: a})
+	}
+	return p
+}
+
+func atomPage(f *atom.Feed, docURL string, opts Options) Page {
+	site := docURL
+	var next []string
+	for _, l := range f.Links {
+		switch l.Rel {
+		case "alternate", "":
+			if u := resolve(docURL, l.Href); u != "" {
+				site = u
+			}
+		case "next", "next-archive", "prev-archive", "previous":
+			if u := resolve(docURL, l.Href); u != "" {
+				next = append(next, u)
+			}
+		}
+	}
+	lang := opts.language(f.Language)
+	p := Page{Next: next, WordPress: f.Generator != nil && strings.Contains(f.Generator.URI, "wordpress.org")}
+	for i, e := range f.Entries {
+		a := article.Article{
+			ID:     ArticleID(site, firstNonEmpty(e.ID, e.Title+"\n"+e.Published)),
+			Title:  e.Title,
+			Lead:   e.Summary,
+			Status: article.StatusPublished,
+			Source: opts.Source,
+		}
+		itemSource := false
+		if e.Source != nil && e.Source.Title != "" {
+			a.Source, itemSource = e.Source.Title, true
+		}
+		if e.Content != nil {
+			a.Body = e.Content.Value
+			if e.Content.Type == "" || e.Content.Type == "text" {
+				a.Body = textHTML(a.Body)
+			}
+		}
+		creditSource(&a, itemSource)
+		if a.Body == "" {
+			a.Body, a.Lead = textHTML(e.Summary), ""
+		}
+		for _, l := range e.Links {
+			switch {
+			case (l.Rel == "" || l.Rel == "alternate") && a.URL == "":
+				a.URL = resolve(docURL, l.Href)
+			case l.Rel == "enclosure" && strings.HasPrefix(l.Type, "image/") && a.Image == nil:
+				if u := resolve(docURL, l.Href); u != "" {
+					a.Image = &article.Image{URL: u}
+				}
+			}
+		}
+		if m := mediaImage(e.Extensions, docURL); m != nil {
+			a.Image = m
+		}
+		a.PublishedAt = feedTime(e.Published, e.PublishedParsed)
+		if a.PublishedAt.IsZero() {
+			a.PublishedAt = feedTime(e.Updated, e.UpdatedParsed)
+		}
+		// A feed-level author (the publisher) is no byline: only the
+		// entry's own authors are.
+		for _, au := range e.Authors {
+			a.Authors = append(a.Authors, article.Author{Name: au.Name, URL: resolve(docURL, au.URI)})
+		}
+		a.Section, a.Tags = atomTerms(e.Categories)
+		fill(&a, lang)
+		p.Items = append(p.Items, Item{Kind: KindArticle, Ref: itemRef("Atom entry", i, e.ID, e.Title), Article: a,
+			Modified: feedTime(e.Updated, e.UpdatedParsed)})
+	}
+	return p
+}
+
+func jsonPage(f *jsonfeed.Feed, docURL string, opts Options) Page {
+	site := firstNonEmpty(resolve(docURL, f.HomePageURL), docURL)
+	lang := opts.language(f.Language)
+	p := Page{}
+	if u := resolve(docURL, f.NextURL); u != "" {
+		p.Next = []string{u}
+	}
+	for i, it := range f.Items {
+		a := article.Article{
+			ID:       ArticleID(site, firstNonEmpty(it.ID, it.URL, it.Title+"\n"+it.DatePublished)),
+			Title:    it.Title,
+			Lead:     it.Summary,
+			Body:     it.ContentHTML,
+			URL:      resolve(docURL, it.URL),
+			Status:   article.StatusPublished,
+			Source:   opts.Source,
+			Language: it.Language,
+		}
+		if strings.TrimSpace(a.Body) == "" {
+			a.Body = textHTML(it.ContentText)
+		}
+		creditSource(&a, false)
+		a.PublishedAt = feedTime(it.DatePublished, nil)
+		authors := it.Authors
+		if len(authors) == 0 && it.Author != nil {
+			authors = []*jsonfeed.Author{it.Author}
+		}
+		for _, au := range authors {
+			if au != nil {
+				a.Authors = append(a.Authors, article.Author{Name: au.Name, URL: resolve(docURL, au.URL)})
+			}
+		}
+		a.Section, a.Tags = primary(it.Tags)
+		if u := resolve(docURL, it.Image); u != "" {
+			a.Image = &article.Image{URL: u}
+		}
+		fill(&a, lang)
+		p.Items = append(p.Items, Item{Kind: KindArticle, Ref: itemRef("JSON Feed item", i, it.ID, it.Title), Article: a,
+			Modified: feedTime(it.DateModified, nil)})
+	}
+	return p
+}
+
+// atomTerms reads Atom categories: one whose scheme ends in "section"
+// is the section (this service's own feeds mark it so), else the first
+// category; the label is the name, else the term.
+func atomTerms(cs []*atom.Category) (string, []string) {
+	var cats []string
+	section := -1
+	for _, c := range cs {
+		name := firstNonEmpty(c.Label, c.Term)
+		if name == "" {
+			continue
+		}
+		if section < 0 && strings.HasSuffix(strings.ToLower(c.Scheme), "section") {
+			section = len(cats)
+		}
+		cats = append(cats, name)
+	}
+	if section < 0 {
+		return primary(cats)
+	}
+	return cats[section], append(append([]string(nil), cats[:section]...), cats[section+1:]...)
+}
+
+// primary makes the first category the section and the rest tags.
+func primary(cats []string) (string, []string) {
+	for i, c := range cats {
+		if strings.TrimSpace(c) != "" && !strings.EqualFold(strings.TrimSpace(c), "uncategorized") {
+			return c, append(append([]string(nil), cats[:i]...), cats[i+1:]...)
+		}
+	}
+	return "", cats
+}
+
+// mediaImage reads Media RSS: media:content (directly or in media:group)
+// with medium="image" or an image type, else media:thumbnail; its
+// media:description is the alt text and media:credit (or media:title) the
+// credit.
+func mediaImage(exts ext.Extensions, base string) *article.Image {
+	media := exts["media"]
+	if media == nil {
+		return nil
+	}
+	contents := append([]ext.Extension(nil), media["content"]...)
+	for _, g := range media["group"] {
+		contents = append(contents, g.Children["content"]...)
+	}
+	for _, c := range contents {
+		medium, typ := c.Attrs["medium"], c.Attrs["type"]
+		if medium != "image" && !strings.HasPrefix(typ, "image/") && (medium != "" || typ != "") {
+			continue
+		}
+		u := resolve(base, c.Attrs["url"])
+		if u == "" {
+			continue
+		}
+		img := &article.Image{URL: u, Width: atoi(c.Attrs["width"]), Height: atoi(c.Attrs["height"])}
+		img.Alt = childText(c, media, "description")
+		img.Credit = firstNonEmpty(childText(c, media, "credit"), childText(c, media, "title"))
+		if img.Width > article.MaxImageSide || img.Height > article.MaxImageSide {
+			img.Width, img.Height = 0, 0
+		}
+		return img
+	}
+	for _, t := range media["thumbnail"] {
+		if u := resolve(base, t.Attrs["url"]); u != "" {
+			return &article.Image{URL: u}
+		}
+	}
+	return nil
+}
+
+func childText(c ext.Extension, media map[string][]ext.Extension, name string) string {
+	if ch := c.Children[name]; len(ch) > 0 {
+		return ch[0].Value
+	}
+	if ch := media[name]; len(ch) > 0 {
+		return ch[0].Value
+	}
+	return ""
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// archiveLinks lists the feed-level atom:link elements of an RSS document
+// whose rel is next, next-archive or prev-archive (RFC 5005).
+func archiveLinks(doc []byte, base string) []string {
+	const nsAtom = "http://www.w3.org/2005/Atom"
+	dec := xml.NewDecoder(bytes.NewReader(doc))
+	dec.Strict = false
+	dec.CharsetReader = charsetReader
+	var out []string
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if t.Name.Local == "item" {
+				return out // channel links come before the items
+			}
+			if t.Name.Space == nsAtom && t.Name.Local == "link" && depth <= 3 {
+				var rel, href string
+				for _, at := range t.Attr {
+					switch at.Name.Local {
+					case "rel":
+						rel = at.Value
+					case "href":
+						href = at.Value
+					}
+				}
+				if rel == "next" || rel == "next-archive" || rel == "prev-archive" {
+					if u := resolve(base, href); u != "" {
+						out = append(out, u)
+					}
+				}
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
+}
+
+// feedTime parses a feed date keeping its zone; parsed (gofeed's, in UTC)
+// is the fallback for the formats it knows and these layouts do not.
+func feedTime(s string, parsed *time.Time) time.Time {
+	s = strings.TrimSpace(s)
+	if t, ok := parseRSSDate(s); ok {
+		return t
+	}
+	if parsed != nil {
+		return *parsed
+	}
+	return time.Time{}
+}
+
+var dateLayouts = []string{
+	time.RFC3339Nano,
+	time.RFC1123Z,
+	time.RFC1123,
+	"Mon, 2 Jan 2006 15:04:05 -0700",
+	"Mon, 2 Jan 2006 15:04:05 MST",
+	"2 Jan 2006 15:04:05 -0700",
+	"Mon, 02 Jan 2006 15:04 -0700",
+	"2006-01-02T15:04:05-0700",
+	"2006-01-02 15:04:05 -0700",
+}
+
+func parseRSSDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, false
+	}
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// rssAuthorName reads RSS <author>: "editor@example.com (Иван Петров)"
+// gives the name, a bare address nothing usable but itself.
+func rssAuthorName(s string) string {
+	if i, j := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')'); i >= 0 && j > i {
+		return s[i+1 : j]
+	}
+	return s
+}
+
+// splitNames splits "Иван Петров, Мария Георгиева и Петър Иванов" /
+// "A and B" bylines into names.
+func splitNames(s string) []string {
+	s = strings.NewReplacer(" и ", ",", " and ", ",", " & ", ",", ";", ",").Replace(s)
+	var out []string
+	for _, n := range strings.Split(s, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// textHTML turns plain text into a paragraph of HTML.
+func textHTML(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, para := range strings.Split(s, "\n\n") {
+		if para = strings.TrimSpace(para); para != "" {
+			b.WriteString("<p>")
+			xml.EscapeText(&b, []byte(para))
+			b.WriteString("</p>")
+		}
+	}
+	return b.String()
+}
+
+func itemRef(what string, i int, id, title string) string {
+	if id = strings.TrimSpace(id); id == "" {
+		id = "#" + strconv.Itoa(i+1)
+	}
+	return fmt.Sprintf("%s %s “%s”", what, id, oneLineRef(title))
+}
+
+// sourceCredit is the agency credit this service's own feeds add under an
+// article's content (internal/feed): `<p class="source">Източник: X</p>`.
+const (
+	sourceCreditOpen  = `<p class="source">Източник: `
+	sourceCreditClose = `</p>`
+)
+
+// takeSourceCredit removes the agency credit this service's feeds append to
+// the content and returns the body without it and the credited source ("" when
+// the body does not end with one), so an article exported by one instance
+// comes into another with the body and source it had.
+func takeSourceCredit(body string) (string, string) {
+	trimmed := strings.TrimRightFunc(body, unicode.IsSpace)
+	if !strings.HasSuffix(trimmed, sourceCreditClose) {
+		return body, ""
+	}
+	i := strings.LastIndex(trimmed, sourceCreditOpen)
+	if i < 0 {
+		return body, ""
+	}
+	src := trimmed[i+len(sourceCreditOpen) : len(trimmed)-len(sourceCreditClose)]
+	if src == "" || strings.Contains(src, "<") {
+		return body, ""
+	}
+	return trimmed[:i], html.UnescapeString(src)
+}
+
+// creditSource moves the credit this service's feeds add to the content into
+// a.Source, which it sets unless the item named a source of its own.
+func creditSource(a *article.Article, itemSource bool) {
+	body, src := takeSourceCredit(a.Body)
+	if src == "" {
+		return
+	}
+	a.Body = body
+	if !itemSource {
+		a.Source = src
+	}
+}

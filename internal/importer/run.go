@@ -1,0 +1,310 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/newsroom"
+)
+
+// KindDeleted counts articles deleted in this service since an earlier
+// import: an import does not bring them back.
+const KindDeleted Kind = "deleted here"
+
+// Importer writes items to a Sink, Workers at a time.
+type Importer struct {
+	Sink Sink
+	// Workers bounds the writes in flight; 8 if zero.
+	Workers int
+	// DryRun reads but writes nothing; the summary says what would change.
+	DryRun bool
+	// Progress, if set, is told about every item done.
+	Progress *Progress
+}
+
+// Summary is what an import did (or, dry, would do).
+type Summary struct {
+	Created, Updated, Unchanged int
+	Skipped                     map[Kind]int
+	Failed                      []Failure
+	Elapsed                     time.Duration
+}
+
+// Failure is one item not imported.
+type Failure struct {
+	Ref    string // the source item
+	ID     string // the article ID it maps to, if any
+	Reason string
+	// Err is the error behind Reason, when a write failed.
+	Err error
+}
+
+func (f Failure) String() string {
+	if f.ID == "" {
+		return fmt.Sprintf("%s: %s", f.Ref, f.Reason)
+	}
+	return fmt.Sprintf("%s (id %s): %s", f.Ref, f.ID, f.Reason)
+}
+
+// Done is how many items the summary accounts for.
+func (s *Summary) Done() int {
+	n := s.Created + s.Updated + s.Unchanged + len(s.Failed)
+	for _, c := range s.Skipped {
+		n += c
+	}
+	return n
+}
+
+// SkippedTotal is the number of items skipped, all kinds.
+func (s *Summary) SkippedTotal() int {
+	n := 0
+	for _, c := range s.Skipped {
+		n += c
+	}
+	return n
+}
+
+// String is the one-line summary.
+func (s *Summary) String() string {
+	kinds := make([]string, 0, len(s.Skipped))
+	for k, n := range s.Skipped {
+		kinds = append(kinds, fmt.Sprintf("%s %d", k, n))
+	}
+	sort.Strings(kinds)
+	skipped := ""
+	if len(kinds) > 0 {
+		skipped = " (" + strings.Join(kinds, ", ") + ")"
+	}
+	return fmt.Sprintf("created %d, updated %d, unchanged %d, skipped %d%s, failed %d",
+		s.Created, s.Updated, s.Unchanged, s.SkippedTotal(), skipped, len(s.Failed))
+}
+
+type outcome int
+
+const (
+	created outcome = iota
+	updated
+	unchanged
+	skipped
+	failed
+)
+
+// Run imports items and returns the summary. Items fail one by one (a
+// validation error, a conflict); Run itself fails only when nothing more
+// can be written (the token refused, ctx done), with the summary so far.
+func (im *Importer) Run(ctx context.Context, items []Item) (Summary, error) {
+	start := time.Now()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	workers := im.Workers
+	if workers <= 0 {
+		workers = 8
+	}
+	sum := Summary{Skipped: map[Kind]int{}}
+	var mu sync.Mutex
+	if im.Progress != nil {
+		im.Progress.Start(len(items))
+		defer im.Progress.Stop()
+	}
+	record := func(it *Item, o outcome, kind Kind, reason string, cause error) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch o {
+		case created:
+			sum.Created++
+		case updated:
+			sum.Updated++
+		case unchanged:
+			sum.Unchanged++
+		case skipped:
+			sum.Skipped[kind]++
+		case failed:
+			sum.Failed = append(sum.Failed, Failure{Ref: it.Ref, ID: it.Article.ID, Reason: reason, Err: cause})
+		}
+		if im.Progress != nil {
+			im.Progress.Set(sum)
+		}
+	}
+	next := make(chan *Item)
+	var wg sync.WaitGroup
+	sanitizer := newsroom.NewSanitizer()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range next {
+				o, kind, reason, cause, fatal := im.one(ctx, sanitizer, it)
+				if fatal != nil {
+					cancel(fatal)
+					return
+				}
+				if o == failed && ctx.Err() != nil {
+					continue // not the item's fault: the import stopped
+				}
+				record(it, o, kind, reason, cause)
+			}
+		}()
+	}
+feed:
+	for i := range items {
+		select {
+		case next <- &items[i]:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	sort.SliceStable(sum.Failed, func(i, j int) bool { return sum.Failed[i].Ref < sum.Failed[j].Ref })
+	sum.Elapsed = time.Since(start)
+	if err := context.Cause(ctx); err != nil {
+		return sum, err
+	}
+	return sum, nil
+}
+
+// one imports one item: its outcome, the kind skipped, or the reason it
+// failed and the error behind it. fatal is set when no further write can
+// succeed.
+func (im *Importer) one(ctx context.Context, sanitizer *newsroom.Sanitizer, it *Item) (o outcome, kind Kind, reason string, cause, fatal error) {
+	if it.Err != nil {
+		return failed, "", it.Err.Error(), it.Err, nil
+	}
+	if it.Kind != KindArticle {
+		return skipped, it.Kind, "", nil, nil
+	}
+	if err := check(sanitizer, it.Article); err != nil {
+		return failed, "", err.Error(), err, nil
+	}
+	// A write that meets a version it did not expect (another writer, or
+	// an earlier attempt whose answer was lost) is looked at once more.
+	for attempt := 0; ; attempt++ {
+		o, kind, err := im.write(ctx, sanitizer, it.Article)
+		switch {
+		case err == nil:
+			return o, kind, "", nil, nil
+		case errors.Is(err, ErrUnauthorized):
+			return failed, "", err.Error(), err, err
+		case errors.Is(err, article.ErrVersionMismatch) && attempt == 0:
+			continue
+		case errors.Is(err, article.ErrVersionMismatch):
+			return failed, "", "the article changed in this service while it was imported; run the import again", err, nil
+		}
+		return failed, "", reasonOf(err), err, nil
+	}
+}
+
+// write brings the stored article in line with want.
+func (im *Importer) write(ctx context.Context, sanitizer *newsroom.Sanitizer, want article.Article) (outcome, Kind, error) {
+	cur, err := im.Sink.Get(ctx, want.ID)
+	switch {
+	case errors.Is(err, article.ErrNotFound):
+		if im.DryRun {
+			return created, "", nil
+		}
+		if _, _, err := im.Sink.Put(ctx, want, 0); err != nil {
+			return failed, "", err
+		}
+		return created, "", nil
+	case errors.Is(err, article.ErrGone):
+		return skipped, KindDeleted, nil
+	case err != nil:
+		return failed, "", err
+	}
+	keepServerFields(&want, &cur)
+	if same(sanitizer, want, cur) {
+		return unchanged, "", nil
+	}
+	if im.DryRun {
+		return updated, "", nil
+	}
+	out, _, err := im.Sink.Put(ctx, want, cur.Version)
+	if err != nil {
+		return failed, "", err
+	}
+	if out.Version == cur.Version {
+		// The service found nothing to change (its own comparison).
+		return unchanged, "", nil
+	}
+	return updated, "", nil
+}
+
+// keepServerFields carries over what the source does not have: the slug,
+// comment count and related articles set in this service, the publication
+// time of a draft, the URL the service made.
+func keepServerFields(want, cur *article.Article) {
+	want.Slug = cur.Slug
+	want.CommentCount = cur.CommentCount
+	want.Related = cur.Related
+	if want.PublishedAt.IsZero() {
+		want.PublishedAt = cur.PublishedAt
+	}
+	if want.URL == "" {
+		want.URL = cur.URL
+	}
+}
+
+// check validates a as the service would store it, so that a dry run
+// reports what a real one would refuse.
+func check(sanitizer *newsroom.Sanitizer, a article.Article) error {
+	a = clone(a)
+	sanitizer.Sanitize(&a)
+	if a.Status == "" {
+		a.Status = article.StatusPublished
+	}
+	return article.Validate(&a)
+}
+
+// same reports whether writing want would change nothing in cur: want is
+// cleaned as the service cleans it, and every field the import sets is
+// compared.
+func same(sanitizer *newsroom.Sanitizer, want, cur article.Article) bool {
+	want = clone(want)
+	sanitizer.Sanitize(&want)
+	if want.Tags == nil {
+		want.Tags = []string{}
+	}
+	if want.Authors == nil {
+		want.Authors = []article.Author{}
+	}
+	norm := func(a article.Article) article.Article {
+		return article.Article{ID: a.ID, Slug: a.Slug, Title: a.Title, Lead: a.Lead, Body: a.Body, URL: a.URL,
+			Authors: nonNil(a.Authors), Source: a.Source, Section: a.Section, Tags: nonNil(a.Tags), Image: a.Image,
+			Language: a.Language, Status: a.Status, CommentCount: a.CommentCount, Related: nonNil(a.Related)}
+	}
+	return want.PublishedAt.Equal(cur.PublishedAt) && reflect.DeepEqual(norm(want), norm(cur))
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func clone(a article.Article) article.Article {
+	a.Tags = append([]string(nil), a.Tags...)
+	a.Authors = append([]article.Author(nil), a.Authors...)
+	a.Related = append([]string(nil), a.Related...)
+	if a.Image != nil {
+		img := *a.Image
+		a.Image = &img
+	}
+	return a
+}
+
+// reasonOf is the report line's reason for err.
+func reasonOf(err error) string {
+	var ve *article.ValidationError
+	if errors.As(err, &ve) {
+		return ve.Error()
+	}
+	return err.Error()
+}

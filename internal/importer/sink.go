@@ -1,0 +1,226 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/newsroom"
+)
+
+// Sink is where articles are written: the admin API (APIClient) or the
+// newsroom Service (ServiceSink).
+type Sink interface {
+	// Get returns the stored article, or an error wrapping
+	// article.ErrNotFound or article.ErrGone.
+	Get(ctx context.Context, id string) (article.Article, error)
+	// Put writes a if the stored version is still version (0: only if no
+	// live article has a.ID), and returns what is stored and whether it
+	// was created. A stale version is article.ErrVersionMismatch.
+	Put(ctx context.Context, a article.Article, version int64) (article.Article, bool, error)
+}
+
+// ErrUnauthorized means the admin API refused the token; nothing more can
+// be written.
+var ErrUnauthorized = errors.New("the admin API refused the token (401)")
+
+// ServiceSink writes through the newsroom Service, in-process: the
+// follow function in the stack, or an import straight into a local store.
+type ServiceSink struct{ Service *newsroom.Service }
+
+// Get implements Sink.
+func (s ServiceSink) Get(ctx context.Context, id string) (article.Article, error) {
+	return s.Service.Get(ctx, id)
+}
+
+// Put implements Sink.
+func (s ServiceSink) Put(ctx context.Context, a article.Article, version int64) (article.Article, bool, error) {
+	return s.Service.Replace(ctx, a.ID, a, &version)
+}
+
+// APIClient writes through the admin API of a running service: GET
+// /articles/{id}, and PUT with If-None-Match: * to create or If-Match:
+// "<version>" to update.
+type APIClient struct {
+	// Base is the service's URL (http://127.0.0.1:3000); Token its admin
+	// bearer token.
+	Base  string
+	Token string
+	Fetch *Fetcher
+}
+
+// apiArticle is the admin API's article on the wire (docs/admin-api.md).
+type apiArticle struct {
+	ID           string      `json:"id"`
+	Slug         string      `json:"slug,omitempty"`
+	Title        string      `json:"title"`
+	Lead         string      `json:"lead"`
+	Body         string      `json:"body"`
+	URL          string      `json:"url,omitempty"`
+	PublishedAt  string      `json:"publishedAt,omitempty"`
+	Authors      []apiAuthor `json:"authors"`
+	Source       string      `json:"source,omitempty"`
+	Section      string      `json:"section,omitempty"`
+	Tags         []string    `json:"tags"`
+	Image        *apiImage   `json:"image,omitempty"`
+	Language     string      `json:"language,omitempty"`
+	Status       string      `json:"status,omitempty"`
+	CommentCount int         `json:"commentCount"`
+	Related      []string    `json:"related"`
+	CreatedAt    string      `json:"createdAt,omitempty"`
+	UpdatedAt    string      `json:"updatedAt,omitempty"`
+	Version      int64       `json:"version,omitempty"`
+}
+
+type apiAuthor struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+type apiImage struct {
+	URL    string `json:"url"`
+	Width  int    `json:"width,omitempty"`
+	Height int    `json:"height,omitempty"`
+	Alt    string `json:"alt,omitempty"`
+	Credit string `json:"credit,omitempty"`
+}
+
+func toAPI(a *article.Article) apiArticle {
+	w := apiArticle{ID: a.ID, Slug: a.Slug, Title: a.Title, Lead: a.Lead, Body: a.Body, URL: a.URL,
+		Source: a.Source, Section: a.Section, Tags: a.Tags, Language: a.Language, Status: string(a.Status),
+		CommentCount: a.CommentCount, Related: a.Related, Authors: make([]apiAuthor, len(a.Authors))}
+	if !a.PublishedAt.IsZero() {
+		w.PublishedAt = a.PublishedAt.Format(time.RFC3339Nano)
+	}
+	for i, au := range a.Authors {
+		w.Authors[i] = apiAuthor(au)
+	}
+	if w.Tags == nil {
+		w.Tags = []string{}
+	}
+	if w.Related == nil {
+		w.Related = []string{}
+	}
+	if img := a.Image; img != nil {
+		w.Image = &apiImage{URL: img.URL, Width: img.Width, Height: img.Height, Alt: img.Alt, Credit: img.Credit}
+	}
+	return w
+}
+
+func (w *apiArticle) article() (article.Article, error) {
+	a := article.Article{ID: w.ID, Slug: w.Slug, Title: w.Title, Lead: w.Lead, Body: w.Body, URL: w.URL,
+		Source: w.Source, Section: w.Section, Tags: w.Tags, Language: w.Language, Status: article.Status(w.Status),
+		CommentCount: w.CommentCount, Related: w.Related, Version: w.Version, Authors: make([]article.Author, len(w.Authors))}
+	for i, au := range w.Authors {
+		a.Authors[i] = article.Author(au)
+	}
+	if img := w.Image; img != nil {
+		a.Image = &article.Image{URL: img.URL, Width: img.Width, Height: img.Height, Alt: img.Alt, Credit: img.Credit}
+	}
+	for _, t := range []struct {
+		s   string
+		dst *time.Time
+	}{{w.PublishedAt, &a.PublishedAt}, {w.CreatedAt, &a.CreatedAt}, {w.UpdatedAt, &a.UpdatedAt}} {
+		if t.s == "" {
+			continue
+		}
+		v, err := time.Parse(time.RFC3339Nano, t.s)
+		if err != nil {
+			return article.Article{}, fmt.Errorf("the admin API sent a bad time %q", t.s)
+		}
+		*t.dst = v
+	}
+	return a, nil
+}
+
+// problem is the admin API's RFC 9457 error body.
+type problem struct {
+	Title  string               `json:"title"`
+	Detail string               `json:"detail"`
+	Errors []article.FieldError `json:"errors"`
+}
+
+func (c *APIClient) url(id string) string {
+	return strings.TrimRight(c.Base, "/") + "/articles/" + url.PathEscape(id)
+}
+
+// Get implements Sink.
+func (c *APIClient) Get(ctx context.Context, id string) (article.Article, error) {
+	resp, err := c.Fetch.Do(ctx, func(ctx context.Context) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url(id), nil)
+		if err == nil {
+			req.Header.Set("Authorization", "Bearer "+c.Token)
+		}
+		return req, err
+	})
+	if err != nil {
+		return article.Article{}, err
+	}
+	return c.answer(resp, id)
+}
+
+// Put implements Sink.
+func (c *APIClient) Put(ctx context.Context, a article.Article, version int64) (article.Article, bool, error) {
+	body, err := json.Marshal(toAPI(&a))
+	if err != nil {
+		return article.Article{}, false, err
+	}
+	resp, err := c.Fetch.Do(ctx, func(ctx context.Context) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.url(a.ID), bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+		req.Header.Set("Content-Type", "application/json")
+		if version == 0 {
+			req.Header.Set("If-None-Match", "*")
+		} else {
+			req.Header.Set("If-Match", `"`+strconv.FormatInt(version, 10)+`"`)
+		}
+		return req, nil
+	})
+	if err != nil {
+		return article.Article{}, false, err
+	}
+	out, err := c.answer(resp, a.ID)
+	return out, resp.Status == http.StatusCreated, err
+}
+
+// answer maps an admin API answer to the article or the error vocabulary.
+func (c *APIClient) answer(resp Response, id string) (article.Article, error) {
+	if resp.Status == http.StatusOK || resp.Status == http.StatusCreated {
+		var w apiArticle
+		if err := json.Unmarshal(resp.Body, &w); err != nil {
+			return article.Article{}, fmt.Errorf("article %q: the admin API's answer is not an article: %v", id, err)
+		}
+		return w.article()
+	}
+	var p problem
+	_ = json.Unmarshal(resp.Body, &p)
+	detail := firstNonEmpty(p.Detail, p.Title, http.StatusText(resp.Status))
+	switch resp.Status {
+	case http.StatusNotFound:
+		return article.Article{}, fmt.Errorf("article %q: %w", id, article.ErrNotFound)
+	case http.StatusGone:
+		return article.Article{}, fmt.Errorf("article %q: %w", id, article.ErrGone)
+	case http.StatusPreconditionFailed:
+		return article.Article{}, fmt.Errorf("article %q: %w", id, article.ErrVersionMismatch)
+	case http.StatusConflict:
+		return article.Article{}, fmt.Errorf("article %q: %s: %w", id, detail, article.ErrConflict)
+	case http.StatusUnauthorized:
+		return article.Article{}, ErrUnauthorized
+	case http.StatusUnprocessableEntity:
+		if len(p.Errors) > 0 {
+			return article.Article{}, &article.ValidationError{Fields: p.Errors}
+		}
+	}
+	return article.Article{}, fmt.Errorf("article %q: the admin API answered %d: %s", id, resp.Status, detail)
+}

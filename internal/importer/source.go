@@ -1,0 +1,215 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Loader reads a source: a file or an http(s) URL of a WXR export, a feed
+// or the WordPress REST API.
+type Loader struct {
+	Fetcher *Fetcher
+	Options Options
+	// Log, if set, is told about every page fetched.
+	Log func(format string, args ...any)
+}
+
+// Loaded is what a source held.
+type Loaded struct {
+	Items []Item
+	// Pages is how many documents were read.
+	Pages int
+	// Validators of the first document, for a conditional GET next time.
+	Validators Validators
+	// NotModified is set when the first document answered 304: nothing
+	// changed since Validators were taken.
+	NotModified bool
+}
+
+// Load reads src. since, when not zero, makes the first fetch
+// conditional.
+func (l *Loader) Load(ctx context.Context, src string, since Validators) (Loaded, error) {
+	u, err := url.Parse(src)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		doc, err := os.ReadFile(src)
+		if err != nil {
+			return Loaded{}, fmt.Errorf("importer: %w", err)
+		}
+		items, err := l.parseDoc(doc, "file://"+src)
+		if err != nil {
+			return Loaded{}, err
+		}
+		return dedupe(Loaded{Items: items, Pages: 1}), nil
+	}
+	if posts, ok := restPostsURL(src); ok {
+		return l.loadREST(ctx, posts, since)
+	}
+	return l.loadFeed(ctx, src, since)
+}
+
+// parseDoc reads one document whose kind is not known: WXR or a feed.
+func (l *Loader) parseDoc(doc []byte, docURL string) ([]Item, error) {
+	if IsWXR(doc) {
+		return ParseWXR(bytes.NewReader(doc), l.Options)
+	}
+	p, err := ParseFeed(doc, docURL, l.Options)
+	return p.Items, err
+}
+
+func (l *Loader) fetch(ctx context.Context, u string, since Validators) (Response, error) {
+	if l.Log != nil {
+		l.Log("fetching %s", u)
+	}
+	resp, err := l.Fetcher.Get(ctx, u, since)
+	if err != nil {
+		return resp, fmt.Errorf("importer: %w", err)
+	}
+	return resp, nil
+}
+
+func (l *Loader) loadFeed(ctx context.Context, src string, since Validators) (Loaded, error) {
+	resp, err := l.fetch(ctx, src, since)
+	if err != nil {
+		return Loaded{}, err
+	}
+	out := Loaded{Validators: validatorsOf(resp.Header)}
+	if resp.Status == http.StatusNotModified {
+		out.NotModified, out.Validators = true, since
+		return out, nil
+	}
+	if resp.Status != http.StatusOK {
+		return Loaded{}, fmt.Errorf("importer: GET %s: status %d", src, resp.Status)
+	}
+	out.Pages = 1
+	if IsWXR(resp.Body) {
+		out.Items, err = ParseWXR(bytes.NewReader(resp.Body), l.Options)
+		return out, err
+	}
+	p, err := ParseFeed(resp.Body, src, l.Options)
+	if err != nil {
+		return Loaded{}, fmt.Errorf("importer: %s: %w", src, err)
+	}
+	out.Items = p.Items
+	if !l.Options.AllPages {
+		return out, nil
+	}
+	seen := map[string]bool{src: true}
+	queue := p.Next
+	paged := len(p.Next) == 0 && p.WordPress
+	for n := 2; out.Pages < l.Options.maxPages(); n++ {
+		var next string
+		switch {
+		case len(queue) > 0:
+			next, queue = queue[0], queue[1:]
+			if seen[next] {
+				continue
+			}
+		case paged:
+			next = withQuery(src, "paged", strconv.Itoa(n))
+		default:
+			return dedupe(out), nil
+		}
+		seen[next] = true
+		resp, err := l.fetch(ctx, next, Validators{})
+		if err != nil {
+			return Loaded{}, err
+		}
+		if paged && resp.Status == http.StatusNotFound {
+			break // WordPress answers 404 past the last page.
+		}
+		if resp.Status != http.StatusOK {
+			return Loaded{}, fmt.Errorf("importer: GET %s: status %d", next, resp.Status)
+		}
+		p, err := ParseFeed(resp.Body, next, l.Options)
+		if err != nil {
+			return Loaded{}, fmt.Errorf("importer: %s: %w", next, err)
+		}
+		out.Pages++
+		if len(p.Items) == 0 {
+			break
+		}
+		out.Items = append(out.Items, p.Items...)
+		if !paged {
+			queue = append(queue, p.Next...)
+		}
+	}
+	return dedupe(out), nil
+}
+
+func (l *Loader) loadREST(ctx context.Context, posts string, since Validators) (Loaded, error) {
+	var out Loaded
+	for n := 1; n <= l.Options.maxPages(); n++ {
+		u := restPage(posts, n)
+		v := Validators{}
+		if n == 1 {
+			v = since
+		}
+		resp, err := l.fetch(ctx, u, v)
+		if err != nil {
+			return Loaded{}, err
+		}
+		if n == 1 {
+			out.Validators = validatorsOf(resp.Header)
+			if resp.Status == http.StatusNotModified {
+				out.NotModified, out.Validators = true, since
+				return out, nil
+			}
+		}
+		if resp.Status == http.StatusBadRequest && n > 1 {
+			var e restError
+			if json.Unmarshal(resp.Body, &e) == nil && e.Code == "rest_post_invalid_page_number" {
+				break
+			}
+		}
+		if resp.Status != http.StatusOK {
+			return Loaded{}, fmt.Errorf("importer: GET %s: status %d", u, resp.Status)
+		}
+		items, err := ParseREST(resp.Body, u, l.Options)
+		if err != nil {
+			return Loaded{}, err
+		}
+		out.Pages++
+		out.Items = append(out.Items, items...)
+		total, err := strconv.Atoi(resp.Header.Get("X-WP-TotalPages"))
+		if len(items) == 0 || err == nil && n >= total {
+			break
+		}
+	}
+	return dedupe(out), nil
+}
+
+// dedupe drops an article seen on an earlier page (pages shift while a
+// site publishes).
+func dedupe(l Loaded) Loaded {
+	seen := make(map[string]bool, len(l.Items))
+	out := l.Items[:0]
+	for _, it := range l.Items {
+		if it.Kind == KindArticle {
+			if seen[it.Article.ID] {
+				continue
+			}
+			seen[it.Article.ID] = true
+		}
+		out = append(out, it)
+	}
+	l.Items = out
+	return l
+}
+
+func withQuery(raw, k, v string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	q.Set(k, v)
+	u.RawQuery = q.Encode()
+	return strings.TrimSpace(u.String())
+}

@@ -1,0 +1,288 @@
+package importer
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/newsroom"
+)
+
+// Namespaces of a WXR file. The wp: and excerpt: ones carry the WXR
+// version (1.0, 1.1, 1.2); elements are matched by local name, and the two
+// "encoded" elements by namespace.
+const (
+	nsContent  = "http://purl.org/rss/1.0/modules/content/"
+	wxrMarker  = "wordpress.org/export/"
+	excerptDir = "/excerpt/"
+)
+
+type wxrDoc struct {
+	Channel wxrChannel `xml:"channel"`
+}
+
+type wxrChannel struct {
+	Title    string      `xml:"title"`
+	Link     string      `xml:"link"`
+	Language string      `xml:"language"`
+	Version  string      `xml:"wxr_version"`
+	BaseSite string      `xml:"base_site_url"`
+	BaseBlog string      `xml:"base_blog_url"`
+	Authors  []wxrAuthor `xml:"author"`
+	Items    []wxrItem   `xml:"item"`
+}
+
+type wxrAuthor struct {
+	Login       string `xml:"author_login"`
+	DisplayName string `xml:"author_display_name"`
+}
+
+type wxrItem struct {
+	Title      string        `xml:"title"`
+	Link       string        `xml:"link"`
+	PubDate    string        `xml:"pubDate"`
+	Creators   []string      `xml:"http://purl.org/dc/elements/1.1/ creator"`
+	GUID       string        `xml:"guid"`
+	Encoded    []wxrEncoded  `xml:"encoded"`
+	PostID     string        `xml:"post_id"`
+	Date       string        `xml:"post_date"`
+	DateGMT    string        `xml:"post_date_gmt"`
+	Modified   string        `xml:"post_modified"`
+	ModGMT     string        `xml:"post_modified_gmt"`
+	Status     string        `xml:"status"`
+	PostType   string        `xml:"post_type"`
+	Attachment string        `xml:"attachment_url"`
+	Categories []wxrCategory `xml:"category"`
+	Meta       []wxrMeta     `xml:"postmeta"`
+}
+
+type wxrEncoded struct {
+	XMLName xml.Name
+	Text    string `xml:",chardata"`
+}
+
+type wxrCategory struct {
+	Domain   string `xml:"domain,attr"`
+	Nicename string `xml:"nicename,attr"`
+	Name     string `xml:",chardata"`
+}
+
+type wxrMeta struct {
+	Key   string `xml:"meta_key"`
+	Value string `xml:"meta_value"`
+}
+
+func (it *wxrItem) encoded(excerpt bool) string {
+	for _, e := range it.Encoded {
+		isExcerpt := strings.Contains(e.XMLName.Space, wxrMarker) && strings.Contains(e.XMLName.Space, excerptDir)
+		if excerpt == isExcerpt && (isExcerpt || e.XMLName.Space == nsContent) {
+			return e.Text
+		}
+	}
+	return ""
+}
+
+func (it *wxrItem) meta(key string) string {
+	for _, m := range it.Meta {
+		if m.Key == key {
+			return m.Value
+		}
+	}
+	return ""
+}
+
+// IsWXR reports whether doc looks like a WordPress export: RSS with the
+// wp: export namespace.
+func IsWXR(doc []byte) bool {
+	head := doc
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	return strings.Contains(string(head), wxrMarker)
+}
+
+// ParseWXR reads a WordPress export (WXR 1.0, 1.1 or 1.2) and maps its
+// items: posts become articles, the featured image (_thumbnail_id) is
+// looked up among the attachments, and pages, attachments, menu items and
+// other post types are returned with their Kind to be skipped and counted.
+func ParseWXR(r io.Reader, opts Options) ([]Item, error) {
+	var doc wxrDoc
+	dec := xml.NewDecoder(r)
+	dec.Strict = false
+	dec.CharsetReader = charsetReader
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("importer: WXR: %w", err)
+	}
+	ch := &doc.Channel
+	site := firstNonEmpty(ch.BaseBlog, ch.Link, ch.BaseSite)
+	names := make(map[string]string, len(ch.Authors))
+	for _, a := range ch.Authors {
+		names[a.Login] = a.DisplayName
+	}
+	attachments := make(map[string]*wxrItem)
+	for i := range ch.Items {
+		if it := &ch.Items[i]; it.PostType == "attachment" {
+			attachments[it.PostID] = it
+		}
+	}
+	lang := opts.language(ch.Language)
+	items := make([]Item, 0, len(ch.Items))
+	for i := range ch.Items {
+		it := &ch.Items[i]
+		ref := fmt.Sprintf("WXR %s %s “%s”", firstNonEmpty(it.PostType, "post"), it.PostID, oneLineRef(it.Title))
+		kind := kindOf(it.PostType)
+		st, ok := status(it.Status)
+		if kind == KindArticle && !ok {
+			kind = KindTrash
+			if it.Status != "trash" {
+				kind = Kind(it.Status)
+			}
+		}
+		if kind != KindArticle {
+			items = append(items, Item{Kind: kind, Ref: ref})
+			continue
+		}
+		key := firstNonEmpty(it.GUID, it.Link, "post:"+it.PostID)
+		a := article.Article{
+			ID:     ArticleID(site, key),
+			Title:  it.Title,
+			Body:   it.encoded(false),
+			Lead:   it.encoded(true),
+			URL:    resolve(site, it.Link),
+			Status: st,
+			Source: opts.Source,
+		}
+		if a.Status == article.StatusPublished {
+			a.PublishedAt = wpTime(it.Date, it.DateGMT)
+			if a.PublishedAt.IsZero() {
+				a.PublishedAt, _ = parseRSSDate(it.PubDate)
+			}
+		}
+		for _, login := range it.Creators {
+			name := firstNonEmpty(names[login], login)
+			a.Authors = append(a.Authors, article.Author{Name: name})
+		}
+		a.Section, a.Tags = wxrTerms(it)
+		if att := attachments[strings.TrimSpace(it.meta("_thumbnail_id"))]; att != nil {
+			a.Image = wxrImage(att, site)
+		}
+		fill(&a, lang)
+		items = append(items, Item{Kind: KindArticle, Ref: ref, Article: a, Modified: wpTime(it.Modified, it.ModGMT)})
+	}
+	return items, nil
+}
+
+// wxrTerms picks the section, the primary category (Yoast's
+// _yoast_wpseo_primary_category when set, else the first category other
+// than "uncategorized"), and the tags: the post_tags, then the other
+// categories.
+func wxrTerms(it *wxrItem) (section string, tags []string) {
+	var cats []wxrCategory
+	for _, c := range it.Categories {
+		switch c.Domain {
+		case "category":
+			if c.Nicename != "uncategorized" {
+				cats = append(cats, c)
+			}
+		case "post_tag", "tag": // "tag" in WXR 1.0
+			tags = append(tags, c.Name)
+		}
+	}
+	if len(cats) == 0 {
+		return "", tags
+	}
+	primary := 0
+	if id := strings.TrimSpace(it.meta("_yoast_wpseo_primary_category")); id != "" {
+		// The meta holds a term ID, which WXR items do not carry; a
+		// nicename equal to it is the only match possible, so the first
+		// category stays primary otherwise.
+		for i, c := range cats {
+			if c.Nicename == id {
+				primary = i
+			}
+		}
+	}
+	section = cats[primary].Name
+	for i, c := range cats {
+		if i != primary {
+			tags = append(tags, c.Name)
+		}
+	}
+	return section, tags
+}
+
+var (
+	phpWidth  = regexp.MustCompile(`s:5:"width";i:(\d+);`)
+	phpHeight = regexp.MustCompile(`s:6:"height";i:(\d+);`)
+)
+
+// wxrImage is the featured image from its attachment item: the file URL,
+// _wp_attachment_image_alt as alt text, the caption (the attachment's
+// excerpt) as credit, and the size from _wp_attachment_metadata (PHP
+// serialized; only its top-level width and height are read).
+func wxrImage(att *wxrItem, site string) *article.Image {
+	img := &article.Image{
+		URL:    resolve(site, firstNonEmpty(att.Attachment, att.GUID)),
+		Alt:    att.meta("_wp_attachment_image_alt"),
+		Credit: att.encoded(true),
+	}
+	if img.URL == "" {
+		return nil
+	}
+	meta := att.meta("_wp_attachment_metadata")
+	if m := phpWidth.FindStringSubmatch(meta); m != nil {
+		img.Width, _ = strconv.Atoi(m[1])
+	}
+	if m := phpHeight.FindStringSubmatch(meta); m != nil {
+		img.Height, _ = strconv.Atoi(m[1])
+	}
+	if img.Width > article.MaxImageSide || img.Height > article.MaxImageSide {
+		img.Width, img.Height = 0, 0
+	}
+	return img
+}
+
+// wpTime is a WordPress local time with its zone: the offset is the
+// difference between the site's local time and the GMT one, so an article
+// keeps the zone it was published in. A zero GMT time ("0000-00-00
+// 00:00:00", a draft) gives the zero time.
+func wpTime(local, gmt string) time.Time {
+	const layout = "2006-01-02 15:04:05"
+	g, err := time.Parse(layout, strings.TrimSpace(gmt))
+	if err != nil {
+		// REST dates carry a "T".
+		if g, err = time.Parse("2006-01-02T15:04:05", strings.TrimSpace(gmt)); err != nil {
+			return time.Time{}
+		}
+	}
+	l, err := time.Parse(layout, strings.TrimSpace(local))
+	if err != nil {
+		if l, err = time.Parse("2006-01-02T15:04:05", strings.TrimSpace(local)); err != nil {
+			return g
+		}
+	}
+	off := int(l.Sub(g) / time.Second)
+	if off%900 != 0 || off < -14*3600 || off > 14*3600 {
+		return g
+	}
+	return g.In(time.FixedZone("", off))
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// oneLineRef is a title short enough for a report line.
+func oneLineRef(s string) string {
+	return cut(newsroom.PlainText(s), 60)
+}
