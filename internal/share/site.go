@@ -8,6 +8,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/share/card"
 )
 
 // Site is what the share pages need to know about the publication and this
@@ -159,4 +160,14 @@ func imageType(u string) string {
 		return "image/gif"
 	}
 	return ""
+}
+
+// Card is what a's share card shows: the card route draws it, and the
+// preview studio draws the same card for drafts.
+func (s *Site) Card(a *article.Article) card.Card {
+	c := card.Card{Title: a.Title, SiteName: s.Name, Section: a.Section, Date: a.PublishedAt}
+	if a.Image != nil {
+		c.ImageURL = a.Image.URL
+	}
+	return c
 }
