@@ -163,8 +163,8 @@ func wantsHTML(r *http.Request) bool {
 // nonce is a fresh CSP nonce.
 func nonce() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms.
-	return base64.RawStdEncoding.EncodeToString(b[:])
+	_, _ = rand.Read(b[:])                            // crypto/rand.Read never fails on supported platforms.
+	return base64.RawURLEncoding.EncodeToString(b[:]) // CSP allows - and _, and html/template escapes neither
 }
 
 // csp is the page's Content-Security-Policy: nothing by default, the
