@@ -160,11 +160,13 @@ func wantsHTML(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "text/html")
 }
 
-// nonce is a fresh CSP nonce.
+// nonce is a fresh CSP nonce, in base64url: CSP allows "-" and "_", and
+// html/template writes them unescaped, so every answer is the same length.
 func nonce() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:])                            // crypto/rand.Read never fails on supported platforms.
-	return base64.RawURLEncoding.EncodeToString(b[:]) // CSP allows - and _, and html/template escapes neither
+	// crypto/rand.Read never fails on supported platforms.
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // csp is the page's Content-Security-Policy: nothing by default, the

@@ -62,7 +62,7 @@ func (f *fakeCards) Render(ctx context.Context, w io.Writer, c card.Card) (card.
 	return card.Result{}, err
 }
 
-func newHandler(t *testing.T) (http.Handler, *fakeCards) {
+func newHandler(t testing.TB) (http.Handler, *fakeCards) {
 	t.Helper()
 	site := share.Site{Name: "Новини", URL: "https://news.example.bg", BaseURL: "https://share.news.example.bg", Location: time.UTC}
 	svc := fakeService{
