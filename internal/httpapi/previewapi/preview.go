@@ -193,12 +193,14 @@ func writePage(w http.ResponseWriter, r *http.Request, status int, policy string
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("Referrer-Policy", "no-referrer")
-	hd.Set("Vary", "Authorization, Cookie")
-	hd.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
+	hd.Set("Vary", "Authorization, Cookie, Accept-Encoding")
+	if httpapi.AcceptsGzip(r) {
+		// A preview is 30-40 KB of repetitive markup and 7-8 KB gzipped:
+		// it matters on a phone.
+		hd.Set("Content-Encoding", "gzip")
+		body = httpapi.Gzip(body)
 	}
+	httpapi.WriteBody(w, r, status, body)
 }
 
 func (h *handler) signInForm(w http.ResponseWriter, r *http.Request, next, errText string, status int) {

@@ -1,6 +1,7 @@
 package previewapi
 
 import (
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -303,5 +304,25 @@ func TestIndex(t *testing.T) {
 	body := w.Body.String()
 	if w.Code != http.StatusOK || !strings.Contains(body, `href="/articles/draft1/preview"`) || !strings.Contains(body, ">4<") {
 		t.Errorf("index = %d, want the draft linked with its 4 shares:\n%.2000s", w.Code, body)
+	}
+}
+
+func TestPreviewGzip(t *testing.T) {
+	h, _ := newHandler(t)
+	r := httptest.NewRequest(http.MethodGet, "/articles/draft1/preview", nil)
+	r.Header.Set("Authorization", "Bearer "+token)
+	plain := serve(h, r)
+	r.Header.Set("Accept-Encoding", "gzip, br")
+	w := serve(h, r)
+	if w.Header().Get("Content-Encoding") != "gzip" || w.Body.Len()*3 > plain.Body.Len() {
+		t.Fatalf("gzip: %q, %d bytes of %d plain", w.Header().Get("Content-Encoding"), w.Body.Len(), plain.Body.Len())
+	}
+	zr, err := gzip.NewReader(w.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil || !strings.Contains(string(b), `id="net-facebook"`) {
+		t.Errorf("the gzipped page does not decode to the preview: %v", err)
 	}
 }
