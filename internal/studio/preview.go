@@ -1,9 +1,7 @@
 package studio
 
 import (
-	"net/url"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
@@ -189,13 +187,4 @@ func (s Shares) Chart() Chart {
 		}
 	}
 	return c
-}
-
-// displayHost is the host of an image URL for the page's notes.
-func displayHost(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(u.Host)
 }
