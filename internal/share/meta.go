@@ -78,10 +78,16 @@ func (s *Site) Meta(a *article.Article) Meta {
 	if !a.UpdatedAt.IsZero() {
 		m.Modified = a.UpdatedAt.In(loc)
 	}
+	if len(a.Tags) > 0 {
+		m.Tags = make([]string, 0, len(a.Tags))
+	}
 	for _, t := range a.Tags {
 		if t = article.OneLine(t); t != "" {
 			m.Tags = append(m.Tags, t)
 		}
+	}
+	if len(a.Authors) > 0 {
+		m.Authors = make([]string, 0, len(a.Authors))
 	}
 	for _, au := range a.Authors {
 		v := safeURL(au.URL)
