@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 )
@@ -110,7 +111,8 @@ var networkLimits = []struct {
 // in through the form, open a draft's preview, check every network's
 // mock-up, the truncation, the images, the checks, the chart and the
 // index, with no Content-Security-Policy violation, on a desktop and a
-// phone viewport; then sign out. One browser for the whole package.
+// phone viewport, with the page's JavaScript off; then sign out. One
+// browser for the whole package.
 func TestPreviewStudioInBrowser(t *testing.T) {
 	chrome := chromiumPath(t)
 
@@ -186,6 +188,17 @@ func TestPreviewStudioInBrowser(t *testing.T) {
 	}
 	if _, err := chromedp.Call(bctx, log.Enable, cdp.Empty{}); err != nil {
 		t.Fatalf("enable the log: %v", err)
+	}
+	// The page's own scripts are off for the whole test: the studio must
+	// work without JavaScript (the driver's queries still run).
+	if _, err := chromedp.Call(bctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatalf("disable JavaScript: %v", err)
+	}
+	if err := chromedp.Do(bctx, chromedp.Navigate(`data:text/html,<title>off</title><script>document.title="on"</script>`)); err != nil {
+		t.Fatal(err)
+	}
+	if title, err := chromedp.Run(bctx, chromedp.Title()); err != nil || title != "off" {
+		t.Fatalf("page scripts still run (title %q, %v): the test would not show the studio works without them", title, err)
 	}
 	do := func(t *testing.T, what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
