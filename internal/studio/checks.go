@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/share"
@@ -55,6 +56,9 @@ type Input struct {
 	// probe failed.
 	Photo    *card.Photo
 	PhotoErr error
+	// Now is the time the status is judged at (a publication time ahead
+	// of it is a scheduled story); zero skips that check.
+	Now time.Time
 }
 
 // Checks runs every check on in, warnings first, then notes, then passes.
@@ -123,6 +127,11 @@ func Checks(in Input) []Check {
 	if a.Image != nil && article.OneLine(a.Image.Alt) == "" {
 		add(Warn, "alt", "alt-missing", nil,
 			"Снимката няма алтернативен текст (og:image:alt): вместо него се ползва заглавието, което не описва снимката за незрящите. Опишете снимката в image.alt.")
+	}
+
+	if a.Status == article.StatusPublished && !a.Deleted && !in.Now.IsZero() && a.PublishedAt.After(in.Now) {
+		add(Warn, "status", "scheduled-public", nil,
+			"Датата на публикуване е в бъдещето, но статията е published: услугата няма отложено публикуване и страницата за споделяне и емисиите я показват още сега. Оставете я чернова до часа на публикуване.")
 	}
 
 	checkURLs(in, add)

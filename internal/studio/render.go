@@ -159,16 +159,16 @@ type Links struct {
 	Card string
 }
 
-// Inspect runs the checks on a; with probe, the article's photo is
+// Inspect runs the checks on a as of now; with probe, the article's photo is
 // fetched (from an allowed origin only) for its format, size and weight.
-func (s *Studio) Inspect(ctx context.Context, a *article.Article, probe bool) (share.Meta, []Check, int) {
+func (s *Studio) Inspect(ctx context.Context, a *article.Article, now time.Time, probe bool) (share.Meta, []Check, int) {
 	m := s.Site.Meta(a)
 	page, err := s.Site.AppendPage(nil, a, share.Crawler)
 	size := len(page)
 	if err != nil {
 		size = 0
 	}
-	in := Input{Article: a, Meta: m, PageBytes: size, SiteURL: s.SiteURL, ImageOrigins: s.ImageOrigins}
+	in := Input{Article: a, Meta: m, PageBytes: size, SiteURL: s.SiteURL, ImageOrigins: s.ImageOrigins, Now: now}
 	if probe && s.Photos != nil && a.Image != nil && allowed(a.Image.URL, s.ImageOrigins) {
 		p, err := s.Photos.Probe(ctx, a.Image.URL)
 		if err != nil {
@@ -182,7 +182,7 @@ func (s *Studio) Inspect(ctx context.Context, a *article.Article, probe bool) (s
 
 // Preview builds a's preview page.
 func (s *Studio) Preview(ctx context.Context, a *article.Article, now time.Time, shares Shares, chrome Chrome, links Links) *PreviewPage {
-	m, checks, size := s.Inspect(ctx, a, true)
+	m, checks, size := s.Inspect(ctx, a, now, true)
 	publicCard := s.Site.CardURL(a)
 	display := func(u string) string {
 		if u == publicCard {

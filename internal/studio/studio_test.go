@@ -44,6 +44,8 @@ func TestCut(t *testing.T) {
 	}
 }
 
+var testNow = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+
 var testSite = share.Site{Name: "Новини", URL: "https://news.example.bg", BaseURL: "https://share.news.example.bg",
 	Locale: "bg_BG", Language: "bg", Location: time.UTC}
 
@@ -109,6 +111,8 @@ func TestChecks(t *testing.T) {
 			edit: func(a *article.Article) { a.URL = "" }, want: []string{"canonical-unusable"}},
 		{name: "foreign url", origins: []string{"https://img.example.bg"}, photo: good,
 			edit: func(a *article.Article) { a.URL = "https://elsewhere.example/x" }, want: []string{"canonical-foreign"}},
+		{name: "scheduled but published", origins: []string{"https://img.example.bg"}, photo: good,
+			edit: func(a *article.Article) { a.PublishedAt = testNow.Add(time.Hour) }, want: []string{"scheduled-public"}},
 		{name: "no size", origins: []string{"https://img.example.bg"}, photo: good,
 			edit: func(a *article.Article) { a.Image.Width, a.Image.Height = 0, 0 }, want: []string{"image-size-unknown"}},
 		{name: "huge page", origins: []string{"https://img.example.bg"}, photo: good,
@@ -126,7 +130,7 @@ func TestChecks(t *testing.T) {
 			}
 			p := &fakeProber{p: tt.photo, err: tt.probeErr}
 			s := &Studio{Site: testSite, SiteURL: "https://news.example.bg", ImageOrigins: tt.origins, Photos: p}
-			_, checks, _ := s.Inspect(t.Context(), &a, true)
+			_, checks, _ := s.Inspect(t.Context(), &a, testNow, true)
 			warns := ids(checks, Warn)
 			for _, w := range tt.want {
 				found := false

@@ -307,7 +307,7 @@ func (h *handler) index(w http.ResponseWriter, r *http.Request) {
 				row.Shares += c
 			}
 		}
-		_, checks, _ := h.opts.Studio.Inspect(ctx, a, false)
+		_, checks, _ := h.opts.Studio.Inspect(ctx, a, now, false)
 		row.Warnings = studio.Warnings(checks)
 		page.Rows = append(page.Rows, row)
 	}
