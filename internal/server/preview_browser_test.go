@@ -33,7 +33,7 @@ var updateScreens = flag.Bool("update", false, "rewrite docs/preview/*.png from 
 // browserTimeout bounds the whole browser test: generous, because a busy
 // machine makes Chromium slow, and every step waits for its element
 // rather than for a time.
-const browserTimeout = 4 * time.Minute
+const browserTimeout = 8 * time.Minute
 
 // chromiumPath finds Debian's chromium; missing, the test skips, or fails
 // under CI so that CI cannot pass without a browser.
@@ -273,9 +273,8 @@ func TestPreviewStudioInBrowser(t *testing.T) {
 				}
 				// Images load lazily: scroll each into view and wait until
 				// it has loaded.
-				shown, err := chromedp.Run(bctx, chromedp.PollFunction[bool](fmt.Sprintf(
-					`() => [...document.querySelectorAll(%q)].every(f => { f.scrollIntoView(); const r = f.getBoundingClientRect(); const i = f.querySelector('img'); return r.width > 200 && r.height > 100 && i.complete && i.naturalWidth > 0 })`, sel),
-					chromedp.WithPollingTimeout(time.Minute)))
+				shown, err := until(bctx, fmt.Sprintf(
+					`[...document.querySelectorAll(%q)].every(f => { f.scrollIntoView(); const r = f.getBoundingClientRect(); const i = f.querySelector('img'); return r.width > 200 && r.height > 100 && i.complete && i.naturalWidth > 0 })`, sel))
 				if err != nil || !shown {
 					t.Errorf("a mock-up is not visible or its image did not load: %v", err)
 				}
@@ -306,9 +305,11 @@ func TestPreviewStudioInBrowser(t *testing.T) {
 				t.Errorf("%s frame is %.2f:1, want %.2f:1", id, ratio, want)
 			}
 		}
-		width, err := chromedp.Run(bctx, chromedp.PollFunction[float64](
-			`() => { const i = document.querySelector('.cardimg'); i.scrollIntoView(); return i.complete && i.naturalWidth }`,
-			chromedp.WithPollingTimeout(time.Minute)))
+		loaded, err := until(bctx, `(() => { const i = document.querySelector('.cardimg'); i.scrollIntoView(); return i.complete && i.naturalWidth > 0 })()`)
+		var width float64
+		if err == nil && loaded {
+			width, err = chromedp.Run(bctx, chromedp.Evaluate[float64](`document.querySelector('.cardimg').naturalWidth`))
+		}
 		if err != nil || width != 1200 {
 			t.Errorf("the card is %v px wide (%v), want the 1200 px card", width, err)
 		}
@@ -448,3 +449,28 @@ func saveScreen(t *testing.T, name string, shot []byte, minWidth int) {
 		t.Fatal(err)
 	}
 }
+
+// until evaluates the boolean expression expr in the page until it is true,
+// polling from here: chromedp's own polling runs in the page and stops
+// with the page's scripts, which this test turns off. It gives up only
+// at waitLimit, far beyond what any step takes on a loaded machine.
+func until(ctx context.Context, expr string) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, waitLimit)
+	defer cancel()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		if err != nil || ok {
+			return ok, err
+		}
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// waitLimit bounds one wait for a condition in the page.
+const waitLimit = 2 * time.Minute
