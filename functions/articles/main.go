@@ -1,4 +1,5 @@
 // Command articles is the admin Lambda: article CRUD (adminapi.Register)
+// and the share preview studio (previewapi.Register)
 // on the DynamoDB store, behind a bearer token read from ADMIN_TOKEN or,
 // deployed, once per container from the SSM SecureString parameter named by
 // ADMIN_TOKEN_PARAMETER (package secret). Wiring only.
@@ -15,6 +16,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/previewapi"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/logging"
 	"github.com/newsdesk/syndicate/internal/metrics"
@@ -66,6 +68,13 @@ func run(log *slog.Logger) error {
 	svc := newsroom.NewService(store, newsroom.Options{SiteURL: cfg.SiteURL})
 	rt := httpapi.NewRouter()
 	adminapi.Register(rt, svc, tokens, adminapi.NewOptions(cfg, store))
+	// The preview studio draws cards too (drafts have no public card), so
+	// this function links the card renderer; see docs/preview.md.
+	previewOpts, err := previewapi.NewOptions(cfg, store)
+	if err != nil {
+		return err
+	}
+	previewapi.Register(rt, svc, tokens, previewOpts)
 	lambdahttp.Start(httpapi.Observe(log, rt, httpapi.WithMetrics(emf)))
 	return nil
 }

@@ -122,6 +122,12 @@ var runs = []struct {
 			// share-to-facebook.json may or may not have counted a click
 			// first (a -run of articles alone): the shape, not the count.
 			body: []string{`{"total":`, `,"networks":{`, `,"days":[{"date":"`}},
+		{file: "articles-preview.json", status: 200,
+			headers: map[string]string{"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"},
+			present: []string{"Content-Security-Policy"},
+			body:    []string{natoTitle, `id="net-facebook"`, `id="net-discord"`, `id="checks"`}},
+		{file: "articles-preview-card.json", status: 200, png: true,
+			headers: map[string]string{"Content-Type": "image/png"}},
 		{file: "articles-list.json", status: 200,
 			body: []string{`"articles"`}},
 		{file: "articles-create.json", status: 201,

@@ -18,6 +18,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/previewapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
 	"github.com/newsdesk/syndicate/internal/release"
 	"github.com/newsdesk/syndicate/internal/share"
@@ -48,6 +49,7 @@ var routers = map[string]func() *httpapi.Router{
 	"articles": func() *httpapi.Router {
 		rt := httpapi.NewRouter()
 		adminapi.Register(rt, nil, nil, adminapi.Options{})
+		previewapi.Register(rt, nil, nil, previewapi.Options{})
 		return rt
 	},
 	"feeds": func() *httpapi.Router {

@@ -35,12 +35,14 @@ import (
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/previewapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
+	"github.com/newsdesk/syndicate/internal/studio"
 )
 
 // fullStore is what the routes of every function use, as in
@@ -91,6 +93,10 @@ func newSyndicate(t testing.TB, st fullStore, storeTimeout time.Duration) *syndi
 		t.Fatalf("cards: %v", err)
 	}
 	shareapi.Register(rt, st, shareapi.Options{Site: share.NewSite(cfg), Cards: cards, StoreTimeout: storeTimeout})
+	previewapi.Register(rt, svc, adminapi.StaticToken(testToken), previewapi.Options{
+		Studio: &studio.Studio{Site: share.NewSite(cfg), SiteURL: cfg.SiteURL, ImageOrigins: cfg.ImageOrigins},
+		Cards:  cards, Shares: st, StoreTimeout: storeTimeout, Location: cfg.Location,
+	})
 	feedapi.Register(rt, st, feedapi.Options{
 		Site: feed.NewChannel(cfg), Sealer: cursor.New("fault-test-secret"),
 		StoreTimeout: storeTimeout, Cache: feed.NewCache(4 << 20),
@@ -207,6 +213,8 @@ func faultCalls() []call {
 		{name: "share card", method: http.MethodGet, path: "/share/" + natoSlug + "/card.png?v=1.2", header: map[string]string{"User-Agent": crawlerUA}, want: http.StatusOK},
 		{name: "admin GET", method: http.MethodGet, path: "/articles/" + seed.IDNATO, want: http.StatusOK},
 		{name: "admin list", method: http.MethodGet, path: "/articles?limit=3", want: http.StatusOK},
+		{name: "preview", method: http.MethodGet, path: "/articles/" + seed.IDNATO + "/preview", want: http.StatusOK},
+		{name: "preview index", method: http.MethodGet, path: "/articles/preview", want: http.StatusOK},
 		{name: "admin POST", method: http.MethodPost, path: "/articles", body: articleJSON(newID, newTitle), want: http.StatusCreated, isWrite: true},
 		{name: "admin PUT", method: http.MethodPut, path: "/articles/" + seed.IDBelbek, body: articleJSON(seed.IDBelbek, replaceTitle),
 			header: map[string]string{"If-Match": `"1"`}, want: http.StatusOK, isWrite: true},

@@ -29,12 +29,14 @@ import (
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/httpapitest"
+	"github.com/newsdesk/syndicate/internal/httpapi/previewapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
+	"github.com/newsdesk/syndicate/internal/studio"
 )
 
 // The hostile tests send what an attacker, a broken client or a confused
@@ -112,7 +114,12 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shareapi.Register(rt, st, shareapi.Options{Site: share.NewSite(cfg), Cards: &onceCards{next: cards}, StoreTimeout: cfg.StoreTimeout})
+	drawn := &onceCards{next: cards}
+	shareapi.Register(rt, st, shareapi.Options{Site: share.NewSite(cfg), Cards: drawn, StoreTimeout: cfg.StoreTimeout})
+	previewapi.Register(rt, svc, adminapi.StaticToken(hostileToken), previewapi.Options{
+		Studio: &studio.Studio{Site: share.NewSite(cfg), SiteURL: cfg.SiteURL, ImageOrigins: cfg.ImageOrigins},
+		Cards:  drawn, Shares: st, StoreTimeout: cfg.StoreTimeout, Location: cfg.Location,
+	})
 	feedapi.Register(rt, st, feedapi.Options{
 		Site: feed.NewChannel(cfg), Sealer: cursor.New(cfg.CursorSecret),
 		StoreTimeout: cfg.StoreTimeout, Cache: feed.NewCache(1 << 20),

@@ -1,9 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"html/template"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"net/http"
 	"net/url"
 	"path"
@@ -14,6 +18,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/seed"
 )
 
 // LoadConfig is config.Load for `make run`: with SITE_URL unset, the site
@@ -64,6 +69,16 @@ func (l *localSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := r.URL.Path
+	if img := l.seededPhoto(p); img != nil {
+		// The sample articles' photos, so that their share cards and
+		// the preview studio's mock-ups show a picture locally too.
+		b := samplePhoto(img.Width, img.Height)
+		h := w.Header()
+		h.Set("Content-Type", "image/jpeg")
+		h.Set("Cache-Control", "public, max-age=3600")
+		httpapi.WriteBody(w, r, http.StatusOK, b)
+		return
+	}
 	slug := path.Base(p)
 	if p == "" || path.Clean(p) != p || !article.ValidSlug(slug) {
 		l.next.ServeHTTP(w, r)
@@ -131,3 +146,39 @@ figure{margin:1em 0}img{max-width:100%}figcaption,.meta{font:14px sans-serif;col
 </body>
 </html>
 `))
+
+// seededPhoto is the sample article photo at path p of this site, nil if
+// none is.
+func (l *localSite) seededPhoto(p string) *article.Image {
+	if !strings.HasPrefix(p, "/media/") {
+		return nil
+	}
+	for _, a := range seed.Articles(l.cfg.SiteURL) {
+		if a.Image != nil && a.Image.URL == strings.TrimRight(l.cfg.SiteURL, "/")+p && a.Image.Width > 0 && a.Image.Height > 0 {
+			return a.Image
+		}
+	}
+	return nil
+}
+
+// samplePhoto draws a w×h stand-in photo: a sky, a sun and a field, whose
+// edges show how each network crops it.
+func samplePhoto(w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	sun := min(w, h) / 7
+	for y := range h {
+		for x := range w {
+			c := color.RGBA{R: uint8(40 + 80*y/h), G: uint8(90 + 60*y/h), B: 200, A: 255}
+			if y > h*2/3 {
+				c = color.RGBA{R: 60, G: uint8(110 + 60*(y-h*2/3)/h), B: 50, A: 255}
+			}
+			if dx, dy := x-w/2, y-h*2/5; dx*dx+dy*dy < sun*sun {
+				c = color.RGBA{R: 250, G: 200, B: 60, A: 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	_ = jpeg.Encode(&b, img, &jpeg.Options{Quality: 80}) // writing to a bytes.Buffer cannot fail
+	return b.Bytes()
+}

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"image/jpeg"
 	"io"
 	"net"
 	"net/http"
@@ -108,7 +109,15 @@ func TestFirstRun(t *testing.T) {
 			t.Errorf("NATO page = %d, want it to contain %q", code, want)
 		}
 	}
+	// The seeded photo is there too, at its stored size, for the share
+	// cards and the preview studio's mock-ups.
+	if code, jpg := browser(t, nato.Image.URL); code != http.StatusOK {
+		t.Errorf("seeded photo = %d", code)
+	} else if c, err := jpeg.DecodeConfig(strings.NewReader(jpg)); err != nil || c.Width != nato.Image.Width || c.Height != nato.Image.Height {
+		t.Errorf("seeded photo is %dx%d (%v), want %dx%d", c.Width, c.Height, err, nato.Image.Width, nato.Image.Height)
+	}
 	for _, tc := range []struct{ name, path string }{
+		{"another photo", "/media/2025/12/no-such-photo.jpg"},
 		{"the slug under another path", "/other/" + nato.Slug},
 		{"the draft", seed.Articles(cfg.SiteURL)[len(seed.Articles(cfg.SiteURL))-1].URL[len(base):]},
 		{"no article", "/svyat/no-such-article"},

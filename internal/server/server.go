@@ -24,6 +24,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/previewapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/seed"
@@ -117,6 +118,12 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 	adminOpts := adminapi.NewOptions(cfg, st)
 	adminOpts.Now = now
 	adminapi.Register(rt, svc, adminapi.StaticToken(s.Token), adminOpts)
+	previewOpts, err := previewapi.NewOptions(cfg, st)
+	if err != nil {
+		return nil, err
+	}
+	previewOpts.Now = now
+	previewapi.Register(rt, svc, adminapi.StaticToken(s.Token), previewOpts)
 	shareOpts, err := shareapi.NewOptions(cfg)
 	if err != nil {
 		return nil, err
@@ -284,6 +291,7 @@ func (s *Server) PrintURLs(ctx context.Context, out io.Writer, base string) {
 		fmt.Fprintf(out, "seeded %d sample articles\n", s.Seeded)
 	}
 	fmt.Fprintf(out, "\nadmin API:\n  curl -H 'Authorization: Bearer %s' %s/articles\n", s.Token, base)
+	fmt.Fprintf(out, "\npreview studio (sign in with the admin token):\n  %s%s\n", base, previewapi.IndexPath)
 	fmt.Fprintf(out, "\nfeeds:\n")
 	nato := seed.Articles(s.cfg.SiteURL)[0]
 	for _, key := range []article.FeedKey{article.SiteFeed, nato.Feeds()[1], nato.Feeds()[2]} {

@@ -50,27 +50,21 @@ func (s *Site) WritePage(w io.Writer, a *article.Article, aud Audience) error {
 // AppendPage appends the share page of a for aud to b. The metadata comes
 // first in <head>, well inside the 32 KB Slack reads.
 func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, error) {
-	fullTitle := article.OneLine(a.Title)
-	lead := article.OneLine(a.Lead)
-	title := Trim(fullTitle, TitleMax)
-	desc := Trim(lead, DescriptionMax)
-	canonical := s.CanonicalURL(a)
-	shareURL := s.ShareURL(a)
-	og := s.OGImage(a)
-	tw := s.TwitterImage(a)
-	loc := s.loc()
+	m := s.Meta(a)
+	og, tw := m.Image, m.TwitterImage
+	canonical := m.Canonical
 
 	b = append(b, "<!DOCTYPE html>\n<html lang=\""...)
 	b = appendAttr(b, s.Language)
 	b = append(b, "\" prefix=\"og: https://ogp.me/ns# article: https://ogp.me/ns/article#\">\n<head>\n<meta charset=\"utf-8\">\n<title>"...)
-	b = appendText(b, title)
+	b = appendText(b, m.Title)
 	b = append(b, "</title>\n"...)
-	b = meta(b, "name", "description", Trim(lead, MetaDescriptionMax))
-	if names := authorNames(a); names != "" {
+	b = meta(b, "name", "description", m.MetaDescription)
+	if m.Author != "" {
 		// The byline by name, which metascraper, unfurl.js and most
 		// unfurlers read first; article:author below is Facebook's
 		// profile URL when the author has one.
-		b = meta(b, "name", "author", names)
+		b = meta(b, "name", "author", m.Author)
 	}
 	b = link(b, "canonical", "", canonical)
 	if aud == Person {
@@ -79,11 +73,11 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 		b = append(b, "\">\n"...)
 	}
 	b = meta(b, "property", "og:type", "article")
-	b = meta(b, "property", "og:title", title)
-	b = meta(b, "property", "og:description", desc)
-	b = meta(b, "property", "og:url", shareURL)
-	b = meta(b, "property", "og:site_name", article.OneLine(s.Name))
-	b = meta(b, "property", "og:locale", s.Locale)
+	b = meta(b, "property", "og:title", m.Title)
+	b = meta(b, "property", "og:description", m.Description)
+	b = meta(b, "property", "og:url", m.ShareURL)
+	b = meta(b, "property", "og:site_name", m.SiteName)
+	b = meta(b, "property", "og:locale", m.Locale)
 	b = meta(b, "property", "og:image", og.URL)
 	if strings.HasPrefix(og.URL, "https:") {
 		b = meta(b, "property", "og:image:secure_url", og.URL)
@@ -94,42 +88,34 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	b = meta(b, "property", "og:image:width", strconv.Itoa(og.Width))
 	b = meta(b, "property", "og:image:height", strconv.Itoa(og.Height))
 	b = meta(b, "property", "og:image:alt", og.Alt)
-	if !a.PublishedAt.IsZero() {
-		b = meta(b, "property", "article:published_time", a.PublishedAt.In(loc).Format(time.RFC3339))
+	if !m.Published.IsZero() {
+		b = meta(b, "property", "article:published_time", m.Published.Format(time.RFC3339))
 	}
-	if !a.UpdatedAt.IsZero() {
-		b = meta(b, "property", "article:modified_time", a.UpdatedAt.In(loc).Format(time.RFC3339))
+	if !m.Modified.IsZero() {
+		b = meta(b, "property", "article:modified_time", m.Modified.Format(time.RFC3339))
 	}
-	if sec := article.OneLine(a.Section); sec != "" {
-		b = meta(b, "property", "article:section", sec)
+	if m.Section != "" {
+		b = meta(b, "property", "article:section", m.Section)
 	}
-	for _, t := range a.Tags {
-		if t = article.OneLine(t); t != "" {
-			b = meta(b, "property", "article:tag", t)
-		}
+	for _, t := range m.Tags {
+		b = meta(b, "property", "article:tag", t)
 	}
-	for _, au := range a.Authors {
-		v := safeURL(au.URL)
-		if v == "" {
-			v = article.OneLine(au.Name)
-		}
-		if v != "" {
-			b = meta(b, "property", "article:author", v)
-		}
+	for _, v := range m.Authors {
+		b = meta(b, "property", "article:author", v)
 	}
-	b = meta(b, "name", "twitter:card", "summary_large_image")
-	b = meta(b, "name", "twitter:title", Trim(fullTitle, TwitterTitleMax))
-	b = meta(b, "name", "twitter:description", desc)
+	b = meta(b, "name", "twitter:card", m.TwitterCard)
+	b = meta(b, "name", "twitter:title", m.TwitterTitle)
+	b = meta(b, "name", "twitter:description", m.Description)
 	b = meta(b, "name", "twitter:image", tw.URL)
 	b = meta(b, "name", "twitter:image:alt", tw.Alt)
-	if s.TwitterSite != "" {
-		b = meta(b, "name", "twitter:site", article.OneLine(s.TwitterSite))
+	if m.TwitterSite != "" {
+		b = meta(b, "name", "twitter:site", m.TwitterSite)
 	}
-	b = link(b, "alternate", "application/json+oembed", s.OEmbedURL(a))
+	b = link(b, "alternate", "application/json+oembed", m.OEmbedURL)
 	b = link(b, "alternate", "application/rss+xml", s.rssURL())
 	b = link(b, "alternate", "application/atom+xml", s.atomURL())
 	b = append(b, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<script type=\"application/ld+json\">"...)
-	ld, err := json.Marshal(s.newsArticle(a, fullTitle, lead, canonical, og, tw))
+	ld, err := json.Marshal(s.newsArticle(a, m.FullTitle, m.Lead, canonical, og, tw))
 	if err != nil {
 		return b, fmt.Errorf("share: JSON-LD of %q: %w", a.ID, err)
 	}
@@ -137,11 +123,11 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	// U+2028/2029), so no value can close the script element.
 	b = append(b, ld...)
 	b = append(b, "</script>\n<style>body{font:18px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}img{max-width:100%;height:auto}</style>\n</head>\n<body>\n<main>\n<h1>"...)
-	b = appendText(b, fullTitle)
+	b = appendText(b, m.FullTitle)
 	b = append(b, "</h1>\n"...)
-	if lead != "" {
+	if m.Lead != "" {
 		b = append(b, "<p>"...)
-		b = appendText(b, lead)
+		b = appendText(b, m.Lead)
 		b = append(b, "</p>\n"...)
 	}
 	b = append(b, "<img src=\""...)
@@ -155,7 +141,7 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	b = append(b, "\">\n<p><a href=\""...)
 	b = appendAttr(b, canonical)
 	b = append(b, "\">Прочетете статията в "...)
-	b = appendText(b, article.OneLine(s.Name))
+	b = appendText(b, m.SiteName)
 	b = append(b, "</a></p>\n</main>\n<script>"...)
 	// The script forwards the share link's query (utm_*) to the article;
 	// the target itself is fixed here, never taken from the request.

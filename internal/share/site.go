@@ -168,3 +168,13 @@ func imageType(u string) string {
 	}
 	return ""
 }
+
+// Card is what a's share card shows: the card route draws it, and the
+// preview studio draws the same card for drafts.
+func (s *Site) Card(a *article.Article) card.Card {
+	c := card.Card{Title: a.Title, SiteName: s.Name, Section: a.Section, Date: a.PublishedAt}
+	if a.Image != nil {
+		c.ImageURL, c.Credit = a.Image.URL, a.Image.Credit
+	}
+	return c
+}

@@ -47,6 +47,10 @@ const (
 	MaxAdminLimit     = 100
 )
 
+// ReservedID is the one valid id no article may take: /articles/preview is
+// the preview studio's index (package previewapi).
+const ReservedID = "preview"
+
 // cursorScope keeps admin cursors from being replayed against feeds.
 const cursorScope = "admin"
 
@@ -146,6 +150,13 @@ func (a *admin) put(w http.ResponseWriter, r *http.Request) {
 	if !article.ValidID(id) {
 		httpapi.Error(w, r, &article.ValidationError{Fields: []article.FieldError{{Field: "id",
 			Message: "the id in the path must be 1-64 characters of A-Z, a-z, 0-9, '-' and '_'"}}})
+		return
+	}
+	if id == ReservedID {
+		// GET /articles/preview is the preview studio's index: an article
+		// stored under this id could never be read back.
+		httpapi.Error(w, r, &article.ValidationError{Fields: []article.FieldError{{Field: "id",
+			Message: "the id \"" + ReservedID + "\" is reserved for the preview studio (GET /articles/preview)"}}})
 		return
 	}
 	ctx, cancel := a.ctx(r)

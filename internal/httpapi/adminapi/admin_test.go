@@ -680,3 +680,18 @@ func TestAdminIfNoneMatchWeak(t *testing.T) {
 	// If-Match stays strong.
 	wantStatus(t, e.do(t, http.MethodPut, "/articles/w1", `{"title":"Трето"}`, "If-Match", `W/"2"`), http.StatusPreconditionFailed)
 }
+
+// TestAdminPutReservedID: /articles/preview is the preview studio's index,
+// so no article may be stored under the id "preview", where GET could
+// never read it back.
+func TestAdminPutReservedID(t *testing.T) {
+	e := newAdminEnv(t)
+	w := e.do(t, http.MethodPut, "/articles/"+ReservedID, `{"title":"Първа","section":"Свят"}`)
+	wantStatus(t, w, http.StatusUnprocessableEntity)
+	if !strings.Contains(w.Body.String(), "reserved") {
+		t.Errorf("answer does not say the id is reserved: %s", w.Body)
+	}
+	if _, writes := e.store.counts(); writes != 0 {
+		t.Errorf("%d writes, want none", writes)
+	}
+}

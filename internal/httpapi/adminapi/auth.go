@@ -70,20 +70,34 @@ func RequireBearer(src TokenSource, h http.Handler) http.Handler {
 			httpapi.Error(w, r, errors.Join(errTokenUnavailable, err))
 			return
 		}
-		scheme, got, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			httpapi.Error(w, r, errUnauthorized)
-			return
-		}
-		g := sha256.Sum256([]byte(strings.TrimSpace(got)))
-		wd := sha256.Sum256([]byte(want))
-		if subtle.ConstantTimeCompare(g[:], wd[:]) != 1 {
+		if !ValidBearer(r.Header.Get("Authorization"), want) {
 			httpapi.Error(w, r, errUnauthorized)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
 }
+
+// ValidBearer reports whether authorization (an Authorization header) is
+// "Bearer <want>", want being non-empty. The comparison is constant-time,
+// on SHA-256 digests, so the length leaks nothing either.
+func ValidBearer(authorization, want string) bool {
+	scheme, got, ok := strings.Cut(authorization, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || want == "" {
+		return false
+	}
+	return Equal(strings.TrimSpace(got), want)
+}
+
+// Equal compares a presented token with the real one in constant time.
+func Equal(got, want string) bool {
+	g := sha256.Sum256([]byte(got))
+	wd := sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(g[:], wd[:]) == 1
+}
+
+// ErrTokenUnavailable is answered 503 when the token cannot be read.
+var ErrTokenUnavailable = errTokenUnavailable
 
 // errTokenUnavailable is answered 503: the secret store could not be read,
 // which says nothing about the client's token.

@@ -29,10 +29,11 @@ const ShareDays = 30
 type sharesResponse struct {
 	Total    int64            `json:"total"`
 	Networks map[string]int64 `json:"networks"`
-	Days     []shareDay       `json:"days"`
+	Days     []ShareDay       `json:"days"`
 }
 
-type shareDay struct {
+// ShareDay is one day's counts by network.
+type ShareDay struct {
 	Date     string           `json:"date"`
 	Networks map[string]int64 `json:"networks"`
 }
@@ -58,19 +59,34 @@ func (a *admin) shares(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, err)
 		return
 	}
-	totals, err := a.opts.Shares.ShareCounts(ctx, id)
+	resp, err := ReadShares(ctx, a.opts.Shares, id, a.opts.Now(), a.opts.Location)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	today := a.opts.Now().In(a.opts.Location)
+	writeJSON(w, r, http.StatusOK, resp)
+}
+
+// Shares is an article's share counts: all-time totals by network and
+// one entry per day of the last ShareDays, oldest first, days without
+// shares included with empty networks.
+type Shares = sharesResponse
+
+// ReadShares reads id's share counts from st as of now, days being those
+// of loc: what GET /articles/{id}/shares answers and the preview studio
+// charts.
+func ReadShares(ctx context.Context, st ShareReader, id string, now time.Time, loc *time.Location) (Shares, error) {
+	totals, err := st.ShareCounts(ctx, id)
+	if err != nil {
+		return Shares{}, err
+	}
+	today := now.In(loc)
 	first := today.AddDate(0, 0, -(ShareDays - 1))
-	daily, err := a.opts.Shares.DailyShares(ctx, id, first, today)
+	daily, err := st.DailyShares(ctx, id, first, today)
 	if err != nil {
-		httpapi.Error(w, r, err)
-		return
+		return Shares{}, err
 	}
-	resp := sharesResponse{Networks: totals, Days: make([]shareDay, 0, ShareDays)}
+	resp := sharesResponse{Networks: totals, Days: make([]ShareDay, 0, ShareDays)}
 	if resp.Networks == nil {
 		resp.Networks = map[string]int64{}
 	}
@@ -79,12 +95,12 @@ func (a *admin) shares(w http.ResponseWriter, r *http.Request) {
 	}
 	y, m, d := first.Date()
 	for i := range ShareDays {
-		date := time.Date(y, m, d+i, 12, 0, 0, 0, a.opts.Location).Format(time.DateOnly)
+		date := time.Date(y, m, d+i, 12, 0, 0, 0, loc).Format(time.DateOnly)
 		counts := daily[date]
 		if counts == nil {
 			counts = map[string]int64{}
 		}
-		resp.Days = append(resp.Days, shareDay{Date: date, Networks: counts})
+		resp.Days = append(resp.Days, ShareDay{Date: date, Networks: counts})
 	}
-	writeJSON(w, r, http.StatusOK, resp)
+	return resp, nil
 }

@@ -266,16 +266,8 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	c := card.Card{
-		Title:    a.Title,
-		SiteName: h.opts.Site.Name,
-		Section:  a.Section,
-		Date:     a.PublishedAt,
-		Scale:    scale,
-	}
-	if a.Image != nil {
-		c.ImageURL, c.Credit = a.Image.URL, a.Image.Credit
-	}
+	c := h.opts.Site.Card(&a)
+	c.Scale = scale
 	var buf bytes.Buffer
 	res, err := h.opts.Cards.Render(r.Context(), &buf, c)
 	if err != nil {

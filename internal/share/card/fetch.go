@@ -82,56 +82,19 @@ type Fetcher struct {
 // Fetch downloads and decodes the photo at rawURL, scaled down when it is
 // much larger than a card needs.
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (image.Image, error) {
-	if !f.allowed(rawURL) {
-		return nil, fmt.Errorf("%w: %q", ErrOrigin, rawURL)
-	}
-	timeout, maxBytes, maxPixels, budget := f.Timeout, f.MaxBytes, f.MaxPixels, f.MaxDecodeBytes
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	if maxBytes <= 0 {
-		maxBytes = DefaultMaxBytes
-	}
-	if maxPixels <= 0 {
-		maxPixels = DefaultMaxPixels
-	}
+	budget := f.MaxDecodeBytes
 	if budget <= 0 {
 		budget = DefaultMaxDecodeBytes
 	}
+	timeout := f.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	data, cfg, format, err := f.download(ctx, rawURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("card: fetch %q: %w", rawURL, err)
-	}
-	req.Header.Set("Accept", "image/jpeg, image/png, image/webp")
-	resp, err := f.client().Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("card: fetch %q: %w", rawURL, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("card: fetch %q: status %d", rawURL, resp.StatusCode)
-	}
-	if resp.ContentLength > maxBytes {
-		return nil, fmt.Errorf("card: fetch %q: %d bytes is over the %d byte cap", rawURL, resp.ContentLength, maxBytes)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("card: fetch %q: read: %w", rawURL, err)
-	}
-	if int64(len(data)) > maxBytes {
-		return nil, fmt.Errorf("card: fetch %q: over the %d byte cap", rawURL, maxBytes)
-	}
-	// Check the dimensions and the cost before decoding: a small file can
-	// declare a huge image, or one that is costly to decode.
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("card: fetch %q: %w", rawURL, err)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxPixels/cfg.Height {
-		return nil, fmt.Errorf("card: fetch %q: %d×%d pixels is over the cap", rawURL, cfg.Width, cfg.Height)
+		return nil, err
 	}
 	cost, err := DecodeCost(format, data, cfg)
 	if err != nil {
@@ -146,6 +109,88 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (image.Image, error)
 		return nil, fmt.Errorf("card: fetch %q: decode: %w", rawURL, err)
 	}
 	return img, nil
+}
+
+// Photo is what Probe learns of a photo without decoding it.
+type Photo struct {
+	// Format is the decoder's name: "jpeg", "png", "webp" or "gif".
+	Format string
+	// ContentType is the Content-Type the origin answered.
+	ContentType   string
+	Width, Height int
+	// Bytes is the file's size.
+	Bytes int64
+}
+
+// Probe downloads the photo at rawURL, within the same origins, caps and
+// deadline as Fetch, and reads its format and size from its header without
+// decoding it: what the preview studio checks against the networks' limits.
+func (f *Fetcher) Probe(ctx context.Context, rawURL string) (Photo, error) {
+	timeout := f.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var p Photo
+	data, cfg, format, err := f.download(ctx, rawURL, &p.ContentType)
+	if err != nil {
+		return Photo{}, err
+	}
+	p.Format, p.Width, p.Height, p.Bytes = format, cfg.Width, cfg.Height, int64(len(data))
+	return p, nil
+}
+
+// download gets the photo at rawURL from an allowed origin, within
+// MaxBytes, and reads its header (within MaxPixels); contentType, when not
+// nil, receives the answer's Content-Type.
+func (f *Fetcher) download(ctx context.Context, rawURL string, contentType *string) ([]byte, image.Config, string, error) {
+	if !f.allowed(rawURL) {
+		return nil, image.Config{}, "", fmt.Errorf("%w: %q", ErrOrigin, rawURL)
+	}
+	maxBytes, maxPixels := f.MaxBytes, f.MaxPixels
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	if maxPixels <= 0 {
+		maxPixels = DefaultMaxPixels
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, image.Config{}, "", fmt.Errorf("card: fetch %q: %w", rawURL, err)
+	}
+	req.Header.Set("Accept", "image/jpeg, image/png, image/webp")
+	resp, err := f.client().Do(req)
+	if err != nil {
+		return nil, image.Config{}, "", fmt.Errorf("card: fetch %q: %w", rawURL, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, image.Config{}, "", fmt.Errorf("card: fetch %q: status %d", rawURL, resp.StatusCode)
+	}
+	if contentType != nil {
+		*contentType = resp.Header.Get("Content-Type")
+	}
+	if resp.ContentLength > maxBytes {
+		return nil, image.Config{}, "", fmt.Errorf("card: fetch %q: %d bytes is over the %d byte cap", rawURL, resp.ContentLength, maxBytes)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
+	if err != nil {
+		return nil, image.Config{}, "", fmt.Errorf("card: fetch %q: read: %w", rawURL, err)
+	}
+	if int64(len(data)) > maxBytes {
+		return nil, image.Config{}, "", fmt.Errorf("card: fetch %q: over the %d byte cap", rawURL, maxBytes)
+	}
+	// Check the dimensions before decoding: a small file can declare a
+	// huge image.
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, image.Config{}, "", fmt.Errorf("card: fetch %q: %w", rawURL, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxPixels/cfg.Height {
+		return nil, image.Config{}, "", fmt.Errorf("card: fetch %q: %d×%d pixels is over the cap", rawURL, cfg.Width, cfg.Height)
+	}
+	return data, cfg, format, nil
 }
 
 // decode decodes data in a slot, under ctx: it gives up waiting for a

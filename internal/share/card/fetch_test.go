@@ -209,3 +209,30 @@ func TestFit(t *testing.T) {
 		}
 	}
 }
+
+func TestProbe(t *testing.T) {
+	good := encodeJPEG(t, photo(640, 320))
+	mux := http.NewServeMux()
+	mux.HandleFunc("/p.jpg", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/jpeg")
+		_, _ = w.Write(good)
+	})
+	mux.HandleFunc("/big.png", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(pngHeader(t, 50000, 50000)) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	f := &Fetcher{Origins: []string{srv.URL}}
+
+	p, err := f.Probe(t.Context(), srv.URL+"/p.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Photo{Format: "jpeg", ContentType: "image/jpeg", Width: 640, Height: 320, Bytes: int64(len(good))}); p != want {
+		t.Errorf("Probe = %+v, want %+v", p, want)
+	}
+	if _, err := f.Probe(t.Context(), srv.URL+"/big.png"); err == nil || !strings.Contains(err.Error(), "over the cap") {
+		t.Errorf("Probe of a 50000×50000 header = %v, want the pixel cap", err)
+	}
+	if _, err := f.Probe(t.Context(), "https://elsewhere.example/p.jpg"); !errors.Is(err, ErrOrigin) {
+		t.Errorf("Probe of another origin = %v, want ErrOrigin", err)
+	}
+}

@@ -1,0 +1,397 @@
+package previewapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/share/card"
+	"github.com/newsdesk/syndicate/internal/studio"
+)
+
+// Service is what the studio reads of the articles.
+type Service interface {
+	Get(ctx context.Context, id string) (article.Article, error)
+	List(ctx context.Context, opts article.ListOptions) (article.Page, error)
+}
+
+// CardRenderer draws share cards; *card.Renderer is the real one.
+type CardRenderer interface {
+	Render(ctx context.Context, w io.Writer, c card.Card) (card.Result, error)
+}
+
+// Options configure the studio's routes.
+type Options struct {
+	Studio *studio.Studio
+	Cards  CardRenderer
+	Shares adminapi.ShareReader
+	// StoreTimeout bounds the store calls of one request; 0 is 3 s.
+	StoreTimeout time.Duration
+	// Location is the site's time zone (days of the share chart); nil
+	// is UTC. Now is the clock; nil is time.Now.
+	Location *time.Location
+	Now      func() time.Time
+	// SessionTTL is how long a browser sign-in lasts; 0 is 12 hours.
+	SessionTTL time.Duration
+	// IndexSize is how many recent articles the index lists; 0 is 30.
+	IndexSize int
+}
+
+// Paths of the studio.
+const (
+	IndexPath   = "/articles/preview"
+	SignInPath  = "/articles/preview/sign-in"
+	SignOutPath = "/articles/preview/sign-out"
+)
+
+// PreviewPath and CardPath are an article's preview page and its card.
+func PreviewPath(id string) string { return "/articles/" + url.PathEscape(id) + "/preview" }
+
+// CardPath is the studio's own card route of id at version v.
+func CardPath(id string, v int64) string {
+	return PreviewPath(id) + "/card.png?v=" + strconv.FormatInt(v, 10)
+}
+
+// Register adds the studio's routes to rt:
+//
+//	GET  /articles/preview                 recent articles: status, shares, warnings
+//	POST /articles/preview/sign-in         token (form) -> session cookie, 303
+//	POST /articles/preview/sign-out        clears the cookie, 303
+//	GET  /articles/{id}/preview            mock-ups, checks, card, share chart
+//	GET  /articles/{id}/preview/card.png   the card, drafts included
+//
+// The GET routes take the admin bearer token or the session cookie; a
+// browser without either gets the sign-in form (401).
+func Register(rt *httpapi.Router, svc Service, tokens adminapi.TokenSource, opts Options) {
+	if opts.StoreTimeout <= 0 {
+		opts.StoreTimeout = 3 * time.Second
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.SessionTTL <= 0 {
+		opts.SessionTTL = 12 * time.Hour
+	}
+	if opts.IndexSize <= 0 {
+		opts.IndexSize = 30
+	}
+	h := &handler{svc: svc, tokens: tokens, opts: opts, csrf: http.NewCrossOriginProtection()}
+	h.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpapi.Error(w, r, errCrossOrigin)
+	}))
+	rt.Handle(http.MethodGet, IndexPath, h.guard(h.index))
+	rt.Handle(http.MethodPost, SignInPath, h.csrf.Handler(http.HandlerFunc(h.signIn)))
+	rt.Handle(http.MethodPost, SignOutPath, h.csrf.Handler(h.guard(h.signOut)))
+	rt.Handle(http.MethodGet, "/articles/{id}/preview", h.guard(h.preview))
+	rt.Handle(http.MethodGet, "/articles/{id}/preview/card.png", h.guard(h.card))
+}
+
+type handler struct {
+	svc    Service
+	tokens adminapi.TokenSource
+	opts   Options
+	csrf   *http.CrossOriginProtection
+}
+
+var (
+	errUnauthorized = &httpapi.RequestError{Status: http.StatusUnauthorized, Type: "unauthorized",
+		Detail: "a valid bearer token in the Authorization header, or a studio session, is required",
+		Header: http.Header{"Www-Authenticate": {`Bearer realm="admin"`}}}
+	errCrossOrigin = &httpapi.RequestError{Status: http.StatusForbidden, Type: "cross-origin",
+		Detail: "cross-origin form posts are refused"}
+	errNoStudio = errors.New("previewapi: no studio configured")
+)
+
+// guard lets a request through with the admin bearer token or a valid
+// session cookie. Without either, a browser asking for a page gets the
+// sign-in form and anything else a problem, both 401.
+func (h *handler) guard(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		want, err := h.tokens(r.Context())
+		if err == nil && want == "" {
+			err = errors.New("previewapi: admin token is empty")
+		}
+		if err != nil {
+			httpapi.Error(w, r, errors.Join(adminapi.ErrTokenUnavailable, err))
+			return
+		}
+		if auth := r.Header.Get("Authorization"); auth != "" {
+			// A token that is sent must be right; a cookie does not
+			// rescue a wrong one.
+			if !adminapi.ValidBearer(auth, want) {
+				httpapi.Error(w, r, errUnauthorized)
+				return
+			}
+			next(w, r)
+			return
+		}
+		if c, err := r.Cookie(CookieName); err == nil && validSession(c.Value, want, h.opts.Now(), h.opts.SessionTTL) {
+			next(w, r)
+			return
+		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if wantsHTML(r) {
+				h.signInForm(w, r, r.URL.Path, "", http.StatusUnauthorized)
+				return
+			}
+		}
+		httpapi.Error(w, r, errUnauthorized)
+	})
+}
+
+// wantsHTML reports whether r is from a browser navigating: its Accept
+// names text/html.
+func wantsHTML(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
+}
+
+// nonce is a fresh CSP nonce, in base64url: CSP allows "-" and "_", and
+// html/template writes them unescaped, so every answer is the same length.
+func nonce() string {
+	var b [16]byte
+	// crypto/rand.Read never fails on supported platforms.
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// csp is the page's Content-Security-Policy: nothing by default, the
+// one nonce'd <style>, images from here, the allowed image origins and
+// the article's own image origin, forms posted here only, no framing.
+func csp(n string, imgOrigins []string) string {
+	var b strings.Builder
+	b.WriteString("default-src 'none'; img-src 'self'")
+	for _, o := range imgOrigins {
+		if o != "" && !strings.ContainsAny(o, " ;,'\"") {
+			b.WriteString(" " + o)
+		}
+	}
+	b.WriteString("; style-src 'nonce-" + n + "'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	return b.String()
+}
+
+// writePage sends an HTML page: never cached, never framed, no referrer.
+func writePage(w http.ResponseWriter, r *http.Request, status int, policy string, body []byte) {
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Content-Security-Policy", policy)
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("Referrer-Policy", "no-referrer")
+	hd.Set("Vary", "Authorization, Cookie, Accept-Encoding")
+	if httpapi.AcceptsGzip(r) {
+		// A preview is 30-40 KB of repetitive markup and 7-8 KB gzipped:
+		// it matters on a phone.
+		hd.Set("Content-Encoding", "gzip")
+		body = httpapi.Gzip(body)
+	}
+	httpapi.WriteBody(w, r, status, body)
+}
+
+func (h *handler) signInForm(w http.ResponseWriter, r *http.Request, next, errText string, status int) {
+	n := nonce()
+	var buf bytes.Buffer
+	if err := studio.Render(&buf, ptr(studio.NewSignInPage(n, SignInPath, safeNext(next), errText, int(h.opts.SessionTTL/time.Hour)))); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("Www-Authenticate", `Bearer realm="admin"`)
+	}
+	writePage(w, r, status, csp(n, nil), buf.Bytes())
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// safeNext is where a sign-in may send the browser: a studio page of this
+// API, never another host.
+func safeNext(p string) string {
+	if p == IndexPath {
+		return p
+	}
+	if id, ok := strings.CutPrefix(p, "/articles/"); ok {
+		if id, ok = strings.CutSuffix(id, "/preview"); ok && article.ValidID(id) {
+			return p
+		}
+	}
+	return IndexPath
+}
+
+// signIn trades the admin token, posted from the form, for a session
+// cookie. Cross-origin posts are refused before (CrossOriginProtection),
+// so no other site can sign a browser in or out.
+func (h *handler) signIn(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	_ = r.ParseForm() // A body that does not parse has no token: 401 below.
+	want, err := h.tokens(r.Context())
+	if err == nil && want == "" {
+		err = errors.New("previewapi: admin token is empty")
+	}
+	if err != nil {
+		httpapi.Error(w, r, errors.Join(adminapi.ErrTokenUnavailable, err))
+		return
+	}
+	next := safeNext(r.PostForm.Get("next"))
+	if got := r.PostForm.Get("token"); got == "" || !adminapi.Equal(strings.TrimSpace(got), want) {
+		if wantsHTML(r) || strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+			h.signInForm(w, r, next, "Грешен ключ. Опитайте отново.", http.StatusUnauthorized)
+			return
+		}
+		httpapi.Error(w, r, errUnauthorized)
+		return
+	}
+	now := h.opts.Now()
+	exp := now.Add(h.opts.SessionTTL)
+	http.SetCookie(w, sessionCookie(r, newSession(want, exp), exp, now))
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (h *handler) signOut(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, sessionCookie(r, "", time.Time{}, h.opts.Now()))
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, IndexPath, http.StatusSeeOther)
+}
+
+func (h *handler) ctx(r *http.Request) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(r.Context(), h.opts.StoreTimeout)
+}
+
+func (h *handler) chrome(n string) studio.Chrome {
+	return studio.NewChrome(n, h.opts.Studio.Site.Name, IndexPath, SignOutPath)
+}
+
+func (h *handler) index(w http.ResponseWriter, r *http.Request) {
+	if h.opts.Studio == nil {
+		httpapi.Error(w, r, errNoStudio)
+		return
+	}
+	ctx, cancel := h.ctx(r)
+	defer cancel()
+	list, err := h.svc.List(ctx, article.ListOptions{Limit: h.opts.IndexSize})
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	now := h.opts.Now()
+	n := nonce()
+	page := &studio.IndexPage{Chrome: h.chrome(n)}
+	for i := range list.Articles {
+		a := &list.Articles[i]
+		row := studio.IndexRow{ID: a.ID, Title: article.OneLine(a.Title), URL: PreviewPath(a.ID), Status: studio.StatusOf(a, now)}
+		if t := a.SortTime(); !t.IsZero() {
+			row.When = t.In(h.opts.Location).Format("02.01.2006 15:04")
+		}
+		if h.opts.Shares != nil {
+			counts, err := h.opts.Shares.ShareCounts(ctx, a.ID)
+			if err != nil {
+				httpapi.Error(w, r, err)
+				return
+			}
+			for _, c := range counts {
+				row.Shares += c
+			}
+		}
+		_, checks, _ := h.opts.Studio.Inspect(ctx, a, now, false)
+		row.Warnings = studio.Warnings(checks)
+		page.Rows = append(page.Rows, row)
+	}
+	var buf bytes.Buffer
+	if err := studio.Render(&buf, page); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	writePage(w, r, http.StatusOK, csp(n, nil), buf.Bytes())
+}
+
+// article reads the article of the path's {id}: drafts included,
+// tombstones 410, as GET /articles/{id} answers.
+func (h *handler) article(ctx context.Context, r *http.Request) (article.Article, error) {
+	id := r.PathValue("id")
+	if !article.ValidID(id) {
+		return article.Article{}, fmt.Errorf("article id %q: %w", id, article.ErrNotFound)
+	}
+	return h.svc.Get(ctx, id)
+}
+
+func (h *handler) preview(w http.ResponseWriter, r *http.Request) {
+	if h.opts.Studio == nil {
+		httpapi.Error(w, r, errNoStudio)
+		return
+	}
+	ctx, cancel := h.ctx(r)
+	defer cancel()
+	a, err := h.article(ctx, r)
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	var shares studio.Shares
+	if h.opts.Shares != nil {
+		s, err := adminapi.ReadShares(ctx, h.opts.Shares, a.ID, h.opts.Now(), h.opts.Location)
+		if err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
+		shares.Totals = s.Networks
+		for _, d := range s.Days {
+			shares.Days = append(shares.Days, studio.Day{Date: d.Date, Networks: d.Networks})
+		}
+	}
+	n := nonce()
+	page := h.opts.Studio.Preview(ctx, &a, h.opts.Now(), shares, h.chrome(n), studio.Links{Card: CardPath(a.ID, a.Version)})
+	var buf bytes.Buffer
+	if err := studio.Render(&buf, page); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	writePage(w, r, http.StatusOK, csp(n, []string{h.opts.Studio.ImageOrigin(&a)}), buf.Bytes())
+}
+
+// card draws the article's share card as the share function would, for
+// drafts too (whose public card route answers 404).
+func (h *handler) card(w http.ResponseWriter, r *http.Request) {
+	if h.opts.Studio == nil || h.opts.Cards == nil {
+		httpapi.Error(w, r, errNoStudio)
+		return
+	}
+	ctx, cancel := h.ctx(r)
+	a, err := h.article(ctx, r)
+	cancel()
+	if err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if _, err := h.opts.Cards.Render(r.Context(), &buf, h.opts.Studio.Site.Card(&a)); err != nil {
+		httpapi.Error(w, r, err)
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "image/png")
+	// Private: drafts are not public; a short life, because the photo may
+	// have been missing only for now.
+	hd.Set("Cache-Control", "private, max-age=300")
+	hd.Set("Vary", "Authorization, Cookie")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}

@@ -1,0 +1,214 @@
+package studio
+
+import (
+	"bytes"
+	"context"
+	_ "embed" // the page templates and stylesheet
+	"fmt"
+	"html/template"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/share"
+	"github.com/newsdesk/syndicate/internal/share/card"
+)
+
+//go:embed assets/preview.html
+var pageSource string
+
+//go:embed assets/studio.css
+var styles string
+
+var pages = template.Must(template.New("studio").Funcs(template.FuncMap{
+	"pair": func(m Mockup, theme string) struct {
+		M     Mockup
+		Theme string
+	} {
+		return struct {
+			M     Mockup
+			Theme string
+		}{m, theme}
+	},
+	"level": func(l Level) string {
+		switch l {
+		case Warn:
+			return "warn"
+		case Note:
+			return "note"
+		}
+		return "pass"
+	},
+}).Parse(pageSource))
+
+// Chrome is what every studio page carries: the CSP nonce of its one
+// <style> element, and the links of its bar.
+type Chrome struct {
+	Nonce      string
+	SiteName   string
+	IndexURL   string
+	SignOutURL string
+	CSS        template.CSS
+}
+
+// NewChrome is Chrome with the studio's stylesheet.
+func NewChrome(nonce, siteName, indexURL, signOutURL string) Chrome {
+	return Chrome{Nonce: nonce, SiteName: siteName, IndexURL: indexURL, SignOutURL: signOutURL, CSS: template.CSS(styles)}
+}
+
+// PreviewPage is GET /articles/{id}/preview.
+type PreviewPage struct {
+	Chrome
+	Meta             share.Meta
+	OEmbed           share.OEmbed
+	Status           Status
+	Mockups          []Mockup
+	Checks           []Check
+	Warnings         int
+	CardURL          string
+	CardWithoutPhoto bool
+	Shares           Shares
+	Chart            Chart
+	PageSize         string
+}
+
+// IndexPage is GET /articles/preview.
+type IndexPage struct {
+	Chrome
+	Rows []IndexRow
+	Next string
+}
+
+// IndexRow is one article of the index.
+type IndexRow struct {
+	ID, Title, URL, When string
+	Status               Status
+	Shares               int64
+	Warnings             int
+}
+
+// SignInPage is the form answered to a browser without a session.
+type SignInPage struct {
+	Nonce  string
+	CSS    template.CSS
+	Action string
+	Next   string
+	Error  string
+	Hours  int
+}
+
+// NewSignInPage is SignInPage with the studio's stylesheet.
+func NewSignInPage(nonce, action, next, errText string, hours int) SignInPage {
+	return SignInPage{Nonce: nonce, CSS: template.CSS(styles), Action: action, Next: next, Error: errText, Hours: hours}
+}
+
+// Render writes one of the pages (*PreviewPage, *IndexPage, *SignInPage)
+// to w, whole or not at all.
+func Render(w io.Writer, page any) error {
+	var name string
+	switch page.(type) {
+	case *PreviewPage:
+		name = "preview"
+	case *IndexPage:
+		name = "index"
+	case *SignInPage:
+		name = "signin"
+	default:
+		return fmt.Errorf("studio: no template for %T", page)
+	}
+	var buf bytes.Buffer
+	if err := pages.ExecuteTemplate(&buf, name, page); err != nil {
+		return fmt.Errorf("studio: render %s: %w", name, err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Aspect is the image frame as the page labels it.
+func (n Network) Aspect() string {
+	switch {
+	case n.AspectW == 0:
+		return "снимката в своя формат"
+	case n.AspectW == 191:
+		return "снимка 1.91:1"
+	}
+	return "снимка " + strconv.Itoa(n.AspectW) + ":" + strconv.Itoa(n.AspectH)
+}
+
+// Prober reads a photo's format, size and weight; *card.Fetcher is one.
+type Prober interface {
+	Probe(ctx context.Context, rawURL string) (card.Photo, error)
+}
+
+// Studio builds the studio's pages for one site.
+type Studio struct {
+	Site share.Site
+	// SiteURL and ImageOrigins are the configuration's SITE_URL and
+	// IMAGE_ORIGINS.
+	SiteURL      string
+	ImageOrigins []string
+	// Photos probes article photos on ImageOrigins; nil probes none.
+	Photos Prober
+}
+
+// Links are the studio addresses of one article's page.
+type Links struct {
+	// Card is the studio's own card route (public card URLs 404 for
+	// drafts).
+	Card string
+}
+
+// Inspect runs the checks on a as of now; with probe, the article's photo is
+// fetched (from an allowed origin only) for its format, size and weight.
+func (s *Studio) Inspect(ctx context.Context, a *article.Article, now time.Time, probe bool) (share.Meta, []Check, int) {
+	m := s.Site.Meta(a)
+	page, err := s.Site.AppendPage(nil, a, share.Crawler)
+	size := len(page)
+	if err != nil {
+		size = 0
+	}
+	in := Input{Article: a, Meta: m, PageBytes: size, SiteURL: s.SiteURL, ImageOrigins: s.ImageOrigins, Now: now, Location: s.Site.Location}
+	if probe && s.Photos != nil && a.Image != nil && allowed(a.Image.URL, s.ImageOrigins) {
+		p, err := s.Photos.Probe(ctx, a.Image.URL)
+		if err != nil {
+			in.PhotoErr = err
+		} else {
+			in.Photo = &p
+		}
+	}
+	return m, Checks(in), size
+}
+
+// Preview builds a's preview page.
+func (s *Studio) Preview(ctx context.Context, a *article.Article, now time.Time, shares Shares, chrome Chrome, links Links) *PreviewPage {
+	m, checks, size := s.Inspect(ctx, a, now, true)
+	publicCard := s.Site.CardURL(a)
+	display := func(u string) string {
+		if u == publicCard {
+			return links.Card
+		}
+		return u
+	}
+	return &PreviewPage{
+		Chrome:           chrome,
+		Meta:             m,
+		OEmbed:           s.Site.NewOEmbed(a, 0, 0),
+		Status:           StatusOf(a, now),
+		Mockups:          Mockups(m, display),
+		Checks:           checks,
+		Warnings:         Warnings(checks),
+		CardURL:          links.Card,
+		CardWithoutPhoto: a.Image != nil && a.Image.URL != "" && !allowed(a.Image.URL, s.ImageOrigins),
+		Shares:           shares,
+		Chart:            shares.Chart(),
+		PageSize:         kb(int64(size)) + " (" + strconv.Itoa(size) + " байта)",
+	}
+}
+
+// ImageOrigin is the origin of the images a's mock-ups show besides the
+// studio's own card, "" when none: the page's Content-Security-Policy
+// must allow it.
+func (s *Studio) ImageOrigin(a *article.Article) string {
+	return originOf(s.Site.TwitterImage(a).URL)
+}
