@@ -102,3 +102,13 @@ func TestDailyShares(t *testing.T) {
 		return s
 	})
 }
+
+func TestSharesOrder(t *testing.T) {
+	storetest.RunSharesOrder(t, func(t *testing.T) (storetest.SharesStore, func(*testing.T)) {
+		return open(t), func(*testing.T) {}
+	})
+}
+
+func BenchmarkListByShares20Of1000(b *testing.B) {
+	storetest.BenchListByShares20(b, open(b), func(*testing.B) {}, 1000)
+}

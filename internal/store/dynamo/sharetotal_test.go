@@ -1,0 +1,44 @@
+package dynamo_test
+
+import (
+	"testing"
+
+	"github.com/newsdesk/syndicate/internal/dynamotest"
+	"github.com/newsdesk/syndicate/internal/store/dynamo"
+	"github.com/newsdesk/syndicate/internal/store/storetest"
+	"github.com/newsdesk/syndicate/internal/tally"
+)
+
+// TestSharesOrder runs the most-shared conformance scenario with the
+// aggregator on the real stream: settle reads every record written since
+// the last settle from moto's DynamoDB Streams API and hands them, as one
+// Lambda batch, to the aggregator functions/tally runs.
+func TestSharesOrder(t *testing.T) {
+	storetest.RunSharesOrder(t, func(t *testing.T) (storetest.SharesStore, func(*testing.T)) {
+		s, settle := openAggregated(t)
+		return s, func(t *testing.T) { settle(t) }
+	})
+}
+
+// openAggregated returns a store on a fresh table with its stream on, and
+// a function that feeds the stream's new records to the aggregator.
+func openAggregated(t testing.TB) (*dynamo.Store, func(testing.TB)) {
+	client := dynamotest.Client(t)
+	table := dynamotest.Table(t, client)
+	stream := dynamotest.EnableStream(t, client, table)
+	s := dynamo.New(client, table, dynamo.WithConsistentReads())
+	agg := tally.New(tally.Options{Totals: s, Article: dynamo.StreamShareArticle})
+	return s, func(t testing.TB) {
+		t.Helper()
+		e := stream.Next(t)
+		res, err := agg.Handle(t.Context(), e)
+		if err != nil || len(res.BatchItemFailures) != 0 {
+			t.Fatalf("aggregate %d records = %v, %v", len(e.Records), res.BatchItemFailures, err)
+		}
+	}
+}
+
+func BenchmarkListByShares20Of1000(b *testing.B) {
+	s, settle := openAggregated(b)
+	storetest.BenchListByShares20(b, s, func(b *testing.B) { settle(b) }, 1000)
+}
