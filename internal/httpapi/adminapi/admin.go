@@ -52,7 +52,8 @@ const cursorScope = "admin"
 // token of tokens:
 //
 //	POST   /articles       create (201, Location, ETag)
-//	GET    /articles       newest first, drafts included, ?limit= and ?cursor=
+//	GET    /articles       newest first, drafts included, ?limit= and ?cursor=;
+//	                       ?sort=shares: most shared first
 //	GET    /articles/{id}  one article (ETag; 410 once deleted)
 //	PUT    /articles/{id}  create (201) or replace (200), If-Match/If-None-Match
 //	DELETE /articles/{id}  tombstone (204), If-Match
@@ -241,6 +242,15 @@ func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		limit = n
+	}
+	switch q.Get("sort") {
+	case "", sortNewest:
+	case sortShares:
+		a.listByShares(w, r, limit)
+		return
+	default:
+		httpapi.Error(w, r, errBadSort)
+		return
 	}
 	token := q.Get("cursor")
 	after, err := a.opts.Cursors.Open(cursorScope, token)

@@ -11,12 +11,14 @@ import (
 	"github.com/newsdesk/syndicate/internal/httpapi"
 )
 
-// ShareReader is what GET /articles/{id}/shares needs from the store: the
-// all-time counts by network and the counts by day (yyyy-mm-dd in the
-// site's time zone, the store's WithLocation) and network.
+// ShareReader is what the share routes need from the store: for GET
+// /articles/{id}/shares the all-time counts by network and the counts by
+// day (yyyy-mm-dd in the site's time zone, the store's WithLocation) and
+// network; for GET /articles?sort=shares the most-shared list.
 type ShareReader interface {
 	ShareCounts(ctx context.Context, id string) (map[string]int64, error)
 	DailyShares(ctx context.Context, id string, from, to time.Time) (map[string]map[string]int64, error)
+	ListByShares(ctx context.Context, opts article.SharesListOptions) (article.SharesPage, error)
 }
 
 // ShareDays is how many days GET /articles/{id}/shares lists, today (in
