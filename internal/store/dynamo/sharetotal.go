@@ -72,14 +72,20 @@ func StreamShareArticle(r *events.DynamoDBStreamRecord) (id string, ok bool) {
 	}
 	if rest, isShard := strings.CutPrefix(pk.String(), SharePartitionPrefix); isShard {
 		id, _, cut := strings.Cut(rest, "#")
-		return id, cut && article.ValidID(id)
+		if !cut || !article.ValidID(id) {
+			return "", false
+		}
+		return id, true
 	}
 	sk, found := r.Keys[AttrSK]
 	if !found || sk.DataType() != events.DataTypeString || sk.String() != skArticle {
 		return "", false
 	}
 	id, _ = strings.CutPrefix(pk.String(), prefixArticle)
-	return id, article.ValidID(id)
+	if !article.ValidID(id) {
+		return "", false
+	}
+	return id, true
 }
 
 // RecomputeShareTotal sets the total item of article id to what its

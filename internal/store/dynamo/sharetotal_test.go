@@ -1,7 +1,10 @@
 package dynamo_test
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
@@ -41,4 +44,34 @@ func openAggregated(t testing.TB) (*dynamo.Store, func(testing.TB)) {
 func BenchmarkListByShares20Of1000(b *testing.B) {
 	s, settle := openAggregated(b)
 	storetest.BenchListByShares20(b, s, func(b *testing.B) { settle(b) }, 1000)
+}
+
+func TestStreamShareArticle(t *testing.T) {
+	tests := []struct {
+		pk, sk string
+		id     string
+		ok     bool
+	}{
+		{"SHARES#a-1#0", "SHARES#2026-03-01", "a-1", true},
+		{"SHARES#a-1#15", "SHARES#2026-03-01", "a-1", true},
+		{"ARTICLE#a-1", "ARTICLE", "a-1", true},
+		{"ARTICLE#a-1", "SHARES", "", false}, // the legacy counter: never written
+		{"ARTICLE#a-1", "FEED#site", "", false},
+		{"SLUG#slug", "SLUG", "", false},
+		{"HEAD#site", "HEAD", "", false},
+		{dynamo.TotalPartitionPrefix + "a-1", "TOTAL", "", false}, // the aggregator's own writes
+		{"SHARES#", "SHARES#2026-03-01", "", false},
+		{"SHARES#a b#1", "SHARES#2026-03-01", "", false},
+	}
+	for _, tc := range tests {
+		r := events.DynamoDBStreamRecord{Keys: map[string]events.DynamoDBAttributeValue{
+			dynamo.AttrPK: events.NewStringAttribute(tc.pk), dynamo.AttrSK: events.NewStringAttribute(tc.sk),
+		}}
+		if id, ok := dynamo.StreamShareArticle(&r); id != tc.id || ok != tc.ok {
+			t.Errorf("StreamShareArticle(%s, %s) = %q, %t; want %q, %t", tc.pk, tc.sk, id, ok, tc.id, tc.ok)
+		}
+	}
+	if strings.HasPrefix(dynamo.TotalPartitionPrefix, dynamo.SharePartitionPrefix) {
+		t.Errorf("total items (%s) fall under the counters' prefix %s: the aggregator would wake itself", dynamo.TotalPartitionPrefix, dynamo.SharePartitionPrefix)
+	}
 }
