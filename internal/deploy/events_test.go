@@ -17,6 +17,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/notify"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
+	"github.com/newsdesk/syndicate/internal/tally"
 )
 
 // invocation is what one events/ file must produce when its function runs
@@ -38,6 +39,10 @@ type invocation struct {
 	topics      int
 	alsoHubDown bool
 	gzipOfRSS   bool
+	// tally: share clicks made on the first record's article before the
+	// run, and the IDs of the most-shared list after it, in order.
+	clicks int
+	ranked []string
 }
 
 const (
@@ -134,12 +139,19 @@ var runs = []struct {
 		{file: "notify-delete.json", topics: 15},
 		{file: "notify-share-counter.json", topics: 0},
 	}},
+	{"tally", []invocation{
+		{file: "tally-batch.json", clicks: 3, ranked: []string{"yuzhna-koreya-nato", "sbu-belbek"}},
+	}},
 }
 
 // inputType is the event type a function's handler takes, read from the
 // handler's signature so a sample cannot drift from the code.
 func inputType(t *testing.T, dir string) reflect.Type {
 	t.Helper()
+	if dir == "tally" {
+		// func(*Aggregator, context.Context, events.DynamoDBEvent)
+		return reflect.TypeOf((*tally.Aggregator).Handle).In(2)
+	}
 	if streamFunctions[dir] {
 		// func(*Notifier, context.Context, events.DynamoDBEvent)
 		return reflect.TypeOf((*notify.Notifier).Handle).In(2)
