@@ -1,6 +1,7 @@
 package bolt_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -109,6 +110,10 @@ func TestSharesOrder(t *testing.T) {
 	})
 }
 
-func BenchmarkListByShares20Of1000(b *testing.B) {
-	storetest.BenchListByShares20(b, open(b), func(*testing.B) {}, 1000)
+func BenchmarkListByShares20(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			storetest.BenchListByShares20(b, open(b), func(*testing.B) {}, n)
+		})
+	}
 }

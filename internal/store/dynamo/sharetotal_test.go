@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 	"github.com/newsdesk/syndicate/internal/store/storetest"
@@ -41,9 +42,33 @@ func openAggregated(t testing.TB) (*dynamo.Store, func(testing.TB)) {
 	}
 }
 
-func BenchmarkListByShares20Of1000(b *testing.B) {
+// BenchmarkListByShares20: one Query and one BatchGetItem whatever the
+// number of articles, so 200 stands for any.
+func BenchmarkListByShares20(b *testing.B) {
 	s, settle := openAggregated(b)
-	storetest.BenchListByShares20(b, s, func(b *testing.B) { settle(b) }, 1000)
+	storetest.BenchListByShares20(b, s, func(b *testing.B) { settle(b) }, 200)
+}
+
+// BenchmarkRecomputeShareTotal: the aggregator's work per article per
+// batch (dynamo.ShareTotalRequests requests, one after another).
+func BenchmarkRecomputeShareTotal(b *testing.B) {
+	client := dynamotest.Client(b)
+	s := dynamo.New(client, dynamotest.Table(b, client), dynamo.WithConsistentReads())
+	a := article.Article{ID: "a", Slug: "a", Title: "A", Status: article.StatusPublished, Version: 1}
+	if err := s.Save(b.Context(), a, 0); err != nil {
+		b.Fatal(err)
+	}
+	for range 2 * dynamo.ShareShards {
+		if err := s.IncrementShare(b.Context(), "a", "facebook"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if err := s.RecomputeShareTotal(b.Context(), "a"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 func TestStreamShareArticle(t *testing.T) {
