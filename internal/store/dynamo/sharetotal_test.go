@@ -43,10 +43,10 @@ func openAggregated(t testing.TB) (*dynamo.Store, func(testing.TB)) {
 }
 
 // BenchmarkListByShares20: one Query and one BatchGetItem whatever the
-// number of articles, so 200 stands for any.
+// number of articles, so 100 stands for any.
 func BenchmarkListByShares20(b *testing.B) {
 	s, settle := openAggregated(b)
-	storetest.BenchListByShares20(b, s, func(b *testing.B) { settle(b) }, 200)
+	storetest.BenchListByShares20(b, s, func(b *testing.B) { settle(b) }, 100)
 }
 
 // BenchmarkRecomputeShareTotal: the aggregator's work per article per
