@@ -26,11 +26,11 @@ func TestSharesOrder(t *testing.T) {
 
 // openAggregated returns a store on a fresh table with its stream on, and
 // a function that feeds the stream's new records to the aggregator.
-func openAggregated(t testing.TB) (*dynamo.Store, func(testing.TB)) {
+func openAggregated(t testing.TB, opts ...dynamo.Option) (*dynamo.Store, func(testing.TB)) {
 	client := dynamotest.Client(t)
 	table := dynamotest.Table(t, client)
 	stream := dynamotest.EnableStream(t, client, table)
-	s := dynamo.New(client, table, dynamo.WithConsistentReads())
+	s := dynamo.New(client, table, append([]dynamo.Option{dynamo.WithConsistentReads()}, opts...)...)
 	agg := tally.New(tally.Options{Totals: s, Article: dynamo.StreamShareArticle})
 	return s, func(t testing.TB) {
 		t.Helper()
@@ -45,8 +45,12 @@ func openAggregated(t testing.TB) (*dynamo.Store, func(testing.TB)) {
 // BenchmarkListByShares20: one Query and one BatchGetItem whatever the
 // number of articles, so 100 stands for any.
 func BenchmarkListByShares20(b *testing.B) {
-	s, settle := openAggregated(b)
+	m := newMeter()
+	s, settle := openAggregated(b, dynamo.WithCapacityHook(m.hook))
 	storetest.BenchListByShares20(b, s, func(b *testing.B) { settle(b) }, 100)
+	units, calls := m.perCall("ListByShares:")
+	b.ReportMetric(units/float64(b.N), "CU/op")
+	b.ReportMetric(float64(calls)/float64(b.N), "requests/op")
 }
 
 // BenchmarkRecomputeShareTotal: the aggregator's work per article per
