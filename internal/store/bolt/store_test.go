@@ -110,8 +110,11 @@ func TestSharesOrder(t *testing.T) {
 	})
 }
 
+// BenchmarkListByShares20 ranks every live article per call. (10,000
+// articles, 64 ms on this machine, make seeding take minutes per run, so
+// make bench stops at 1,000.)
 func BenchmarkListByShares20(b *testing.B) {
-	for _, n := range []int{100, 1000, 10000} {
+	for _, n := range []int{100, 1000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			storetest.BenchListByShares20(b, open(b), func(*testing.B) {}, n)
 		})
