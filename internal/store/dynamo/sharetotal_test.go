@@ -1,10 +1,14 @@
 package dynamo_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/dynamotest"
@@ -102,5 +106,72 @@ func TestStreamShareArticle(t *testing.T) {
 	}
 	if strings.HasPrefix(dynamo.TotalPartitionPrefix, dynamo.SharePartitionPrefix) {
 		t.Errorf("total items (%s) fall under the counters' prefix %s: the aggregator would wake itself", dynamo.TotalPartitionPrefix, dynamo.SharePartitionPrefix)
+	}
+}
+
+// TestRecomputeNeverGoesBack: the total item is only replaced by a
+// recompute that read counts and an article version at least as new as
+// the stored ones, so a slow recompute racing a newer one cannot undo it.
+// Here a "newer" item is planted by hand: more clicks than the counters
+// hold. The recompute refuses to overwrite it (after re-reading), and
+// succeeds again once the counters have caught up.
+func TestRecomputeNeverGoesBack(t *testing.T) {
+	client := dynamotest.Client(t)
+	table := dynamotest.Table(t, client)
+	s := dynamo.New(client, table, dynamo.WithConsistentReads())
+	ctx := t.Context()
+	a := article.Article{ID: "a", Slug: "a", Title: "A", Status: article.StatusPublished, Version: 1}
+	if err := s.Save(ctx, a, 0); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if err := s.IncrementShare(ctx, "a", "x"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.RecomputeShareTotal(ctx, "a"); err != nil {
+		t.Fatalf("first recompute = %v", err)
+	}
+	plant := func(total, version int) {
+		t.Helper()
+		_, err := client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+			TableName: aws.String(table),
+			Key: map[string]types.AttributeValue{
+				dynamo.AttrPK: &types.AttributeValueMemberS{Value: dynamo.TotalPartitionPrefix + "a"},
+				dynamo.AttrSK: &types.AttributeValueMemberS{Value: "TOTAL"},
+			},
+			UpdateExpression:         aws.String("SET #t = :t, #v = :v"),
+			ExpressionAttributeNames: map[string]string{"#t": "total", "#v": "version"},
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":t": &types.AttributeValueMemberN{Value: strconv.Itoa(total)},
+				":v": &types.AttributeValueMemberN{Value: strconv.Itoa(version)},
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	top := func() int64 {
+		t.Helper()
+		p, err := s.ListByShares(ctx, article.SharesListOptions{})
+		if err != nil || len(p.Totals) != 1 {
+			t.Fatalf("ListByShares = %+v, %v", p, err)
+		}
+		return p.Totals[0]
+	}
+	plant(5, 1) // a recompute that saw 5 clicks
+	if err := s.RecomputeShareTotal(ctx, "a"); err == nil {
+		t.Error("recompute over a newer total = nil error, want a refusal")
+	}
+	plant(1, 9) // a recompute that saw a later article version
+	if err := s.RecomputeShareTotal(ctx, "a"); err == nil {
+		t.Error("recompute over a newer article version = nil error, want a refusal")
+	}
+	plant(2, 1) // an older recompute
+	if err := s.RecomputeShareTotal(ctx, "a"); err != nil {
+		t.Errorf("recompute over an older total = %v", err)
+	}
+	if got := top(); got != 3 {
+		t.Errorf("total after recomputing over an older one = %d, want 3", got)
 	}
 }
