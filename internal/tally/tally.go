@@ -30,6 +30,10 @@ type Options struct {
 	Article RecordArticle
 	// Concurrency is how many articles are recomputed at once; 8.
 	Concurrency int
+	// ArticleTimeout bounds one article's recompute, so a hung request
+	// fails that article alone, reported, within the function's timeout;
+	// 30 s.
+	ArticleTimeout time.Duration
 	// Log receives one line per batch and one per failed article.
 	Log *slog.Logger
 	// Now is the clock for the batch's duration; time.Now.
@@ -45,6 +49,9 @@ type Aggregator struct {
 func New(opts Options) *Aggregator {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 8
+	}
+	if opts.ArticleTimeout <= 0 {
+		opts.ArticleTimeout = 30 * time.Second
 	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
@@ -104,6 +111,8 @@ func (a *Aggregator) Recompute(ctx context.Context, ids []string) map[string]err
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
+			ctx, cancel := context.WithTimeout(ctx, a.opts.ArticleTimeout)
+			defer cancel()
 			if err := a.opts.Totals.RecomputeShareTotal(ctx, id); err != nil {
 				a.opts.Log.LogAttrs(ctx, slog.LevelError, "tally: share total not recomputed",
 					slog.String("id", id), slog.String("error", err.Error()))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -139,5 +140,36 @@ func TestBackfill(t *testing.T) {
 	_, err = New(Options{Totals: &fakeTotals{}, Article: fakeArticle}).Backfill(t.Context(), &pagedList{fail: article.ErrUnavailable})
 	if !errors.Is(err, article.ErrUnavailable) {
 		t.Errorf("Backfill with the list failing = %v, want ErrUnavailable", err)
+	}
+}
+
+// hangingTotals never answers for "slow", as a request DynamoDB never
+// answers would not.
+type hangingTotals struct{ fakeTotals }
+
+func (h *hangingTotals) RecomputeShareTotal(ctx context.Context, id string) error {
+	if id == "slow" {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	return h.fakeTotals.RecomputeShareTotal(ctx, id)
+}
+
+// TestArticleTimeout: a hung recompute fails its own article's records
+// only, within ArticleTimeout.
+func TestArticleTimeout(t *testing.T) {
+	h := &hangingTotals{}
+	agg := New(Options{Totals: h, Article: fakeArticle, ArticleTimeout: 10 * time.Millisecond})
+	res, err := agg.Handle(t.Context(), events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
+		record("1", "A#slow"), record("2", "A#ok"),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.BatchItemFailures) != 1 || res.BatchItemFailures[0].ItemIdentifier != "1" {
+		t.Errorf("BatchItemFailures = %v, want the hung article's record 1 only", res.BatchItemFailures)
+	}
+	if !slices.Equal(h.calls, []string{"ok"}) {
+		t.Errorf("recomputed %q, want ok", h.calls)
 	}
 }
