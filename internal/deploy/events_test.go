@@ -20,6 +20,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/notify"
 	"github.com/newsdesk/syndicate/internal/release"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
+	"github.com/newsdesk/syndicate/internal/tally"
 )
 
 // invocation is what one events/ file must produce when its function runs
@@ -47,6 +48,10 @@ type invocation struct {
 	// follow: how many articles the first run creates; a second run must
 	// find the source not modified.
 	created int
+	// tally: share clicks made on the first record's article before the
+	// run, and the IDs of the most-shared list after it, in order.
+	clicks int
+	ranked []string
 }
 
 const (
@@ -156,12 +161,19 @@ var runs = []struct {
 		// followFeed serves internal/importer/testdata/news.rss: 4 items.
 		{file: "follow-scheduled.json", created: 4},
 	}},
+	{"tally", []invocation{
+		{file: "tally-batch.json", clicks: 3, ranked: []string{"yuzhna-koreya-nato", "sbu-belbek"}},
+	}},
 }
 
 // inputType is the event type a function's handler takes, read from the
 // handler's signature so a sample cannot drift from the code.
 func inputType(t *testing.T, dir string) reflect.Type {
 	t.Helper()
+	if dir == "tally" {
+		// func(*Aggregator, context.Context, events.DynamoDBEvent)
+		return reflect.TypeOf((*tally.Aggregator).Handle).In(2)
+	}
 	if streamFunctions[dir] {
 		// func(*Notifier, context.Context, events.DynamoDBEvent)
 		return reflect.TypeOf((*notify.Notifier).Handle).In(2)

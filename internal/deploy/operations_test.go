@@ -207,6 +207,7 @@ func TestServiceAlarms(t *testing.T) {
 	}{
 		{"NotifyIteratorAgeAlarm", "AWS/Lambda", "IteratorAge", "FunctionName", "NotifyFunction"},
 		{"NotifyFailuresAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "NotifyFailures"},
+		{"TallyIteratorAgeAlarm", "AWS/Lambda", "IteratorAge", "FunctionName", "TallyFunction"},
 	} {
 		ns, m, dims := metric(alarm(t, tp, c.id))
 		if ns != c.ns || m != c.metric || !slices.Equal(dims[c.dim], []string{c.ref}) {
@@ -353,6 +354,7 @@ func TestEveryResourceIsChecked(t *testing.T) {
 		"PublicApi5xxAlarm": "TestServiceAlarms", "TableThrottlesAlarm": "TestServiceAlarms",
 		"CursorSecretValue": "TestCursorSecretIsNeverDerived", "ReleaseScheduleRole": "TestReleaseSchedule",
 		"FollowState": "TestFollow", "FollowImportFailedAlarm": "TestFollow",
+		"TallyRole": "TestTally", "TallyIteratorAgeAlarm": "TestServiceAlarms",
 	}
 	tp := template(t)
 	for id := range tp.Resources("AWS::Serverless::Function") {

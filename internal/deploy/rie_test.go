@@ -102,6 +102,10 @@ func TestLambdaRuntime(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
+					if r.dir == "tally" {
+						checkTally(t, fn, store, inv, payload)
+						return
+					}
 					if streamFunctions[r.dir] {
 						checkNotify(t, fn, hub, inv, payload)
 						return
@@ -562,6 +566,14 @@ func checkTelemetry(t *testing.T, dir, out string) {
 			}
 		}
 	}
+	if dir == "tally" {
+		// No metrics of its own: Lambda's IteratorAge and Errors tell
+		// whether it keeps up (docs/operations.md).
+		if !strings.Contains(out, `"tally: batch"`) {
+			t.Errorf("tally logged no batch line")
+		}
+		return
+	}
 	if records == 0 || logLines == 0 {
 		t.Errorf("%s wrote %d metrics records and %d log lines, want both", dir, records, logLines)
 	}
@@ -573,5 +585,56 @@ func checkTelemetry(t *testing.T, dir, out string) {
 	}
 	if !streamFunctions[dir] && !scheduledFunctions[dir] && storeCalls == 0 {
 		t.Errorf("%s: no StoreCalls in its metrics: the DynamoDB client is not timed", dir)
+	}
+}
+
+// checkTally clicks the first record's article, runs the aggregator on
+// the batch and reads the most-shared list back from moto: the batch's
+// articles, in want.ranked's order, each with the total its counters
+// hold; the records of other items ignored.
+func checkTally(t *testing.T, fn *function, store *dynamo.Store, want invocation, payload []byte) {
+	t.Helper()
+	var e events.DynamoDBEvent
+	if err := json.Unmarshal(payload, &e); err != nil {
+		t.Fatal(err)
+	}
+	id, ok := dynamo.StreamShareArticle(&e.Records[0].Change)
+	if !ok {
+		t.Fatalf("the first record of %s is not a share counter's", want.file)
+	}
+	for range want.clicks {
+		if err := store.IncrementShare(t.Context(), id, "facebook"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var res events.DynamoDBEventResponse
+	if err := json.Unmarshal(fn.invoke(t, payload), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.BatchItemFailures) != 0 {
+		t.Errorf("failures = %v, want none", res.BatchItemFailures)
+	}
+	p, err := store.ListByShares(t.Context(), article.SharesListOptions{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each total is what the counters hold (other runs click too).
+	var got, wantRanked []string
+	for i, a := range p.Articles {
+		got = append(got, fmt.Sprintf("%s=%d", a.ID, p.Totals[i]))
+	}
+	for _, id := range want.ranked {
+		counts, err := store.ShareCounts(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var total int64
+		for _, n := range counts {
+			total += n
+		}
+		wantRanked = append(wantRanked, fmt.Sprintf("%s=%d", id, total))
+	}
+	if !slices.Equal(got, wantRanked) {
+		t.Errorf("most shared after the run = %q, want %q (%d clicks on %s just now)", got, wantRanked, want.clicks, id)
 	}
 }

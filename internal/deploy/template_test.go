@@ -65,7 +65,7 @@ var routers = map[string]func() *httpapi.Router{
 }
 
 // streamFunctions are the functions triggered by the table stream, not HTTP.
-var streamFunctions = map[string]bool{"notify": true}
+var streamFunctions = map[string]bool{"notify": true, "tally": true}
 
 // scheduledFunctions are the functions invoked by a schedule, not HTTP:
 // release by EventBridge Scheduler, follow by an EventBridge rule.
@@ -362,7 +362,7 @@ func strs(v any) []string {
 func TestPoliciesAreLeastPrivilege(t *testing.T) {
 	tp := template(t)
 	allowed := map[string][]string{
-		"ArticlesFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "ssm:GetParameter"},
+		"ArticlesFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchGetItem", "ssm:GetParameter"},
 		"FeedsFunction":    {"dynamodb:GetItem", "dynamodb:Query"},
 		"ShareFunction":    {"dynamodb:GetItem", "dynamodb:UpdateItem"},
 		"NotifyFunction": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
@@ -371,6 +371,10 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 		"ReleaseFunction": {"dynamodb:Query", "dynamodb:UpdateItem"},
 		"FollowFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
 			"ssm:GetParameter", "ssm:PutParameter"},
+		// Its item-level limits: TestTally.
+		"TallyFunction": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
+			"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
+			"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
 	}
 	counterAttrs := append([]string{dynamo.AttrPK, dynamo.AttrSK}, share.Networks...)
 	sort.Strings(counterAttrs)
@@ -569,8 +573,9 @@ func TestTableMatchesTheStore(t *testing.T) {
 		}
 	}
 	want := map[string][2]string{
-		dynamo.IndexAdmin: {dynamo.AttrGSI1PK, dynamo.AttrGSI1SK},
-		dynamo.IndexFeed:  {dynamo.AttrFeed, dynamo.AttrFeedSort},
+		dynamo.IndexAdmin:  {dynamo.AttrGSI1PK, dynamo.AttrGSI1SK},
+		dynamo.IndexFeed:   {dynamo.AttrFeed, dynamo.AttrFeedSort},
+		dynamo.IndexShares: {dynamo.AttrSharesPart, dynamo.AttrSharesRank},
 	}
 	gsis, _ := Get(props, "GlobalSecondaryIndexes")
 	got := map[string][2]string{}
@@ -594,7 +599,8 @@ func TestTableMatchesTheStore(t *testing.T) {
 		attrs = append(attrs, String(d, "AttributeName"))
 	}
 	sort.Strings(attrs)
-	wantAttrs := []string{dynamo.AttrPK, dynamo.AttrSK, dynamo.AttrGSI1PK, dynamo.AttrGSI1SK, dynamo.AttrFeed, dynamo.AttrFeedSort}
+	wantAttrs := []string{dynamo.AttrPK, dynamo.AttrSK, dynamo.AttrGSI1PK, dynamo.AttrGSI1SK, dynamo.AttrFeed, dynamo.AttrFeedSort,
+		dynamo.AttrSharesPart, dynamo.AttrSharesRank}
 	sort.Strings(wantAttrs)
 	if !slices.Equal(attrs, wantAttrs) {
 		t.Errorf("AttributeDefinitions = %q, want %q", attrs, wantAttrs)

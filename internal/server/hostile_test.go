@@ -616,6 +616,7 @@ func TestHostileQueries(t *testing.T) {
 		"cursor=" + big,
 		"cursor=" + url.QueryEscape(cursor.New("other-secret").Seal("site", article.Position{Time: time.Now(), ID: "x"})),
 		"cursor=&cursor=",
+		"sort=" + big, "sort=shares&cursor=" + big, "sort=shares&sort=newest", "sort=%00", "sort=shares&limit=0",
 		"v=" + big, "v=-1", "v=%ff",
 		"url=" + big, "url=" + url.QueryEscape("javascript:alert(1)"), "url=" + url.QueryEscape("https://share.news.example.bg/share/"+big),
 		"url=" + url.QueryEscape("https://share.news.example.bg/share/../articles"), "format=xml", "format=" + big,

@@ -59,7 +59,8 @@ const cursorScope = "admin"
 //
 //	POST   /articles       create (201, Location, ETag)
 //	GET    /articles       newest first, drafts included, ?limit= and ?cursor=;
-//	                       ?status=scheduled: only articles scheduled to go live
+//	                       ?status=scheduled: only articles scheduled to go live;
+//	                       ?sort=shares: most shared first
 //	GET    /articles/{id}  one article (ETag; 410 once deleted)
 //	PUT    /articles/{id}  create (201) or replace (200), If-Match/If-None-Match
 //	DELETE /articles/{id}  tombstone (204), If-Match
@@ -264,6 +265,20 @@ func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		scheduledOnly = true
+	}
+	switch q.Get("sort") {
+	case "", sortNewest:
+	case sortShares:
+		if scheduledOnly {
+			httpapi.Error(w, r, httpapi.NewRequestError(http.StatusBadRequest, "bad-query",
+				"sort=shares lists every article; it cannot be combined with status"))
+			return
+		}
+		a.listByShares(w, r, limit)
+		return
+	default:
+		httpapi.Error(w, r, errBadSort)
+		return
 	}
 	token := q.Get("cursor")
 	after, err := a.opts.Cursors.Open(cursorScope, token)

@@ -11,10 +11,18 @@ import (
 	"github.com/newsdesk/syndicate/internal/httpapi"
 )
 
-// ShareReader is what GET /articles/{id}/shares needs from the store: the
-// all-time counts by network and the counts by day (yyyy-mm-dd in the
-// site's time zone, the store's WithLocation) and network.
+// ShareReader is what the share routes need from the store: for GET
+// /articles/{id}/shares the all-time counts by network and the counts by
+// day (yyyy-mm-dd in the site's time zone, the store's WithLocation) and
+// network; for GET /articles?sort=shares the most-shared list.
 type ShareReader interface {
+	ShareCounter
+	ListByShares(ctx context.Context, opts article.SharesListOptions) (article.SharesPage, error)
+}
+
+// ShareCounter is the part of ShareReader that reads one article's counts:
+// all ReadShares needs.
+type ShareCounter interface {
 	ShareCounts(ctx context.Context, id string) (map[string]int64, error)
 	DailyShares(ctx context.Context, id string, from, to time.Time) (map[string]map[string]int64, error)
 }
@@ -75,7 +83,7 @@ type Shares = sharesResponse
 // ReadShares reads id's share counts from st as of now, days being those
 // of loc: what GET /articles/{id}/shares answers and the preview studio
 // charts.
-func ReadShares(ctx context.Context, st ShareReader, id string, now time.Time, loc *time.Location) (Shares, error) {
+func ReadShares(ctx context.Context, st ShareCounter, id string, now time.Time, loc *time.Location) (Shares, error) {
 	totals, err := st.ShareCounts(ctx, id)
 	if err != nil {
 		return Shares{}, err

@@ -12,7 +12,7 @@ import (
 // the local server both need it: the share settings the share function
 // has, a card renderer like its, and one photo fetcher limited to the
 // image origins for both the cards and the photo checks.
-func NewOptions(cfg config.Config, shares adminapi.ShareReader) (Options, error) {
+func NewOptions(cfg config.Config, shares adminapi.ShareCounter) (Options, error) {
 	bg, err := card.ParseColor(cfg.BrandColor)
 	if err != nil {
 		return Options{}, err

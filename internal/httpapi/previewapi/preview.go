@@ -36,7 +36,7 @@ type CardRenderer interface {
 type Options struct {
 	Studio *studio.Studio
 	Cards  CardRenderer
-	Shares adminapi.ShareReader
+	Shares adminapi.ShareCounter
 	// StoreTimeout bounds the store calls of one request; 0 is 3 s.
 	StoreTimeout time.Duration
 	// Location is the site's time zone (days of the share chart); nil

@@ -1,6 +1,7 @@
 package bolt_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -101,4 +102,21 @@ func TestDailyShares(t *testing.T) {
 		t.Cleanup(func() { _ = s.Close() })
 		return s
 	})
+}
+
+func TestSharesOrder(t *testing.T) {
+	storetest.RunSharesOrder(t, func(t *testing.T) (storetest.SharesStore, func(*testing.T)) {
+		return open(t), func(*testing.T) {}
+	})
+}
+
+// BenchmarkListByShares20 ranks every live article per call. (10,000
+// articles, 64 ms on this machine, make seeding take minutes per run, so
+// make bench stops at 1,000.)
+func BenchmarkListByShares20(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			storetest.BenchListByShares20(b, open(b), func(*testing.B) {}, n)
+		})
+	}
 }

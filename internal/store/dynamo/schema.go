@@ -92,12 +92,14 @@ func CreateTable(ctx context.Context, client *dynamodb.Client, table string) err
 		TableName: aws.String(table),
 		AttributeDefinitions: []types.AttributeDefinition{
 			str(AttrPK), str(AttrSK), str(AttrGSI1PK), str(AttrGSI1SK), str(AttrFeed), str(AttrFeedSort),
+			str(AttrSharesPart), str(AttrSharesRank),
 		},
 		KeySchema:   keys(AttrPK, AttrSK),
 		BillingMode: types.BillingModePayPerRequest,
 		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{
 			{IndexName: aws.String(IndexAdmin), KeySchema: keys(AttrGSI1PK, AttrGSI1SK), Projection: all},
 			{IndexName: aws.String(IndexFeed), KeySchema: keys(AttrFeed, AttrFeedSort), Projection: all},
+			{IndexName: aws.String(IndexShares), KeySchema: keys(AttrSharesPart, AttrSharesRank), Projection: all},
 		},
 	})
 	var inUse *types.ResourceInUseException

@@ -6,6 +6,8 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
@@ -122,4 +124,43 @@ func FeedArticles(p *article.Page) {
 	for i := range p.Articles {
 		p.Articles[i].PreviousSlugs = nil
 	}
+}
+
+// totalWidth is the digits of a share total in SharesKey: an int64 is at
+// most 19 digits, so zero-padded totals compare as strings in number order.
+const totalWidth = 19
+
+// SharesKey is the position of an article in the most-shared list: its
+// share total, zero-padded, "#", then its newest-first SortKey. Read in
+// descending order it lists the most shared first, ties newest first.
+func SharesKey(total int64, t time.Time, id string) string {
+	return RankKey(total, SortKey(t, id))
+}
+
+// RankKey is SharesKey of an article whose SortKey is sortKey.
+func RankKey(total int64, sortKey string) string {
+	return fmt.Sprintf("%0*d#%s", totalWidth, max(total, 0), sortKey)
+}
+
+// SharesCursorKey is the key a most-shared page after p must stay strictly
+// below.
+func SharesCursorKey(p article.SharesPosition) string {
+	return SharesKey(p.Total, p.Time, p.ID)
+}
+
+// ParseSharesKey reads a SharesKey back into the position it names.
+func ParseSharesKey(key string) (article.SharesPosition, error) {
+	total, rest, ok := strings.Cut(key, "#")
+	if !ok || len(total) != totalWidth || len(rest) < len(sortTimeLayout)+2 || rest[len(sortTimeLayout)] != '#' {
+		return article.SharesPosition{}, fmt.Errorf("shares key %q is malformed", key)
+	}
+	n, err := strconv.ParseInt(total, 10, 64)
+	if err != nil || n < 0 {
+		return article.SharesPosition{}, fmt.Errorf("shares key %q: bad total", key)
+	}
+	at, err := time.Parse(sortTimeLayout, rest[:len(sortTimeLayout)])
+	if err != nil {
+		return article.SharesPosition{}, fmt.Errorf("shares key %q: %w", key, err)
+	}
+	return article.SharesPosition{Total: n, Time: at, ID: rest[len(sortTimeLayout)+1:]}, nil
 }

@@ -92,3 +92,41 @@ func TestLiveBound(t *testing.T) {
 		}
 	}
 }
+
+func TestSharesKey(t *testing.T) {
+	at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	keys := []string{ // ascending
+		SharesKey(0, at, "z"),
+		SharesKey(9, at.Add(time.Hour), "a"),
+		SharesKey(10, at, "a"),
+		SharesKey(10, at, "b"),
+		SharesKey(10, at.Add(time.Nanosecond), "a"),
+		SharesKey(1<<62, at, "a"),
+	}
+	for i := 1; i < len(keys); i++ {
+		if !(keys[i-1] < keys[i]) {
+			t.Errorf("%q does not sort below %q", keys[i-1], keys[i])
+		}
+	}
+	if got, want := SharesKey(42, at, "a"), "0000000000000000042#2026-03-01T10:00:00.000000000Z#a"; got != want {
+		t.Errorf("SharesKey(42, …) = %q, want %q", got, want)
+	}
+	if got := SharesCursorKey(article.SharesPosition{Total: 42, Time: at, ID: "a"}); got != SharesKey(42, at, "a") {
+		t.Errorf("SharesCursorKey = %q, want SharesKey's", got)
+	}
+}
+
+func TestParseSharesKey(t *testing.T) {
+	at := time.Date(2026, 3, 1, 10, 0, 0, 5, time.UTC)
+	want := article.SharesPosition{Total: 1234, Time: at, ID: "a-b_c"}
+	got, err := ParseSharesKey(SharesKey(want.Total, want.Time, want.ID))
+	if err != nil || !got.Time.Equal(want.Time) || got.Total != want.Total || got.ID != want.ID {
+		t.Errorf("ParseSharesKey(SharesKey(%+v)) = %+v, %v", want, got, err)
+	}
+	for _, bad := range []string{"", "12#x", "0000000000000000042#2026-03-01", "000000000000000004x#2026-03-01T10:00:00.000000000Z#a",
+		"0000000000000000042#2026-03-01T10:00:00.000000000Z-a"} {
+		if _, err := ParseSharesKey(bad); err == nil {
+			t.Errorf("ParseSharesKey(%q) = nil error, want one", bad)
+		}
+	}
+}
