@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -87,6 +88,13 @@ func (l *localSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), l.cfg.StoreTimeout)
 	defer cancel()
 	a, err := l.store.GetBySlug(ctx, slug)
+	if err == nil && a.LiveAt(l.now()) && slices.Contains(a.PreviousSlugs, slug) && l.onSite(&a) {
+		// The article's page before a rename: where its old share links
+		// sent people. The publisher's site would redirect it too.
+		w.Header().Set("Cache-Control", "no-store")
+		http.Redirect(w, r, a.URL, http.StatusMovedPermanently)
+		return
+	}
 	if err != nil || !a.LiveAt(l.now()) || !l.canonicalPath(&a, p) {
 		// Not an article of this site: the router answers (404 problem).
 		l.next.ServeHTTP(w, r)
@@ -114,8 +122,14 @@ func (l *localSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // canonicalPath reports whether p is the path of a's URL on this site.
 func (l *localSite) canonicalPath(a *article.Article, p string) bool {
 	u, err := url.Parse(a.URL)
+	return err == nil && l.onSite(a) && u.Path == p
+}
+
+// onSite reports whether a's URL is on this site.
+func (l *localSite) onSite(a *article.Article) bool {
+	u, err := url.Parse(a.URL)
 	site, serr := url.Parse(l.cfg.SiteURL)
-	return err == nil && serr == nil && u.Host == site.Host && u.Path == p
+	return err == nil && serr == nil && u.Host == site.Host
 }
 
 type pageData struct {

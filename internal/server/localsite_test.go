@@ -3,10 +3,12 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image/jpeg"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -147,5 +149,51 @@ func TestSiteURLSetIsNotServed(t *testing.T) {
 	nato := seed.Articles(cfg.SiteURL)[0]
 	if w := get(t, srv.Handler, strings.TrimPrefix(nato.URL, cfg.SiteURL), ""); w.Code != http.StatusNotFound {
 		t.Errorf("GET the canonical path here = %d, want 404", w.Code)
+	}
+}
+
+// TestLocalSiteFollowsRenames: the stand-in page of an article renamed
+// since answers its old paths with a 301 to the current one, as the old
+// share links' meta refresh leads there.
+func TestLocalSiteFollowsRenames(t *testing.T) {
+	env := map[string]string{"DATA_DIR": t.TempDir(), "PORT": "3999", "ADMIN_TOKEN": "t"}
+	cfg, err := LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(t.Context(), cfg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	nato := seed.Articles(cfg.SiteURL)[0]
+	w := get(t, srv.Handler, "/articles/"+nato.ID, "t")
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET the seed = %d", w.Code)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	oldPath := strings.TrimPrefix(nato.URL, cfg.SiteURL)
+	newURL := cfg.SiteURL + "/svyat/nato-i-yuzhna-koreya-preimenuvana"
+	doc["slug"], doc["url"] = "nato-i-yuzhna-koreya-preimenuvana", newURL
+	for _, k := range []string{"version", "createdAt", "updatedAt", "previousSlugs", "scheduled"} {
+		delete(doc, k)
+	}
+	body, _ := json.Marshal(doc)
+	r := httptest.NewRequest(http.MethodPut, "/articles/"+nato.ID, bytes.NewReader(body))
+	r.Header.Set("Authorization", "Bearer t")
+	r.Header.Set("Content-Type", "application/json")
+	pw := httptest.NewRecorder()
+	srv.Handler.ServeHTTP(pw, r)
+	if pw.Code != http.StatusOK {
+		t.Fatalf("rename = %d %s", pw.Code, pw.Body)
+	}
+	if w := get(t, srv.Handler, oldPath, ""); w.Code != http.StatusMovedPermanently || w.Header().Get("Location") != newURL {
+		t.Errorf("GET the old page %s = %d to %q, want 301 to %s", oldPath, w.Code, w.Header().Get("Location"), newURL)
+	}
+	if w := get(t, srv.Handler, strings.TrimPrefix(newURL, cfg.SiteURL), ""); w.Code != http.StatusOK {
+		t.Errorf("GET the new page = %d, want 200", w.Code)
 	}
 }
