@@ -1,6 +1,10 @@
 package previewapi
 
 import (
+	"context"
+	"io"
+	"sync"
+
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 	"github.com/newsdesk/syndicate/internal/share"
@@ -18,12 +22,28 @@ func NewOptions(cfg config.Config, shares adminapi.ShareCounter) (Options, error
 		return Options{}, err
 	}
 	photos := &card.Fetcher{Origins: cfg.ImageOrigins}
-	cards, err := card.New(card.Options{Background: bg, Location: cfg.Location, Images: photos})
-	if err != nil {
-		return Options{}, err
-	}
+	cards := &lazyCards{opts: card.Options{Background: bg, Location: cfg.Location, Images: photos}}
 	return Options{
 		Studio: &studio.Studio{Site: share.NewSite(cfg), SiteURL: cfg.SiteURL, ImageOrigins: cfg.ImageOrigins, Photos: photos},
 		Cards:  cards, Shares: shares, StoreTimeout: cfg.StoreTimeout, Location: cfg.Location,
 	}, nil
+}
+
+// lazyCards makes its card renderer on the first card it draws: parsing
+// the fonts and the emoji index is a few milliseconds that every cold
+// start of the articles function would otherwise pay, for a route editors
+// open now and then.
+type lazyCards struct {
+	opts card.Options
+	once sync.Once
+	r    *card.Renderer
+	err  error
+}
+
+func (l *lazyCards) Render(ctx context.Context, w io.Writer, c card.Card) (card.Result, error) {
+	l.once.Do(func() { l.r, l.err = card.New(l.opts) })
+	if l.err != nil {
+		return card.Result{}, l.err
+	}
+	return l.r.Render(ctx, w, c)
 }

@@ -39,7 +39,19 @@ var coldEvents = map[string]string{
 	"feeds":    "feeds-rss.json",
 	"share":    "share-crawler.json",
 	"notify":   "notify-insert.json",
+	"release":  "release-scheduled.json",
+	"tally":    "tally-batch.json",
+	"follow":   "follow-scheduled.json",
 }
+
+// followFeed is the publisher's feed the follow function reads on each
+// start: one item, created by the first start and unchanged after it.
+const followFeed = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Новини</title><link>https://news.example.bg/</link><description>bench</description>
+<item><title>Студено време в цялата страна</title><link>https://news.example.bg/bulgaria/studeno</link>
+<guid isPermaLink="false">bench-follow-1</guid><pubDate>Mon, 30 Nov 2026 08:00:00 +0200</pubDate>
+<description>Температурите падат под нулата.</description></item>
+</channel></rss>`
 
 // minimalEvent is used for a function without an entry in coldEvents.
 const minimalEvent = `{"version":"2.0","routeKey":"$default","rawPath":"/","headers":{},"requestContext":{"http":{"method":"GET","path":"/"},"requestId":"bench"},"isBase64Encoded":false}`
@@ -203,6 +215,11 @@ func coldStarts(ctx context.Context, opts ColdStartOptions, fns []string) ([]Col
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	defer hub.Close()
+	source := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		_, _ = io.WriteString(w, followFeed)
+	}))
+	defer source.Close()
 	env := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + opts.Dir,
@@ -220,6 +237,7 @@ func coldStarts(ctx context.Context, opts ColdStartOptions, fns []string) ([]Col
 		"CURSOR_SECRET=bench-cursor-secret", // Lambda refuses a derived key
 		"STORE_TIMEOUT=3s",
 		"AWS_LAMBDA_FUNCTION_TIMEOUT=8",
+		"SOURCE_FEED_URL=" + source.URL + "/feed/", // the follow function's
 	}
 	time1 := func(name, dir, pkg, event string) (ColdStart, error) {
 		bootstrap := filepath.Join(opts.Dir, "host", name, "bootstrap")
