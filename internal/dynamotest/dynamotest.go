@@ -30,7 +30,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -65,10 +65,9 @@ func Client(t testing.TB) *dynamodb.Client {
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-		HTTPClient:   &serial{next: awshttp.NewBuildableClient()},
-		// A retried write that moto had already applied (an ADD counted
-		// twice, a create answering "already there") shows in the failing
-		// test's log with its cause.
+		// The store's HTTP client: see dynamo.NewHTTPClient for why.
+		HTTPClient: dynamo.NewHTTPClient(&serial{next: awshttp.NewBuildableClient()}),
+		// Every retry is logged with the test's name.
 		ClientLogMode: aws.LogRetries,
 		// (To stderr: a retry may come after its test ended, where t.Log
 		// would panic.)
@@ -110,9 +109,7 @@ func Table(t testing.TB, client *dynamodb.Client) string {
 		defer cancel()
 		_, err := client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)})
 		// ResourceNotFound means the table is gone, which is the point: it
-		// is what the SDK's retry of a delete sees when moto deleted the
-		// table but dropped its answer mid-body (seen under load: "use of
-		// closed network connection", then a checksum mismatch).
+		// is what the SDK's retry of a delete whose answer was lost sees.
 		var gone *types.ResourceNotFoundException
 		if err != nil && !errors.As(err, &gone) {
 			t.Errorf("delete table %s: %v", name, err)

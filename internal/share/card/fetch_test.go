@@ -150,19 +150,24 @@ func TestFetcher(t *testing.T) {
 }
 
 // TestFetcherDecodeSlots: decodes wait for one of MaxDecodes slots, and
-// the wait ends with the fetch's deadline.
+// the wait ends with the fetch's deadline. Only the wait meets a deadline,
+// one already past, so that the taken slot is the only thing it can have
+// waited for; the fetches around it have a minute, so that none depends on
+// the machine's speed (200 ms was too little for a 400×300 JPEG under
+// -race beside a second test run).
 func TestFetcherDecodeSlots(t *testing.T) {
 	good := encodeJPEG(t, photo(400, 300))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(good) }))
 	defer srv.Close()
-	f := &Fetcher{Origins: []string{srv.URL}, Client: srv.Client(), Timeout: 200 * time.Millisecond, MaxDecodes: 1}
+	f := &Fetcher{Origins: []string{srv.URL}, Client: srv.Client(), Timeout: time.Minute, MaxDecodes: 1}
 	if _, err := f.Fetch(context.Background(), srv.URL+"/a.jpg"); err != nil {
 		t.Fatal(err)
 	}
 	f.slots <- struct{}{} // the one slot is taken
-	_, err := f.Fetch(context.Background(), srv.URL+"/a.jpg")
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "slot") {
-		t.Errorf("Fetch with every slot taken = %v, want a deadline waiting for a slot", err)
+	past, cancel := context.WithDeadline(context.Background(), time.Now())
+	defer cancel()
+	if _, err := f.decode(past, good); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "slot") {
+		t.Errorf("decode with every slot taken = %v, want a deadline waiting for a slot", err)
 	}
 	<-f.slots
 	if _, err := f.Fetch(context.Background(), srv.URL+"/a.jpg"); err != nil {

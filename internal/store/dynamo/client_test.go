@@ -1,8 +1,13 @@
 package dynamo_test
 
 import (
+	"context"
 	"errors"
+	"hash/crc32"
+	"io"
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -69,4 +74,58 @@ func TestRetryDelaysAreCapped(t *testing.T) {
 			t.Errorf("%s is not retryable", name)
 		}
 	}
+}
+
+// TestRequestBodyOutlivesTheCall: net/http's write loop may finish with a
+// request body after the SDK call has returned: once the bytes are sent it
+// copies the rest (nothing) to io.Discard and closes the body, and the
+// answer can be back before it gets there. The body NewClient's HTTP
+// client hands on must then still read to EOF without error. The SDK's
+// own body, which it closes as Do returns, answers io.EOF instead, which
+// net/http takes for a failed write: it closes the connection under the
+// unread answer and the SDK sends the write again (an ADD counted twice).
+// lateTransport plays net/http's part with the late steps made certain.
+func TestRequestBodyOutlivesTheCall(t *testing.T) {
+	late := &lateTransport{release: make(chan struct{}), done: make(chan error, 1)}
+	client := dynamo.NewClient(dynamo.LocalConfig(), "http://127.0.0.1:1", func(o *dynamodb.Options) { o.HTTPClient = late })
+	if err := dynamo.New(client, "t").IncrementShare(context.Background(), "a", "facebook"); err != nil {
+		t.Fatal(err)
+	}
+	close(late.release)
+	if err := <-late.done; err != nil {
+		t.Errorf("finishing the request body after the call: %v; net/http would close the connection under the answer", err)
+	}
+	if late.calls != 1 {
+		t.Errorf("%d requests sent, want 1", late.calls)
+	}
+}
+
+// lateTransport answers a request once it has read its declared length,
+// as DynamoDB can, and finishes with the body (the rest to io.Discard,
+// then Close) only once released, as net/http's write loop can.
+type lateTransport struct {
+	calls   int
+	release chan struct{}
+	done    chan error
+}
+
+func (l *lateTransport) Do(r *http.Request) (*http.Response, error) {
+	l.calls++
+	if _, err := io.Copy(io.Discard, io.LimitReader(r.Body, r.ContentLength)); err != nil {
+		return nil, err
+	}
+	go func(body io.ReadCloser) {
+		<-l.release
+		_, err := io.Copy(io.Discard, body)
+		if cerr := body.Close(); err == nil {
+			err = cerr
+		}
+		l.done <- err
+	}(r.Body)
+	const answer = "{}"
+	h := http.Header{}
+	h.Set("Content-Type", "application/x-amz-json-1.0")
+	h.Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(answer))), 10))
+	return &http.Response{StatusCode: http.StatusOK, Header: h, Body: io.NopCloser(strings.NewReader(answer)),
+		ContentLength: int64(len(answer)), Request: r}, nil
 }
