@@ -106,6 +106,7 @@ func TestAdminListByShares(t *testing.T) {
 		{"cursor=" + mostShared, "cursor"},
 		{"sort=shares&cursor=garbage", "cursor"},
 		{"sort=shares&limit=0", "limit"},
+		{"sort=shares&status=scheduled", "status"},
 	} {
 		t.Run(tc.query[:min(len(tc.query), 24)], func(t *testing.T) {
 			w := e.do(t, http.MethodGet, "/articles?"+tc.query, "")
