@@ -88,14 +88,20 @@ func (l *localSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), l.cfg.StoreTimeout)
 	defer cancel()
 	a, err := l.store.GetBySlug(ctx, slug)
-	if err == nil && a.LiveAt(l.now()) && slices.Contains(a.PreviousSlugs, slug) && l.onSite(&a) {
+	if err != nil || !a.LiveAt(l.now()) {
+		// Not an article of this site: the router answers (404 problem).
+		l.next.ServeHTTP(w, r)
+		return
+	}
+	canonical, onSite := l.sitePath(&a)
+	if onSite && slices.Contains(a.PreviousSlugs, slug) {
 		// The article's page before a rename: where its old share links
 		// sent people. The publisher's site would redirect it too.
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, a.URL, http.StatusMovedPermanently)
 		return
 	}
-	if err != nil || !a.LiveAt(l.now()) || !l.canonicalPath(&a, p) {
+	if !onSite || canonical != p {
 		// Not an article of this site: the router answers (404 problem).
 		l.next.ServeHTTP(w, r)
 		return
@@ -119,17 +125,14 @@ func (l *localSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// canonicalPath reports whether p is the path of a's URL on this site.
-func (l *localSite) canonicalPath(a *article.Article, p string) bool {
-	u, err := url.Parse(a.URL)
-	return err == nil && l.onSite(a) && u.Path == p
-}
-
-// onSite reports whether a's URL is on this site.
-func (l *localSite) onSite(a *article.Article) bool {
+// sitePath is the path of a's URL, and whether that URL is on this site.
+func (l *localSite) sitePath(a *article.Article) (string, bool) {
 	u, err := url.Parse(a.URL)
 	site, serr := url.Parse(l.cfg.SiteURL)
-	return err == nil && serr == nil && u.Host == site.Host
+	if err != nil || serr != nil || u.Host != site.Host {
+		return "", false
+	}
+	return u.Path, true
 }
 
 type pageData struct {
