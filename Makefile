@@ -9,7 +9,7 @@ BENCH_COUNT ?= 5
 # stays out of the service's go.mod; vet, test and tidy-check cover both.
 TOOLS     := tools/bench
 
-.PHONY: run import test vet fmt-check tidy-check lint-template unit build bench simulate fuzz clean
+.PHONY: run import test check-tree vet fmt-check tidy-check lint-template unit build bench simulate fuzz clean
 
 ## run: the whole service on 127.0.0.1:3000 (PORT overrides) on the embedded store, seeded.
 run:
@@ -23,9 +23,13 @@ import:
 
 ## test: vet, gofmt and go mod tidy checks, template lint, and every test with -race (the service's, then the
 ## harness's in tools/bench), the DynamoDB suite against a private moto_server.
-test: vet fmt-check tidy-check lint-template
+test: check-tree vet fmt-check tidy-check lint-template
 	./scripts/with-moto.sh $(GO) test -race -count=1 ./...
 	$(GO) -C $(TOOLS) test -race -count=1 ./...
+
+# No built program and nothing over 1 MB (outside testdata/ and the emoji pack) is tracked.
+check-tree:
+	./scripts/check-tree.sh
 
 vet:
 	$(GO) vet ./...
@@ -60,7 +64,7 @@ bench:
 	./scripts/with-moto.sh $(GO) -C $(TOOLS) run . -root "$(CURDIR)" -gobench bench.txt -out docs/figures.md
 
 ## simulate: a viral day's request mix, bounded and on loopback, through a caching proxy with the template's
-## cache keys (internal/edge) in front of the local server on moto; healthy, then with every share-counter
+## cache keys (internal/testing/cdnsim) in front of the local server on moto; healthy, then with every share-counter
 ## write throttled. Writes docs/simulation.md. SIM_REQUESTS per phase (default 20000).
 SIM_REQUESTS ?= 20000
 simulate:

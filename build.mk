@@ -1,7 +1,7 @@
 # build.mk: the targets of `sam build`'s makefile build method
 # (Metadata: BuildMethod: makefile in template.yaml), one per function:
 # build-<LogicalId> writes $(ARTIFACTS_DIR)/bootstrap for provided.al2023 on
-# arm64. The Makefile includes this file; internal/deploy's tests check that
+# arm64. The Makefile includes this file; internal/testing/stackcheck's tests check that
 # every function in template.yaml has its target here and vice versa, and
 # that each target builds the folder its function is named for.
 

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
-	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
+	"github.com/newsdesk/syndicate/internal/testing/dynamotest"
 )
 
 // TestRealStreamScheduled writes a scheduled article, and an edit of it,

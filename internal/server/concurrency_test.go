@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
+	"github.com/newsdesk/syndicate/internal/testing/dynamotest"
 )
 
 var _ fullStore = (*bolt.Store)(nil)

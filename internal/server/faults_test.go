@@ -29,8 +29,6 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/cursor"
-	"github.com/newsdesk/syndicate/internal/dynamotest"
-	"github.com/newsdesk/syndicate/internal/faultproxy"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
@@ -43,6 +41,8 @@ import (
 	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 	"github.com/newsdesk/syndicate/internal/studio"
+	"github.com/newsdesk/syndicate/internal/testing/dynamotest"
+	"github.com/newsdesk/syndicate/internal/testing/faultproxy"
 )
 
 // fullStore is what the routes of every function use, as in

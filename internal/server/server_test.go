@@ -18,8 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/newsdesk/syndicate/internal/config"
-	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/seed"
+	"github.com/newsdesk/syndicate/internal/testing/dynamotest"
 )
 
 func testConfig(t *testing.T, env map[string]string) config.Config {

@@ -14,10 +14,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/newsdesk/syndicate/internal/article"
-	"github.com/newsdesk/syndicate/internal/dynamotest"
-	"github.com/newsdesk/syndicate/internal/faultproxy"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 	"github.com/newsdesk/syndicate/internal/tally"
+	"github.com/newsdesk/syndicate/internal/testing/dynamotest"
+	"github.com/newsdesk/syndicate/internal/testing/faultproxy"
 )
 
 // requests counts the store's DynamoDB requests by operation, as its

@@ -13,11 +13,11 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cursor"
-	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
+	"github.com/newsdesk/syndicate/internal/testing/dynamotest"
 )
 
 var _ Store = (*dynamo.Store)(nil)

@@ -26,14 +26,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/newsdesk/syndicate/internal/article"
-	"github.com/newsdesk/syndicate/internal/dynamotest"
-	"github.com/newsdesk/syndicate/internal/faultproxy"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
+	"github.com/newsdesk/syndicate/internal/testing/dynamotest"
+	"github.com/newsdesk/syndicate/internal/testing/faultproxy"
 )
 
 const (

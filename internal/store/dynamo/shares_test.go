@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
+	"github.com/newsdesk/syndicate/internal/testing/dynamotest"
 )
 
 // TestShareShards: a viral article's clicks are spread evenly over

@@ -11,10 +11,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/newsdesk/syndicate/internal/article"
-	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 	"github.com/newsdesk/syndicate/internal/store/storetest"
 	"github.com/newsdesk/syndicate/internal/tally"
+	"github.com/newsdesk/syndicate/internal/testing/dynamotest"
 )
 
 // TestSharesOrder runs the most-shared conformance scenario with the

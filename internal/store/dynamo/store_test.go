@@ -4,9 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 	"github.com/newsdesk/syndicate/internal/store/storetest"
+	"github.com/newsdesk/syndicate/internal/testing/dynamotest"
 )
 
 func open(t testing.TB, opts ...dynamo.Option) *dynamo.Store {

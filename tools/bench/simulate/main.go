@@ -28,13 +28,13 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/config"
-	"github.com/newsdesk/syndicate/internal/deploy"
-	"github.com/newsdesk/syndicate/internal/edge"
-	"github.com/newsdesk/syndicate/internal/faultproxy"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/server"
 	"github.com/newsdesk/syndicate/internal/share"
+	"github.com/newsdesk/syndicate/internal/testing/cdnsim"
+	"github.com/newsdesk/syndicate/internal/testing/faultproxy"
+	"github.com/newsdesk/syndicate/internal/testing/stackcheck"
 )
 
 func main() {
@@ -106,7 +106,7 @@ type phase struct {
 	name     string
 	took     time.Duration
 	results  []result
-	stats    map[string]edge.Stats
+	stats    map[string]cdnsim.Stats
 	counted  int64
 	failed   int64
 	late     int64
@@ -128,11 +128,11 @@ func run() error {
 	if endpoint == "" {
 		return fmt.Errorf("DYNAMODB_ENDPOINT is not set: run it under scripts/with-moto.sh (make simulate)")
 	}
-	tmpl, err := deploy.Load(filepath.Join(*root, "template.yaml"))
+	tmpl, err := stackcheck.Load(filepath.Join(*root, "template.yaml"))
 	if err != nil {
 		return err
 	}
-	behaviors, err := edge.FromTemplate(tmpl, "CDN")
+	behaviors, err := cdnsim.FromTemplate(tmpl, "CDN")
 	if err != nil {
 		return err
 	}
@@ -158,14 +158,14 @@ func run() error {
 
 const secret = "simulation-origin-secret-0123456789"
 
-func runPhase(behaviors []edge.Behavior, endpoint string, throttled bool, n, workers int, seedN uint64) (phase, error) {
+func runPhase(behaviors []cdnsim.Behavior, endpoint string, throttled bool, n, workers int, seedN uint64) (phase, error) {
 	ctx := context.Background()
 	fp, err := faultproxy.Start(endpoint)
 	if err != nil {
 		return phase{}, err
 	}
 	defer fp.Close()
-	proxy := &edge.Proxy{Behaviors: behaviors, Header: http.Header{httpapi.OriginSecretHeader: {secret}},
+	proxy := &cdnsim.Proxy{Behaviors: behaviors, Header: http.Header{httpapi.OriginSecretHeader: {secret}},
 		Client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
 	edgeSrv := httptest.NewServer(proxy)
 	defer edgeSrv.Close()
@@ -331,8 +331,8 @@ func render(phases []phase, n, workers int) string {
 	cs := classes("", "<slug>", 1)
 	fmt.Fprintf(&b, "# A viral day, simulated\n\n")
 	fmt.Fprintf(&b, "Written by `make simulate` (tools/bench/simulate) on %s, load average %s, %d requests per phase, %d in flight, on loopback: "+
-		"the local server on DynamoDB (moto_server behind internal/faultproxy) as the origin, refusing requests without the CDN's secret; "+
-		"internal/edge in front with template.yaml's cache behaviours and Cache-Control lifetimes. "+
+		"the local server on DynamoDB (moto_server behind internal/testing/faultproxy) as the origin, refusing requests without the CDN's secret; "+
+		"internal/testing/cdnsim in front with template.yaml's cache behaviours and Cache-Control lifetimes. "+
 		"The mix is the issue's hour in proportion (requests/s): ", time.Now().UTC().Format("2006-01-02 15:04 UTC"), loadavg(), n, workers)
 	for i, c := range cs {
 		if i > 0 {
@@ -340,7 +340,7 @@ func render(phases []phase, n, workers int) string {
 		}
 		fmt.Fprintf(&b, "%s %g", c.name, c.rate)
 	}
-	b.WriteString(". The WAF is not simulated (its rules are checked by internal/deploy); the bot's clicks reach the origin here.\n\n")
+	b.WriteString(". The WAF is not simulated (its rules are checked by internal/testing/stackcheck); the bot's clicks reach the origin here.\n\n")
 	for _, p := range phases {
 		fmt.Fprintf(&b, "## %s\n\n", p.name)
 		fmt.Fprintf(&b, "%d requests in %.1f s: %.0f requests/s at the edge, %d origin requests (%.0f/s, %.2f%% of all).\n\n",

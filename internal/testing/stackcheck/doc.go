@@ -1,4 +1,4 @@
-// Package deploy keeps the deployment artefacts honest: its tests check
+// Package stackcheck keeps the deployment artefacts honest: its tests check
 // template.yaml, build.mk and events/ against the code they deploy
 // (functions, build targets, routes, IAM policies, the table, environment
 // variables) and run every bootstrap under the Lambda Runtime Interface
@@ -9,4 +9,4 @@
 // Template reads the template as data with gopkg.in/yaml.v3, turning
 // CloudFormation's short-form tags (!Ref, !Sub, !GetAtt, …) into their long
 // form ({"Ref": …}), as CloudFormation does.
-package deploy
+package stackcheck

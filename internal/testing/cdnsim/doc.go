@@ -1,4 +1,4 @@
-// Package edge is a small caching proxy with CloudFront's semantics, for
+// Package cdnsim is a small caching proxy with CloudFront's semantics, for
 // tests and the viral-day simulation (tools/bench/simulate): cache keys by
 // path pattern from template.yaml's cache behaviours and policies, only the
 // key's query parameters and User-Agent forwarded to the origin plus the
@@ -8,4 +8,4 @@
 // into one origin request, and CloudFront's CreateInvalidation and
 // GetInvalidation answered on its own URL, so that the real cdn client can
 // drop entries. It is not a CDN: one process, memory only, no Vary.
-package edge
+package cdnsim

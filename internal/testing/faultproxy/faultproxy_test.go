@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
-	"github.com/newsdesk/syndicate/internal/faultproxy"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
+	"github.com/newsdesk/syndicate/internal/testing/faultproxy"
 )
 
 // fakeDynamo answers every GetItem with no item, so a call that reaches it

@@ -1,4 +1,4 @@
-package edge
+package cdnsim
 
 import (
 	"context"
@@ -19,7 +19,6 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cdn"
 	"github.com/newsdesk/syndicate/internal/config"
-	"github.com/newsdesk/syndicate/internal/deploy"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/newsroom"
@@ -27,6 +26,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/server"
 	"github.com/newsdesk/syndicate/internal/share"
+	"github.com/newsdesk/syndicate/internal/testing/stackcheck"
 )
 
 const originSecret = "edge-test-origin-secret-0123456789"
@@ -47,7 +47,7 @@ type site struct {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
-	tmpl, err := deploy.Load(filepath.Join("..", "..", "template.yaml"))
+	tmpl, err := stackcheck.Load(filepath.Join("..", "..", "..", "template.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package edge
+package cdnsim
 
 import (
 	"encoding/xml"
@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/newsdesk/syndicate/internal/deploy"
+	"github.com/newsdesk/syndicate/internal/testing/stackcheck"
 )
 
 // Behavior is one cache behaviour: the requests whose path matches
@@ -33,27 +33,27 @@ const ManagedCachingDisabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 // FromTemplate reads the CDN's cache behaviours from a template: the
 // CacheBehaviors in order, then the default ("*"), each with the query
 // strings of its cache policy.
-func FromTemplate(t deploy.Template, distribution string) ([]Behavior, error) {
-	dc, ok := deploy.Get(t, "Resources", distribution, "Properties", "DistributionConfig")
+func FromTemplate(t stackcheck.Template, distribution string) ([]Behavior, error) {
+	dc, ok := stackcheck.Get(t, "Resources", distribution, "Properties", "DistributionConfig")
 	if !ok {
 		return nil, fmt.Errorf("edge: no distribution %s", distribution)
 	}
 	policies := t.Resources("AWS::CloudFront::CachePolicy")
 	behavior := func(pattern string, b any) (Behavior, error) {
-		if deploy.String(b, "CachePolicyId") == ManagedCachingDisabled {
+		if stackcheck.String(b, "CachePolicyId") == ManagedCachingDisabled {
 			return Behavior{Pattern: pattern, NoCache: true}, nil
 		}
-		ref := deploy.String(b, "CachePolicyId", "Ref")
+		ref := stackcheck.String(b, "CachePolicyId", "Ref")
 		p := policies[ref]
 		if p == nil {
 			return Behavior{}, fmt.Errorf("edge: %s: cache policy %q is not in the template", pattern, ref)
 		}
-		qs, _ := deploy.Get(p, "Properties", "CachePolicyConfig", "ParametersInCacheKeyAndForwardedToOrigin", "QueryStringsConfig")
+		qs, _ := stackcheck.Get(p, "Properties", "CachePolicyConfig", "ParametersInCacheKeyAndForwardedToOrigin", "QueryStringsConfig")
 		out := Behavior{Pattern: pattern}
-		switch b := deploy.String(qs, "QueryStringBehavior"); b {
+		switch b := stackcheck.String(qs, "QueryStringBehavior"); b {
 		case "none":
 		case "whitelist":
-			l, _ := deploy.Get(qs, "QueryStrings")
+			l, _ := stackcheck.Get(qs, "QueryStrings")
 			for _, q := range l.([]any) {
 				out.Query = append(out.Query, q.(string))
 			}
@@ -63,16 +63,16 @@ func FromTemplate(t deploy.Template, distribution string) ([]Behavior, error) {
 		return out, nil
 	}
 	var out []Behavior
-	if l, ok := deploy.Get(dc, "CacheBehaviors"); ok {
+	if l, ok := stackcheck.Get(dc, "CacheBehaviors"); ok {
 		for _, b := range l.([]any) {
-			bh, err := behavior(deploy.String(b, "PathPattern"), b)
+			bh, err := behavior(stackcheck.String(b, "PathPattern"), b)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, bh)
 		}
 	}
-	db, _ := deploy.Get(dc, "DefaultCacheBehavior")
+	db, _ := stackcheck.Get(dc, "DefaultCacheBehavior")
 	def, err := behavior("*", db)
 	if err != nil {
 		return nil, err
@@ -145,7 +145,7 @@ func (p *Proxy) ResetStats() {
 // Match returns the behaviour of path.
 func (p *Proxy) Match(path string) Behavior {
 	for _, b := range p.Behaviors {
-		if deploy.PathMatch(b.Pattern, path) {
+		if stackcheck.PathMatch(b.Pattern, path) {
 			return b
 		}
 	}

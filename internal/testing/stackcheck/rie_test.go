@@ -1,6 +1,6 @@
 //go:build linux || darwin
 
-package deploy
+package stackcheck
 
 import (
 	"bytes"
@@ -27,12 +27,12 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/newsdesk/syndicate/internal/article"
-	"github.com/newsdesk/syndicate/internal/dynamotest"
 	"github.com/newsdesk/syndicate/internal/importer"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/release"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
+	"github.com/newsdesk/syndicate/internal/testing/dynamotest"
 )
 
 const adminToken = "local-admin-token"
