@@ -1,7 +1,7 @@
 // Package secret fetches the admin API's bearer token from an SSM
 // SecureString parameter, so that the token is never in the function's
-// environment or template. Wrap the source in adminapi.OnceToken so a
-// container reads it once, not per request.
+// environment or template. auth.NewToken wraps the source, so a warm
+// container reads it at most every minute and on a miss, not per request.
 //
 // Rule: SSM is reached by one GetParameter call signed with the SDK's SigV4
 // signer, not through the SDK's ssm client, which would put the articles

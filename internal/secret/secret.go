@@ -20,7 +20,7 @@ var _ ParameterGetter = (*SSM)(nil)
 // mistake, not a passing fault.
 var ErrMissing = errors.New("secret: parameter missing or empty")
 
-// Parameter returns a token source (the shape of adminapi.TokenSource)
+// Parameter returns a token source (an auth.TokenSource)
 // reading the SecureString parameter name, decrypted. A failure to reach
 // SSM wraps article.ErrUnavailable, so the API answers 503, and the error
 // never carries the value.

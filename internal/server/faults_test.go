@@ -32,6 +32,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/previewapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
@@ -85,7 +86,7 @@ func newSyndicate(t testing.TB, st fullStore, storeTimeout time.Duration) *syndi
 	cfg.StoreTimeout = storeTimeout
 	svc := newsroom.NewService(st, newsroom.Options{SiteURL: cfg.SiteURL})
 	rt := httpapi.NewRouter()
-	adminapi.Register(rt, svc, adminapi.StaticToken(testToken), adminapi.Options{
+	adminapi.Register(rt, svc, auth.Static(testToken), adminapi.Options{
 		Cursors: cursor.New("fault-test-secret"), StoreTimeout: storeTimeout, Shares: st, Location: cfg.Location,
 	})
 	cards, err := card.New(card.Options{Location: cfg.Location})
@@ -93,7 +94,7 @@ func newSyndicate(t testing.TB, st fullStore, storeTimeout time.Duration) *syndi
 		t.Fatalf("cards: %v", err)
 	}
 	shareapi.Register(rt, st, shareapi.Options{Site: share.NewSite(cfg), Cards: cards, StoreTimeout: storeTimeout})
-	previewapi.Register(rt, svc, adminapi.StaticToken(testToken), previewapi.Options{
+	previewapi.Register(rt, svc, auth.Static(testToken), previewapi.Options{
 		Studio: &studio.Studio{Site: share.NewSite(cfg), SiteURL: cfg.SiteURL, ImageOrigins: cfg.ImageOrigins},
 		Cards:  cards, Shares: st, StoreTimeout: storeTimeout, Location: cfg.Location,
 	})

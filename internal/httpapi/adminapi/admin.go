@@ -13,6 +13,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 )
 
@@ -65,7 +66,7 @@ const cursorScope = "admin"
 //	PUT    /articles/{id}  create (201) or replace (200), If-Match/If-None-Match
 //	DELETE /articles/{id}  tombstone (204), If-Match
 //	GET    /articles/{id}/shares  share counts: totals and the last 30 days
-func Register(rt *httpapi.Router, svc Service, tokens TokenSource, opts Options) {
+func Register(rt *httpapi.Router, svc Service, tokens *auth.Token, opts Options) {
 	if opts.StoreTimeout <= 0 {
 		opts.StoreTimeout = 3 * time.Second
 	}
@@ -79,7 +80,7 @@ func Register(rt *httpapi.Router, svc Service, tokens TokenSource, opts Options)
 		opts.Now = time.Now
 	}
 	a := &admin{svc: svc, opts: opts}
-	guard := func(h http.HandlerFunc) http.Handler { return RequireBearer(tokens, h) }
+	guard := func(h http.HandlerFunc) http.Handler { return auth.RequireBearer(tokens, h) }
 	rt.Handle(http.MethodPost, "/articles", guard(a.create))
 	rt.Handle(http.MethodGet, "/articles", guard(a.list))
 	rt.Handle(http.MethodGet, "/articles/{id}", guard(a.get))
@@ -303,7 +304,7 @@ func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 	now := a.opts.Now()
 	var page article.Page
 	if scheduledOnly {
-		page, err = a.scheduled(ctx, limit, after, now)
+		page, err = newsroom.Scheduled(ctx, a.svc, limit, after, now)
 	} else {
 		page, err = a.svc.List(ctx, article.ListOptions{Limit: limit, After: after})
 	}
@@ -324,39 +325,6 @@ func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Link", "</articles?"+next.Encode()+`>; rel="next"`)
 	}
 	writeJSON(w, r, http.StatusOK, resp)
-}
-
-// scheduled is one page of the scheduled articles, newest (latest to go
-// live) first. They sort above now in the admin list, which is ordered by
-// PublishedAt, so the walk reads from the top (or the cursor) and stops at
-// the first article not after now: it reads only future-dated articles
-// (scheduled ones, and drafts given a future publishedAt), never the
-// archive below them.
-func (a *admin) scheduled(ctx context.Context, limit int, after article.Position, now time.Time) (article.Page, error) {
-	out := article.Page{Articles: make([]article.Article, 0, limit)}
-	for {
-		page, err := a.svc.List(ctx, article.ListOptions{Limit: limit, After: after})
-		if err != nil {
-			return article.Page{}, err
-		}
-		for i := range page.Articles {
-			art := &page.Articles[i]
-			if !art.SortTime().After(now) {
-				return out, nil
-			}
-			after = article.Position{Time: art.SortTime(), ID: art.ID}
-			if art.ScheduledAt(now) {
-				out.Articles = append(out.Articles, *art)
-				if len(out.Articles) == limit {
-					out.Next = after
-					return out, nil
-				}
-			}
-		}
-		if page.Next.IsZero() {
-			return out, nil
-		}
-	}
 }
 
 // listResponse is the wire form of one page of GET /articles.

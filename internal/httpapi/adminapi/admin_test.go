@@ -16,6 +16,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 )
 
@@ -41,7 +42,7 @@ func newAdminEnv(t testing.TB) *adminEnv {
 		},
 	})
 	rt := httpapi.NewRouter()
-	Register(rt, svc, StaticToken(testToken), Options{Cursors: cursor.New("test"), StoreTimeout: time.Second})
+	Register(rt, svc, auth.Static(testToken), Options{Cursors: cursor.New("test"), StoreTimeout: time.Second})
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	return &adminEnv{h: httpapi.Observe(log, rt), store: store}
 }
@@ -573,7 +574,7 @@ func TestAdminUnavailable(t *testing.T) {
 func TestAdminRoutes(t *testing.T) {
 	e := newAdminEnv(t)
 	rt := httpapi.NewRouter()
-	Register(rt, newsroom.NewService(newMemStore(), newsroom.Options{}), StaticToken("x"), Options{})
+	Register(rt, newsroom.NewService(newMemStore(), newsroom.Options{}), auth.Static("x"), Options{})
 	want := []httpapi.Route{
 		{Method: "POST", Path: "/articles"}, {Method: "GET", Path: "/articles"}, {Method: "GET", Path: "/articles/{id}"},
 		{Method: "PUT", Path: "/articles/{id}"}, {Method: "DELETE", Path: "/articles/{id}"},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/httpapi/httpapitest"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/seed"
@@ -99,7 +100,7 @@ func FuzzDecodeArticle(f *testing.F) {
 			NewID:   func() string { n++; return "gen" + string(rune('0'+n)) },
 		})
 		rt := httpapi.NewRouter()
-		Register(rt, svc, StaticToken(testToken), Options{Cursors: cursor.New("fuzz"), StoreTimeout: 5 * time.Second})
+		Register(rt, svc, auth.Static(testToken), Options{Cursors: cursor.New("fuzz"), StoreTimeout: 5 * time.Second})
 		h := httpapi.Observe(slog.New(slog.NewJSONHandler(&logs, nil)), rt)
 
 		method, target := http.MethodPost, "/articles"

@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/newsdesk/syndicate/internal/config"
-	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/studio"
@@ -16,7 +15,7 @@ import (
 // the local server both need it: the share settings the share function
 // has, a card renderer like its, and one photo fetcher limited to the
 // image origins for both the cards and the photo checks.
-func NewOptions(cfg config.Config, shares adminapi.ShareCounter) (Options, error) {
+func NewOptions(cfg config.Config, shares share.Counter) (Options, error) {
 	bg, err := card.ParseColor(cfg.BrandColor)
 	if err != nil {
 		return Options{}, err
