@@ -95,6 +95,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	for _, f := range sum.Failed {
 		fmt.Fprintln(stdout, "failed:", f)
 	}
+	for _, w := range sum.Warnings {
+		fmt.Fprintln(stdout, "warning:", w)
+	}
 	verb := ""
 	if *dryRun {
 		verb = " (dry run: nothing written)"

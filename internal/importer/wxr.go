@@ -56,6 +56,7 @@ type wxrItem struct {
 	ModGMT     string        `xml:"post_modified_gmt"`
 	Status     string        `xml:"status"`
 	PostType   string        `xml:"post_type"`
+	Password   string        `xml:"post_password"`
 	Attachment string        `xml:"attachment_url"`
 	Categories []wxrCategory `xml:"category"`
 	Meta       []wxrMeta     `xml:"postmeta"`
@@ -147,9 +148,15 @@ func ParseWXR(r io.Reader, opts Options) ([]Item, error) {
 			items = append(items, Item{Kind: kind, Ref: ref})
 			continue
 		}
-		key := firstNonEmpty(it.GUID, it.Link, "post:"+it.PostID)
+		key := firstNonEmpty(wpKey(it.GUID, it.PostID), it.Link, "post:"+it.PostID)
+		if it.Password != "" {
+			// The export holds the protected text: nothing of it is kept.
+			p := Item{Kind: KindProtected, Ref: ref}
+			p.identify(site, key, it.Link)
+			items = append(items, p)
+			continue
+		}
 		a := article.Article{
-			ID:     ArticleID(site, key),
 			Title:  it.Title,
 			Body:   it.encoded(false),
 			Lead:   it.encoded(true),
@@ -172,7 +179,9 @@ func ParseWXR(r io.Reader, opts Options) ([]Item, error) {
 			a.Image = wxrImage(att, site)
 		}
 		fill(&a, lang)
-		items = append(items, Item{Kind: KindArticle, Ref: ref, Article: a, Modified: wpTime(it.Modified, it.ModGMT)})
+		item := Item{Kind: KindArticle, Ref: ref, Article: a, Modified: wpTime(it.Modified, it.ModGMT)}
+		item.identify(site, key, it.Link)
+		items = append(items, item)
 	}
 	return items, nil
 }
