@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -13,6 +14,10 @@ import (
 // MaxDocument bounds one fetched document (a feed page, a REST page).
 // A WXR export read from a file has no limit.
 const MaxDocument = 256 << 20
+
+// ErrRedirectRefused wraps a redirect the client's CheckRedirect refused
+// (the admin token kept to its origin): it is not retried.
+var ErrRedirectRefused = errors.New("redirect refused")
 
 // Fetcher does HTTP with retries: a 429, 502, 503 or 504 answer or a
 // network error is retried after the answer's Retry-After (seconds or a
@@ -63,6 +68,9 @@ func (f *Fetcher) Do(ctx context.Context, newReq func(context.Context) (*http.Re
 		if err != nil {
 			if ctx.Err() != nil {
 				return Response{}, ctx.Err()
+			}
+			if errors.Is(err, ErrRedirectRefused) {
+				return Response{}, err
 			}
 			last = err
 		} else {
