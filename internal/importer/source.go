@@ -27,6 +27,9 @@ type Loaded struct {
 	Items []Item
 	// Pages is how many documents were read.
 	Pages int
+	// Missing names the next pages that answered 404 or 410: skipped, the
+	// other pages read (for the summary).
+	Missing []string
 	// Validators of the first document, for a conditional GET next time.
 	Validators Validators
 	// NotModified is set when the first document answered 304: nothing
@@ -125,6 +128,11 @@ func (l *Loader) loadFeed(ctx context.Context, src string, since Validators) (Lo
 		if paged && resp.Status == http.StatusNotFound {
 			break // WordPress answers 404 past the last page.
 		}
+		if gone(resp.Status) {
+			// One archive page missing: the others are still read.
+			out.Missing = append(out.Missing, fmt.Sprintf("GET %s: status %d", next, resp.Status))
+			continue
+		}
 		if resp.Status != http.StatusOK {
 			return Loaded{}, fmt.Errorf("importer: GET %s: status %d", next, resp.Status)
 		}
@@ -146,6 +154,7 @@ func (l *Loader) loadFeed(ctx context.Context, src string, since Validators) (Lo
 
 func (l *Loader) loadREST(ctx context.Context, posts string, since Validators) (Loaded, error) {
 	var out Loaded
+	total := 0 // X-WP-TotalPages of the first page
 	for n := 1; n <= l.Options.maxPages(); n++ {
 		u := restPage(posts, n)
 		v := Validators{}
@@ -169,6 +178,16 @@ func (l *Loader) loadREST(ctx context.Context, posts string, since Validators) (
 				break
 			}
 		}
+		if n > 1 && gone(resp.Status) {
+			// One page missing: skipped and reported; past the last
+			// page the first one announced, or with none announced, the
+			// end.
+			out.Missing = append(out.Missing, fmt.Sprintf("GET %s: status %d", u, resp.Status))
+			if n < total {
+				continue
+			}
+			break
+		}
 		if resp.Status != http.StatusOK {
 			return Loaded{}, fmt.Errorf("importer: GET %s: status %d", u, resp.Status)
 		}
@@ -178,12 +197,21 @@ func (l *Loader) loadREST(ctx context.Context, posts string, since Validators) (
 		}
 		out.Pages++
 		out.Items = append(out.Items, items...)
-		total, err := strconv.Atoi(resp.Header.Get("X-WP-TotalPages"))
-		if len(items) == 0 || err == nil && n >= total {
+		pages, err := strconv.Atoi(resp.Header.Get("X-WP-TotalPages"))
+		if n == 1 && err == nil {
+			total = pages
+		}
+		if len(items) == 0 || err == nil && n >= pages {
 			break
 		}
 	}
 	return distinct(out), nil
+}
+
+// gone reports a page that is not there (404, 410): a next page so
+// answering is skipped, not the end of the import.
+func gone(status int) bool {
+	return status == http.StatusNotFound || status == http.StatusGone
 }
 
 // distinct makes every item of a source one article of its own: an item

@@ -22,10 +22,6 @@ const (
 	excerptDir = "/excerpt/"
 )
 
-type wxrDoc struct {
-	Channel wxrChannel `xml:"channel"`
-}
-
 type wxrChannel struct {
 	Title    string      `xml:"title"`
 	Link     string      `xml:"link"`
@@ -111,25 +107,25 @@ func IsWXR(doc []byte) bool {
 // items: posts become articles, the featured image (_thumbnail_id) is
 // looked up among the attachments, and pages, attachments, menu items and
 // other post types are returned with their Kind to be skipped and counted.
+//
+// The export is read as a stream (readWXR): the memory is that of the
+// items, not of the document as well.
 func ParseWXR(r io.Reader, opts Options) ([]Item, error) {
-	var doc wxrDoc
-	dec := xml.NewDecoder(r)
-	dec.Strict = false
-	dec.CharsetReader = charsetReader
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("importer: WXR: %w", err)
+	items, _, err := parseWXR(r, opts, Window{})
+	return items, err
+}
+
+// parseWXR is ParseWXR of the items w selects, and the number of items
+// the export holds.
+func parseWXR(r io.Reader, opts Options, w Window) ([]Item, int, error) {
+	ch, attachments, total, err := readWXR(r, w)
+	if err != nil {
+		return nil, 0, fmt.Errorf("importer: WXR: %w", err)
 	}
-	ch := &doc.Channel
 	site := firstNonEmpty(ch.BaseBlog, ch.Link, ch.BaseSite)
 	names := make(map[string]string, len(ch.Authors))
 	for _, a := range ch.Authors {
 		names[a.Login] = a.DisplayName
-	}
-	attachments := make(map[string]*wxrItem)
-	for i := range ch.Items {
-		if it := &ch.Items[i]; it.PostType == "attachment" {
-			attachments[it.PostID] = it
-		}
 	}
 	lang := opts.language(ch.Language)
 	items := make([]Item, 0, len(ch.Items))
@@ -183,7 +179,7 @@ func ParseWXR(r io.Reader, opts Options) ([]Item, error) {
 		item.identify(site, key, it.Link)
 		items = append(items, item)
 	}
-	return items, nil
+	return items, total, nil
 }
 
 // wxrTerms picks the section, the primary category (Yoast's
