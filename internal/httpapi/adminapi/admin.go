@@ -2,7 +2,6 @@ package adminapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi/wire"
 	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 )
@@ -312,7 +312,7 @@ func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, err)
 		return
 	}
-	resp := listResponse{Articles: make([]articleResponse, len(page.Articles))}
+	resp := listResponse{Articles: make([]wire.Article, len(page.Articles))}
 	for i := range page.Articles {
 		resp.Articles[i] = response(&page.Articles[i], now)
 	}
@@ -329,93 +329,15 @@ func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 
 // listResponse is the wire form of one page of GET /articles.
 type listResponse struct {
-	Articles []articleResponse `json:"articles"`
-	Next     string            `json:"next,omitempty"`
+	Articles []wire.Article `json:"articles"`
+	Next     string         `json:"next,omitempty"`
 }
 
-// articleResponse is the wire form of an article the admin API returns.
-// Times are RFC 3339 with the precision they are stored with, so that a
-// client that PUTs back what it got changes nothing.
-type articleResponse struct {
-	ID           string       `json:"id"`
-	Slug         string       `json:"slug"`
-	Title        string       `json:"title"`
-	Lead         string       `json:"lead"`
-	Body         string       `json:"body"`
-	URL          string       `json:"url"`
-	PublishedAt  string       `json:"publishedAt,omitempty"`
-	UpdatedAt    string       `json:"updatedAt"`
-	CreatedAt    string       `json:"createdAt"`
-	Authors      []authorWire `json:"authors"`
-	Source       string       `json:"source,omitempty"`
-	Section      string       `json:"section,omitempty"`
-	Tags         []string     `json:"tags"`
-	Image        *imageWire   `json:"image,omitempty"`
-	Language     string       `json:"language"`
-	Status       string       `json:"status"`
-	CommentCount int          `json:"commentCount"`
-	Related      []string     `json:"related"`
-	Version      int64        `json:"version"`
-	// Read-only: the slugs the article held before, oldest first.
-	PreviousSlugs []string `json:"previousSlugs"`
-	// Scheduled is true for a published article whose publishedAt is still
-	// to come: it is on no public surface until then. Computed, never
-	// stored; a write ignores it.
-	Scheduled bool `json:"scheduled,omitempty"`
-}
-
-// response is toResponse with the members computed at now.
-func response(a *article.Article, now time.Time) articleResponse {
-	out := toResponse(a)
+// response is a's wire form with the members computed at now.
+func response(a *article.Article, now time.Time) wire.Article {
+	out := wire.From(a)
 	out.Scheduled = a.ScheduledAt(now)
 	return out
-}
-
-func toResponse(a *article.Article) articleResponse {
-	out := articleResponse{
-		ID:           a.ID,
-		Slug:         a.Slug,
-		Title:        a.Title,
-		Lead:         a.Lead,
-		Body:         a.Body,
-		URL:          a.URL,
-		PublishedAt:  stamp(a.PublishedAt),
-		UpdatedAt:    stamp(a.UpdatedAt),
-		CreatedAt:    stamp(a.CreatedAt),
-		Authors:      make([]authorWire, len(a.Authors)),
-		Source:       a.Source,
-		Section:      a.Section,
-		Tags:         a.Tags,
-		Language:     a.Language,
-		Status:       string(a.Status),
-		CommentCount: a.CommentCount,
-		Related:      a.Related,
-		Version:      a.Version,
-	}
-	for i, au := range a.Authors {
-		out.Authors[i] = authorWire{Name: au.Name, URL: au.URL}
-	}
-	if out.Tags == nil {
-		out.Tags = []string{}
-	}
-	if out.Related == nil {
-		out.Related = []string{}
-	}
-	out.PreviousSlugs = a.PreviousSlugs
-	if out.PreviousSlugs == nil {
-		out.PreviousSlugs = []string{}
-	}
-	if img := a.Image; img != nil {
-		out.Image = &imageWire{URL: img.URL, Width: img.Width, Height: img.Height, Alt: img.Alt, Credit: img.Credit}
-	}
-	return out
-}
-
-func stamp(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.RFC3339Nano)
 }
 
 func writeArticle(w http.ResponseWriter, r *http.Request, status int, a *article.Article, now time.Time) {
@@ -426,21 +348,8 @@ func writeArticle(w http.ResponseWriter, r *http.Request, status int, a *article
 // writeJSON sends v as the admin API's JSON: never cached, since drafts
 // and unpublished edits must not linger in any cache.
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		httpapi.Error(w, r, fmt.Errorf("httpapi: encode response: %w", err))
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Length", strconv.Itoa(len(body)+1))
-	w.WriteHeader(status)
-	if r.Method == http.MethodHead {
-		return
-	}
-	_, _ = w.Write(append(body, '\n'))
+	w.Header().Set("Cache-Control", "no-store")
+	httpapi.WriteJSON(w, r, status, v)
 }
 
 // etag is the strong entity tag of a version: "3".

@@ -12,6 +12,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi/wire"
 	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 )
@@ -37,7 +38,7 @@ func TestListScheduled(t *testing.T) {
 		body := fmt.Sprintf(`{"title":%q,"body":"<p>x</p>","status":%q,"publishedAt":%q}`, title, status, at.Format(time.RFC3339))
 		w := e.do(t, "POST", "/articles", body)
 		wantStatus(t, w, 201)
-		var got articleResponse
+		var got wire.Article
 		if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
 			t.Fatal(err)
 		}

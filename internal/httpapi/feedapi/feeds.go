@@ -428,7 +428,6 @@ walk:
 	hdr.Set("Content-Type", "application/xml; charset=utf-8")
 	hdr.Set("Cache-Control", cacheUntil(sitemapCacheControl, feedMaxAge, now, h.nextScheduled(r.Context(), now), false))
 	hdr.Set("Vary", "Accept-Encoding")
-	hdr.Set("X-Content-Type-Options", "nosniff")
 	if httpapi.AcceptsGzip(r) {
 		body = httpapi.Gzip(body)
 		hdr.Set("Content-Encoding", "gzip")

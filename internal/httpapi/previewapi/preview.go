@@ -210,7 +210,6 @@ func writePage(w http.ResponseWriter, r *http.Request, status int, policy string
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("Content-Security-Policy", policy)
 	hd.Set("Cache-Control", "no-store")
-	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("Vary", "Authorization, Cookie, Accept-Encoding")
@@ -434,10 +433,5 @@ func (h *handler) card(w http.ResponseWriter, r *http.Request) {
 	// have been missing only for now.
 	hd.Set("Cache-Control", "private, max-age=300")
 	hd.Set("Vary", "Authorization, Cookie")
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	httpapi.WriteBody(w, r, http.StatusOK, buf.Bytes())
 }

@@ -3,7 +3,6 @@ package shareapi
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -196,12 +195,7 @@ func (h *shareHandler) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	httpapi.WriteBody(w, r, http.StatusOK, buf.Bytes())
 }
 
 // statusPage answers err for a page meant for people and crawlers: an HTML
@@ -225,14 +219,9 @@ func (h *shareHandler) statusPage(w http.ResponseWriter, r *http.Request, err er
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("X-Robots-Tag", "noindex")
 	hd.Set("Cache-Control", cache)
-	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	httpapi.WriteBody(w, r, status, buf.Bytes())
 }
 
 // card serves the PNG share card. The URL carries the article version
@@ -287,11 +276,7 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 	}
 	hd.Set("Cache-Control", cache)
 	hd.Set("Content-Type", "image/png")
-	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	httpapi.WriteBody(w, r, http.StatusOK, buf.Bytes())
 }
 
 // moved answers 301 Moved Permanently when the request named the public
@@ -445,18 +430,8 @@ func (h *shareHandler) oembed(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, err)
 		return
 	}
-	body, err := json.Marshal(h.opts.Site.NewOEmbed(&a, maxWidth, maxHeight))
-	if err != nil {
-		httpapi.Error(w, r, fmt.Errorf("share: oEmbed of %q: %w", a.ID, err))
-		return
-	}
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json; charset=utf-8")
 	hd.Set("Cache-Control", shareOEmbedCache)
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Length", strconv.Itoa(len(body)+1))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(append(body, '\n'))
-	}
+	httpapi.WriteJSON(w, r, http.StatusOK, h.opts.Site.NewOEmbed(&a, maxWidth, maxHeight))
 }
