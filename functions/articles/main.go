@@ -23,6 +23,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/logging"
 	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/newsroom"
+	"github.com/newsdesk/syndicate/internal/parameter"
 	"github.com/newsdesk/syndicate/internal/secret"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -58,7 +59,7 @@ func run(log *slog.Logger) error {
 	emf := metrics.New(os.Stdout, metrics.Options{Service: "articles", Level: os.Getenv(logging.LevelVariable)})
 	src := auth.StaticToken(cfg.AdminToken)
 	if cfg.AdminToken == "" {
-		ssm := secret.NewSSM(awsCfg, secret.SSMOptions{
+		ssm := parameter.New(awsCfg, parameter.Options{
 			Endpoint: awsenv.ServiceEndpoint(os.Getenv, "SSM"),
 			Timeout:  cfg.StoreTimeout,
 		})
