@@ -16,15 +16,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
@@ -155,14 +152,7 @@ func newProxied(t testing.TB) *proxied {
 	t.Helper()
 	base := dynamotest.Client(t)
 	table := dynamotest.Table(t, base)
-	p, err := faultproxy.Start(os.Getenv(dynamotest.EndpointVar))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = p.Close() })
-	client := dynamo.NewClient(dynamo.LocalConfig(), p.URL(), func(o *dynamodb.Options) {
-		o.HTTPClient = base.Options().HTTPClient
-	})
+	p, client := dynamotest.Proxied(t, base)
 	env := &proxied{
 		proxy:  p,
 		store:  dynamo.New(client, table, dynamo.WithConsistentReads()),
