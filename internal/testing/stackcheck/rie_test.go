@@ -48,7 +48,7 @@ const functionTimeout = 15 * time.Minute
 // handles one invoke per instance and crashes on concurrent ones.
 func TestLambdaRuntime(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds five binaries and starts the emulator; not in -short")
+		t.Skip("builds every function's bootstrap and starts the emulator; not in -short")
 	}
 	client := dynamotest.Client(t)
 	table := dynamotest.Table(t, client)
