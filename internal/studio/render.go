@@ -60,9 +60,12 @@ func NewChrome(nonce, siteName, indexURL, signOutURL string) Chrome {
 // PreviewPage is GET /articles/{id}/preview.
 type PreviewPage struct {
 	Chrome
-	Meta             share.Meta
-	OEmbed           share.OEmbed
-	Status           Status
+	Meta   share.Meta
+	OEmbed share.OEmbed
+	Status Status
+	// Scheduled is ScheduledText for a scheduled story, "" otherwise:
+	// the banner, worded as the check.
+	Scheduled        string
 	Mockups          []Mockup
 	Checks           []Check
 	Warnings         int
@@ -190,8 +193,13 @@ func (s *Studio) Preview(ctx context.Context, a *article.Article, now time.Time,
 		}
 		return u
 	}
+	var scheduled string
+	if a.ScheduledAt(now) {
+		scheduled = ScheduledText(a.PublishedAt, s.Site.Location)
+	}
 	return &PreviewPage{
 		Chrome:           chrome,
+		Scheduled:        scheduled,
 		Meta:             m,
 		OEmbed:           s.Site.NewOEmbed(a, 0, 0),
 		Status:           StatusOf(a, now),
