@@ -76,11 +76,27 @@ type PreviewPage struct {
 	PageSize         string
 }
 
-// IndexPage is GET /articles/preview.
+// IndexPage is GET /articles/preview: one page of the newest articles,
+// or of the hits of a search (Query).
 type IndexPage struct {
 	Chrome
 	Rows []IndexRow
-	Next string
+	// Query is the search, "" for none. Next is the next page's URL, ""
+	// on the last; First is the first page's, "" on it.
+	Query string
+	Next  string
+	First string
+	// Searched says how far a search read, when it stopped before the
+	// end of the list ("" otherwise).
+	Searched string
+}
+
+// MessagePage is a studio page that says why there is nothing to show
+// (an article missing or deleted, a stale link), with the way back.
+type MessagePage struct {
+	Chrome
+	Title string
+	Text  string
 }
 
 // IndexRow is one article of the index.
@@ -106,8 +122,8 @@ func NewSignInPage(nonce, action, next, errText string, hours int) SignInPage {
 	return SignInPage{Nonce: nonce, CSS: template.CSS(styles), Action: action, Next: next, Error: errText, Hours: hours}
 }
 
-// Render writes one of the pages (*PreviewPage, *IndexPage, *SignInPage)
-// to w, whole or not at all.
+// Render writes one of the pages (*PreviewPage, *IndexPage, *SignInPage,
+// *MessagePage) to w, whole or not at all.
 func Render(w io.Writer, page any) error {
 	var name string
 	switch page.(type) {
@@ -117,6 +133,8 @@ func Render(w io.Writer, page any) error {
 		name = "index"
 	case *SignInPage:
 		name = "signin"
+	case *MessagePage:
+		name = "message"
 	default:
 		return fmt.Errorf("studio: no template for %T", page)
 	}

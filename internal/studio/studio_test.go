@@ -305,3 +305,41 @@ func TestScheduledBanner(t *testing.T) {
 		t.Errorf("the banner does not say what the scheduled check says (%q): %s", check, banner)
 	}
 }
+
+// TestChartTicks: for any number of days from a week (the page always has
+// adminapi.ShareDays, 30), today is labelled, labels are a week apart (far
+// more than a label's width, so they never overlap, as the last two did
+// when today was labelled beside the fourth week), and each stays inside
+// the chart.
+func TestChartTicks(t *testing.T) {
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	const labelWidth = 2 * chartTickHalf // "02.01" at the phone's 11 px is ~33 units
+	for n := 7; n <= 31; n++ {
+		var s Shares
+		for i := range n {
+			s.Days = append(s.Days, Day{Date: start.AddDate(0, 0, i).Format(time.DateOnly)})
+		}
+		c := s.Chart()
+		if len(c.Ticks) == 0 || c.Ticks[len(c.Ticks)-1].Text != start.AddDate(0, 0, n-1).Format("02.01") {
+			t.Errorf("%d days: ticks %+v, want the last day labelled", n, c.Ticks)
+			continue
+		}
+		var prevRight = -1
+		for _, tk := range c.Ticks {
+			left := tk.X - labelWidth/2
+			switch tk.Anchor {
+			case "start":
+				left = tk.X
+			case "end":
+				left = tk.X - labelWidth
+			}
+			if left < 0 || left+labelWidth > c.Width {
+				t.Errorf("%d days: tick %+v runs off the %d-wide chart", n, tk, c.Width)
+			}
+			if left < prevRight+4 {
+				t.Errorf("%d days: tick %+v overlaps the one before (ends at %d)", n, tk, prevRight)
+			}
+			prevRight = left + labelWidth
+		}
+	}
+}
