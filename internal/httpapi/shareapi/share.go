@@ -66,9 +66,17 @@ const (
 	// A card drawn without its photo because the origin failed, or asked
 	// for with a stale version, is only right for now.
 	shareCardShortCache = "public, max-age=300"
-	shareNotFoundCache  = "public, max-age=60"
-	shareGoneCache      = "public, max-age=3600"
-	shareOEmbedCache    = "public, max-age=3600"
+	// A slug not found may be a story scheduled for the next instant, and
+	// a released story must never be answered from a cached 404 after its
+	// time. No lifetime is short enough: CloudFront keeps a 404 for the
+	// greater of its max-age and the error caching minimum TTL (10 s by
+	// default), but stores none marked no-store; and a lifetime shortened
+	// for scheduled slugs only would tell that a story is coming. So every
+	// share page and link 404 is no-store, as the card's and oEmbed's
+	// problems are: one small read per request for a missing slug.
+	shareNotFoundCache = "no-store"
+	shareGoneCache     = "public, max-age=3600"
+	shareOEmbedCache   = "public, max-age=3600"
 	// A renamed article's old share page and card move for good, but the
 	// article may take the old slug back one day, and then a cached
 	// old → new 301 meets a fresh new → old one: a loop until the first
