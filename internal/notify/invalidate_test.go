@@ -3,6 +3,7 @@ package notify
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/metrics"
 )
 
 // invalidator records every Invalidate call and the hub pings seen before
@@ -174,11 +176,12 @@ func TestHandleNothingToInvalidate(t *testing.T) {
 func TestHandleInvalidationFailsLeavesTheBatchToRetry(t *testing.T) {
 	h := newHub(t, nil)
 	inv := &invalidator{h: h, err: errors.New("cdn: CreateInvalidation: HTTP 400: TooManyInvalidationsInProgress")}
-	var log bytes.Buffer
+	var log, emf bytes.Buffer
 	n := testNotifier(h.srv.URL, func(o *Options) {
 		o.Invalidator = inv
 		o.FallbackDelay = time.Hour // never waited on by Handle
 		o.Log = slog.New(slog.NewJSONHandler(&log, nil))
+		o.Metrics = metrics.New(&emf, metrics.Options{Service: "notify"})
 	})
 	live := record("INSERT", articleKeys, nil, sample("published"))
 	live.Change.SequenceNumber = "1"
@@ -197,6 +200,9 @@ func TestHandleInvalidationFailsLeavesTheBatchToRetry(t *testing.T) {
 	if !strings.Contains(log.String(), "CDN invalidation failed") || !strings.Contains(log.String(), "TooManyInvalidationsInProgress") {
 		t.Errorf("the failure is not reported:\n%s", log.String())
 	}
+	if got := invalidationFailures(t, emf.String()); got != 1 {
+		t.Errorf("InvalidationFailures = %v, want 1 in the records\n%s", got, emf.String())
+	}
 }
 
 // TestPingFeedsInvalidationFailsPingsAfterMaxAge: cmd/replay's PingFeeds,
@@ -204,11 +210,12 @@ func TestHandleInvalidationFailsLeavesTheBatchToRetry(t *testing.T) {
 func TestPingFeedsInvalidationFailsPingsAfterMaxAge(t *testing.T) {
 	h := newHub(t, nil)
 	inv := &invalidator{h: h, err: errors.New("cdn: invalidation I1 is InProgress: not completed in time")}
-	var log bytes.Buffer
+	var log, emf bytes.Buffer
 	n := testNotifier(h.srv.URL, func(o *Options) {
 		o.Invalidator = inv
 		o.FallbackDelay = 20 * time.Millisecond
 		o.Log = slog.New(slog.NewJSONHandler(&log, nil))
+		o.Metrics = metrics.New(&emf, metrics.Options{Service: "notify"})
 	})
 	start := time.Now()
 	topics, failed := n.PingFeeds(t.Context(), []article.FeedKey{{Kind: article.FeedSite}})
@@ -224,6 +231,29 @@ func TestPingFeedsInvalidationFailsPingsAfterMaxAge(t *testing.T) {
 	if !strings.Contains(log.String(), "pinging after the feeds' max-age") {
 		t.Errorf("the fallback is not reported:\n%s", log.String())
 	}
+	// A log line pages nobody: the failure is a metric too.
+	if got := invalidationFailures(t, emf.String()); got != 1 {
+		t.Errorf("InvalidationFailures = %v, want 1 in the records\n%s", got, emf.String())
+	}
+}
+
+// invalidationFailures sums InvalidationFailures over EMF records.
+func invalidationFailures(t *testing.T, records string) float64 {
+	t.Helper()
+	sum := 0.0
+	for _, line := range strings.Split(strings.TrimSpace(records), "\n") {
+		if line == "" {
+			continue
+		}
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("metrics record %q: %v", line, err)
+		}
+		if v, ok := rec[metrics.InvalidationFailures].(float64); ok {
+			sum += v
+		}
+	}
+	return sum
 }
 
 // TestPingFeedsInvalidationFailsWithoutTimeLeft: no time to wait out the
@@ -231,9 +261,11 @@ func TestPingFeedsInvalidationFailsPingsAfterMaxAge(t *testing.T) {
 func TestPingFeedsInvalidationFailsWithoutTimeLeft(t *testing.T) {
 	h := newHub(t, nil)
 	inv := &invalidator{h: h, err: errors.New("cdn: invalidation I1 is InProgress: not completed in time")}
+	var emf bytes.Buffer
 	n := testNotifier(h.srv.URL, func(o *Options) {
 		o.Invalidator = inv
 		o.FallbackDelay = time.Hour // cannot fit in the deadline below
+		o.Metrics = metrics.New(&emf, metrics.Options{Service: "notify"})
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
@@ -244,5 +276,8 @@ func TestPingFeedsInvalidationFailsWithoutTimeLeft(t *testing.T) {
 	}
 	if len(failed) != 1 {
 		t.Errorf("failed = %v, want the feed, for a later replay", failed)
+	}
+	if got := invalidationFailures(t, emf.String()); got != 1 {
+		t.Errorf("InvalidationFailures = %v, want 1 in the records\n%s", got, emf.String())
 	}
 }

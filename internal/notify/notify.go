@@ -49,8 +49,8 @@ type Options struct {
 	Now func() time.Time
 	// Jitter returns a random duration in [0, d); rand.N if nil.
 	Jitter func(d time.Duration) time.Duration
-	// Metrics receives one record per batch with pings sent and failed;
-	// nil records nothing.
+	// Metrics receives one record per batch with pings sent, refused and
+	// failed, and one per failed CDN invalidation; nil records nothing.
 	Metrics *metrics.Emitter
 
 	// Invalidator, when set, drops the CDN's copies of every public form a
@@ -333,13 +333,16 @@ func (n *Notifier) pingKeys(ctx context.Context, keys []article.FeedKey) (topics
 			of = append(of, i)
 		}
 	}
-	ok := n.pingAll(ctx, urls)
+	outcomes := n.pingAll(ctx, urls)
 	bad := make([]bool, len(keys))
-	fails := 0
+	fails, refused := 0, 0
 	for j := range urls {
-		if !ok[j] {
+		switch outcomes[j] {
+		case pingFailed:
 			bad[of[j]] = true
 			fails++
+		case pingRefused:
+			refused++
 		}
 	}
 	for i, k := range keys {
@@ -347,19 +350,29 @@ func (n *Notifier) pingKeys(ctx context.Context, keys []article.FeedKey) (topics
 			failed = append(failed, k)
 		}
 	}
-	if n.opts.Metrics != nil {
-		rec := new(metrics.Recorder)
-		rec.Add(metrics.PingsSent, len(urls)-fails)
+	n.record(ctx, func(rec *metrics.Recorder) {
+		rec.Add(metrics.PingsSent, len(urls)-fails-refused)
+		rec.Add(metrics.PingsRefused, refused)
 		rec.Add(metrics.PingsFailed, fails)
-		if err := n.opts.Metrics.Emit(rec); err != nil {
-			n.opts.Log.LogAttrs(ctx, slog.LevelWarn, "metrics: not written", slog.String("error", err.Error()))
-		}
-	}
+	})
 	return len(urls), failed
 }
 
+// record writes one metrics record filled by fill, when Metrics is set.
+func (n *Notifier) record(ctx context.Context, fill func(*metrics.Recorder)) {
+	if n.opts.Metrics == nil {
+		return
+	}
+	rec := new(metrics.Recorder)
+	fill(rec)
+	if err := n.opts.Metrics.Emit(rec); err != nil {
+		n.opts.Log.LogAttrs(ctx, slog.LevelWarn, "metrics: not written", slog.String("error", err.Error()))
+	}
+}
+
 // invalidate drops paths from the CDN: one invalidation, waited on up to
-// InvalidationWait. Nothing to drop, or no Invalidator, is success.
+// InvalidationWait. Nothing to drop, or no Invalidator, is success. A
+// failure is logged and counted (InvalidationFailures).
 func (n *Notifier) invalidate(ctx context.Context, paths []string) error {
 	if n.opts.Invalidator == nil || len(paths) == 0 {
 		return nil
@@ -369,6 +382,8 @@ func (n *Notifier) invalidate(ctx context.Context, paths []string) error {
 	err := n.opts.Invalidator.Invalidate(ictx, paths)
 	cancel()
 	if err != nil {
+		// A log line alone pages nobody: InvalidationFailuresAlarm reads this.
+		n.record(ctx, func(rec *metrics.Recorder) { rec.Add(metrics.InvalidationFailures, 1) })
 		n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: CDN invalidation failed",
 			slog.Int("paths", len(paths)), slog.String("error", err.Error()))
 		return err
@@ -398,10 +413,23 @@ func (n *Notifier) fresh(ctx context.Context, paths []string) bool {
 	return sleep(ctx, n.opts.FallbackDelay)
 }
 
-// pingAll pings every topic, Concurrency at a time, and reports which
-// succeeded (or were refused for good), in the order given.
-func (n *Notifier) pingAll(ctx context.Context, topics []string) []bool {
-	ok := make([]bool, len(topics))
+// pingOutcome is what became of one topic's ping.
+type pingOutcome int
+
+const (
+	// pingSent: the hub answered 2xx.
+	pingSent pingOutcome = iota
+	// pingRefused: the hub answered a 4xx that retrying cannot change
+	// (logged and counted as PingsRefused, never as sent).
+	pingRefused
+	// pingFailed: a transient failure outlived the retries or the deadline.
+	pingFailed
+)
+
+// pingAll pings every topic, Concurrency at a time, and reports each
+// one's outcome, in the order given.
+func (n *Notifier) pingAll(ctx context.Context, topics []string) []pingOutcome {
+	ok := make([]pingOutcome, len(topics))
 	sem := make(chan struct{}, n.opts.Concurrency)
 	var wg sync.WaitGroup
 	for i, u := range topics {
@@ -419,19 +447,18 @@ func (n *Notifier) pingAll(ctx context.Context, topics []string) []bool {
 // errPermanent marks a hub answer that retrying cannot change.
 var errPermanent = errors.New("permanent")
 
-// ping publishes one topic with retries; it reports false only for a
-// transient failure that outlived the retries or the deadline.
-func (n *Notifier) ping(ctx context.Context, topic string) bool {
+// ping publishes one topic with retries.
+func (n *Notifier) ping(ctx context.Context, topic string) pingOutcome {
 	var err error
 	for attempt := 1; ; attempt++ {
 		err = n.post(ctx, topic)
 		if err == nil {
-			return true
+			return pingSent
 		}
 		if errors.Is(err, errPermanent) {
 			n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: hub refused topic",
 				slog.String("topic", topic), slog.String("error", err.Error()))
-			return true
+			return pingRefused
 		}
 		if attempt >= n.opts.Attempts {
 			break
@@ -447,7 +474,7 @@ func (n *Notifier) ping(ctx context.Context, topic string) bool {
 	}
 	n.opts.Log.LogAttrs(ctx, slog.LevelWarn, "notify: ping failed",
 		slog.String("topic", topic), slog.String("error", err.Error()))
-	return false
+	return pingFailed
 }
 
 // sleep waits d or until ctx ends, reporting whether it waited d.
