@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/newsdesk/syndicate/internal/httpapi"
 )
 
 // cacheKeys is what each path of the CDN keys on: the query parameters its
@@ -273,41 +271,6 @@ func TestWAF(t *testing.T) {
 	all, _ := Get(tp, "Parameters", "WAFRateLimit", "Default")
 	if share.(int64) >= all.(int64) {
 		t.Errorf("share-link limit %v is not stricter than the general %v", share, all)
-	}
-}
-
-func TestOriginSecret(t *testing.T) {
-	tp := template(t)
-	hs, _ := Get(tp, "Resources", "CDN", "Properties", "DistributionConfig", "Origins", 0, "OriginCustomHeaders", "Fn::If")
-	if c, _ := Get(hs, 0); c != "UseOriginSecret" {
-		t.Fatalf("OriginCustomHeaders = %v, want !If [UseOriginSecret, ...]", hs)
-	}
-	h, _ := Get(hs, 1, 0)
-	if got := String(h, "HeaderName"); got != httpapi.OriginSecretHeader {
-		t.Errorf("origin header %q, want httpapi.OriginSecretHeader %q", got, httpapi.OriginSecretHeader)
-	}
-	// The value is resolved from SSM at deploy time, never written here.
-	const ref = "{{resolve:ssm:${OriginSecretParameter}}}"
-	if got := String(h, "HeaderValue", "Fn::Sub"); got != ref {
-		t.Errorf("origin header value %v, want %s", Must(Get(h, "HeaderValue")), ref)
-	}
-	fns := tp.Resources("AWS::Serverless::Function")
-	for _, id := range []string{"FeedsFunction", "ShareFunction"} {
-		v, _ := Get(fns[id], "Properties", "Environment", "Variables", "ORIGIN_SECRET", "Fn::If")
-		if c, _ := Get(v, 0); c != "UseOriginSecret" || String(v, 1, "Fn::Sub") != ref || String(v, 2) != "" {
-			t.Errorf("%s ORIGIN_SECRET = %v, want !If [UseOriginSecret, %s, \"\"]", id, v, ref)
-		}
-	}
-	for id := range fns {
-		if id == "FeedsFunction" || id == "ShareFunction" {
-			continue
-		}
-		if _, ok := Get(fns[id], "Properties", "Environment", "Variables", "ORIGIN_SECRET"); ok {
-			t.Errorf("%s gets ORIGIN_SECRET; only the CDN's origins need it", id)
-		}
-	}
-	if _, ok := Get(tp, "Globals", "Function", "Environment", "Variables", "ORIGIN_SECRET"); ok {
-		t.Error("ORIGIN_SECRET in Globals: only the CDN's origins need it")
 	}
 }
 
