@@ -332,7 +332,7 @@ func TestVersionFollowsTheConfiguration(t *testing.T) {
 	for id, fn := range tp.Resources("AWS::Serverless::Function") {
 		sub := String(fn, "Properties", "VersionDescription", "Fn::Sub")
 		refs := subRefs(sub)
-		for _, want := range []string{"OriginSecretVersion", "OriginSecretPreviousVersion", "BaseURL"} {
+		for _, want := range []string{"OriginSecretVersion", "OriginSecretPreviousVersion", "BaseURL", "DomainName"} {
 			if !slices.Contains(refs, want) {
 				t.Errorf("%s: VersionDescription %q does not name %s", id, sub, want)
 			}
