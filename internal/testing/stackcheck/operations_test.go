@@ -366,7 +366,7 @@ func TestEveryResourceIsChecked(t *testing.T) {
 		"ArticlesTable": "TestTableMatchesTheStore", "PublicApi": "TestRoutesMatchTheHandlers", "AdminApi": "TestRoutesMatchTheHandlers",
 		"NotifyRole": "TestPoliciesAreLeastPrivilege", "NotifyFailures": "TestNotifyFailuresQueue",
 		"CDN": "TestCDN", "PageCachePolicy": "TestCDN", "CardCachePolicy": "TestCDN", "FeedCachePolicy": "TestCDN",
-		"OEmbedCachePolicy": "TestCDN", "OriginRequestPolicy": "TestCDN", "WebACL": "TestWAF",
+		"OEmbedCachePolicy": "TestCDN", "OriginRequestPolicy": "TestCDN",
 		"AlarmTopic": "TestEveryAlarmPages", "AlarmEmailSubscription": "TestEveryAlarmPages",
 		"PublicApiAccessLogs": "TestAccessLogs", "AdminApiAccessLogs": "TestAccessLogs",
 		"NotifyIteratorAgeAlarm": "TestServiceAlarms", "NotifyFailuresAlarm": "TestServiceAlarms",
