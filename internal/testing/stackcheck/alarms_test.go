@@ -78,6 +78,8 @@ func TestSilentFailuresPage(t *testing.T) {
 	}{
 		// share: a click redirected without its count.
 		{"CounterWriteFailuresAlarm", metrics.Namespace, metrics.CounterWriteFailures, metrics.DimService, "share", "Sum", "GreaterThanThreshold"},
+		// share: a click redirected without its article.
+		{"ShareLinksDegradedAlarm", metrics.Namespace, metrics.ShareLinksDegraded, metrics.DimService, "share", "Sum", "GreaterThanThreshold"},
 		// An editor's request failed.
 		{"AdminApi5xxAlarm", "AWS/ApiGateway", "5xx", "ApiId", "AdminApi", "Sum", "GreaterThanThreshold"},
 		// One record per run, so too few records is the schedule stopped.

@@ -377,7 +377,7 @@ func TestEveryResourceIsChecked(t *testing.T) {
 		"CounterWriteFailuresAlarm": "TestSilentFailuresPage", "AdminApi5xxAlarm": "TestSilentFailuresPage",
 		"ReleaseHeartbeatAlarm": "TestSilentFailuresPage", "InvalidationFailuresAlarm": "TestSilentFailuresPage",
 		"HubRefusalsAlarm": "TestSilentFailuresPage", "OriginRefusalsAlarm": "TestSilentFailuresPage",
-		"DomainRecords": "TestCustomDomain",
+		"DomainRecords": "TestCustomDomain", "ShareLinksDegradedAlarm": "TestSilentFailuresPage",
 	}
 	tp := template(t)
 	for id := range tp.Resources("AWS::Serverless::Function") {
