@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/studio"
@@ -25,6 +26,7 @@ func NewOptions(cfg config.Config, shares share.Counter) (Options, error) {
 	return Options{
 		Studio: &studio.Studio{Site: share.NewSite(cfg), SiteURL: cfg.SiteURL, ImageOrigins: cfg.ImageOrigins, Photos: photos},
 		Cards:  cards, Shares: shares, StoreTimeout: cfg.StoreTimeout, Location: cfg.Location,
+		Cursors: cursor.New(cfg.CursorSecret),
 	}, nil
 }
 
