@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"net/url"
+	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -249,9 +251,32 @@ func checkURLs(in Input, add func(Level, string, string, []string, string, ...an
 	default:
 		add(Pass, "canonical", "canonical", nil, "Читателите отиват на %s.", m.Canonical)
 	}
+	if last, renamed := urlAfterRename(a); renamed {
+		level, text := Note, "Статията е преименувана (slug %s), но адресът ѝ (url) %s е зададен от CMS и остава: емисиите, каноничният адрес и връзките водят там. Ако страницата в сайта е на нов адрес, задайте го в url."
+		if slices.Contains(a.PreviousSlugs, last) {
+			level, text = Warn, "Статията е преименувана (slug %s), но адресът ѝ (url) %s е зададен от CMS и още носи стария slug: емисиите, каноничният адрес и връзките водят там. Ако страницата в сайта е на нов адрес, задайте го в url."
+		}
+		add(level, "canonical", "url-kept", nil, text, a.Slug, a.URL)
+	}
 	add(Note, "canonical", "share-url", nil,
 		"Споделя се %s (og:url): мрежите показват домейна %s и четат таговете там, а хората биват пращани на каноничния адрес.",
 		m.ShareURL, hostOf(m.ShareURL))
+}
+
+// urlAfterRename reports whether a was renamed while its url stayed as the
+// CMS set it: it has previous slugs, and its url's path does not end in
+// its slug (the url the service makes, SITE_URL/<slug>, follows renames:
+// newsroom). last is the url's last path segment.
+func urlAfterRename(a *article.Article) (last string, renamed bool) {
+	if len(a.PreviousSlugs) == 0 || a.URL == "" {
+		return "", false
+	}
+	u, err := url.Parse(a.URL)
+	if err != nil {
+		return "", false
+	}
+	last = path.Base(strings.TrimRight(u.Path, "/"))
+	return last, last != a.Slug
 }
 
 func unitName(u Unit) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -115,6 +116,23 @@ func TestChecks(t *testing.T) {
 			edit: func(a *article.Article) { a.URL = "https://elsewhere.example/x" }, want: []string{"canonical-foreign"}},
 		{name: "scheduled", origins: []string{"https://img.example.bg"}, photo: good,
 			edit: func(a *article.Article) { a.PublishedAt = testNow.Add(time.Hour) }, notes: []string{"scheduled"}},
+		{name: "renamed, url kept with the old slug", origins: []string{"https://img.example.bg"}, photo: good,
+			edit: func(a *article.Article) {
+				a.PreviousSlugs = []string{path.Base(a.URL)}
+				a.Slug = "novo-ime"
+			}, want: []string{"url-kept"}},
+		{name: "renamed, url kept elsewhere", origins: []string{"https://img.example.bg"}, photo: good,
+			edit: func(a *article.Article) {
+				a.PreviousSlugs = []string{"staro-ime"}
+				a.Slug = "novo-ime"
+				a.URL = "https://news.example.bg/svyat/12345"
+			}, notes: []string{"url-kept"}},
+		{name: "renamed, url followed", origins: []string{"https://img.example.bg"}, photo: good, none: true,
+			edit: func(a *article.Article) {
+				a.PreviousSlugs = []string{path.Base(a.URL)}
+				a.Slug = "novo-ime"
+				a.URL = "https://news.example.bg/novo-ime"
+			}},
 		{name: "no size", origins: []string{"https://img.example.bg"}, photo: good,
 			edit: func(a *article.Article) { a.Image.Width, a.Image.Height = 0, 0 }, want: []string{"image-size-unknown"}},
 		{name: "huge page", origins: []string{"https://img.example.bg"}, photo: good,
