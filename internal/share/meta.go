@@ -35,6 +35,10 @@ type Meta struct {
 	// Image is og:image, TwitterImage twitter:image.
 	Image        Image
 	TwitterImage Image
+	// Credit is the photo's credit line ("Снимка: EPA/BGNES"), shown
+	// under the page's image and, as JSON-LD creditText, in its metadata;
+	// "" without one.
+	Credit string
 	// Author is <meta name=author>: the byline, or the source.
 	Author string
 	// Section is article:section; Tags the article:tag values; Authors
@@ -65,6 +69,7 @@ func (s *Site) Meta(a *article.Article) Meta {
 		Image:        s.OGImage(a),
 		TwitterImage: s.TwitterImage(a),
 		Author:       authorNames(a),
+		Credit:       Credit(a),
 		Section:      article.OneLine(a.Section),
 		OEmbedURL:    s.OEmbedURL(a),
 	}

@@ -176,6 +176,11 @@ func checkImage(in Input, add func(Level, string, string, []string, string, ...a
 			"Хостът на снимката %s не е в IMAGE_ORIGINS: картата за споделяне ще е без снимка, а тук не може да се провери размерът и теглото ѝ. Качете снимката на разрешен хост или добавете %s в IMAGE_ORIGINS.",
 			host, host)
 	}
+	if m.Image.URL != strings.TrimSpace(photo) && share.Credit(a) != "" && allowed(photo, in.ImageOrigins) {
+		add(Note, "image", "image-credited-card", nil,
+			"Снимката е с кредит „%s“, а мрежите не показват надписи под снимката: затова се споделя картата (og:image), на която кредитът е изписан върху снимката. Без кредит би се споделила самата снимка.",
+			share.Credit(a))
+	}
 	if a.Image.Width <= 0 || a.Image.Height <= 0 {
 		add(Warn, "image", "image-size-unknown", []string{"Facebook", "LinkedIn"},
 			"Снимката е без ширина и височина, затова og:image е генерираната карта, а не снимката (Facebook показва голяма снимка при първо споделяне само ако знае размера ѝ). Задайте image.width и image.height.")

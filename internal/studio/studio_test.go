@@ -272,3 +272,21 @@ func TestMockupsShowTheStudioCard(t *testing.T) {
 		}
 	}
 }
+
+// TestChecksCreditedCard: a credited photo the card draws is shared as
+// the card, and the studio says why; without a credit, no such note.
+func TestChecksCreditedCard(t *testing.T) {
+	site := testSite
+	site.CardOrigins = []string{"https://img.example.bg"}
+	good := card.Photo{Format: "jpeg", ContentType: "image/jpeg", Width: 1200, Height: 630, Bytes: 120 << 10}
+	for _, credit := range []string{"Снимка: EPA/BGNES", ""} {
+		a := testArticle()
+		a.Image.Credit = credit
+		s := &Studio{Site: site, SiteURL: "https://news.example.bg", ImageOrigins: site.CardOrigins, Photos: &fakeProber{p: good}}
+		m, checks, _ := s.Inspect(t.Context(), &a, testNow, true)
+		noted := slices.Contains(ids(checks, Note), "image-credited-card")
+		if noted != (credit != "") || (m.Image.URL == a.Image.URL) != (credit == "") {
+			t.Errorf("credit %q: og:image %s, note %v", credit, m.Image.URL, noted)
+		}
+	}
+}
