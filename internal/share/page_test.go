@@ -212,7 +212,7 @@ func TestPageAuthorNames(t *testing.T) {
 
 func TestPageImageChoice(t *testing.T) {
 	s := testSite()
-	card := "https://share.news.example.bg/share/" + seedArticle().Slug + "/card.png?v=3.2"
+	card := "https://share.news.example.bg/share/" + seedArticle().Slug + "/card.png?v=3.3"
 	tests := []struct {
 		name           string
 		image          *article.Image
