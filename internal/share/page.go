@@ -92,9 +92,6 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	if !m.Published.IsZero() {
 		b = meta(b, "property", "article:published_time", m.Published.Format(time.RFC3339))
 	}
-	if !m.Modified.IsZero() {
-		b = meta(b, "property", "article:modified_time", m.Modified.Format(time.RFC3339))
-	}
 	if m.Section != "" {
 		b = meta(b, "property", "article:section", m.Section)
 	}
@@ -238,9 +235,6 @@ func (s *Site) newsArticle(a *article.Article, m *Meta) ldArticle {
 	if !a.PublishedAt.IsZero() {
 		ld.DatePublished = a.PublishedAt.In(loc).Format(time.RFC3339)
 	}
-	if !a.UpdatedAt.IsZero() {
-		ld.DateModified = a.UpdatedAt.In(loc).Format(time.RFC3339)
-	}
 	if logo := safeURL(s.LogoURL); logo != "" {
 		ld.Publisher.Logo = &ldImage{Type: "ImageObject", URL: logo}
 	}
@@ -272,7 +266,6 @@ type ldArticle struct {
 	MainEntity    string     `json:"mainEntityOfPage"`
 	Image         []ldImage  `json:"image"`
 	DatePublished string     `json:"datePublished,omitempty"`
-	DateModified  string     `json:"dateModified,omitempty"`
 	Author        []ldPerson `json:"author"`
 	Publisher     ldOrg      `json:"publisher"`
 	Section       string     `json:"articleSection,omitempty"`

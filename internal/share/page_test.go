@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -150,7 +151,6 @@ func TestPageSeedMetadata(t *testing.T) {
 		"og:image:height":        "900",
 		"og:image:alt":           "Марк Рюте и Ви Сунг-лак в Хага",
 		"article:published_time": "2025-12-18T11:15:00+02:00",
-		"article:modified_time":  "2025-12-18T12:02:00+02:00",
 		"article:section":        "Свят",
 		"article:author":         "https://news.example.bg/avtor/bta",
 		"author":                 "БТА",
@@ -303,8 +303,8 @@ func TestPageHostile(t *testing.T) {
 				"meta[og:type]", "meta[og:title]", "meta[og:description]", "meta[og:url]", "meta[og:site_name]",
 				"meta[og:locale]", "meta[og:image]", "meta[og:image:secure_url]", "meta[og:image:type]",
 				"meta[og:image:width]", "meta[og:image:height]", "meta[og:image:alt]",
-				"meta[article:published_time]", "meta[article:modified_time]", "meta[article:section]",
-				"meta[article:tag]", "meta[article:tag]", "meta[article:author]", "meta[article:author]",
+				"meta[article:published_time]", "meta[article:section]",
+				"meta[article:tag]", "meta[article:tag]", "meta[article:author]",
 				"meta[twitter:card]", "meta[twitter:title]", "meta[twitter:description]", "meta[twitter:image]",
 				"meta[twitter:image:alt]", "meta[twitter:site]",
 				"link[alternate application/json+oembed]", "link[alternate application/rss+xml]", "link[alternate application/atom+xml]",
@@ -447,5 +447,59 @@ func TestPageCredit(t *testing.T) {
 				t.Errorf("JSON-LD images and credits %v, want %v", got, tt.credit)
 			}
 		})
+	}
+}
+
+// TestPageForUnfurlers reads the page as two unfurlers do, by their
+// published rules: metascraper-date's date is the first of JSON-LD
+// dateModified, article:modified_time, JSON-LD datePublished,
+// article:published_time (modified first); open-graph-scraper's
+// articleAuthor is its single-valued field, so the last article:author
+// tag wins. The date must be the publication time (what the card shows),
+// and articleAuthor must name both of two authors.
+func TestPageForUnfurlers(t *testing.T) {
+	s := testSite()
+	a := seedArticle()
+	a.UpdatedAt = a.PublishedAt.Add(3 * time.Hour) // edited since
+	a.Authors = []article.Author{{Name: "Мария Петрова", URL: "https://news.example.bg/avtor/mp"}, {Name: "Иван Иванов"}}
+	page := render(t, s, a, Crawler)
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var modified, published, articleAuthor string
+	for _, m := range metas(doc) {
+		switch m[0] {
+		case "article:modified_time":
+			modified = m[1]
+		case "article:published_time":
+			published = m[1]
+		case "article:author":
+			articleAuthor = m[1]
+		}
+	}
+	_, rest, _ := strings.Cut(string(page), `<script type="application/ld+json">`)
+	js, _, _ := strings.Cut(rest, "</script>")
+	var ld struct{ DateModified, DatePublished string }
+	if err := json.Unmarshal([]byte(js), &ld); err != nil {
+		t.Fatal(err)
+	}
+	date := ""
+	for _, v := range []string{ld.DateModified, modified, ld.DatePublished, published} {
+		if v != "" {
+			date = v
+			break
+		}
+	}
+	if want := a.PublishedAt.In(s.Location).Format(time.RFC3339); date != want {
+		t.Errorf("metascraper's date = %q, want the publication time %q", date, want)
+	}
+	if !strings.Contains(articleAuthor, "Мария Петрова") || !strings.Contains(articleAuthor, "Иван Иванов") {
+		t.Errorf("open-graph-scraper's articleAuthor = %q, want both authors", articleAuthor)
+	}
+	one := seedArticle()
+	one.Authors = []article.Author{{Name: "Мария Петрова", URL: "https://news.example.bg/avtor/mp"}}
+	if m := s.Meta(&one); len(m.Authors) != 1 || m.Authors[0] != "https://news.example.bg/avtor/mp" {
+		t.Errorf("one author's article:author = %q, want the profile URL (Facebook's form)", m.Authors)
 	}
 }
