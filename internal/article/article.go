@@ -72,9 +72,10 @@ func (a *Article) Public() bool {
 }
 
 // LiveAt reports whether the article is shown to the public at now: it is
-// Public and its PublishedAt is not after now. Every public read path (feeds,
-// the news sitemap, share pages, cards, share links, oEmbed) asks LiveAt
-// with its clock; Public alone stays the time-free rule the stores index by.
+// Public and its PublishedAt is not after now. Every public read path asks
+// LiveAt: share pages, cards, share links and oEmbed with their clock, feeds
+// and the news sitemap as of their head (FeedHead.ListedAsOf); Public alone
+// stays the time-free rule the stores index by.
 func (a *Article) LiveAt(now time.Time) bool {
 	return a.Public() && !a.PublishedAt.After(now)
 }

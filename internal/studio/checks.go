@@ -135,9 +135,7 @@ func Checks(in Input) []Check {
 	}
 
 	if !in.Now.IsZero() && a.ScheduledAt(in.Now) {
-		add(Note, "status", "scheduled", nil,
-			"Насрочена за %s: до този час страницата за споделяне, картата, връзките за споделяне и емисиите отговарят като за липсваща статия; от него нататък се виждат навсякъде до минута.",
-			a.PublishedAt.In(cmp.Or(in.Location, time.UTC)).Format("02.01.2006 15:04"))
+		add(Note, "status", "scheduled", nil, "%s", ScheduledText(a.PublishedAt, in.Location))
 	}
 
 	checkURLs(in, add)
@@ -357,4 +355,16 @@ func Warnings(cs []Check) int {
 		}
 	}
 	return n
+}
+
+// ScheduledText says what happens to a story scheduled for at, in the
+// site's time zone loc (nil: UTC), as docs/scheduling.md describes it: the
+// preview page's banner and its "scheduled" check both say it, so they
+// cannot disagree.
+func ScheduledText(at time.Time, loc *time.Location) string {
+	when := at.In(cmp.Or(loc, time.UTC)).Format("02.01.2006 15:04")
+	return "Насрочена за " + when + ". Дотогава не е публична: страницата за споделяне, картата и връзките за " +
+		"споделяне отговарят като за липсваща статия, а емисиите и news sitemap не я показват и не се променят " +
+		"(нито заглавките им). В " + when + " се отварят страницата за споделяне, картата и oEmbed; емисиите, " +
+		"news sitemap и известията към WebSub хъбовете я получават до минута след това, когато графикът я пусне."
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
@@ -26,6 +27,7 @@ func NewOptions(cfg config.Config, shares adminapi.ShareCounter) (Options, error
 	return Options{
 		Studio: &studio.Studio{Site: share.NewSite(cfg), SiteURL: cfg.SiteURL, ImageOrigins: cfg.ImageOrigins, Photos: photos},
 		Cards:  cards, Shares: shares, StoreTimeout: cfg.StoreTimeout, Location: cfg.Location,
+		Cursors: cursor.New(cfg.CursorSecret),
 	}, nil
 }
 

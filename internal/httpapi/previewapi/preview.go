@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 	"github.com/newsdesk/syndicate/internal/share/card"
@@ -45,9 +46,22 @@ type Options struct {
 	Now      func() time.Time
 	// SessionTTL is how long a browser sign-in lasts; 0 is 12 hours.
 	SessionTTL time.Duration
-	// IndexSize is how many recent articles the index lists; 0 is 30.
+	// IndexSize is how many articles a page of the index lists; 0 is 30.
 	IndexSize int
+	// SearchScan is how many articles one search request reads at most,
+	// newest first, before it offers to search further back; 0 is 500.
+	SearchScan int
+	// Cursors seals the index's paging positions; nil is an unkeyed
+	// sealer (config's CURSOR_SECRET in NewOptions).
+	Cursors *cursor.Sealer
 }
+
+// cursorScope keeps the index's cursors from being replayed against the
+// admin list or the feeds, and theirs against it.
+const cursorScope = "studio"
+
+// searchPage is how many articles a search reads per store call.
+const searchPage = 100
 
 // Paths of the studio.
 const (
@@ -66,7 +80,8 @@ func CardPath(id string, v int64) string {
 
 // Register adds the studio's routes to rt:
 //
-//	GET  /articles/preview                 recent articles: status, shares, warnings
+//	GET  /articles/preview                 recent articles: status, shares, warnings;
+//	                                       ?cursor= the next page, ?q= a search
 //	POST /articles/preview/sign-in         token (form) -> session cookie, 303
 //	POST /articles/preview/sign-out        clears the cookie, 303
 //	GET  /articles/{id}/preview            mock-ups, checks, card, share chart
@@ -89,6 +104,12 @@ func Register(rt *httpapi.Router, svc Service, tokens adminapi.TokenSource, opts
 	}
 	if opts.IndexSize <= 0 {
 		opts.IndexSize = 30
+	}
+	if opts.SearchScan <= 0 {
+		opts.SearchScan = 500
+	}
+	if opts.Cursors == nil {
+		opts.Cursors = cursor.New("")
 	}
 	h := &handler{svc: svc, tokens: tokens, opts: opts, csrf: http.NewCrossOriginProtection()}
 	h.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -276,49 +297,6 @@ func (h *handler) chrome(n string) studio.Chrome {
 	return studio.NewChrome(n, h.opts.Studio.Site.Name, IndexPath, SignOutPath)
 }
 
-func (h *handler) index(w http.ResponseWriter, r *http.Request) {
-	if h.opts.Studio == nil {
-		httpapi.Error(w, r, errNoStudio)
-		return
-	}
-	ctx, cancel := h.ctx(r)
-	defer cancel()
-	list, err := h.svc.List(ctx, article.ListOptions{Limit: h.opts.IndexSize})
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	now := h.opts.Now()
-	n := nonce()
-	page := &studio.IndexPage{Chrome: h.chrome(n)}
-	for i := range list.Articles {
-		a := &list.Articles[i]
-		row := studio.IndexRow{ID: a.ID, Title: article.OneLine(a.Title), URL: PreviewPath(a.ID), Status: studio.StatusOf(a, now)}
-		if t := a.SortTime(); !t.IsZero() {
-			row.When = t.In(h.opts.Location).Format("02.01.2006 15:04")
-		}
-		if h.opts.Shares != nil {
-			counts, err := h.opts.Shares.ShareCounts(ctx, a.ID)
-			if err != nil {
-				httpapi.Error(w, r, err)
-				return
-			}
-			for _, c := range counts {
-				row.Shares += c
-			}
-		}
-		_, checks, _ := h.opts.Studio.Inspect(ctx, a, now, false)
-		row.Warnings = studio.Warnings(checks)
-		page.Rows = append(page.Rows, row)
-	}
-	var buf bytes.Buffer
-	if err := studio.Render(&buf, page); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	writePage(w, r, http.StatusOK, csp(n, nil), buf.Bytes())
-}
-
 // article reads the article of the path's {id}: drafts included,
 // tombstones 410, as GET /articles/{id} answers.
 func (h *handler) article(ctx context.Context, r *http.Request) (article.Article, error) {
@@ -338,7 +316,7 @@ func (h *handler) preview(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	a, err := h.article(ctx, r)
 	if err != nil {
-		httpapi.Error(w, r, err)
+		h.articleError(w, r, err)
 		return
 	}
 	var shares studio.Shares
