@@ -86,6 +86,16 @@ func (a *Article) ScheduledAt(now time.Time) bool {
 	return a.Public() && a.PublishedAt.After(now)
 }
 
+// WasLive reports whether a tombstone's article was live when it was
+// deleted (its UpdatedAt): published, with a PublishedAt not after the
+// deletion. Only such a story's public surfaces answer 410 Gone; one
+// deleted as a draft or before its scheduled time never was public, and
+// answers as a story that never existed (404), so a deletion tells nothing
+// about an embargo.
+func (a *Article) WasLive() bool {
+	return a.Deleted && a.Status == StatusPublished && !a.PublishedAt.After(a.UpdatedAt)
+}
+
 // SortTime is the instant an article sorts by in newest-first lists:
 // PublishedAt, or CreatedAt for a draft without a publication time.
 func (a *Article) SortTime() time.Time {

@@ -201,7 +201,7 @@ func faultCalls() []call {
 		{name: "site RSS", method: http.MethodGet, path: "/feeds/rss.xml", want: http.StatusOK},
 		{name: "section JSON feed", method: http.MethodGet, path: "/feeds/section/svyat/feed.json", want: http.StatusOK},
 		{name: "share page", method: http.MethodGet, path: "/share/" + natoSlug, header: map[string]string{"User-Agent": crawlerUA}, want: http.StatusOK},
-		{name: "share card", method: http.MethodGet, path: "/share/" + natoSlug + "/card.png?v=1.2", header: map[string]string{"User-Agent": crawlerUA}, want: http.StatusOK},
+		{name: "share card", method: http.MethodGet, path: "/share/" + natoSlug + "/card.png?v=1.3", header: map[string]string{"User-Agent": crawlerUA}, want: http.StatusOK},
 		{name: "admin GET", method: http.MethodGet, path: "/articles/" + seed.IDNATO, want: http.StatusOK},
 		{name: "admin list", method: http.MethodGet, path: "/articles?limit=3", want: http.StatusOK},
 		{name: "preview", method: http.MethodGet, path: "/articles/" + seed.IDNATO + "/preview", want: http.StatusOK},

@@ -94,9 +94,11 @@ func (l *localSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	canonical, onSite := l.sitePath(&a)
-	if onSite && slices.Contains(a.PreviousSlugs, slug) {
+	if onSite && canonical != p && slices.Contains(a.PreviousSlugs, slug) {
 		// The article's page before a rename: where its old share links
-		// sent people. The publisher's site would redirect it too.
+		// sent people. The publisher's site would redirect it too. A url
+		// the CMS set that still names an old slug is the page itself,
+		// not a move: redirecting it would lead to itself.
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, a.URL, http.StatusMovedPermanently)
 		return

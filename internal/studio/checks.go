@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"net/url"
+	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -172,6 +174,11 @@ func checkImage(in Input, add func(Level, string, string, []string, string, ...a
 			"Хостът на снимката %s не е в IMAGE_ORIGINS: картата за споделяне ще е без снимка, а тук не може да се провери размерът и теглото ѝ. Качете снимката на разрешен хост или добавете %s в IMAGE_ORIGINS.",
 			host, host)
 	}
+	if m.Image.URL != strings.TrimSpace(photo) && share.Credit(a) != "" && allowed(photo, in.ImageOrigins) {
+		add(Note, "image", "image-credited-card", nil,
+			"Снимката е с кредит „%s“, а мрежите не показват надписи под снимката: затова се споделя картата (og:image), на която кредитът е изписан върху снимката. Без кредит би се споделила самата снимка.",
+			share.Credit(a))
+	}
 	if a.Image.Width <= 0 || a.Image.Height <= 0 {
 		add(Warn, "image", "image-size-unknown", []string{"Facebook", "LinkedIn"},
 			"Снимката е без ширина и височина, затова og:image е генерираната карта, а не снимката (Facebook показва голяма снимка при първо споделяне само ако знае размера ѝ). Задайте image.width и image.height.")
@@ -247,9 +254,32 @@ func checkURLs(in Input, add func(Level, string, string, []string, string, ...an
 	default:
 		add(Pass, "canonical", "canonical", nil, "Читателите отиват на %s.", m.Canonical)
 	}
+	if last, renamed := urlAfterRename(a); renamed {
+		level, text := Note, "Статията е преименувана (slug %s), но адресът ѝ (url) %s е зададен от CMS и остава: емисиите, каноничният адрес и връзките водят там. Ако страницата в сайта е на нов адрес, задайте го в url."
+		if slices.Contains(a.PreviousSlugs, last) {
+			level, text = Warn, "Статията е преименувана (slug %s), но адресът ѝ (url) %s е зададен от CMS и още носи стария slug: емисиите, каноничният адрес и връзките водят там. Ако страницата в сайта е на нов адрес, задайте го в url."
+		}
+		add(level, "canonical", "url-kept", nil, text, a.Slug, a.URL)
+	}
 	add(Note, "canonical", "share-url", nil,
 		"Споделя се %s (og:url): мрежите показват домейна %s и четат таговете там, а хората биват пращани на каноничния адрес.",
 		m.ShareURL, hostOf(m.ShareURL))
+}
+
+// urlAfterRename reports whether a was renamed while its url stayed as the
+// CMS set it: it has previous slugs, and its url's path does not end in
+// its slug (the url the service makes, SITE_URL/<slug>, follows renames:
+// newsroom). last is the url's last path segment.
+func urlAfterRename(a *article.Article) (last string, renamed bool) {
+	if len(a.PreviousSlugs) == 0 || a.URL == "" {
+		return "", false
+	}
+	u, err := url.Parse(a.URL)
+	if err != nil {
+		return "", false
+	}
+	last = path.Base(strings.TrimRight(u.Path, "/"))
+	return last, last != a.Slug
 }
 
 func unitName(u Unit) string {

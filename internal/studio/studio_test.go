@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"html/template"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -116,6 +117,23 @@ func TestChecks(t *testing.T) {
 			edit: func(a *article.Article) { a.URL = "https://elsewhere.example/x" }, want: []string{"canonical-foreign"}},
 		{name: "scheduled", origins: []string{"https://img.example.bg"}, photo: good,
 			edit: func(a *article.Article) { a.PublishedAt = testNow.Add(time.Hour) }, notes: []string{"scheduled"}},
+		{name: "renamed, url kept with the old slug", origins: []string{"https://img.example.bg"}, photo: good,
+			edit: func(a *article.Article) {
+				a.PreviousSlugs = []string{path.Base(a.URL)}
+				a.Slug = "novo-ime"
+			}, want: []string{"url-kept"}},
+		{name: "renamed, url kept elsewhere", origins: []string{"https://img.example.bg"}, photo: good,
+			edit: func(a *article.Article) {
+				a.PreviousSlugs = []string{"staro-ime"}
+				a.Slug = "novo-ime"
+				a.URL = "https://news.example.bg/svyat/12345"
+			}, notes: []string{"url-kept"}},
+		{name: "renamed, url followed", origins: []string{"https://img.example.bg"}, photo: good, none: true,
+			edit: func(a *article.Article) {
+				a.PreviousSlugs = []string{path.Base(a.URL)}
+				a.Slug = "novo-ime"
+				a.URL = "https://news.example.bg/novo-ime"
+			}},
 		{name: "no size", origins: []string{"https://img.example.bg"}, photo: good,
 			edit: func(a *article.Article) { a.Image.Width, a.Image.Height = 0, 0 }, want: []string{"image-size-unknown"}},
 		{name: "huge page", origins: []string{"https://img.example.bg"}, photo: good,
@@ -340,6 +358,24 @@ func TestChartTicks(t *testing.T) {
 				t.Errorf("%d days: tick %+v overlaps the one before (ends at %d)", n, tk, prevRight)
 			}
 			prevRight = left + labelWidth
+		}
+	}
+}
+
+// TestChecksCreditedCard: a credited photo the card draws is shared as
+// the card, and the studio says why; without a credit, no such note.
+func TestChecksCreditedCard(t *testing.T) {
+	site := testSite
+	site.CardOrigins = []string{"https://img.example.bg"}
+	good := card.Photo{Format: "jpeg", ContentType: "image/jpeg", Width: 1200, Height: 630, Bytes: 120 << 10}
+	for _, credit := range []string{"Снимка: EPA/BGNES", ""} {
+		a := testArticle()
+		a.Image.Credit = credit
+		s := &Studio{Site: site, SiteURL: "https://news.example.bg", ImageOrigins: site.CardOrigins, Photos: &fakeProber{p: good}}
+		m, checks, _ := s.Inspect(t.Context(), &a, testNow, true)
+		noted := slices.Contains(ids(checks, Note), "image-credited-card")
+		if noted != (credit != "") || (m.Image.URL == a.Image.URL) != (credit == "") {
+			t.Errorf("credit %q: og:image %s, note %v", credit, m.Image.URL, noted)
 		}
 	}
 }
