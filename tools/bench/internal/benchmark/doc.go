@@ -3,7 +3,11 @@
 // with a real load generator (vegeta) on the embedded store and on
 // moto_server, times each Lambda's cold start under the Runtime Interface
 // Emulator, counts the DynamoDB round trips and capacity of each request
-// type, and watches the local server's memory over 100,000 requests.
+// type, and watches the local server's memory over 100,000 requests. In
+// the load run it also sets the cached RSS path beside a Node server
+// built on the feed npm package (nodefeed/, installed with npm ci from its
+// lock file) and a static-bytes Go server (staticfeed/) answering the same
+// bytes, and judges the ratios (at least 30× Node, 90% of static).
 //
 // Everything lands in one Report, printed as one Markdown table with a
 // section per kind, because `make bench` writes it to docs/figures.md as is

@@ -33,7 +33,8 @@ type Options struct {
 	// ColdStarts is the starts per function, of which the median counts.
 	ColdStarts int
 	// Skip names sections not to run: "go", "load", "cold", "cost",
-	// "memory".
+	// "memory", "compare" (the cached RSS path against Node and static
+	// bytes, run with the load section).
 	Skip map[string]bool
 	// Progress receives one line per step, so a long run shows life.
 	Progress io.Writer
@@ -75,7 +76,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		}
 	}
 	if !opts.Skip["load"] {
-		rep.Sections = append(rep.Sections, loadSection(ctx, opts, local, tmp, step))
+		rep.Sections = append(rep.Sections, loadSection(ctx, opts, local, tmp, step)...)
 	}
 	if !opts.Skip["cold"] {
 		step("cold starts")
@@ -108,7 +109,12 @@ func goSection(path string) Section {
 	return GoBenchSection(out)
 }
 
-func loadSection(ctx context.Context, opts Options, local, tmp string, step func(string)) Section {
+// loadSection is the load section and, unless skipped ("compare"), the
+// comparison of the cached RSS path with the Node feed server and a
+// static-bytes server, run on the bolt server between the load rows and
+// its stop.
+func loadSection(ctx context.Context, opts Options, local, tmp string, step func(string)) []Section {
+	var cmp Section
 	const title = "Load (local server, vegeta)"
 	sec := Section{Title: title, Notes: []string{
 		fmt.Sprintf("cmd/local as a separate process on 127.0.0.1, %d requests in flight (closed loop, max throughput), %s measured per target after a %s warm-up; the generator shares the 2 cores with the server (and with moto_server on DynamoDB)",
@@ -142,9 +148,17 @@ func loadSection(ctx context.Context, opts Options, local, tmp string, step func
 		if err != nil {
 			sec.Rows = append(sec.Rows, errorRow("load on "+st.name, err))
 		}
+		if st.name == "bolt" && !opts.Skip["compare"] {
+			// In the same run and on the same server as the cached RSS
+			// path's row above.
+			cmp = compareSection(ctx, opts, srv, tmp, step)
+		}
 		srv.Stop(10 * time.Second)
 	}
-	return sec
+	if cmp.Title == "" {
+		return []Section{sec}
+	}
+	return []Section{sec, cmp}
 }
 
 func memorySection(ctx context.Context, opts Options, local, tmp string) Section {

@@ -1,0 +1,86 @@
+package benchmark
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseRSS(t *testing.T) {
+	const doc = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">
+ <channel>
+  <title>Новини &amp; Анализи</title>
+  <link>https://news.example.bg</link>
+  <description>Последни</description>
+  <language>bg</language>
+  <lastBuildDate>Thu, 18 Dec 2025 12:30:00 +0200</lastBuildDate>
+  <atom:link href="https://feeds.news.example.bg/feeds/rss.xml" rel="self" type="application/rss+xml"></atom:link>
+  <item>
+   <title>НАТО &amp; ЕС</title>
+   <link>https://news.example.bg/a</link>
+   <guid isPermaLink="false">id-1</guid>
+   <pubDate>Wed, 17 Dec 2025 09:00:00 +0200</pubDate>
+   <description>lead</description>
+   <content:encoded><![CDATA[<p>body</p>]]></content:encoded>
+   <dc:creator>Иван</dc:creator>
+   <category>Свят</category>
+   <category>ЕС</category>
+  </item>
+ </channel>
+</rss>`
+	src, err := ParseRSS(strings.NewReader(doc), SiteURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.Title != "Новини & Анализи" || src.Link != SiteURL || src.Language != "bg" || src.Updated != "2025-12-18T12:30:00+02:00" {
+		t.Errorf("channel = %+v", src)
+	}
+	if len(src.Items) != 1 {
+		t.Fatalf("items = %d, want 1", len(src.Items))
+	}
+	it := src.Items[0]
+	want := FeedItem{Title: "НАТО & ЕС", GUID: "id-1", Link: "https://news.example.bg/a", Description: "lead",
+		Content: "<p>body</p>", Date: "2025-12-17T09:00:00+02:00", Author: "Иван", Categories: []string{"Свят", "ЕС"}}
+	if it.Title != want.Title || it.GUID != want.GUID || it.Link != want.Link || it.Description != want.Description ||
+		it.Content != want.Content || it.Date != want.Date || it.Author != want.Author || strings.Join(it.Categories, ",") != "Свят,ЕС" {
+		t.Errorf("item = %+v, want %+v", it, want)
+	}
+
+	for name, bad := range map[string]string{
+		"no items": `<rss><channel><lastBuildDate>Thu, 18 Dec 2025 12:30:00 +0200</lastBuildDate></channel></rss>`,
+		"bad date": `<rss><channel><lastBuildDate>yesterday</lastBuildDate></channel></rss>`,
+		"not xml":  `{}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := ParseRSS(strings.NewReader(bad), SiteURL); err == nil {
+				t.Error("no error")
+			}
+		})
+	}
+}
+
+func TestCompareRows(t *testing.T) {
+	tests := []struct {
+		name              string
+		res               CompareResult
+		wantNode, wantSta Verdict
+	}{
+		{"both met", CompareResult{Ours: 9000, Node: 290, Static: 9500, Rounds: 3}, Pass, Pass},
+		{"under 30x Node", CompareResult{Ours: 4156, Node: 155, Static: 5068, Rounds: 3}, Fail, Fail},
+		{"Node failed", CompareResult{Ours: 4156, Node: 0, Static: 4200, Rounds: 3}, Fail, Pass},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows := CompareRows(tt.res)
+			if len(rows) != 5 {
+				t.Fatalf("%d rows, want 5", len(rows))
+			}
+			if rows[3].Verdict != tt.wantNode {
+				t.Errorf("ours/Node %s: verdict %v, want %v", rows[3].Result, rows[3].Verdict, tt.wantNode)
+			}
+			if rows[4].Verdict != tt.wantSta {
+				t.Errorf("ours/static %s: verdict %v, want %v", rows[4].Result, rows[4].Verdict, tt.wantSta)
+			}
+		})
+	}
+}
