@@ -223,7 +223,7 @@ func (im *Importer) one(ctx context.Context, sanitizer *newsroom.Sanitizer, it *
 	// A write that meets a version it did not expect (another writer, or
 	// an earlier attempt whose answer was lost) is looked at once more.
 	for attempt := 0; ; attempt++ {
-		o, kind, err := im.write(ctx, sanitizer, it.Article)
+		o, kind, err := im.write(ctx, sanitizer, it)
 		switch {
 		case err == nil:
 			return result{o: o, kind: kind}
@@ -277,8 +277,11 @@ func (im *Importer) withdraw(ctx context.Context, it *Item) result {
 	}
 }
 
-// write brings the stored article in line with want.
-func (im *Importer) write(ctx context.Context, sanitizer *newsroom.Sanitizer, want article.Article) (outcome, Kind, error) {
+// write brings the stored article in line with the item: created as the
+// source has it, or the fields the source carries merged onto the stored
+// article (merge).
+func (im *Importer) write(ctx context.Context, sanitizer *newsroom.Sanitizer, it *Item) (outcome, Kind, error) {
+	want := clone(it.Article)
 	cur, err := im.Sink.Get(ctx, want.ID)
 	switch {
 	case errors.Is(err, article.ErrNotFound):
@@ -294,7 +297,10 @@ func (im *Importer) write(ctx context.Context, sanitizer *newsroom.Sanitizer, wa
 	case err != nil:
 		return failed, "", err
 	}
-	keepServerFields(&want, &cur)
+	merge(&want, &cur, it.fields())
+	if sameHTML(sanitizer.HTML(article.DropXMLForbidden(want.Body), want.URL), cur.Body) {
+		want.Body = cur.Body
+	}
 	if same(sanitizer, want, cur) {
 		return unchanged, "", nil
 	}
@@ -310,21 +316,6 @@ func (im *Importer) write(ctx context.Context, sanitizer *newsroom.Sanitizer, wa
 		return unchanged, "", nil
 	}
 	return updated, "", nil
-}
-
-// keepServerFields carries over what the source does not have: the slug,
-// comment count and related articles set in this service, the publication
-// time of a draft, the URL the service made.
-func keepServerFields(want, cur *article.Article) {
-	want.Slug = cur.Slug
-	want.CommentCount = cur.CommentCount
-	want.Related = cur.Related
-	if want.PublishedAt.IsZero() {
-		want.PublishedAt = cur.PublishedAt
-	}
-	if want.URL == "" {
-		want.URL = cur.URL
-	}
 }
 
 // check validates a as the service would store it, so that a dry run

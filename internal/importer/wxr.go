@@ -171,11 +171,24 @@ func parseWXR(r io.Reader, opts Options, w Window) ([]Item, int, error) {
 			a.Authors = append(a.Authors, article.Author{Name: name})
 		}
 		a.Section, a.Tags = wxrTerms(it)
-		if att := attachments[strings.TrimSpace(it.meta("_thumbnail_id"))]; att != nil {
+		// WXR has the bylines' names, not their links, and the language
+		// only of the site; the excerpt only when one was written.
+		carries := fieldTitle | fieldBody | fieldSection | fieldTags | fieldPublishedAt | fieldURL | fieldStatus
+		if len(a.Authors) > 0 {
+			carries |= fieldAuthors
+		}
+		if strings.TrimSpace(newsroom.PlainText(a.Lead)) != "" {
+			carries |= fieldLead
+		}
+		thumb := strings.TrimSpace(it.meta("_thumbnail_id"))
+		if att := attachments[thumb]; att != nil {
 			a.Image = wxrImage(att, site)
+			carries |= fieldImage
+		} else if thumb == "" || thumb == "0" {
+			carries |= fieldImage // no featured image
 		}
 		fill(&a, lang)
-		item := Item{Kind: KindArticle, Ref: ref, Article: a, Modified: wpTime(it.Modified, it.ModGMT)}
+		item := Item{Kind: KindArticle, Ref: ref, Article: a, Modified: wpTime(it.Modified, it.ModGMT), carries: withTitle(carries, it.Title)}
 		item.identify(site, key, it.Link)
 		items = append(items, item)
 	}
