@@ -309,6 +309,9 @@ func jsonPage(f *jsonfeed.Feed, docURL string, opts Options) Page {
 		}
 		a.PublishedAt = feedTime(it.DatePublished, nil)
 		if a.PublishedAt.IsZero() {
+			a.PublishedAt = feedTime(it.DateModified, nil)
+		}
+		if a.PublishedAt.IsZero() {
 			carries &^= fieldPublishedAt
 		}
 		authors := it.Authors

@@ -27,7 +27,21 @@ type Importer struct {
 	DryRun bool
 	// Progress, if set, is told about every item done.
 	Progress *Progress
+	// Now is the clock that tells a publication time too far ahead (a
+	// junk year); time.Now if nil.
+	Now func() time.Time
 }
+
+// MaxAhead is how far ahead of the import a source's publication time may
+// be: WordPress schedules posts days or months ahead; a year like 2999 is
+// a typo or a placeholder, which would be held back as a scheduled story
+// for ever. Such an item is refused.
+const MaxAhead = 366 * 24 * time.Hour
+
+// Warnings about items imported otherwise than the source has them.
+const (
+	warnUndated = "no publication date at the source (empty pubDate, dc:date, published): imported as a draft, out of the feeds and the news sitemap; publish it here with its date"
+)
 
 // Summary is what an import did (or, dry, would do).
 type Summary struct {
@@ -217,6 +231,24 @@ func (im *Importer) one(ctx context.Context, sanitizer *newsroom.Sanitizer, it *
 	if it.Kind != KindArticle {
 		return result{o: skipped, kind: it.Kind}
 	}
+	now := time.Now
+	if im.Now != nil {
+		now = im.Now
+	}
+	if p := it.Article.PublishedAt; p.After(now().Add(MaxAhead)) {
+		err := fmt.Errorf("publishedAt %s is more than a year ahead: a junk date, refused (fix it at the source)", p.Format(time.RFC3339))
+		return result{o: failed, reason: err.Error(), cause: err}
+	}
+	warning := ""
+	if it.Article.Status == article.StatusPublished && it.Article.PublishedAt.IsZero() {
+		// Undated: published now, it would take the top of every feed
+		// and the news sitemap. A new article is a draft; a stored one
+		// keeps its status and time.
+		undated := *it
+		undated.Article.Status = article.StatusDraft
+		undated.carries = it.fields() &^ (fieldStatus | fieldPublishedAt)
+		it, warning = &undated, warnUndated
+	}
 	if err := check(sanitizer, it.Article); err != nil {
 		return result{o: failed, reason: err.Error(), cause: err}
 	}
@@ -225,6 +257,8 @@ func (im *Importer) one(ctx context.Context, sanitizer *newsroom.Sanitizer, it *
 	for attempt := 0; ; attempt++ {
 		o, kind, err := im.write(ctx, sanitizer, it)
 		switch {
+		case err == nil && o == created:
+			return result{o: o, kind: kind, warning: warning}
 		case err == nil:
 			return result{o: o, kind: kind}
 		case errors.Is(err, ErrUnauthorized):
