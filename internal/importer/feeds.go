@@ -162,7 +162,7 @@ func rssPage(f *rss.Feed, doc []byte, docURL string, opts Options) Page {
 			carries &^= fieldPublishedAt
 		}
 		fill(&a, lang)
-		item := Item{Kind: KindArticle, Ref: ref, Article: a, carries: withTitle(carries, it.Title)}
+		item := Item{Kind: KindArticle, Ref: ref, Article: a, carries: withTitle(carries, it.Title), rendered: p.WordPress}
 		item.identify(site, key, it.Link)
 		p.Items = append(p.Items, item)
 	}
@@ -265,7 +265,7 @@ func atomPage(f *atom.Feed, docURL string, opts Options) Page {
 			content = e.Content.Value
 		}
 		item := Item{Kind: KindArticle, Ref: ref, Article: a, Modified: feedTime(e.Updated, e.UpdatedParsed),
-			carries: withTitle(carries, e.Title)}
+			carries: withTitle(carries, e.Title), rendered: p.WordPress}
 		if protectedInFeed(e.Title, e.Summary, content) {
 			item = Item{Kind: KindProtected, Ref: ref}
 		} else {

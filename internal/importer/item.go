@@ -47,6 +47,13 @@ type Item struct {
 	Modified time.Time
 	// Err is why the item could not be mapped; it is reported as a failure.
 	Err error
+	// rendered is set when the body is WordPress content rendered here
+	// (WXR) or for a WordPress feed: it may differ from the REST API's
+	// rendering in markup only (sameContent).
+	rendered bool
+	// note is a warning to report when the item is written (what its
+	// rendering dropped).
+	note string
 	// carries is what the source states about the post (zero: every
 	// field); the rest keeps the stored values on an update (merge).
 	carries field

@@ -258,7 +258,9 @@ func (im *Importer) one(ctx context.Context, sanitizer *newsroom.Sanitizer, it *
 		o, kind, err := im.write(ctx, sanitizer, it)
 		switch {
 		case err == nil && o == created:
-			return result{o: o, kind: kind, warning: warning}
+			return result{o: o, kind: kind, warning: joinWarnings(warning, it.note)}
+		case err == nil && o == updated:
+			return result{o: o, kind: kind, warning: it.note}
 		case err == nil:
 			return result{o: o, kind: kind}
 		case errors.Is(err, ErrUnauthorized):
@@ -332,7 +334,8 @@ func (im *Importer) write(ctx context.Context, sanitizer *newsroom.Sanitizer, it
 		return failed, "", err
 	}
 	merge(&want, &cur, it.fields())
-	if sameHTML(sanitizer.HTML(article.DropXMLForbidden(want.Body), want.URL), cur.Body) {
+	if body := sanitizer.HTML(article.DropXMLForbidden(want.Body), want.URL); sameHTML(body, cur.Body) || it.rendered && sameContent(body, cur.Body) {
+		// A rendering of the same text: nothing new.
 		want.Body = cur.Body
 	}
 	if same(sanitizer, want, cur) {
@@ -399,6 +402,17 @@ func clone(a article.Article) article.Article {
 		a.Image = &img
 	}
 	return a
+}
+
+// joinWarnings joins the non-empty warnings with "; ".
+func joinWarnings(w ...string) string {
+	var out []string
+	for _, s := range w {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // reasonOf is the report line's reason for err.
