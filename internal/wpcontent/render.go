@@ -107,6 +107,10 @@ func Render(post Post) Result {
 func shortcodes(s string, post Post, r *Result) string {
 	var b strings.Builder
 	gallery := 0
+	// unclosed names the shortcodes with no closing tag left in s: found
+	// once, not searched for again (an export of unclosed tags would
+	// otherwise cost a search to the end for each).
+	unclosed := map[string]bool{}
 	for {
 		loc := shortcodeTag.FindStringSubmatchIndex(s)
 		if loc == nil {
@@ -122,11 +126,13 @@ func shortcodes(s string, post Post, r *Result) string {
 		escaped := loc[3] > loc[2]
 		selfClosing := loc[8] >= 0
 		end, content := loc[1], ""
-		if !selfClosing && (name == "caption" || name == "wp_caption" || name == "video" || name == "audio") {
+		if !selfClosing && !unclosed[name] && (name == "caption" || name == "wp_caption" || name == "video" || name == "audio") {
 			closing := "[/" + name + "]"
 			if i := strings.Index(s[end:], closing); i >= 0 {
 				content = s[end : end+i]
 				end += i + len(closing)
+			} else {
+				unclosed[name] = true
 			}
 		}
 		if escaped {

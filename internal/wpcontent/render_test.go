@@ -57,3 +57,39 @@ func TestRender(t *testing.T) {
 		})
 	}
 }
+
+// FuzzRender: any content renders without a panic and leaves no core
+// shortcode's tag behind (an unclosed "[gallery " is text, as in
+// WordPress).
+func FuzzRender(f *testing.F) {
+	for _, s := range []string{"a\n\nb", `[caption width="1"]<img src="x"> c[/caption]`, `[gallery ids="1"]`, "<!-- wp:x /-->",
+		`[audio src="a"]`, "\"q\" 'a' -- ... 5x6", "<pre>\n\n</pre>", "[[gallery]]", "[caption][caption]"} {
+		f.Add(s)
+	}
+	media := map[string]Media{"1": {ID: "1", URL: "https://s/a.jpg", Width: 10, Height: 10, Parent: "2"}}
+	f.Fuzz(func(t *testing.T, s string) {
+		r := Render(Post{ID: "2", Content: s, Media: media})
+		if strings.Contains(s, "[[") {
+			return // escaped shortcodes are text by design
+		}
+		if m := shortcodeTag.FindString(r.HTML); m != "" {
+			t.Fatalf("Render(%q) = %q: %s left", s, r.HTML, m)
+		}
+	})
+}
+
+// BenchmarkRender renders a classic post of about 6 KB, and an export's
+// worst case: 20,000 unclosed [caption] tags.
+func BenchmarkRender(b *testing.B) {
+	classic := strings.Repeat("Той каза: \"Ще стане\" -- и стана... В 10:00 часа.\nВтори ред.\n\n", 60) +
+		`[caption id="attachment_4" width="300"]<img src="https://s/a.jpg" /> Подпис[/caption]`
+	unclosed := strings.Repeat(`[caption width="1"]`, 20000)
+	for _, c := range []struct{ name, s string }{{"classic", classic}, {"unclosed", unclosed}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.s)))
+			for b.Loop() {
+				Render(Post{ID: "1", Content: c.s})
+			}
+		})
+	}
+}
