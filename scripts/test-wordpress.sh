@@ -39,6 +39,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+if [ ! -w /etc/wordpress ]; then
+  echo "test-wordpress: /etc/wordpress is not writable: Debian's wordpress reads a site's configuration only from there; run as root (or make it writable)" >&2
+  exit 1
+fi
 tmp=$(mktemp -d -t syndicate-wp.XXXXXX)
 chmod 755 "$tmp"
 config=/etc/wordpress/config-syndicate-test.php
