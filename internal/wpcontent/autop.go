@@ -34,9 +34,8 @@ var (
 	autopLi           = regexp.MustCompile(`<p>(<li.+?)</p>`)
 	autopBlockquote   = regexp.MustCompile(`(?i)<p><blockquote([^>]*)>`)
 	autopPBeforeBlock = regexp.MustCompile(`<p>\s*(</?` + allBlocks + `[^>]*>)`)
-	autopPAfterBlock  = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*</p>`)
 	autopPreserve     = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<svg.*?</svg>`)
-	autopBrAfter      = regexp.MustCompile(`(</?` + allBlocks + `[^>]*>)\s*<br />`)
+	blockTagOnly      = regexp.MustCompile(`^</?` + allBlocks + `[^>]*>$`)
 	autopBrBefore     = regexp.MustCompile(`<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)`)
 	autopTrailNL      = regexp.MustCompile(`\n</p>$`)
 )
@@ -92,20 +91,22 @@ func Autop(text string) string {
 	}
 	text = b.String()
 	text = autopEmptyP.ReplaceAllString(text, "")
-	text = autopCloseInDiv.ReplaceAllString(text, "<p>$1</p></$2>")
+	if strings.Contains(text, "</div>") || strings.Contains(text, "</address>") || strings.Contains(text, "</form>") {
+		text = autopCloseInDiv.ReplaceAllString(text, "<p>$1</p></$2>")
+	}
 	text = autopUnwrapBlock.ReplaceAllString(text, "$1")
 	text = autopLi.ReplaceAllString(text, "$1")
 	text = autopBlockquote.ReplaceAllString(text, "<blockquote$1><p>")
 	text = strings.ReplaceAll(text, "</blockquote></p>", "</p></blockquote>")
 	text = autopPBeforeBlock.ReplaceAllString(text, "$1")
-	text = autopPAfterBlock.ReplaceAllString(text, "$1")
+	text = afterBlock(text, "</p>")
 	text = autopPreserve.ReplaceAllStringFunc(text, func(m string) string {
 		return strings.ReplaceAll(m, "\n", "<WPPreserveNewline />")
 	})
 	text = strings.NewReplacer("<br>", "<br />", "<br/>", "<br />").Replace(text)
 	text = lineBreaks(text)
 	text = strings.ReplaceAll(text, "<WPPreserveNewline />", "\n")
-	text = autopBrAfter.ReplaceAllString(text, "$1")
+	text = afterBlock(text, "<br />")
 	text = autopBrBefore.ReplaceAllString(text, "$1")
 	text = autopTrailNL.ReplaceAllString(text, "</p>")
 	for i, pre := range preTags {
@@ -115,6 +116,39 @@ func Autop(text string) string {
 		text = strings.NewReplacer(" <!-- wpnl --> ", "\n", "<!-- wpnl -->", "\n").Replace(text)
 	}
 	return text
+}
+
+// afterBlock is preg_replace('!(</?BLOCKS[^>]*>)\s*TOKEN!', '$1'): token
+// dropped, with the white space before it, where a block-level tag ends
+// just before. A scan from each token back, instead of the expression,
+// which Go's regexp runs slowly from every "<".
+func afterBlock(text, token string) string {
+	if !strings.Contains(text, token) {
+		return text
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; ; {
+		j := strings.Index(text[i:], token)
+		if j < 0 {
+			break
+		}
+		at := i + j
+		k := at
+		for k > last && isSpace(text[k-1]) {
+			k--
+		}
+		if k > last && text[k-1] == '>' {
+			lt := strings.LastIndexByte(text[last:k], '<')
+			if lt >= 0 && blockTagOnly.MatchString(text[last+lt:k]) {
+				b.WriteString(text[last:k])
+				last = at + len(token)
+			}
+		}
+		i = at + len(token)
+	}
+	b.WriteString(text[last:])
+	return b.String()
 }
 
 // lineBreaks is preg_replace('|(?<!<br />)\s*\n|', "<br />\n"): every
