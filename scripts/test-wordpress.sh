@@ -4,9 +4,11 @@
 # tagged `wordpress` (issue 23 item 5). It
 #   1. installs the packages with apt when they are missing and this runs
 #      as root (otherwise one line naming the command, exit 1);
-#   2. starts a private MariaDB (a temporary data directory, a Unix socket,
-#      no TCP) and a private Apache (its own configuration, 127.0.0.1 on a
-#      free port, DocumentRoot /usr/share/wordpress);
+#   2. copies the package's /usr/share/wordpress into a temporary
+#      directory with a wp-config.php of its own (Debian's reads
+#      /etc/wordpress, which a test should not write), starts a private
+#      MariaDB (a temporary data directory, a Unix socket, no TCP) and a
+#      private Apache (its own configuration, 127.0.0.1 on a free port);
 #   3. seeds a site with scripts/wordpress/seed.php (posts classic and
 #      block-editor, a caption, a gallery, an embed, audio and video, a
 #      featured image, a password-protected, a private and an undated post)
@@ -17,9 +19,8 @@
 #      internal/wpcontent/testdata/oracle.golden.json) with WORDPRESS_URL
 #      and WORDPRESS_WXR set;
 #   5. stops both servers and removes everything it made, on any exit.
-# Debian's wordpress reads its configuration from
-# /etc/wordpress/config-<WORDPRESS_CONFIG>.php: this writes
-# config-syndicate-test.php there for the run and removes it after.
+# Nothing outside the temporary directory is written: it runs as any user
+# once the packages are there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,19 +40,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-if [ ! -w /etc/wordpress ]; then
-  echo "test-wordpress: /etc/wordpress is not writable: Debian's wordpress reads a site's configuration only from there; run as root (or make it writable)" >&2
-  exit 1
-fi
 tmp=$(mktemp -d -t syndicate-wp.XXXXXX)
 chmod 755 "$tmp"
-config=/etc/wordpress/config-syndicate-test.php
 db_pid= web_pid=
 cleanup() {
   local rc=$?
   [ -n "$web_pid" ] && { kill -TERM "$web_pid" 2>/dev/null || true; wait "$web_pid" 2>/dev/null || true; }
   [ -n "$db_pid" ] && { kill -TERM "$db_pid" 2>/dev/null || true; wait "$db_pid" 2>/dev/null || true; }
-  rm -f "$config"
   if [ $rc -ne 0 ] && [ -n "${KEEP_WORDPRESS_LOGS:-}" ]; then
     echo "test-wordpress: logs kept in $tmp" >&2
   else
@@ -98,9 +93,15 @@ add_action('after_setup_theme', function () {
 	add_theme_support('html5', ['caption', 'gallery', 'style', 'script']);
 });
 PHP
+# A copy of the package's WordPress (its few symbolic links, to Debian's
+# PHP libraries, stay links), configured by a wp-config.php of its own.
+root="$tmp/wordpress"
+cp -a /usr/share/wordpress "$root"
+rm -f "$root/wp-config.php" "$root/.htaccess"
+config="$root/wp-config.php"
 cat >"$config" <<PHP
 <?php
-// Written by scripts/test-wordpress.sh for one run; removed after it.
+// Written by scripts/test-wordpress.sh for one run.
 define('DB_NAME', 'wordpress');
 define('DB_USER', 'wordpress');
 define('DB_PASSWORD', '$password');
@@ -112,6 +113,11 @@ define('WP_ENVIRONMENT_TYPE', 'local');
 define('DISABLE_WP_CRON', true);
 define('AUTOMATIC_UPDATER_DISABLED', true);
 define('WP_HTTP_BLOCK_EXTERNAL', true);
+\$table_prefix = 'wp_';
+if (!defined('ABSPATH')) {
+	define('ABSPATH', __DIR__ . '/');
+}
+require_once ABSPATH . 'wp-settings.php';
 PHP
 chmod 644 "$config"
 
@@ -141,9 +147,8 @@ LoadModule php_module $mods/libphp8.2.so
 StartServers 2
 MaxRequestWorkers 8
 TypesConfig /etc/mime.types
-DocumentRoot /usr/share/wordpress
+DocumentRoot $root
 DirectoryIndex index.php
-SetEnv WORDPRESS_CONFIG syndicate-test
 <FilesMatch "\.php\$">
   SetHandler application/x-httpd-php
 </FilesMatch>
@@ -151,7 +156,7 @@ SetEnv WORDPRESS_CONFIG syndicate-test
   AllowOverride None
   Require all denied
 </Directory>
-<Directory /usr/share/wordpress>
+<Directory $root>
   Require all granted
   RewriteEngine On
   RewriteBase /
@@ -166,7 +171,7 @@ SetEnv WORDPRESS_CONFIG syndicate-test
 Alias /wp-content $tmp/wp-content
 CONF
 
-export WORDPRESS_CONFIG=syndicate-test HTTP_HOST="127.0.0.1:$port"
+export WP_ROOT="$root" HTTP_HOST="127.0.0.1:$port"
 php scripts/wordpress/seed.php "$site" >"$tmp/seed.log" 2>&1 ||
   { echo "test-wordpress: seeding failed:" >&2; tail -20 "$tmp/seed.log" >&2; exit 1; }
 php scripts/wordpress/export.php >"$tmp/export.xml" 2>"$tmp/export.log" ||

@@ -7,9 +7,8 @@
 // (do_blocks then moves wpautop after shortcode_unautop). Run as seed.php
 // is.
 $_SERVER['HTTP_HOST'] = getenv('HTTP_HOST');
-$_SERVER['WORDPRESS_CONFIG'] = getenv('WORDPRESS_CONFIG');
 $_SERVER['REQUEST_URI'] = '/';
-require '/usr/share/wordpress/wp-load.php';
+require getenv('WP_ROOT') . '/wp-load.php';
 apply_filters('the_content', "<!-- wp:paragraph -->\n<p>x</p>\n<!-- /wp:paragraph -->");
 $out = [];
 foreach (json_decode(file_get_contents($argv[1]), true) as $in) {

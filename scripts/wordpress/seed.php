@@ -5,17 +5,16 @@
 // breaks, a [caption], a [gallery], an [embed], [audio] and [video]) and
 // in the block editor, a featured image, two authors, categories and
 // tags, a password-protected, a private and a draft post. Run with
-// WORDPRESS_CONFIG and HTTP_HOST set (Debian's wp-config.php reads them).
+// WP_ROOT (the copy of WordPress) and HTTP_HOST set.
 if ($argc < 2) {
 	fwrite(STDERR, "usage: seed.php SITE\n");
 	exit(2);
 }
 $site = $argv[1];
 $_SERVER['HTTP_HOST'] = getenv('HTTP_HOST');
-$_SERVER['WORDPRESS_CONFIG'] = getenv('WORDPRESS_CONFIG');
 $_SERVER['REQUEST_URI'] = '/';
 define('WP_INSTALLING', true);
-require '/usr/share/wordpress/wp-load.php';
+require getenv('WP_ROOT') . '/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 require_once ABSPATH . 'wp-admin/includes/image.php';
 
