@@ -96,7 +96,7 @@ func (h *shareHandler) target(ctx context.Context, key string) (article.Article,
 	}
 	ctx, cancel := context.WithTimeout(ctx, h.opts.LinkTimeout)
 	defer cancel()
-	a, err := h.links.read(ctx, key, h.lookup, func(a article.Article) {
+	a, err := h.links.read(ctx, key, func(e linkEntry) bool { return h.opts.LinkTTL > 0 && now.Sub(e.at) < h.opts.LinkTTL }, h.lookup, func(a article.Article) {
 		if h.opts.LinkTTL > 0 {
 			h.links.put(key, a, now)
 		}
@@ -112,13 +112,18 @@ func (h *shareHandler) target(ctx context.Context, key string) (article.Article,
 	return article.Article{}, fmt.Errorf("%w: %w", errDegraded, err)
 }
 
-// read returns the share target of lookup(key), sharing one call among the
-// concurrent callers of one key; keep is given what was found before the
+// read returns the share target of lookup(key), or the copy of key if it
+// is fresh now, sharing one call among the concurrent callers of one key; keep is given what was found before the
 // call ends, so a caller after it finds the copy. A caller whose ctx ends
 // first gets ctx's error; the call goes on for the others, under the first
 // caller's deadline.
-func (c *linkCache) read(ctx context.Context, key string, lookup func(context.Context, string) (article.Article, error), keep func(article.Article)) (article.Article, error) {
+func (c *linkCache) read(ctx context.Context, key string, fresh func(linkEntry) bool, lookup func(context.Context, string) (article.Article, error), keep func(article.Article)) (article.Article, error) {
 	c.mu.Lock()
+	// A read that ended since the caller looked has left its copy.
+	if e, ok := c.m[key]; ok && fresh(e) {
+		c.mu.Unlock()
+		return e.a, nil
+	}
 	f, ok := c.flight[key]
 	if !ok {
 		if c.flight == nil {
