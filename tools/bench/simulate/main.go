@@ -696,7 +696,7 @@ func render(phases []phase, fixes []corrections, n, workers, edges int, span tim
 			slices.Sort(secs)
 			if len(secs) > 0 {
 				fmt.Fprintf(&b, "- Correction to every edge: p50 %.1f s, p99 %.1f s (target p99 at most 60 s), %d edges never corrected; under the assumptions above.\n",
-					secs[len(secs)/2], secs[int(0.99*float64(len(secs)-1))], f.missing)
+					secs[int(0.5*float64(len(secs)-1))], secs[int(0.99*float64(len(secs)-1))], f.missing)
 			}
 		}
 	}
