@@ -564,6 +564,36 @@ func loadavg() string {
 	return strings.Join(f[:3], " ")
 }
 
+// errorStatuses lists the errors of p by class and answer ("card …: 503 ×7").
+func errorStatuses(p phase, cs []class) string {
+	type k struct {
+		class  int
+		status string
+	}
+	counts := map[k]int{}
+	var keys []k
+	for _, r := range p.results {
+		c := cs[r.class]
+		if r.err == nil && r.status < 500 && (c.want == 0 || r.status == c.want) {
+			continue
+		}
+		st := strconv.Itoa(r.status)
+		if r.err != nil {
+			st = "transport error"
+		}
+		kk := k{r.class, st}
+		if counts[kk] == 0 {
+			keys = append(keys, kk)
+		}
+		counts[kk]++
+	}
+	var parts []string
+	for _, kk := range keys {
+		parts = append(parts, fmt.Sprintf("%s: %s ×%d", cs[kk.class].name, kk.status, counts[kk]))
+	}
+	return strings.Join(parts, "; ")
+}
+
 // readerHits is the cache hit ratio of readers' share pages (class 0).
 func readerHits(p phase) (hits, n int) {
 	for _, r := range p.results {
@@ -634,6 +664,9 @@ func render(phases []phase, fixes []corrections, n, workers, edges int, span tim
 		}
 		fmt.Fprintf(&b, "\nShare clicks: %d sent; counter writes counted %d, failed %d (logged, never a 5xx), late %d; stored total %d.\n\n",
 			p.clicks, p.counted, p.failed, p.late, p.stored)
+		if bad := errorStatuses(p, cs); bad != "" {
+			fmt.Fprintf(&b, "Errors by answer: %s.\n\n", bad)
+		}
 	}
 	if len(fixes) > 0 {
 		b.WriteString("## A correction's way to every edge\n\n")
@@ -661,7 +694,12 @@ func render(phases []phase, fixes []corrections, n, workers, edges int, span tim
 		b.WriteString("\n")
 	}
 	b.WriteString("## Targets\n\n")
-	hit := func(p phase, pat string) float64 { return 100 * p.stats[pat].HitRatio() }
+	hit := func(p phase, pat string) string {
+		if p.stats[pat].Requests == 0 {
+			return "n/a"
+		}
+		return fmt.Sprintf("%.2f%%", 100*p.stats[pat].HitRatio())
+	}
 	p99 := func(p phase, name string) time.Duration {
 		var lat []time.Duration
 		for _, r := range p.results {
@@ -682,7 +720,7 @@ func render(phases []phase, fixes []corrections, n, workers, edges int, span tim
 	}
 	for _, p := range phases {
 		h, rn := readerHits(p)
-		fmt.Fprintf(&b, "- %s: readers' share pages %.2f%% edge hits (target at least 99%%), all share pages %.2f%%, cards %.2f%%; %d errors (target 0).\n",
+		fmt.Fprintf(&b, "- %s: readers' share pages %.2f%% edge hits (target at least 99%%), all share pages %s, cards %s; %d errors (target 0).\n",
 			p.name, 100*float64(h)/float64(max(rn, 1)), hit(p, "/share/*"), hit(p, "/share/*/card.png"), errs(p))
 	}
 	if len(phases) == 3 {
@@ -701,6 +739,9 @@ func render(phases []phase, fixes []corrections, n, workers, edges int, span tim
 		}
 	}
 	b.WriteString("\nOn this loopback rig the origin is moto_server, one Python process on a shared machine: its latency, not the service's, " +
+		"and the load average above set the latencies, the errors (listed by answer under each phase) and the counter writes that failed; " +
+		"the cards are drawn without their photo (its origin, the publisher's site, is not reachable on loopback), so they are cached 5 minutes, not a year, " +
+		"which is most of the cards' misses. " +
 		"sets the share links' p50/p99 and makes most counter writes outlast the 50 ms budget (\"late\", then counted). " +
 		"Figures of the service itself are in docs/figures.md; what the hour costs in AWS is in docs/at-scale.md.\n")
 	return b.String()
