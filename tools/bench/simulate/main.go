@@ -741,8 +741,7 @@ func render(phases []phase, fixes []corrections, n, workers, edges int, span tim
 	b.WriteString("\nOn this loopback rig the origin is moto_server, one Python process on a shared machine: its latency, not the service's, " +
 		"and the load average above set the latencies, the errors (listed by answer under each phase) and the counter writes that failed; " +
 		"the cards are drawn without their photo (its origin, the publisher's site, is not reachable on loopback), so they are cached 5 minutes, not a year, " +
-		"which is most of the cards' misses. " +
-		"sets the share links' p50/p99 and makes most counter writes outlast the 50 ms budget (\"late\", then counted). " +
+		"which is most of the cards' misses. Most counter writes outlast the 50 ms budget here (\"late\", then counted). " +
 		"Figures of the service itself are in docs/figures.md; what the hour costs in AWS is in docs/at-scale.md.\n")
 	return b.String()
 }
