@@ -15,7 +15,7 @@ export PATH := $(PATH):$(abspath $(VENV))/bin
 # stays out of the service's go.mod; vet, test and tidy-check cover both.
 TOOLS     := tools/bench
 
-.PHONY: run import test prereqs check-tree vet fmt-check tidy-check lint-template unit build deploy bench simulate fuzz clean
+.PHONY: run import test test-wordpress prereqs check-tree vet fmt-check tidy-check lint-template unit build deploy bench simulate fuzz clean
 
 ## run: the whole service on 127.0.0.1:3000 (PORT overrides) on the embedded store, seeded.
 run:
@@ -35,6 +35,13 @@ test: prereqs
 	./scripts/with-moto.sh $(GO) test -race -count=1 ./...
 	$(GO) -C $(TOOLS) test -race -count=1 ./...
 
+## test-wordpress: the importer against a real WordPress 6.1 (Debian's wordpress, MariaDB, Apache with PHP, all on
+## loopback; installed with apt when run as root): scripts/test-wordpress.sh seeds a site, runs the tests tagged
+## `wordpress` (REST, WXR and feed in sequence, the follow function, the golden pairs) and tears it all down.
+## UPDATE=1 also rewrites the golden pairs taken from it. .ci/run runs it after `make test`.
+test-wordpress:
+	./scripts/test-wordpress.sh
+
 # What the tests need, each missing one a line naming its install command; run
 # before anything else, so a fresh machine learns at once what it lacks.
 prereqs:
@@ -46,6 +53,7 @@ check-tree:
 
 vet:
 	$(GO) vet ./...
+	$(GO) vet -tags wordpress ./internal/importer/
 	$(GO) -C $(TOOLS) vet ./...
 
 fmt-check:
