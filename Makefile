@@ -90,9 +90,10 @@ bench:
 	./scripts/with-moto.sh bash -o pipefail -c '$(GO) test -run "^$$" -bench . -benchmem -count $(BENCH_COUNT) -benchtime $(BENCHTIME) ./... | tee bench.txt'
 	./scripts/with-moto.sh $(GO) -C $(TOOLS) run . -root "$(CURDIR)" -gobench bench.txt -out docs/figures.md
 
-## simulate: a viral day's request mix, bounded and on loopback, through a caching proxy with the template's
-## cache keys (internal/testing/cdnsim) in front of the local server on moto; healthy, then with every share-counter
-## write throttled. Writes docs/simulation.md. SIM_REQUESTS per phase (default 20000).
+## simulate: a viral hour's request mix, bounded and on loopback, through the edge model (internal/testing/cdnsim:
+## the template's cache keys, cold edge locations, lifetimes on a simulated clock) in front of the local server on
+## moto: the whole mix, readers only, every share-counter write throttled; then a correction's time to every edge.
+## Writes docs/simulation.md. SIM_REQUESTS per phase (default 20000).
 SIM_REQUESTS ?= 20000
 simulate:
 	./scripts/with-moto.sh $(GO) -C $(TOOLS) run ./simulate -root "$(CURDIR)" -requests $(SIM_REQUESTS) -out docs/simulation.md
