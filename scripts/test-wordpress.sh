@@ -74,7 +74,7 @@ sock="$tmp/mysqld.sock"
 mariadb-install-db --no-defaults --datadir="$tmp/db" --user="$user" --auth-root-authentication-method=normal \
   --skip-test-db >"$tmp/install-db.log" 2>&1 ||
   { echo "test-wordpress: mariadb-install-db failed:" >&2; tail -5 "$tmp/install-db.log" >&2; exit 1; }
-mariadbd --no-defaults --datadir="$tmp/db" --socket="$sock" --skip-networking --pid-file="$tmp/mysqld.pid" \
+setsid mariadbd --no-defaults --datadir="$tmp/db" --socket="$sock" --skip-networking --pid-file="$tmp/mysqld.pid" \
   --user="$user" --log-error="$tmp/mysqld.log" >"$tmp/mysqld.out" 2>&1 &
 db_pid=$!
 wait_for MariaDB mariadb --no-defaults --socket="$sock" -uroot -e 'select 1'
@@ -177,7 +177,9 @@ php scripts/wordpress/seed.php "$site" >"$tmp/seed.log" 2>&1 ||
 php scripts/wordpress/export.php >"$tmp/export.xml" 2>"$tmp/export.log" ||
   { echo "test-wordpress: the WXR export failed:" >&2; tail -20 "$tmp/export.log" >&2; exit 1; }
 
-apache2 -f "$tmp/apache.conf" -DFOREGROUND >"$tmp/apache.log" 2>&1 &
+# In a session of its own: prefork's shutdown sends SIGTERM to its whole
+# process group, which would otherwise be this script's, make's and CI's.
+setsid apache2 -f "$tmp/apache.conf" -DFOREGROUND >"$tmp/apache.log" 2>&1 &
 web_pid=$!
 wait_for Apache curl -fsS "$site/wp-json/wp/v2/posts?per_page=1"
 
