@@ -5,11 +5,17 @@ GO        ?= go
 FUNCTIONS := $(notdir $(wildcard functions/*))
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags='-s -w'
 BENCH_COUNT ?= 5
+# The Python test tools (requirements-test.txt): used from PATH when they are
+# there; otherwise scripts/prereqs.sh installs them into $(VENV), which comes
+# last on PATH so that tools already on PATH win.
+VENV      ?= .venv
+export VENV
+export PATH := $(PATH):$(abspath $(VENV))/bin
 # The benchmark harness is a module of its own, so that its load generator
 # stays out of the service's go.mod; vet, test and tidy-check cover both.
 TOOLS     := tools/bench
 
-.PHONY: run import test check-tree vet fmt-check tidy-check lint-template unit build bench simulate fuzz clean
+.PHONY: run import test prereqs check-tree vet fmt-check tidy-check lint-template unit build bench simulate fuzz clean
 
 ## run: the whole service on 127.0.0.1:3000 (PORT overrides) on the embedded store, seeded.
 run:
@@ -21,11 +27,18 @@ import:
 	@test -n "$(SOURCE)" || { echo "usage: make import SOURCE=<WXR file, feed URL or https://site/wp-json> [ARGS='-dry-run ...']"; exit 2; }
 	$(GO) run ./cmd/import $(ARGS) '$(SOURCE)'
 
-## test: vet, gofmt and go mod tidy checks, template lint, and every test with -race (the service's, then the
+## test: prerequisites (scripts/prereqs.sh: Go's version, the pinned Python tools, installed into .venv when missing),
+## vet, gofmt and go mod tidy checks, template lint, and every test with -race (the service's, then the
 ## harness's in tools/bench), the DynamoDB suite against a private moto_server.
-test: check-tree vet fmt-check tidy-check lint-template
+test: prereqs
+	$(MAKE) --no-print-directory check-tree vet fmt-check tidy-check lint-template
 	./scripts/with-moto.sh $(GO) test -race -count=1 ./...
 	$(GO) -C $(TOOLS) test -race -count=1 ./...
+
+# What the tests need, each missing one a line naming its install command; run
+# before anything else, so a fresh machine learns at once what it lacks.
+prereqs:
+	./scripts/prereqs.sh
 
 # No built program and nothing over 1 MB (outside testdata/ and the emoji pack) is tracked.
 check-tree:

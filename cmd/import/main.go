@@ -95,13 +95,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	for _, f := range sum.Failed {
 		fmt.Fprintln(stdout, "failed:", f)
 	}
+	for _, w := range sum.Warnings {
+		fmt.Fprintln(stdout, "warning:", w)
+	}
+	for _, m := range loaded.Missing {
+		fmt.Fprintln(stdout, "page skipped:", m)
+	}
+	pages := fmt.Sprintf("%d page(s)", loaded.Pages)
+	if len(loaded.Missing) > 0 {
+		pages += fmt.Sprintf(", %d page(s) missing and skipped", len(loaded.Missing))
+	}
 	verb := ""
 	if *dryRun {
 		verb = " (dry run: nothing written)"
 	}
 	rate := float64(sum.Done()) / max(sum.Elapsed.Seconds(), 1e-9)
-	fmt.Fprintf(stdout, "import: %d items from %d page(s) in %s (%.0f/s): %s%s\n",
-		len(loaded.Items), loaded.Pages, sum.Elapsed.Round(time.Millisecond), rate, sum.String(), verb)
+	fmt.Fprintf(stdout, "import: %d items from %s in %s (%.0f/s): %s%s\n",
+		len(loaded.Items), pages, sum.Elapsed.Round(time.Millisecond), rate, sum.String(), verb)
 	switch {
 	case errors.Is(err, importer.ErrUnauthorized):
 		fmt.Fprintln(stderr, "import:", err, "- check -token / ADMIN_TOKEN")
@@ -109,7 +119,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case err != nil:
 		fmt.Fprintln(stderr, "import: stopped:", err, "- run it again to resume")
 		return 1
-	case len(sum.Failed) > 0:
+	case len(sum.Failed) > 0, len(loaded.Missing) > 0:
 		return 1
 	}
 	return 0

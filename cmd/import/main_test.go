@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -59,6 +61,27 @@ func TestImportCommand(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a missing archive page", func(t *testing.T) {
+		feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/feed" {
+				http.NotFound(w, r)
+				return
+			}
+			fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>С</title><link>https://site.example/</link>`+
+				`<atom:link rel="prev-archive" href="/archive/1"/><item><title>Първа</title><guid>p1</guid><description>Текст</description></item></channel></rss>`)
+		}))
+		defer feed.Close()
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), []string{"-api", hs.URL, "-all-pages", feed.URL + "/feed"}, getenv, &stdout, &stderr)
+		for _, w := range []string{"page skipped: GET " + feed.URL + "/archive/1: status 404", "1 page(s), 1 page(s) missing and skipped", "created 1"} {
+			if !strings.Contains(stdout.String(), w) {
+				t.Errorf("stdout lacks %q:\n%s", w, &stdout)
+			}
+		}
+		if code != 1 {
+			t.Errorf("exit %d; want 1 (a page not imported)", code)
+		}
+	})
 	t.Run("wrong token", func(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), []string{"-api", hs.URL, "-token", "wrong", fixture}, getenv, &stdout, &stderr)

@@ -18,6 +18,7 @@ import (
 	"github.com/mmcdole/gofeed/rss"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/newsroom"
 )
 
 // ErrNotFeed means a document is none of the formats the importer reads.
@@ -70,8 +71,19 @@ func rssPage(f *rss.Feed, doc []byte, docURL string, opts Options) Page {
 			guid = it.GUID.Value
 		}
 		key := firstNonEmpty(guid, it.Link, it.Title+"\n"+it.PubDate)
+		if p.WordPress {
+			// Plain permalinks (and the comments link) name the post ID,
+			// which tells a post from another that kept its GUID.
+			key = firstNonEmpty(wpKey(guid, firstNonEmpty(wpPostID(it.Link), wpPostID(it.Comments))), key)
+		}
+		ref := itemRef("RSS item", i, guid, it.Title)
+		if protectedInFeed(it.Title, it.Description, it.Content) {
+			item := Item{Kind: KindProtected, Ref: ref}
+			item.identify(site, key, it.Link)
+			p.Items = append(p.Items, item)
+			continue
+		}
 		a := article.Article{
-			ID:     ArticleID(site, key),
 			Title:  it.Title,
 			URL:    resolve(docURL, it.Link),
 			Status: article.StatusPublished,
@@ -121,7 +133,9 @@ func rssPage(f *rss.Feed, doc []byte, docURL string, opts Options) Page {
 			}
 		}
 		fill(&a, lang)
-		p.Items = append(p.Items, Item{Kind: KindArticle, Ref: itemRef("RSS item", i, guid, it.Title), Article: a})
+		item := Item{Kind: KindArticle, Ref: ref, Article: a}
+		item.identify(site, key, it.Link)
+		p.Items = append(p.Items, item)
 	}
 	return p
 }
@@ -145,7 +159,6 @@ func atomPage(f *atom.Feed, docURL string, opts Options) Page {
 	p := Page{Next: next, WordPress: f.Generator != nil && strings.Contains(f.Generator.URI, "wordpress.org")}
 	for i, e := range f.Entries {
 		a := article.Article{
-			ID:     ArticleID(site, firstNonEmpty(e.ID, e.Title+"\n"+e.Published)),
 			Title:  e.Title,
 			Lead:   e.Summary,
 			Status: article.StatusPublished,
@@ -188,9 +201,19 @@ func atomPage(f *atom.Feed, docURL string, opts Options) Page {
 			a.Authors = append(a.Authors, article.Author{Name: au.Name, URL: resolve(docURL, au.URI)})
 		}
 		a.Section, a.Tags = atomTerms(e.Categories)
-		fill(&a, lang)
-		p.Items = append(p.Items, Item{Kind: KindArticle, Ref: itemRef("Atom entry", i, e.ID, e.Title), Article: a,
-			Modified: feedTime(e.Updated, e.UpdatedParsed)})
+		ref := itemRef("Atom entry", i, e.ID, e.Title)
+		content := ""
+		if e.Content != nil {
+			content = e.Content.Value
+		}
+		item := Item{Kind: KindArticle, Ref: ref, Article: a, Modified: feedTime(e.Updated, e.UpdatedParsed)}
+		if protectedInFeed(e.Title, e.Summary, content) {
+			item = Item{Kind: KindProtected, Ref: ref}
+		} else {
+			fill(&item.Article, lang)
+		}
+		item.identify(site, firstNonEmpty(e.ID, e.Title+"\n"+e.Published), a.URL)
+		p.Items = append(p.Items, item)
 	}
 	return p
 }
@@ -204,7 +227,6 @@ func jsonPage(f *jsonfeed.Feed, docURL string, opts Options) Page {
 	}
 	for i, it := range f.Items {
 		a := article.Article{
-			ID:       ArticleID(site, firstNonEmpty(it.ID, it.URL, it.Title+"\n"+it.DatePublished)),
 			Title:    it.Title,
 			Lead:     it.Summary,
 			Body:     it.ContentHTML,
@@ -231,11 +253,37 @@ func jsonPage(f *jsonfeed.Feed, docURL string, opts Options) Page {
 		if u := resolve(docURL, it.Image); u != "" {
 			a.Image = &article.Image{URL: u}
 		}
-		fill(&a, lang)
-		p.Items = append(p.Items, Item{Kind: KindArticle, Ref: itemRef("JSON Feed item", i, it.ID, it.Title), Article: a,
-			Modified: feedTime(it.DateModified, nil)})
+		item := Item{Kind: KindArticle, Ref: itemRef("JSON Feed item", i, it.ID, it.Title), Article: a,
+			Modified: feedTime(it.DateModified, nil)}
+		if protectedInFeed(it.Title, it.Summary, it.ContentHTML) {
+			item = Item{Kind: KindProtected, Ref: item.Ref}
+		} else {
+			fill(&item.Article, lang)
+		}
+		item.identify(site, firstNonEmpty(it.ID, it.URL, it.Title+"\n"+it.DatePublished), it.URL)
+		p.Items = append(p.Items, item)
 	}
 	return p
+}
+
+// protectedTitles are the prefixes WordPress gives a password-protected
+// post's title in feeds ("Protected: %s"), in English and Bulgarian.
+var protectedTitles = []string{"Protected: ", "Защитено: "}
+
+// protectedInFeed reports whether a feed item is a password-protected
+// WordPress post: its content is WordPress's password form, or its title
+// has the "Protected: " prefix and it has no text.
+func protectedInFeed(title, summary, content string) bool {
+	if strings.Contains(content, "post-password-form") || strings.Contains(content, "action=postpass") {
+		return true
+	}
+	title = strings.TrimSpace(html.UnescapeString(title))
+	for _, p := range protectedTitles {
+		if strings.HasPrefix(title, p) && strings.TrimSpace(newsroom.PlainText(content)) == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // atomTerms reads Atom categories: one whose scheme ends in "section"

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -10,9 +11,18 @@ import (
 	"time"
 )
 
-// MaxDocument bounds one fetched document (a feed page, a REST page).
-// A WXR export read from a file has no limit.
-const MaxDocument = 256 << 20
+// DefaultMaxBytes bounds one fetched document (a feed page, a REST page,
+// a WXR export by URL) after transparent gzip, when Fetcher.MaxBytes is
+// zero. A WXR export read from a file has no limit.
+const DefaultMaxBytes = 16 << 20
+
+// ErrTooLarge means a fetched document is larger than its limit
+// (Fetcher.MaxBytes, named by Fetcher.LimitName): it is refused.
+var ErrTooLarge = errors.New("the document is larger than the limit")
+
+// ErrRedirectRefused wraps a redirect the client's CheckRedirect refused
+// (the admin token kept to its origin): it is not retried.
+var ErrRedirectRefused = errors.New("redirect refused")
 
 // Fetcher does HTTP with retries: a 429, 502, 503 or 504 answer or a
 // network error is retried after the answer's Retry-After (seconds or a
@@ -27,6 +37,12 @@ type Fetcher struct {
 	MaxWait time.Duration
 	// UserAgent is sent with every request.
 	UserAgent string
+	// MaxBytes bounds an answer's body as read, after transparent gzip
+	// (a small gzip can hold gigabytes); DefaultMaxBytes if zero.
+	MaxBytes int64
+	// LimitName names the setting of MaxBytes in the error (an
+	// environment variable, a flag).
+	LimitName string
 	// Retried, if set, is called before each retry (for the summary).
 	Retried func()
 	// Sleep waits; a test may make it instant. Zero: a timer that stops
@@ -41,10 +57,37 @@ type Response struct {
 	Body   []byte
 }
 
+// Stream is a fetched answer whose body is read as it arrives, at most
+// MaxBytes of it: reading past that fails with an error wrapping
+// ErrTooLarge. The caller closes it.
+type Stream struct {
+	Status int
+	Header http.Header
+	Body   io.ReadCloser
+}
+
 // Do sends the request newReq makes, once per attempt (a body must be
-// readable again), and returns the last answer. It retries only what is
-// safe: every status listed above means the server did not act.
+// readable again), and returns the last answer, read whole (at most
+// MaxBytes). It retries only what is safe: every status listed above
+// means the server did not act.
 func (f *Fetcher) Do(ctx context.Context, newReq func(context.Context) (*http.Request, error)) (Response, error) {
+	s, err := f.Open(ctx, newReq)
+	if err != nil {
+		return Response{}, err
+	}
+	defer s.Body.Close()
+	body, err := io.ReadAll(s.Body)
+	if err != nil {
+		return Response{}, err
+	}
+	return Response{Status: s.Status, Header: s.Header, Body: body}, nil
+}
+
+// Open is Do without reading the body: the answer's body is read by the
+// caller as it arrives (a feed parsed while it downloads), bounded by
+// MaxBytes. A retryable answer's body is read (bounded) and retried as
+// in Do; a failure while the caller reads is not retried.
+func (f *Fetcher) Open(ctx context.Context, newReq func(context.Context) (*http.Request, error)) (Stream, error) {
 	attempts := f.Attempts
 	if attempts <= 0 {
 		attempts = 5
@@ -53,7 +96,7 @@ func (f *Fetcher) Do(ctx context.Context, newReq func(context.Context) (*http.Re
 	for i := 0; i < attempts; i++ {
 		req, err := newReq(ctx)
 		if err != nil {
-			return Response{}, err
+			return Stream{}, err
 		}
 		if f.UserAgent != "" {
 			req.Header.Set("User-Agent", f.UserAgent)
@@ -62,23 +105,24 @@ func (f *Fetcher) Do(ctx context.Context, newReq func(context.Context) (*http.Re
 		var wait time.Duration
 		if err != nil {
 			if ctx.Err() != nil {
-				return Response{}, ctx.Err()
+				return Stream{}, ctx.Err()
+			}
+			if errors.Is(err, ErrRedirectRefused) {
+				return Stream{}, err
 			}
 			last = err
 		} else {
-			body, rerr := io.ReadAll(io.LimitReader(resp.Body, MaxDocument+1))
-			resp.Body.Close()
-			switch {
-			case rerr != nil:
-				last = rerr
-			case len(body) > MaxDocument:
-				return Response{}, fmt.Errorf("%s %s: the answer is larger than %d bytes", req.Method, req.URL.Redacted(), MaxDocument)
-			case retryable(resp.StatusCode):
-				last = fmt.Errorf("%s %s: %s", req.Method, req.URL.Redacted(), resp.Status)
-				wait = retryAfter(resp.Header.Get("Retry-After"), time.Now())
-			default:
-				return Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+			body := &limitedBody{rc: resp.Body, left: f.maxBytes(), what: req.Method + " " + req.URL.Redacted(), f: f}
+			if !retryable(resp.StatusCode) {
+				return Stream{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
 			}
+			_, rerr := io.Copy(io.Discard, body) // the connection reused
+			body.Close()
+			if errors.Is(rerr, ErrTooLarge) {
+				return Stream{}, rerr
+			}
+			last = fmt.Errorf("%s %s: %s", req.Method, req.URL.Redacted(), resp.Status)
+			wait = retryAfter(resp.Header.Get("Retry-After"), time.Now())
 		}
 		if i == attempts-1 {
 			break
@@ -93,10 +137,53 @@ func (f *Fetcher) Do(ctx context.Context, newReq func(context.Context) (*http.Re
 			f.Retried()
 		}
 		if err := f.sleep(ctx, wait); err != nil {
-			return Response{}, err
+			return Stream{}, err
 		}
 	}
-	return Response{}, fmt.Errorf("gave up after %d attempts: %w", attempts, last)
+	return Stream{}, fmt.Errorf("gave up after %d attempts: %w", attempts, last)
+}
+
+// limitedBody reads at most left bytes of an answer; one more is an
+// error naming the limit.
+type limitedBody struct {
+	rc   io.ReadCloser
+	left int64
+	what string
+	f    *Fetcher
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		var one [1]byte
+		n, err := b.rc.Read(one[:])
+		if n > 0 {
+			return 0, b.f.tooLarge(b.what)
+		}
+		return 0, err
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.rc.Close() }
+
+func (f *Fetcher) maxBytes() int64 {
+	if f.MaxBytes > 0 {
+		return f.MaxBytes
+	}
+	return DefaultMaxBytes
+}
+
+func (f *Fetcher) tooLarge(what string) error {
+	name := ""
+	if f.LimitName != "" {
+		name = " (" + f.LimitName + ")"
+	}
+	return fmt.Errorf("%s: %w of %d bytes%s, counted after gzip: refused", what, ErrTooLarge, f.maxBytes(), name)
 }
 
 // Get fetches url, conditionally when v holds validators (a 304 answer is

@@ -81,6 +81,7 @@ type FollowResult struct {
 	Unchanged   int      `json:"unchanged"`
 	Skipped     int      `json:"skipped"`
 	Failed      []string `json:"failed,omitempty"`
+	Warnings    []string `json:"warnings,omitempty"`
 }
 
 // Handle runs once, on a schedule (an EventBridge rule's event, whose
@@ -121,6 +122,10 @@ func (f *Follower) Handle(ctx context.Context, _ events.CloudWatchEvent) (Follow
 	for _, fl := range sum.Failed {
 		res.Failed = append(res.Failed, fl.String())
 		log.Warn("follow: item not imported", slog.String("item", fl.Ref), slog.String("id", fl.ID), slog.String("reason", fl.Reason))
+	}
+	for _, w := range sum.Warnings {
+		res.Warnings = append(res.Warnings, w.String())
+		log.Warn("follow: item imported with a warning", slog.String("item", w.Ref), slog.String("id", w.ID), slog.String("warning", w.Reason))
 	}
 	rec.Add(metrics.ImportCreated, sum.Created)
 	rec.Add(metrics.ImportUpdated, sum.Updated)

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,6 +25,13 @@ const (
 	KindAttachment Kind = "attachment"
 	KindMenuItem   Kind = "nav_menu_item"
 	KindTrash      Kind = "trash"
+	// KindProtected is a password-protected post: never published here,
+	// whichever source it comes from (an article imported while it was
+	// public is made a draft).
+	KindProtected Kind = "password-protected"
+	// KindDuplicate is an item repeated whole in a source (same key, same
+	// link): imported once.
+	KindDuplicate Kind = "duplicate"
 )
 
 // Item is one entry of a source, mapped.
@@ -39,6 +47,54 @@ type Item struct {
 	Modified time.Time
 	// Err is why the item could not be mapped; it is reported as a failure.
 	Err error
+	// ident is what Article.ID was made from, to tell two items sharing a
+	// GUID apart (distinct).
+	ident identity
+}
+
+// identity is what an item's article ID is made of: the site, the key
+// (GUID, else link, else post ID) and the item's link.
+type identity struct{ site, key, link string }
+
+// identify sets it.Article.ID from site and key, and keeps them.
+func (it *Item) identify(site, key, link string) {
+	it.ident = identity{site: site, key: key, link: strings.TrimSpace(link)}
+	it.Article.ID = ArticleID(site, key)
+}
+
+// wpKey is the key of a WordPress post: its GUID, except that a GUID of
+// the form "…?p=N" borrowed from another post (WordPress keeps the GUID
+// when a post is duplicated or moved, so two posts may share one) is read
+// as the GUID the post itself would have had, "…?p=<its own ID>". postID
+// is empty when the source does not say it.
+func wpKey(guid, postID string) string {
+	postID = strings.TrimSpace(postID)
+	u, err := url.Parse(strings.TrimSpace(guid))
+	if postID == "" || err != nil || u.Host == "" {
+		return guid
+	}
+	q := u.Query()
+	if len(q) != 1 || q.Get("p") == "" || q.Get("p") == postID {
+		return guid
+	}
+	if _, err := strconv.ParseUint(postID, 10, 64); err != nil {
+		return guid
+	}
+	return strings.Replace(strings.TrimSpace(guid), "p="+q.Get("p"), "p="+postID, 1)
+}
+
+// wpPostID is the post ID in a WordPress URL of the form "…?p=N" (plain
+// permalinks, the comments link, a GUID), or "".
+func wpPostID(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return ""
+	}
+	p := u.Query().Get("p")
+	if _, err := strconv.ParseUint(p, 10, 64); err != nil {
+		return ""
+	}
+	return p
 }
 
 var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)

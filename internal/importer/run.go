@@ -34,7 +34,10 @@ type Summary struct {
 	Created, Updated, Unchanged int
 	Skipped                     map[Kind]int
 	Failed                      []Failure
-	Elapsed                     time.Duration
+	// Warnings are items imported (or withdrawn) otherwise than the source
+	// has them: a password-protected post made a draft, an undated item.
+	Warnings []Failure
+	Elapsed  time.Duration
 }
 
 // Failure is one item not imported.
@@ -82,8 +85,12 @@ func (s *Summary) String() string {
 	if len(kinds) > 0 {
 		skipped = " (" + strings.Join(kinds, ", ") + ")"
 	}
-	return fmt.Sprintf("created %d, updated %d, unchanged %d, skipped %d%s, failed %d",
+	line := fmt.Sprintf("created %d, updated %d, unchanged %d, skipped %d%s, failed %d",
 		s.Created, s.Updated, s.Unchanged, s.SkippedTotal(), skipped, len(s.Failed))
+	if len(s.Warnings) > 0 {
+		line += fmt.Sprintf(", warnings %d", len(s.Warnings))
+	}
+	return line
 }
 
 type outcome int
@@ -113,9 +120,12 @@ func (im *Importer) Run(ctx context.Context, items []Item) (Summary, error) {
 		im.Progress.Start(len(items))
 		defer im.Progress.Stop()
 	}
-	record := func(it *Item, o outcome, kind Kind, reason string, cause error) {
+	record := func(it *Item, o outcome, kind Kind, reason string, cause error, warning string) {
 		mu.Lock()
 		defer mu.Unlock()
+		if warning != "" {
+			sum.Warnings = append(sum.Warnings, Failure{Ref: it.Ref, ID: it.Article.ID, Reason: warning})
+		}
 		switch o {
 		case created:
 			sum.Created++
@@ -140,22 +150,38 @@ func (im *Importer) Run(ctx context.Context, items []Item) (Summary, error) {
 		go func() {
 			defer wg.Done()
 			for it := range next {
-				o, kind, reason, cause, fatal := im.one(ctx, sanitizer, it)
-				if fatal != nil {
-					cancel(fatal)
+				if it.Kind == KindDuplicate {
+					record(it, skipped, KindDuplicate, "", nil, "")
+					continue
+				}
+				r := im.one(ctx, sanitizer, it)
+				if r.fatal != nil {
+					cancel(r.fatal)
 					return
 				}
-				if o == failed && ctx.Err() != nil {
+				if r.o == failed && ctx.Err() != nil {
 					continue // not the item's fault: the import stopped
 				}
-				record(it, o, kind, reason, cause)
+				record(it, r.o, r.kind, r.reason, r.cause, r.warning)
 			}
 		}()
 	}
+	// One article is written by one item of a run at most: two items with
+	// one ID would race (412) and flip the article between them.
+	seen := make(map[string]bool, len(items))
 feed:
 	for i := range items {
+		it := &items[i]
+		if id := it.Article.ID; id != "" && (it.Kind == KindArticle || it.Kind == KindProtected) {
+			if seen[id] {
+				dup := *it
+				dup.Kind = KindDuplicate
+				it = &dup
+			}
+			seen[id] = true
+		}
 		select {
-		case next <- &items[i]:
+		case next <- it:
 		case <-ctx.Done():
 			break feed
 		}
@@ -170,18 +196,29 @@ feed:
 	return sum, nil
 }
 
-// one imports one item: its outcome, the kind skipped, or the reason it
-// failed and the error behind it. fatal is set when no further write can
-// succeed.
-func (im *Importer) one(ctx context.Context, sanitizer *newsroom.Sanitizer, it *Item) (o outcome, kind Kind, reason string, cause, fatal error) {
+// result is what became of one item: its outcome, the kind skipped, or
+// the reason it failed and the error behind it; a warning to report;
+// fatal is set when no further write can succeed.
+type result struct {
+	o               outcome
+	kind            Kind
+	reason, warning string
+	cause, fatal    error
+}
+
+// one imports one item.
+func (im *Importer) one(ctx context.Context, sanitizer *newsroom.Sanitizer, it *Item) result {
 	if it.Err != nil {
-		return failed, "", it.Err.Error(), it.Err, nil
+		return result{o: failed, reason: it.Err.Error(), cause: it.Err}
+	}
+	if it.Kind == KindProtected {
+		return im.withdraw(ctx, it)
 	}
 	if it.Kind != KindArticle {
-		return skipped, it.Kind, "", nil, nil
+		return result{o: skipped, kind: it.Kind}
 	}
 	if err := check(sanitizer, it.Article); err != nil {
-		return failed, "", err.Error(), err, nil
+		return result{o: failed, reason: err.Error(), cause: err}
 	}
 	// A write that meets a version it did not expect (another writer, or
 	// an earlier attempt whose answer was lost) is looked at once more.
@@ -189,15 +226,54 @@ func (im *Importer) one(ctx context.Context, sanitizer *newsroom.Sanitizer, it *
 		o, kind, err := im.write(ctx, sanitizer, it.Article)
 		switch {
 		case err == nil:
-			return o, kind, "", nil, nil
+			return result{o: o, kind: kind}
 		case errors.Is(err, ErrUnauthorized):
-			return failed, "", err.Error(), err, err
+			return result{o: failed, reason: err.Error(), cause: err, fatal: err}
 		case errors.Is(err, article.ErrVersionMismatch) && attempt == 0:
 			continue
 		case errors.Is(err, article.ErrVersionMismatch):
-			return failed, "", "the article changed in this service while it was imported; run the import again", err, nil
+			return result{o: failed, reason: "the article changed in this service while it was imported; run the import again", cause: err}
 		}
-		return failed, "", reasonOf(err), err, nil
+		return result{o: failed, reason: reasonOf(err), cause: err}
+	}
+}
+
+// withdraw handles a password-protected post: it is skipped, and if it
+// was imported while it was public, its article is made a draft (its
+// content is left as it was, out of every public view).
+func (im *Importer) withdraw(ctx context.Context, it *Item) result {
+	skip := result{o: skipped, kind: KindProtected}
+	if it.Article.ID == "" {
+		return skip
+	}
+	for attempt := 0; ; attempt++ {
+		cur, err := im.Sink.Get(ctx, it.Article.ID)
+		switch {
+		case errors.Is(err, article.ErrNotFound), errors.Is(err, article.ErrGone):
+			return skip
+		case errors.Is(err, ErrUnauthorized):
+			return result{o: failed, reason: err.Error(), cause: err, fatal: err}
+		case err != nil:
+			return result{o: failed, reason: reasonOf(err), cause: err}
+		}
+		if cur.Status == article.StatusDraft {
+			return skip
+		}
+		const why = "password-protected at the source: made a draft here"
+		if im.DryRun {
+			return result{o: updated, warning: why}
+		}
+		cur.Status = article.StatusDraft
+		_, _, err = im.Sink.Put(ctx, cur, cur.Version)
+		switch {
+		case err == nil:
+			return result{o: updated, warning: why}
+		case errors.Is(err, article.ErrVersionMismatch) && attempt == 0:
+			continue
+		case errors.Is(err, ErrUnauthorized):
+			return result{o: failed, reason: err.Error(), cause: err, fatal: err}
+		}
+		return result{o: failed, reason: "password-protected at the source, and not made a draft here: " + reasonOf(err), cause: err}
 	}
 }
 

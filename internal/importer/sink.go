@@ -152,9 +152,59 @@ func (c *APIClient) url(id string) string {
 	return strings.TrimRight(c.Base, "/") + "/articles/" + url.PathEscape(id)
 }
 
+// fetcher is c.Fetch with a client that follows a redirect only within
+// the origin of Base (scheme, host and port): the token is sent nowhere
+// else. A redirect elsewhere is an error naming both origins.
+func (c *APIClient) fetcher() *Fetcher {
+	f := *c.Fetch
+	cl := *f.client()
+	next := cl.CheckRedirect
+	base, _ := url.Parse(c.Base)
+	cl.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if base == nil || !sameOrigin(req.URL, base) {
+			return fmt.Errorf("%w: the admin API redirected to %s, not on %s: the token is sent only to the origin given", ErrRedirectRefused, req.URL.Redacted(), originOf(base))
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return fmt.Errorf("%w: stopped after 10 redirects", ErrRedirectRefused)
+		}
+		return nil
+	}
+	f.Client = &cl
+	return &f
+}
+
+// sameOrigin compares scheme, host and port (the scheme's default port
+// when none is given), as RFC 6454 does.
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
+}
+
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
+	}
+	return ""
+}
+
+func originOf(u *url.URL) string {
+	if u == nil {
+		return "(no valid -api URL)"
+	}
+	return strings.ToLower(u.Scheme) + "://" + u.Host
+}
+
 // Get implements Sink.
 func (c *APIClient) Get(ctx context.Context, id string) (article.Article, error) {
-	resp, err := c.Fetch.Do(ctx, func(ctx context.Context) (*http.Request, error) {
+	resp, err := c.fetcher().Do(ctx, func(ctx context.Context) (*http.Request, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url(id), nil)
 		if err == nil {
 			req.Header.Set("Authorization", "Bearer "+c.Token)
@@ -173,7 +223,7 @@ func (c *APIClient) Put(ctx context.Context, a article.Article, version int64) (
 	if err != nil {
 		return article.Article{}, false, err
 	}
-	resp, err := c.Fetch.Do(ctx, func(ctx context.Context) (*http.Request, error) {
+	resp, err := c.fetcher().Do(ctx, func(ctx context.Context) (*http.Request, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.url(a.ID), bytes.NewReader(body))
 		if err != nil {
 			return nil, err

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Loader reads a source: a file or an http(s) URL of a WXR export, a feed
@@ -26,6 +27,9 @@ type Loaded struct {
 	Items []Item
 	// Pages is how many documents were read.
 	Pages int
+	// Missing names the next pages that answered 404 or 410: skipped, the
+	// other pages read (for the summary).
+	Missing []string
 	// Validators of the first document, for a conditional GET next time.
 	Validators Validators
 	// NotModified is set when the first document answered 304: nothing
@@ -46,7 +50,7 @@ func (l *Loader) Load(ctx context.Context, src string, since Validators) (Loaded
 		if err != nil {
 			return Loaded{}, err
 		}
-		return dedupe(Loaded{Items: items, Pages: 1}), nil
+		return distinct(Loaded{Items: items, Pages: 1}), nil
 	}
 	if posts, ok := restPostsURL(src); ok {
 		return l.loadREST(ctx, posts, since)
@@ -90,7 +94,7 @@ func (l *Loader) loadFeed(ctx context.Context, src string, since Validators) (Lo
 	out.Pages = 1
 	if IsWXR(resp.Body) {
 		out.Items, err = ParseWXR(bytes.NewReader(resp.Body), l.Options)
-		return out, err
+		return distinct(out), err
 	}
 	p, err := ParseFeed(resp.Body, src, l.Options)
 	if err != nil {
@@ -98,7 +102,7 @@ func (l *Loader) loadFeed(ctx context.Context, src string, since Validators) (Lo
 	}
 	out.Items = p.Items
 	if !l.Options.AllPages {
-		return out, nil
+		return distinct(out), nil
 	}
 	seen := map[string]bool{src: true}
 	queue := p.Next
@@ -114,7 +118,7 @@ func (l *Loader) loadFeed(ctx context.Context, src string, since Validators) (Lo
 		case paged:
 			next = withQuery(src, "paged", strconv.Itoa(n))
 		default:
-			return dedupe(out), nil
+			return distinct(out), nil
 		}
 		seen[next] = true
 		resp, err := l.fetch(ctx, next, Validators{})
@@ -123,6 +127,11 @@ func (l *Loader) loadFeed(ctx context.Context, src string, since Validators) (Lo
 		}
 		if paged && resp.Status == http.StatusNotFound {
 			break // WordPress answers 404 past the last page.
+		}
+		if gone(resp.Status) {
+			// One archive page missing: the others are still read.
+			out.Missing = append(out.Missing, fmt.Sprintf("GET %s: status %d", next, resp.Status))
+			continue
 		}
 		if resp.Status != http.StatusOK {
 			return Loaded{}, fmt.Errorf("importer: GET %s: status %d", next, resp.Status)
@@ -140,11 +149,12 @@ func (l *Loader) loadFeed(ctx context.Context, src string, since Validators) (Lo
 			queue = append(queue, p.Next...)
 		}
 	}
-	return dedupe(out), nil
+	return distinct(out), nil
 }
 
 func (l *Loader) loadREST(ctx context.Context, posts string, since Validators) (Loaded, error) {
 	var out Loaded
+	total := 0 // X-WP-TotalPages of the first page
 	for n := 1; n <= l.Options.maxPages(); n++ {
 		u := restPage(posts, n)
 		v := Validators{}
@@ -168,6 +178,16 @@ func (l *Loader) loadREST(ctx context.Context, posts string, since Validators) (
 				break
 			}
 		}
+		if n > 1 && gone(resp.Status) {
+			// One page missing: skipped and reported; past the last
+			// page the first one announced, or with none announced, the
+			// end.
+			out.Missing = append(out.Missing, fmt.Sprintf("GET %s: status %d", u, resp.Status))
+			if n < total {
+				continue
+			}
+			break
+		}
 		if resp.Status != http.StatusOK {
 			return Loaded{}, fmt.Errorf("importer: GET %s: status %d", u, resp.Status)
 		}
@@ -177,30 +197,89 @@ func (l *Loader) loadREST(ctx context.Context, posts string, since Validators) (
 		}
 		out.Pages++
 		out.Items = append(out.Items, items...)
-		total, err := strconv.Atoi(resp.Header.Get("X-WP-TotalPages"))
-		if len(items) == 0 || err == nil && n >= total {
+		pages, err := strconv.Atoi(resp.Header.Get("X-WP-TotalPages"))
+		if n == 1 && err == nil {
+			total = pages
+		}
+		if len(items) == 0 || err == nil && n >= pages {
 			break
 		}
 	}
-	return dedupe(out), nil
+	return distinct(out), nil
 }
 
-// dedupe drops an article seen on an earlier page (pages shift while a
-// site publishes).
-func dedupe(l Loaded) Loaded {
-	seen := make(map[string]bool, len(l.Items))
-	out := l.Items[:0]
-	for _, it := range l.Items {
-		if it.Kind == KindArticle {
-			if seen[it.Article.ID] {
-				continue
-			}
-			seen[it.Article.ID] = true
+// gone reports a page that is not there (404, 410): a next page so
+// answering is skipped, not the end of the import.
+func gone(status int) bool {
+	return status == http.StatusNotFound || status == http.StatusGone
+}
+
+// distinct makes every item of a source one article of its own: an item
+// repeated whole (same key and link: a page that shifted while the site
+// published, or a feed listing an item twice) is dropped, and
+// items that share a key but are different posts (a GUID WordPress kept
+// when a post was duplicated, a generator's constant GUID) are told apart:
+// the oldest keeps the ID its key gives, each other one gets the ID of its
+// key and its link. The rule depends only on the items, so the next run of
+// the same source gives every item the same ID again.
+func distinct(l Loaded) Loaded {
+	byID := make(map[string][]int, len(l.Items))
+	var order []string
+	for i := range l.Items {
+		it := &l.Items[i]
+		if it.Article.ID == "" || (it.Kind != KindArticle && it.Kind != KindProtected) {
+			continue
 		}
-		out = append(out, it)
+		if byID[it.Article.ID] == nil {
+			order = append(order, it.Article.ID)
+		}
+		byID[it.Article.ID] = append(byID[it.Article.ID], i)
 	}
-	l.Items = out
+	drop := map[int]bool{}
+	for _, id := range order {
+		idx := byID[id]
+		if len(idx) == 1 {
+			continue
+		}
+		// One item per link; the rest repeat it.
+		var posts []int
+		links := map[string]bool{}
+		for _, i := range idx {
+			if link := l.Items[i].ident.link; links[link] {
+				drop[i] = true
+				continue
+			} else {
+				links[link] = true
+			}
+			posts = append(posts, i)
+		}
+		owner := posts[0]
+		for _, i := range posts[1:] {
+			if older(l.Items[i].Article.PublishedAt, l.Items[owner].Article.PublishedAt) {
+				owner = i
+			}
+		}
+		for _, i := range posts {
+			if it := &l.Items[i]; i != owner {
+				it.identify(it.ident.site, it.ident.key+"\n"+it.ident.link, it.ident.link)
+			}
+		}
+	}
+	if len(drop) > 0 {
+		out := make([]Item, 0, len(l.Items)-len(drop))
+		for i, it := range l.Items {
+			if !drop[i] {
+				out = append(out, it)
+			}
+		}
+		l.Items = out
+	}
 	return l
+}
+
+// older reports whether a is before b, an unknown time being the newest.
+func older(a, b time.Time) bool {
+	return !a.IsZero() && (b.IsZero() || a.Before(b))
 }
 
 func withQuery(raw, k, v string) string {

@@ -74,7 +74,8 @@ func TestArchivePages(t *testing.T) {
 			if q.Get("page") == "2" {
 				// the second page: one post, renumbered
 				first := strings.TrimSuffix(strings.SplitN(post, "\n", 2)[0][1:], ",")
-				fmt.Fprint(w, "["+strings.Replace(first, "?p=101", "?p=999", 1)+"]")
+				first = strings.Replace(strings.Replace(first, "?p=101", "?p=999", 1), `"id":101`, `"id":999`, 1)
+				fmt.Fprint(w, "["+first+"]")
 				return
 			}
 			fmt.Fprint(w, post)

@@ -13,17 +13,20 @@ import (
 // A post of the WordPress REST API (/wp-json/wp/v2/posts?_embed), the
 // members the mapping reads.
 type wpPost struct {
-	ID            int64      `json:"id"`
-	Date          string     `json:"date"`
-	DateGMT       string     `json:"date_gmt"`
-	Modified      string     `json:"modified"`
-	ModifiedGMT   string     `json:"modified_gmt"`
-	GUID          wpRendered `json:"guid"`
-	Status        string     `json:"status"`
-	Type          string     `json:"type"`
-	Link          string     `json:"link"`
-	Title         wpRendered `json:"title"`
-	Content       wpRendered `json:"content"`
+	ID          int64      `json:"id"`
+	Date        string     `json:"date"`
+	DateGMT     string     `json:"date_gmt"`
+	Modified    string     `json:"modified"`
+	ModifiedGMT string     `json:"modified_gmt"`
+	GUID        wpRendered `json:"guid"`
+	Status      string     `json:"status"`
+	Type        string     `json:"type"`
+	Link        string     `json:"link"`
+	Title       wpRendered `json:"title"`
+	Content     struct {
+		Rendered  string `json:"rendered"`
+		Protected bool   `json:"protected"`
+	} `json:"content"`
 	Excerpt       wpRendered `json:"excerpt"`
 	FeaturedMedia int64      `json:"featured_media"`
 	Categories    []int64    `json:"categories"`
@@ -111,8 +114,15 @@ func ParseREST(doc []byte, pageURL string, opts Options) ([]Item, error) {
 			items = append(items, Item{Kind: kind, Ref: ref})
 			continue
 		}
+		postID := strconv.FormatInt(p.ID, 10)
+		key := firstNonEmpty(wpKey(p.GUID.Rendered, postID), p.Link, "post:"+postID)
+		if p.Content.Protected {
+			it := Item{Kind: KindProtected, Ref: ref}
+			it.identify(site, key, p.Link)
+			items = append(items, it)
+			continue
+		}
 		a := article.Article{
-			ID:     ArticleID(site, firstNonEmpty(p.GUID.Rendered, p.Link, "post:"+strconv.FormatInt(p.ID, 10))),
 			Title:  p.Title.Rendered,
 			Body:   p.Content.Rendered,
 			Lead:   p.Excerpt.Rendered,
@@ -161,7 +171,9 @@ func ParseREST(doc []byte, pageURL string, opts Options) ([]Item, error) {
 			}
 		}
 		fill(&a, lang)
-		items = append(items, Item{Kind: KindArticle, Ref: ref, Article: a, Modified: wpTime(p.Modified, p.ModifiedGMT)})
+		it := Item{Kind: KindArticle, Ref: ref, Article: a, Modified: wpTime(p.Modified, p.ModifiedGMT)}
+		it.identify(site, key, p.Link)
+		items = append(items, it)
 	}
 	return items, nil
 }

@@ -22,10 +22,6 @@ const (
 	excerptDir = "/excerpt/"
 )
 
-type wxrDoc struct {
-	Channel wxrChannel `xml:"channel"`
-}
-
 type wxrChannel struct {
 	Title    string      `xml:"title"`
 	Link     string      `xml:"link"`
@@ -56,6 +52,7 @@ type wxrItem struct {
 	ModGMT     string        `xml:"post_modified_gmt"`
 	Status     string        `xml:"status"`
 	PostType   string        `xml:"post_type"`
+	Password   string        `xml:"post_password"`
 	Attachment string        `xml:"attachment_url"`
 	Categories []wxrCategory `xml:"category"`
 	Meta       []wxrMeta     `xml:"postmeta"`
@@ -110,25 +107,25 @@ func IsWXR(doc []byte) bool {
 // items: posts become articles, the featured image (_thumbnail_id) is
 // looked up among the attachments, and pages, attachments, menu items and
 // other post types are returned with their Kind to be skipped and counted.
+//
+// The export is read as a stream (readWXR): the memory is that of the
+// items, not of the document as well.
 func ParseWXR(r io.Reader, opts Options) ([]Item, error) {
-	var doc wxrDoc
-	dec := xml.NewDecoder(r)
-	dec.Strict = false
-	dec.CharsetReader = charsetReader
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("importer: WXR: %w", err)
+	items, _, err := parseWXR(r, opts, Window{})
+	return items, err
+}
+
+// parseWXR is ParseWXR of the items w selects, and the number of items
+// the export holds.
+func parseWXR(r io.Reader, opts Options, w Window) ([]Item, int, error) {
+	ch, attachments, total, err := readWXR(r, w)
+	if err != nil {
+		return nil, 0, fmt.Errorf("importer: WXR: %w", err)
 	}
-	ch := &doc.Channel
 	site := firstNonEmpty(ch.BaseBlog, ch.Link, ch.BaseSite)
 	names := make(map[string]string, len(ch.Authors))
 	for _, a := range ch.Authors {
 		names[a.Login] = a.DisplayName
-	}
-	attachments := make(map[string]*wxrItem)
-	for i := range ch.Items {
-		if it := &ch.Items[i]; it.PostType == "attachment" {
-			attachments[it.PostID] = it
-		}
 	}
 	lang := opts.language(ch.Language)
 	items := make([]Item, 0, len(ch.Items))
@@ -147,9 +144,15 @@ func ParseWXR(r io.Reader, opts Options) ([]Item, error) {
 			items = append(items, Item{Kind: kind, Ref: ref})
 			continue
 		}
-		key := firstNonEmpty(it.GUID, it.Link, "post:"+it.PostID)
+		key := firstNonEmpty(wpKey(it.GUID, it.PostID), it.Link, "post:"+it.PostID)
+		if it.Password != "" {
+			// The export holds the protected text: nothing of it is kept.
+			p := Item{Kind: KindProtected, Ref: ref}
+			p.identify(site, key, it.Link)
+			items = append(items, p)
+			continue
+		}
 		a := article.Article{
-			ID:     ArticleID(site, key),
 			Title:  it.Title,
 			Body:   it.encoded(false),
 			Lead:   it.encoded(true),
@@ -172,9 +175,11 @@ func ParseWXR(r io.Reader, opts Options) ([]Item, error) {
 			a.Image = wxrImage(att, site)
 		}
 		fill(&a, lang)
-		items = append(items, Item{Kind: KindArticle, Ref: ref, Article: a, Modified: wpTime(it.Modified, it.ModGMT)})
+		item := Item{Kind: KindArticle, Ref: ref, Article: a, Modified: wpTime(it.Modified, it.ModGMT)}
+		item.identify(site, key, it.Link)
+		items = append(items, item)
 	}
-	return items, nil
+	return items, total, nil
 }
 
 // wxrTerms picks the section, the primary category (Yoast's

@@ -28,6 +28,12 @@ const (
 	CounterWriteFailures = "CounterWriteFailures"
 	PingsSent            = "PingsSent"
 	PingsFailed          = "PingsFailed"
+	// PingsRefused counts topics the hub answered with a 4xx other than
+	// 408 and 429: never retried, and no ping a subscriber got.
+	PingsRefused = "PingsRefused"
+	// InvalidationFailures counts CDN invalidations that failed or did not
+	// complete in time (the notifier then waits out the feeds' max-age).
+	InvalidationFailures = "InvalidationFailures"
 	Released             = "Released"
 	// The follow function's run: items created, updated and failed.
 	ImportCreated = "ImportCreated"
@@ -351,7 +357,7 @@ func appendNumber(b []byte, key string, v float64) []byte {
 
 // counterOrder fixes the order of the counters in a record.
 var counterOrder = [...]string{FeedCacheHits, FeedCacheMisses, CardsWithoutPhoto, CounterWriteFailures, PingsSent, PingsFailed, Released,
-	ImportCreated, ImportUpdated, ImportFailed}
+	ImportCreated, ImportUpdated, ImportFailed, PingsRefused, InvalidationFailures}
 
 // ms is d in milliseconds with microsecond precision.
 func ms(d time.Duration) float64 {

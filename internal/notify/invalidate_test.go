@@ -3,6 +3,7 @@ package notify
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"slices"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/newsdesk/syndicate/internal/metrics"
 )
 
 // invalidator records every Invalidate call and the hub pings seen before
@@ -110,12 +113,13 @@ func TestHandleNothingToInvalidate(t *testing.T) {
 func TestHandleInvalidationFailsPingsAfterMaxAge(t *testing.T) {
 	h := newHub(t, nil)
 	inv := &invalidator{h: h, err: errors.New("cdn: CreateInvalidation: HTTP 400: TooManyInvalidationsInProgress")}
-	var log bytes.Buffer
+	var log, emf bytes.Buffer
 	var slept time.Duration
 	n := testNotifier(h.srv.URL, func(o *Options) {
 		o.Invalidator = inv
 		o.FallbackDelay = 20 * time.Millisecond
 		o.Log = slog.New(slog.NewJSONHandler(&log, nil))
+		o.Metrics = metrics.New(&emf, metrics.Options{Service: "notify"})
 	})
 	start := time.Now()
 	recs := []events.DynamoDBEventRecord{record("INSERT", articleKeys, nil, sample("published"))}
@@ -133,14 +137,39 @@ func TestHandleInvalidationFailsPingsAfterMaxAge(t *testing.T) {
 	if !strings.Contains(log.String(), "CDN invalidation failed; pinging after the feeds' max-age") || !strings.Contains(log.String(), "TooManyInvalidationsInProgress") {
 		t.Errorf("the failure is not reported:\n%s", log.String())
 	}
+	// A log line pages nobody: the failure is a metric too.
+	if got := invalidationFailures(t, emf.String()); got != 1 {
+		t.Errorf("InvalidationFailures = %v, want 1 in the records\n%s", got, emf.String())
+	}
+}
+
+// invalidationFailures sums InvalidationFailures over EMF records.
+func invalidationFailures(t *testing.T, records string) float64 {
+	t.Helper()
+	sum := 0.0
+	for _, line := range strings.Split(strings.TrimSpace(records), "\n") {
+		if line == "" {
+			continue
+		}
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("metrics record %q: %v", line, err)
+		}
+		if v, ok := rec[metrics.InvalidationFailures].(float64); ok {
+			sum += v
+		}
+	}
+	return sum
 }
 
 func TestHandleInvalidationFailsWithoutTimeLeft(t *testing.T) {
 	h := newHub(t, nil)
 	inv := &invalidator{h: h, err: errors.New("cdn: invalidation I1 is InProgress: not completed in time")}
+	var emf bytes.Buffer
 	n := testNotifier(h.srv.URL, func(o *Options) {
 		o.Invalidator = inv
 		o.FallbackDelay = time.Hour // cannot fit in the deadline below
+		o.Metrics = metrics.New(&emf, metrics.Options{Service: "notify"})
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
@@ -154,5 +183,8 @@ func TestHandleInvalidationFailsWithoutTimeLeft(t *testing.T) {
 	}
 	if len(res.BatchItemFailures) != 1 {
 		t.Errorf("failures = %v, want the record, for the stream to retry", res.BatchItemFailures)
+	}
+	if got := invalidationFailures(t, emf.String()); got != 1 {
+		t.Errorf("InvalidationFailures = %v, want 1 in the records\n%s", got, emf.String())
 	}
 }

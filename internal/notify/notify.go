@@ -48,8 +48,8 @@ type Options struct {
 	Now func() time.Time
 	// Jitter returns a random duration in [0, d); rand.N if nil.
 	Jitter func(d time.Duration) time.Duration
-	// Metrics receives one record per batch with pings sent and failed;
-	// nil records nothing.
+	// Metrics receives one record per batch with pings sent, refused and
+	// failed, and one per failed CDN invalidation; nil records nothing.
 	Metrics *metrics.Emitter
 
 	// Invalidator, when set, drops the CDN's copies of a batch's changed
@@ -211,13 +211,16 @@ func (n *Notifier) PingFeeds(ctx context.Context, keys []article.FeedKey) (topic
 		// copies.
 		return len(urls), keys
 	}
-	ok := n.pingAll(ctx, urls)
+	outcomes := n.pingAll(ctx, urls)
 	bad := make([]bool, len(keys))
-	fails := 0
+	fails, refused := 0, 0
 	for j := range urls {
-		if !ok[j] {
+		switch outcomes[j] {
+		case pingFailed:
 			bad[of[j]] = true
 			fails++
+		case pingRefused:
+			refused++
 		}
 	}
 	for i, k := range keys {
@@ -225,15 +228,24 @@ func (n *Notifier) PingFeeds(ctx context.Context, keys []article.FeedKey) (topic
 			failed = append(failed, k)
 		}
 	}
-	if n.opts.Metrics != nil {
-		rec := new(metrics.Recorder)
-		rec.Add(metrics.PingsSent, len(urls)-fails)
+	n.record(ctx, func(rec *metrics.Recorder) {
+		rec.Add(metrics.PingsSent, len(urls)-fails-refused)
+		rec.Add(metrics.PingsRefused, refused)
 		rec.Add(metrics.PingsFailed, fails)
-		if err := n.opts.Metrics.Emit(rec); err != nil {
-			n.opts.Log.LogAttrs(ctx, slog.LevelWarn, "metrics: not written", slog.String("error", err.Error()))
-		}
-	}
+	})
 	return len(urls), failed
+}
+
+// record writes one metrics record filled by fill, when Metrics is set.
+func (n *Notifier) record(ctx context.Context, fill func(*metrics.Recorder)) {
+	if n.opts.Metrics == nil {
+		return
+	}
+	rec := new(metrics.Recorder)
+	fill(rec)
+	if err := n.opts.Metrics.Emit(rec); err != nil {
+		n.opts.Log.LogAttrs(ctx, slog.LevelWarn, "metrics: not written", slog.String("error", err.Error()))
+	}
 }
 
 // fresh makes the CDN's copies of topics fresh before they are pinged: one
@@ -267,6 +279,8 @@ func (n *Notifier) fresh(ctx context.Context, topics []string) bool {
 			slog.Int("paths", len(paths)), slog.Duration("took", n.opts.Now().Sub(start)))
 		return true
 	}
+	// A log line alone pages nobody: InvalidationFailuresAlarm reads this.
+	n.record(ctx, func(rec *metrics.Recorder) { rec.Add(metrics.InvalidationFailures, 1) })
 	if !n.fits(ctx, n.opts.FallbackDelay) {
 		n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: CDN invalidation failed and no time is left to wait out the feeds' max-age; batch left to retry",
 			slog.Int("paths", len(paths)), slog.String("error", err.Error()))
@@ -315,10 +329,23 @@ func (n *Notifier) recordFeeds(r *events.DynamoDBEventRecord) (_ []article.FeedK
 	return keys, true, nil
 }
 
-// pingAll pings every topic, Concurrency at a time, and reports which
-// succeeded (or were refused for good), in the order given.
-func (n *Notifier) pingAll(ctx context.Context, topics []string) []bool {
-	ok := make([]bool, len(topics))
+// pingOutcome is what became of one topic's ping.
+type pingOutcome int
+
+const (
+	// pingSent: the hub answered 2xx.
+	pingSent pingOutcome = iota
+	// pingRefused: the hub answered a 4xx that retrying cannot change
+	// (logged and counted as PingsRefused, never as sent).
+	pingRefused
+	// pingFailed: a transient failure outlived the retries or the deadline.
+	pingFailed
+)
+
+// pingAll pings every topic, Concurrency at a time, and reports each
+// one's outcome, in the order given.
+func (n *Notifier) pingAll(ctx context.Context, topics []string) []pingOutcome {
+	ok := make([]pingOutcome, len(topics))
 	sem := make(chan struct{}, n.opts.Concurrency)
 	var wg sync.WaitGroup
 	for i, u := range topics {
@@ -336,19 +363,18 @@ func (n *Notifier) pingAll(ctx context.Context, topics []string) []bool {
 // errPermanent marks a hub answer that retrying cannot change.
 var errPermanent = errors.New("permanent")
 
-// ping publishes one topic with retries; it reports false only for a
-// transient failure that outlived the retries or the deadline.
-func (n *Notifier) ping(ctx context.Context, topic string) bool {
+// ping publishes one topic with retries.
+func (n *Notifier) ping(ctx context.Context, topic string) pingOutcome {
 	var err error
 	for attempt := 1; ; attempt++ {
 		err = n.post(ctx, topic)
 		if err == nil {
-			return true
+			return pingSent
 		}
 		if errors.Is(err, errPermanent) {
 			n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: hub refused topic",
 				slog.String("topic", topic), slog.String("error", err.Error()))
-			return true
+			return pingRefused
 		}
 		if attempt >= n.opts.Attempts {
 			break
@@ -364,7 +390,7 @@ func (n *Notifier) ping(ctx context.Context, topic string) bool {
 	}
 	n.opts.Log.LogAttrs(ctx, slog.LevelWarn, "notify: ping failed",
 		slog.String("topic", topic), slog.String("error", err.Error()))
-	return false
+	return pingFailed
 }
 
 // sleep waits d or until ctx ends, reporting whether it waited d.

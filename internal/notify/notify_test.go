@@ -336,19 +336,37 @@ func TestHandleRetriesTransientFailures(t *testing.T) {
 	}
 }
 
+// TestHandlePermanentRefusalIsNotRetried: a hub's 4xx cannot get better,
+// so it is not retried and the records are not reported failed; but no
+// subscriber heard of the change, so it is counted as refused, never as
+// sent (PingsRefused, which HubRefusalsAlarm pages on).
 func TestHandlePermanentRefusalIsNotRetried(t *testing.T) {
-	h := newHub(t, func(string, int) int { return http.StatusBadRequest })
-	res, err := testNotifier(h.srv.URL).Handle(t.Context(), events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
-		record("INSERT", articleKeys, nil, sample("published")),
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.BatchItemFailures) != 0 {
-		t.Errorf("failures = %v, want none: a 400 cannot get better", res.BatchItemFailures)
-	}
-	if got, want := h.total(), 15; got != want {
-		t.Errorf("pings = %d, want %d (no retries)", got, want)
+	for _, status := range []int{http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusGone} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			h := newHub(t, func(string, int) int { return status })
+			var emf bytes.Buffer
+			res, err := testNotifier(h.srv.URL, func(o *Options) {
+				o.Metrics = metrics.New(&emf, metrics.Options{Service: "notify"})
+			}).Handle(t.Context(), events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
+				record("INSERT", articleKeys, nil, sample("published")),
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.BatchItemFailures) != 0 {
+				t.Errorf("failures = %v, want none: a %d cannot get better", res.BatchItemFailures, status)
+			}
+			if got, want := h.total(), 15; got != want {
+				t.Errorf("pings = %d, want %d (no retries)", got, want)
+			}
+			var rec map[string]any
+			if err := json.Unmarshal(emf.Bytes(), &rec); err != nil {
+				t.Fatalf("metrics record: %v: %q", err, emf.String())
+			}
+			if rec[metrics.PingsRefused] != float64(15) || rec[metrics.PingsSent] != float64(0) || rec[metrics.PingsFailed] != float64(0) {
+				t.Errorf("metrics = %v, want 15 refused, none sent or failed", rec)
+			}
+		})
 	}
 }
 
@@ -380,7 +398,7 @@ func TestHandleOnlyRecordsOfFailedTopicsAreReported(t *testing.T) {
 	if err := json.Unmarshal(emf.Bytes(), &rec); err != nil {
 		t.Fatalf("metrics record: %v: %q", err, emf.String())
 	}
-	if rec["PingsFailed"] != float64(3) || rec["PingsSent"] == nil || rec["PingsSent"].(float64) < 3 {
+	if rec["PingsFailed"] != float64(3) || rec["PingsSent"] == nil || rec["PingsSent"].(float64) < 3 || rec["PingsRefused"] != float64(0) {
 		t.Errorf("metrics = %v, want 3 pings failed and the rest sent", rec)
 	}
 }

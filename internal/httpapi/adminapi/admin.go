@@ -99,6 +99,9 @@ func (a *admin) ctx(r *http.Request) (context.Context, context.CancelFunc) {
 
 func (a *admin) create(w http.ResponseWriter, r *http.Request) {
 	in, err := decodeArticle(w, r)
+	if err == nil {
+		err = notReserved(in.ID)
+	}
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
@@ -112,6 +115,17 @@ func (a *admin) create(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/articles/"+out.ID)
 	writeArticle(w, r, http.StatusCreated, &out, a.opts.Now())
+}
+
+// notReserved refuses ReservedID as an article's id, in a POST's body as
+// in a PUT's path: GET /articles/preview is the preview studio's index, so
+// an article stored under it could never be read back or replaced.
+func notReserved(id string) error {
+	if id != ReservedID {
+		return nil
+	}
+	return &article.ValidationError{Fields: []article.FieldError{{Field: "id",
+		Message: "the id \"" + ReservedID + "\" is reserved for the preview studio (GET /articles/preview)"}}}
 }
 
 func (a *admin) get(w http.ResponseWriter, r *http.Request) {
@@ -153,11 +167,8 @@ func (a *admin) put(w http.ResponseWriter, r *http.Request) {
 			Message: "the id in the path must be 1-64 characters of A-Z, a-z, 0-9, '-' and '_'"}}})
 		return
 	}
-	if id == ReservedID {
-		// GET /articles/preview is the preview studio's index: an article
-		// stored under this id could never be read back.
-		httpapi.Error(w, r, &article.ValidationError{Fields: []article.FieldError{{Field: "id",
-			Message: "the id \"" + ReservedID + "\" is reserved for the preview studio (GET /articles/preview)"}}})
+	if err := notReserved(id); err != nil {
+		httpapi.Error(w, r, err)
 		return
 	}
 	ctx, cancel := a.ctx(r)

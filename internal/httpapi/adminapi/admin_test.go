@@ -684,14 +684,22 @@ func TestAdminIfNoneMatchWeak(t *testing.T) {
 // TestAdminPutReservedID: /articles/preview is the preview studio's index,
 // so no article may be stored under the id "preview", where GET could
 // never read it back.
+// POST with the id in the body is refused the same way.
 func TestAdminPutReservedID(t *testing.T) {
-	e := newAdminEnv(t)
-	w := e.do(t, http.MethodPut, "/articles/"+ReservedID, `{"title":"Първа","section":"Свят"}`)
-	wantStatus(t, w, http.StatusUnprocessableEntity)
-	if !strings.Contains(w.Body.String(), "reserved") {
-		t.Errorf("answer does not say the id is reserved: %s", w.Body)
-	}
-	if _, writes := e.store.counts(); writes != 0 {
-		t.Errorf("%d writes, want none", writes)
+	for _, tc := range []struct{ name, method, target, body string }{
+		{"PUT", http.MethodPut, "/articles/" + ReservedID, `{"title":"Първа","section":"Свят"}`},
+		{"POST", http.MethodPost, "/articles", `{"id":"` + ReservedID + `","title":"Първа","section":"Свят"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newAdminEnv(t)
+			w := e.do(t, tc.method, tc.target, tc.body)
+			wantStatus(t, w, http.StatusUnprocessableEntity)
+			if !strings.Contains(w.Body.String(), "reserved") || !strings.Contains(w.Body.String(), `"id"`) {
+				t.Errorf("answer does not say the id is reserved: %s", w.Body)
+			}
+			if _, writes := e.store.counts(); writes != 0 {
+				t.Errorf("%d writes, want none", writes)
+			}
+		})
 	}
 }
