@@ -67,6 +67,31 @@ func (r *Ref) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Refs is a list of links that may be written as one link.
+type Refs []Ref
+
+// UnmarshalJSON reads a link or an array of links.
+func (rs *Refs) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '[' {
+		var l []Ref
+		if err := json.Unmarshal(b, &l); err != nil {
+			return err
+		}
+		*rs = l
+		return nil
+	}
+	var r Ref
+	if err := r.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	*rs = nil
+	if r != "" {
+		*rs = Refs{r}
+	}
+	return nil
+}
+
 // Object is an embedded object (a Note of a reply, a Follow inside an
 // Undo), decoded as far as the inbox needs.
 type Object struct {
@@ -156,6 +181,7 @@ type RemoteActor struct {
 	} `json:"endpoints"`
 	PublicKey         PublicKey `json:"publicKey"`
 	PreferredUsername string    `json:"preferredUsername"`
+	AlsoKnownAs       Refs      `json:"alsoKnownAs"`
 	Name              string    `json:"name"`
 	URL               Ref       `json:"url"`
 }
