@@ -31,6 +31,10 @@ type Site struct {
 	LogoURL string
 	// TwitterSite is the publisher's @handle; optional.
 	TwitterSite string
+	// FediverseCreator is the newsroom's fediverse address, @news@host,
+	// for <meta name="fediverse:creator">: Mastodon credits the account
+	// under the link preview of every share of the page. Optional.
+	FediverseCreator string
 }
 
 // NewSite takes the share settings from the configuration.
@@ -44,6 +48,9 @@ func NewSite(c config.Config) Site {
 		Location:    c.Location,
 		LogoURL:     c.LogoURL,
 		TwitterSite: c.TwitterSite,
+	}
+	if c.FediverseHandle != "" && c.FediverseDomain != "" {
+		s.FediverseCreator = "@" + c.FediverseHandle + "@" + c.FediverseDomain
 	}
 	if s.TwitterSite != "" && !strings.HasPrefix(s.TwitterSite, "@") {
 		s.TwitterSite = "@" + s.TwitterSite

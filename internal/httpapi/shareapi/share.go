@@ -80,8 +80,8 @@ const (
 
 // sharePageRevision changes whenever the page's shape changes, so that ETags of
 // an unchanged article still change on such a deploy. 3: card URLs carry
-// card.Revision.
-const sharePageRevision = "3"
+// card.Revision; 4: fediverse:creator.
+const sharePageRevision = "4"
 
 // Register adds the share function's routes to rt.
 func Register(rt *httpapi.Router, store Store, opts Options) {

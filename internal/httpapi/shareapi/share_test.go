@@ -179,7 +179,7 @@ func TestSharePage(t *testing.T) {
 	t.Run("crawler", func(t *testing.T) {
 		w := e.get(t, "/share/"+seed.Slug, "User-Agent", shareCrawlerUA)
 		shareWant(t, w, 200, "Content-Type", "text/html; charset=utf-8", "Cache-Control", sharePageCache,
-			"Vary", "User-Agent", "ETag", `"1-c3"`)
+			"Vary", "User-Agent", "ETag", `"1-c4"`)
 		body := w.Body.String()
 		if strings.Contains(body, "http-equiv") {
 			t.Errorf("crawler page has a meta refresh")
@@ -193,7 +193,7 @@ func TestSharePage(t *testing.T) {
 	})
 	t.Run("browser", func(t *testing.T) {
 		w := e.get(t, "/share/"+seed.Slug, "User-Agent", shareBrowserUA)
-		shareWant(t, w, 200, "Cache-Control", sharePersonCache, "Vary", "User-Agent", "ETag", `"1-p3"`)
+		shareWant(t, w, 200, "Cache-Control", sharePersonCache, "Vary", "User-Agent", "ETag", `"1-p4"`)
 		if !strings.Contains(w.Body.String(), `<meta http-equiv="refresh" content="0;url=`+seed.URL+`">`) {
 			t.Errorf("browser page has no refresh to the article")
 		}
@@ -206,7 +206,7 @@ func TestSharePage(t *testing.T) {
 		}
 	})
 	t.Run("not modified", func(t *testing.T) {
-		w := e.get(t, "/share/"+seed.Slug, "User-Agent", shareCrawlerUA, "If-None-Match", `"1-c3"`)
+		w := e.get(t, "/share/"+seed.Slug, "User-Agent", shareCrawlerUA, "If-None-Match", `"1-c4"`)
 		shareWant(t, w, 304)
 		if w.Body.Len() != 0 {
 			t.Errorf("304 has a body")
