@@ -21,8 +21,10 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/feed"
+	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/fediapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/previewapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
@@ -39,6 +41,7 @@ type Store interface {
 	shareapi.Store
 	feedapi.Store
 	adminapi.ShareReader
+	fediverse.Store
 	Release(ctx context.Context, now time.Time) ([]article.Article, error)
 }
 
@@ -72,6 +75,8 @@ type Server struct {
 	// Clicks counts the share links' counter writes (counted, failed,
 	// late); Wait on it before reading counts.
 	Clicks *shareapi.ClickStats
+	// Fediverse is the newsroom's fediverse address, news@127.0.0.1:3000.
+	Fediverse string
 
 	cfg   config.Config
 	log   *slog.Logger
@@ -135,6 +140,19 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 	feedOpts := feedapi.NewOptions(cfg)
 	feedOpts.Now = now
 	feedapi.Register(rt, st, feedOpts)
+	// The fediverse account, signing with a key made once in DATA_DIR
+	// (the deployed function's is in SSM).
+	key, err := fediverse.KeyFile(filepath.Join(cfg.DataDir, "fediverse-key.pem"))
+	if err != nil {
+		return nil, err
+	}
+	fediOpts, err := fediapi.NewOptions(cfg, key, st, st)
+	if err != nil {
+		return nil, err
+	}
+	fediOpts.Now = now
+	fediapi.Register(rt, fediOpts)
+	s.Fediverse = fediOpts.Pub.Account()
 
 	s.Routes = rt.Routes()
 	if servesSite(cfg) {
@@ -300,6 +318,9 @@ func (s *Server) PrintURLs(ctx context.Context, out io.Writer, base string) {
 		}
 	}
 	fmt.Fprintf(out, "  %s/sitemap-news.xml\n", base)
+	if s.Fediverse != "" {
+		fmt.Fprintf(out, "\nfediverse: follow @%s (docs/fediverse.md)\n  %s/.well-known/webfinger?resource=acct:%s\n", s.Fediverse, base, s.Fediverse)
+	}
 	fmt.Fprintf(out, "\nroutes:\n")
 	for _, r := range s.Routes {
 		fmt.Fprintf(out, "  %-6s %s%s\n", r.Method, base, r.Path)

@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -27,9 +29,11 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/httpsig"
 	"github.com/newsdesk/syndicate/internal/importer"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/release"
+	"github.com/newsdesk/syndicate/internal/secret"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 	"github.com/newsdesk/syndicate/internal/testing/dynamotest"
@@ -88,12 +92,19 @@ func TestLambdaRuntime(t *testing.T) {
 		"FOLLOW_STATE_PARAMETER=" + followState,
 		"AWS_ENDPOINT_URL_SSM=" + os.Getenv(dynamotest.EndpointVar),
 	}
+	fediverseEnv := []string{
+		"FEDIVERSE_KEY_PARAMETER=" + fediverseKey(t),
+		"AWS_ENDPOINT_URL_SSM=" + os.Getenv(dynamotest.EndpointVar),
+	}
 	for _, r := range runs {
 		t.Run(r.dir, func(t *testing.T) {
 			bootstrap := buildBootstrap(t, r.dir, bin)
 			fnEnv := append(slices.Clone(env), "AWS_LAMBDA_FUNCTION_NAME="+logicalID(r.dir))
 			if r.dir == "follow" {
 				fnEnv = append(fnEnv, followEnv...)
+			}
+			if r.dir == "fediverse" {
+				fnEnv = append(fnEnv, fediverseEnv...)
 			}
 			fn := startEmulator(t, rie, bootstrap, fnEnv)
 			for _, inv := range r.invocations {
@@ -370,6 +381,26 @@ func checkNotify(t *testing.T, fn *function, hub *recordingHub, want invocation,
 	if hub.count() != want.topics {
 		t.Errorf("hub down: %d topics tried, want %d", hub.count(), want.topics)
 	}
+}
+
+// fediverseKey puts a fresh RSA key into an SSM parameter on moto, as
+// docs/fediverse.md's command does before a deploy, and returns its name.
+func fediverseKey(t *testing.T) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemText, err := httpsig.PrivateKeyPEM(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "/syndicate-rie/fediverse-key-" + fmt.Sprint(time.Now().UnixNano())
+	ssm := secret.NewSSM(dynamo.LocalConfig(), secret.SSMOptions{Endpoint: os.Getenv(dynamotest.EndpointVar), Timeout: dynamotest.Timeout})
+	if err := ssm.PutParameter(t.Context(), name, string(pemText)); err != nil {
+		t.Fatalf("put the fediverse key on moto: %v", err)
+	}
+	return name
 }
 
 // followState is the SSM parameter the follow function keeps its

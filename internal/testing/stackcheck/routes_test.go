@@ -10,6 +10,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/fediapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/previewapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
@@ -34,6 +35,11 @@ var routers = map[string]func() *httpapi.Router{
 	"share": func() *httpapi.Router {
 		rt := httpapi.NewRouter()
 		shareapi.Register(rt, nil, shareapi.Options{})
+		return rt
+	},
+	"fediverse": func() *httpapi.Router {
+		rt := httpapi.NewRouter()
+		fediapi.Register(rt, fediapi.Options{})
 		return rt
 	},
 }
