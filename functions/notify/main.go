@@ -30,15 +30,15 @@ func main() {
 		os.Exit(1)
 	}
 	opts := notify.Options{
-		HubURL: cfg.HubURL,
-		Site:   feed.NewChannel(cfg),
-		Feeds:  dynamo.StreamFeeds,
+		HubURL:   cfg.HubURL,
+		Site:     feed.NewChannel(cfg),
+		Articles: dynamo.StreamArticles,
 		// A hub that accepts the connection and never answers must not hold
 		// the batch: each attempt also has notify's own AttemptTimeout.
 		Client:  &http.Client{Timeout: 10 * time.Second},
 		Log:     log,
 		Metrics: metrics.New(os.Stdout, metrics.Options{Service: "notify", Level: os.Getenv(logging.LevelVariable)}),
-		// Fresh feeds for the hub: the CDN drops the changed feeds first.
+		// The CDN drops every changed public form first (notify.Paths).
 		InvalidationWait: cfg.InvalidationWait,
 	}
 	if cfg.DistributionID != "" {

@@ -26,8 +26,11 @@ const (
 	CardsWithoutPhoto    = "CardsWithoutPhoto"
 	ShareClicks          = "ShareClicks"
 	CounterWriteFailures = "CounterWriteFailures"
-	PingsSent            = "PingsSent"
-	PingsFailed          = "PingsFailed"
+	// ShareLinksDegraded counts share links redirected without their
+	// article: the store failed and no recent copy was at hand.
+	ShareLinksDegraded = "ShareLinksDegraded"
+	PingsSent          = "PingsSent"
+	PingsFailed        = "PingsFailed"
 	// PingsRefused counts topics the hub answered with a 4xx other than
 	// 408 and 429: never retried, and no ping a subscriber got.
 	PingsRefused = "PingsRefused"
@@ -357,7 +360,7 @@ func appendNumber(b []byte, key string, v float64) []byte {
 
 // counterOrder fixes the order of the counters in a record.
 var counterOrder = [...]string{FeedCacheHits, FeedCacheMisses, CardsWithoutPhoto, CounterWriteFailures, PingsSent, PingsFailed, Released,
-	ImportCreated, ImportUpdated, ImportFailed, PingsRefused, InvalidationFailures}
+	ImportCreated, ImportUpdated, ImportFailed, PingsRefused, InvalidationFailures, ShareLinksDegraded}
 
 // ms is d in milliseconds with microsecond precision.
 func ms(d time.Duration) float64 {

@@ -44,7 +44,8 @@ func BenchmarkRecordFeeds(b *testing.B) {
 	n := testNotifier("http://hub.invalid/")
 	b.ReportAllocs()
 	for b.Loop() {
-		keys, ok, err := n.recordFeeds(&r)
+		old, cur, ok, err := n.opts.Articles(&r.Change)
+		keys := unionFeeds(old, cur)
 		if !ok || err != nil || len(keys) != 6 {
 			b.Fatal(ok, err, keys)
 		}

@@ -12,11 +12,19 @@
 // that needed the topic is reported in BatchItemFailures; any other 4xx,
 // or a record that cannot be decoded, is logged and counts as done.
 // The item format is the store's, so the store reads the records
-// (Options.Feeds: dynamo.StreamFeeds in the function).
+// (Options.Articles: dynamo.StreamArticles in the function).
 // With Options.Invalidator (the function's DISTRIBUTION_ID) a batch first
-// drops the CDN's copies of exactly the feeds it pings, in one
-// invalidation waited on up to InvalidationWait, so a hub fetching right
-// after the ping gets the new feed; if that fails it waits out the feeds'
-// max-age (FallbackDelay) and pings anyway, or leaves the batch to the
-// stream's retry when even that does not fit the deadline.
+// drops the CDN's copies of every public form its records changed (Paths:
+// share pages and cards under every slug and the ID, oEmbed, feeds with
+// their query variants, the sitemap), in one invalidation waited on up to
+// InvalidationWait, so a hub fetching right after the ping gets the new
+// feed and a correction reaches every edge within the invalidation's time;
+// a change nobody outside saw (a draft, a scheduled story) invalidates
+// nothing. If the invalidation fails (a metric and a log line), the
+// records that changed a public form are reported in BatchItemFailures and
+// nothing is pinged: the stream's retry invalidates again and then pings,
+// and after the retries the batch is in NotifyFailures for cmd/replay,
+// whose PingFeeds waits out the feeds' max-age (FallbackDelay) when its own
+// invalidation fails. The path list is this package's; the client
+// (internal/cdn) only sends it.
 package notify

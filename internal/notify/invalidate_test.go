@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/metrics"
 )
 
@@ -35,38 +37,41 @@ func (v *invalidator) Invalidate(_ context.Context, paths []string) error {
 	return v.err
 }
 
-// pathsOf is what invalidates topics: the site's feeds one by one, each
-// list feed's directory as one wildcard path.
-func pathsOf(topics []string) []string {
-	var out []string
-	for _, t := range topics {
-		p := strings.TrimPrefix(t, base)
-		if rest, ok := strings.CutPrefix(p, "/feeds/"); ok && strings.Count(rest, "/") == 2 {
-			p = p[:strings.LastIndexByte(p, '/')+1] + "*"
-		}
-		if !slices.Contains(out, p) {
-			out = append(out, p)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-func TestInvalidationPath(t *testing.T) {
-	for in, want := range map[string]string{
-		"/feeds/rss.xml":                      "/feeds/rss.xml",
-		"/feeds/feed.json":                    "/feeds/feed.json",
-		"/feeds/section/svyat/rss.xml":        "/feeds/section/svyat/*",
-		"/feeds/tag/nato/atom.xml":            "/feeds/tag/nato/*",
-		"/feeds/author/ivan-petrov/feed.json": "/feeds/author/ivan-petrov/*",
+func TestPaths(t *testing.T) {
+	site := []article.FeedKey{{Kind: article.FeedSite}}
+	a := &article.Article{ID: "01", Slug: "nova-titla", PreviousSlugs: []string{"stara-titla"}, Status: article.StatusPublished}
+	b := &article.Article{ID: "02", Slug: "drugo", Status: article.StatusPublished}
+	for _, tc := range []struct {
+		name    string
+		keys    []article.FeedKey
+		changed []*article.Article
+		max     int
+		want    []string
+	}{
+		{"nothing", nil, nil, 0, nil},
+		{"feeds only (cmd/replay)", site, nil, 0, []string{"/feeds/*", "/sitemap-news.xml"}},
+		{"one article: every slug, the ID, oEmbed, feeds, sitemap", site, []*article.Article{nil, a}, 0,
+			[]string{"/share/nova-titla*", "/share/stara-titla*", "/share/01*", "/oembed*", "/feeds/*", "/sitemap-news.xml"}},
+		{"a rename: old and new images, each slug once", site, []*article.Article{{ID: "01", Slug: "stara-titla", Status: article.StatusPublished}, a}, 0,
+			[]string{"/share/stara-titla*", "/share/01*", "/share/nova-titla*", "/oembed*", "/feeds/*", "/sitemap-news.xml"}},
+		{"two articles", site, []*article.Article{a, a, b, b}, 0,
+			[]string{"/share/nova-titla*", "/share/stara-titla*", "/share/01*", "/share/drugo*", "/share/02*", "/oembed*", "/feeds/*", "/sitemap-news.xml"}},
+		{"more wildcards than MaxWildcards: everything, as one path", site, []*article.Article{a, b}, 5, []string{"/*"}},
 	} {
-		if got := invalidationPath(in); got != want {
-			t.Errorf("invalidationPath(%s) = %s, want %s", in, got, want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			n := New(Options{MaxWildcards: tc.max})
+			if got := n.Paths(tc.keys, tc.changed); !slices.Equal(got, tc.want) {
+				t.Errorf("Paths = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
 
-func TestHandleInvalidatesChangedFeedsOnceBeforePinging(t *testing.T) {
+// sharePaths are what the sample article's records invalidate besides
+// feeds: its slug, its ID and oEmbed.
+var sharePaths = []string{"/share/yuzhna-koreya-i-nato*", "/share/01*", "/oembed*"}
+
+func TestHandleInvalidatesChangedFormsOnceBeforePinging(t *testing.T) {
 	h := newHub(t, nil)
 	inv := &invalidator{h: h}
 	recs := []events.DynamoDBEventRecord{
@@ -81,19 +86,73 @@ func TestHandleInvalidatesChangedFeedsOnceBeforePinging(t *testing.T) {
 	if len(inv.calls) != 1 {
 		t.Fatalf("%d invalidations, want one per batch", len(inv.calls))
 	}
-	got := slices.Sorted(slices.Values(inv.calls[0]))
-	if want := pathsOf(h.topics()); !slices.Equal(got, want) {
-		t.Errorf("invalidated %q, want exactly the pinged feeds' paths %q", got, want)
-	}
-	// 5 feeds: the site's 3 formats by name, 4 list feeds by directory.
-	if len(got) != 3+4 {
-		t.Errorf("%d paths %q, want 7", len(got), got)
+	want := append(slices.Clone(sharePaths), "/feeds/*", "/sitemap-news.xml")
+	if got := inv.calls[0]; !slices.Equal(got, want) {
+		t.Errorf("invalidated %q, want %q", got, want)
 	}
 	if inv.pingsBefore[0] != 0 {
 		t.Errorf("%d pings went out before the invalidation returned", inv.pingsBefore[0])
 	}
 	if h.total() != 15 {
 		t.Errorf("pings = %d, want 15", h.total())
+	}
+}
+
+// TestHandleInvalidatesEveryPublicChange: each way a story changes on the
+// public surfaces invalidates its share paths, with or without a hub; a
+// change the public never saw invalidates nothing.
+func TestHandleInvalidatesEveryPublicChange(t *testing.T) {
+	pending := with(sample("published"), "pending", events.NewBooleanAttribute(true))
+	renamed := with(with(sample("published"), "slug", s("novo-ime")), "previousSlugs", strs("yuzhna-koreya-i-nato"))
+	for _, tc := range []struct {
+		name     string
+		old, cur img
+		want     []string
+	}{
+		{"save (title corrected)", sample("published"), with(sample("published"), "title", s("Поправено")), sharePaths},
+		{"unpublish", sample("published"), sample("draft"), sharePaths},
+		{"delete (tombstone)", sample("published"), tombstone(), sharePaths},
+		{"remove", sample("published"), nil, sharePaths},
+		{"rename", sample("published"), renamed, []string{"/share/yuzhna-koreya-i-nato*", "/share/01*", "/share/novo-ime*", "/oembed*"}},
+		{"release", pending, sample("published"), sharePaths},
+		{"draft edited", sample("draft"), with(sample("draft"), "title", s("Чернова")), nil},
+		{"scheduled story edited", pending, with(pending, "title", s("По-късно")), nil},
+	} {
+		for _, hub := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s, hub %t", tc.name, hub), func(t *testing.T) {
+				h := newHub(t, nil)
+				inv := &invalidator{h: h}
+				url := h.srv.URL
+				if !hub {
+					url = ""
+				}
+				n := testNotifier(url, func(o *Options) { o.Invalidator = inv })
+				res, err := n.Handle(t.Context(), events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{record("MODIFY", articleKeys, tc.old, tc.cur)}})
+				if err != nil || len(res.BatchItemFailures) != 0 {
+					t.Fatalf("Handle = %v, %v", res, err)
+				}
+				if tc.want == nil {
+					if len(inv.calls) != 0 {
+						t.Errorf("invalidated %q, want nothing", inv.calls)
+					}
+					return
+				}
+				if len(inv.calls) != 1 {
+					t.Fatalf("%d invalidations, want 1", len(inv.calls))
+				}
+				got := inv.calls[0]
+				for _, p := range tc.want {
+					if !slices.Contains(got, p) {
+						t.Errorf("invalidated %q, missing %s", got, p)
+					}
+				}
+				for _, p := range []string{"/feeds/*", "/sitemap-news.xml"} {
+					if !slices.Contains(got, p) {
+						t.Errorf("invalidated %q, missing %s", got, p)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -110,11 +169,48 @@ func TestHandleNothingToInvalidate(t *testing.T) {
 	}
 }
 
-func TestHandleInvalidationFailsPingsAfterMaxAge(t *testing.T) {
+// TestHandleInvalidationFailsLeavesTheBatchToRetry: a failed invalidation
+// pings nothing (the feeds may still be cached) and reports every record
+// that changed a public form, so the stream's retry invalidates again; a
+// record that changed nothing public is not reported.
+func TestHandleInvalidationFailsLeavesTheBatchToRetry(t *testing.T) {
 	h := newHub(t, nil)
 	inv := &invalidator{h: h, err: errors.New("cdn: CreateInvalidation: HTTP 400: TooManyInvalidationsInProgress")}
 	var log, emf bytes.Buffer
-	var slept time.Duration
+	n := testNotifier(h.srv.URL, func(o *Options) {
+		o.Invalidator = inv
+		o.FallbackDelay = time.Hour // never waited on by Handle
+		o.Log = slog.New(slog.NewJSONHandler(&log, nil))
+		o.Metrics = metrics.New(&emf, metrics.Options{Service: "notify"})
+	})
+	live := record("INSERT", articleKeys, nil, sample("published"))
+	live.Change.SequenceNumber = "1"
+	draft := record("INSERT", articleKeys, nil, sample("draft"))
+	draft.Change.SequenceNumber = "2"
+	res, err := n.Handle(t.Context(), events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{live, draft}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.total() != 0 {
+		t.Errorf("pings = %d, want none: the feeds may still be cached", h.total())
+	}
+	if len(res.BatchItemFailures) != 1 || res.BatchItemFailures[0].ItemIdentifier != "1" {
+		t.Errorf("failures = %v, want the published record only, for the stream to retry", res.BatchItemFailures)
+	}
+	if !strings.Contains(log.String(), "CDN invalidation failed") || !strings.Contains(log.String(), "TooManyInvalidationsInProgress") {
+		t.Errorf("the failure is not reported:\n%s", log.String())
+	}
+	if got := invalidationFailures(t, emf.String()); got != 1 {
+		t.Errorf("InvalidationFailures = %v, want 1 in the records\n%s", got, emf.String())
+	}
+}
+
+// TestPingFeedsInvalidationFailsPingsAfterMaxAge: cmd/replay's PingFeeds,
+// which has no stream to retry, waits out the feeds' max-age and pings.
+func TestPingFeedsInvalidationFailsPingsAfterMaxAge(t *testing.T) {
+	h := newHub(t, nil)
+	inv := &invalidator{h: h, err: errors.New("cdn: invalidation I1 is InProgress: not completed in time")}
+	var log, emf bytes.Buffer
 	n := testNotifier(h.srv.URL, func(o *Options) {
 		o.Invalidator = inv
 		o.FallbackDelay = 20 * time.Millisecond
@@ -122,20 +218,18 @@ func TestHandleInvalidationFailsPingsAfterMaxAge(t *testing.T) {
 		o.Metrics = metrics.New(&emf, metrics.Options{Service: "notify"})
 	})
 	start := time.Now()
-	recs := []events.DynamoDBEventRecord{record("INSERT", articleKeys, nil, sample("published"))}
-	res, err := n.Handle(t.Context(), events.DynamoDBEvent{Records: recs})
-	slept = time.Since(start)
-	if err != nil || len(res.BatchItemFailures) != 0 {
-		t.Fatalf("Handle = %v, %v", res, err)
+	topics, failed := n.PingFeeds(t.Context(), []article.FeedKey{{Kind: article.FeedSite}})
+	if topics != 3 || len(failed) != 0 || h.total() != 3 {
+		t.Errorf("PingFeeds = %d, %v; %d pings; want 3 topics pinged", topics, failed, h.total())
 	}
-	if h.total() != 15 {
-		t.Errorf("pings = %d, want 15: a failed invalidation still pings", h.total())
+	if len(inv.calls) != 1 || !slices.Equal(inv.calls[0], []string{"/feeds/*", "/sitemap-news.xml"}) {
+		t.Errorf("invalidated %q, want the feeds and the sitemap", inv.calls)
 	}
-	if slept < 20*time.Millisecond {
+	if slept := time.Since(start); slept < 20*time.Millisecond {
 		t.Errorf("pinged after %v, before the fallback delay", slept)
 	}
-	if !strings.Contains(log.String(), "CDN invalidation failed; pinging after the feeds' max-age") || !strings.Contains(log.String(), "TooManyInvalidationsInProgress") {
-		t.Errorf("the failure is not reported:\n%s", log.String())
+	if !strings.Contains(log.String(), "pinging after the feeds' max-age") {
+		t.Errorf("the fallback is not reported:\n%s", log.String())
 	}
 	// A log line pages nobody: the failure is a metric too.
 	if got := invalidationFailures(t, emf.String()); got != 1 {
@@ -162,7 +256,9 @@ func invalidationFailures(t *testing.T, records string) float64 {
 	return sum
 }
 
-func TestHandleInvalidationFailsWithoutTimeLeft(t *testing.T) {
+// TestPingFeedsInvalidationFailsWithoutTimeLeft: no time to wait out the
+// max-age, so nothing is pinged and every feed is reported failed.
+func TestPingFeedsInvalidationFailsWithoutTimeLeft(t *testing.T) {
 	h := newHub(t, nil)
 	inv := &invalidator{h: h, err: errors.New("cdn: invalidation I1 is InProgress: not completed in time")}
 	var emf bytes.Buffer
@@ -173,16 +269,13 @@ func TestHandleInvalidationFailsWithoutTimeLeft(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	recs := []events.DynamoDBEventRecord{record("INSERT", articleKeys, nil, sample("published"))}
-	res, err := n.Handle(ctx, events.DynamoDBEvent{Records: recs})
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := []article.FeedKey{{Kind: article.FeedSite}}
+	_, failed := n.PingFeeds(ctx, keys)
 	if h.total() != 0 {
 		t.Errorf("pings = %d, want none: the feeds may still be cached", h.total())
 	}
-	if len(res.BatchItemFailures) != 1 {
-		t.Errorf("failures = %v, want the record, for the stream to retry", res.BatchItemFailures)
+	if len(failed) != 1 {
+		t.Errorf("failed = %v, want the feed, for a later replay", failed)
 	}
 	if got := invalidationFailures(t, emf.String()); got != 1 {
 		t.Errorf("InvalidationFailures = %v, want 1 in the records\n%s", got, emf.String())

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,9 +27,9 @@ type Options struct {
 	HubURL string
 	// Site builds the topic URLs (feed.Channel.FeedURL); required.
 	Site *feed.Channel
-	// Feeds reads the stream's records; required (functions/notify wires
-	// in dynamo.StreamFeeds).
-	Feeds RecordFeeds
+	// Articles reads the stream's records; required (functions/notify
+	// wires in dynamo.StreamArticles).
+	Articles RecordArticles
 	// Client sends the pings; http.DefaultClient if nil. Its own Timeout,
 	// if any, applies on top of AttemptTimeout.
 	Client *http.Client
@@ -52,16 +53,23 @@ type Options struct {
 	// failed, and one per failed CDN invalidation; nil records nothing.
 	Metrics *metrics.Emitter
 
-	// Invalidator, when set, drops the CDN's copies of a batch's changed
-	// feeds before the hub is pinged, so that a hub fetching a feed right
-	// after the ping gets the new one, not a copy cached minutes ago.
+	// Invalidator, when set, drops the CDN's copies of every public form a
+	// batch changed (Paths: share pages and cards, oEmbed, feeds, the
+	// sitemap) in one invalidation, before the hub is pinged, so that a
+	// hub fetching a feed right after the ping gets the new one and a
+	// corrected story is served within the invalidation's time.
 	// functions/notify wires in *cdn.CloudFront when DISTRIBUTION_ID is set.
 	Invalidator Invalidator
+	// MaxWildcards bounds the wildcard paths of one invalidation: a batch
+	// needing more invalidates "/*" instead (CloudFront runs at most 15
+	// wildcard paths at a time per distribution); 8.
+	MaxWildcards int
 	// InvalidationWait bounds the invalidation and the wait for it to
 	// complete; 60 s.
 	InvalidationWait time.Duration
-	// FallbackDelay is how long to wait before pinging when the
-	// invalidation failed or timed out: the feeds' max-age, after which
+	// FallbackDelay is how long PingFeeds (cmd/replay) waits before
+	// pinging when its invalidation failed or timed out (Handle leaves such
+	// a batch to the stream's retry instead): the feeds' max-age, after which
 	// every cached copy is stale and a hub's fetch revalidates; 5 min.
 	FallbackDelay time.Duration
 }
@@ -72,12 +80,15 @@ type Invalidator interface {
 	Invalidate(ctx context.Context, paths []string) error
 }
 
-// RecordFeeds reads a record of the articles table's stream into the feeds
-// its article was in before the change (old) and after it (cur). ok is
-// false for a record that is not about an article's canonical item (feed
-// entries, slug items, feed heads and share counters share the stream).
-// The item format is the store's, so the store provides it.
-type RecordFeeds func(*events.DynamoDBStreamRecord) (old, cur []article.FeedKey, ok bool, err error)
+// RecordArticles reads a record of the articles table's stream into its
+// article as the public saw it before the change (old) and after it (cur):
+// nil when there was none (no image, or a scheduled article not yet
+// released). Only what names the article's public addresses need be
+// decoded: ID, Slug, PreviousSlugs and what Feeds reads. ok is false for a
+// record that is not about an article's canonical item (feed entries, slug
+// items, feed heads and share counters share the stream). The item format
+// is the store's, so the store provides it.
+type RecordArticles func(*events.DynamoDBStreamRecord) (old, cur *article.Article, ok bool, err error)
 
 // Notifier pings a WebSub hub for the feeds touched by a stream batch.
 // It is safe for concurrent use.
@@ -114,6 +125,9 @@ func New(opts Options) *Notifier {
 	if opts.InvalidationWait <= 0 {
 		opts.InvalidationWait = 60 * time.Second
 	}
+	if opts.MaxWildcards <= 0 {
+		opts.MaxWildcards = 8
+	}
 	if opts.FallbackDelay <= 0 {
 		opts.FallbackDelay = 5 * time.Minute
 	}
@@ -132,19 +146,24 @@ func New(opts Options) *Notifier {
 // error: failures are reported per record in BatchItemFailures (the event
 // source mapping has ReportBatchItemFailures on), so a batch is never
 // retried whole for one bad topic.
+//
+// A batch is one invalidation of every public form its records changed
+// (Paths), then the hub pings of the feeds they touched.
 func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	res := events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}
-	if n.opts.HubURL == "" || n.opts.Site == nil || n.opts.Feeds == nil || len(e.Records) == 0 {
+	if n.opts.Articles == nil || len(e.Records) == 0 {
 		return res, nil
 	}
 	// feeds maps each feed (FeedKey.String) to the records that touched
 	// it, in order; a batch of edits to one article touches few feeds.
 	feeds := make(map[string][]int)
 	var keys []article.FeedKey
+	var changed []*article.Article
+	public := make([]bool, len(e.Records))
 	skipped := 0
 	for i := range e.Records {
 		r := &e.Records[i]
-		ks, ok, err := n.recordFeeds(r)
+		old, cur, ok, err := n.opts.Articles(&r.Change)
 		if !ok {
 			skipped++
 			continue
@@ -157,7 +176,11 @@ func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.D
 			skipped++
 			continue
 		}
-		for _, k := range ks {
+		if shown(old) || shown(cur) {
+			public[i] = true
+			changed = append(changed, old, cur)
+		}
+		for _, k := range unionFeeds(old, cur) {
 			id := k.String()
 			rs, seen := feeds[id]
 			if !seen {
@@ -169,7 +192,16 @@ func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.D
 		}
 	}
 
-	topics, failed := n.PingFeeds(ctx, keys)
+	paths := n.Paths(keys, changed)
+	topics, failed := 0, []article.FeedKey(nil)
+	// A failed invalidation leaves every record that changed a public
+	// form to the stream's retry, which invalidates again: waiting out
+	// the feeds' max-age would not fix the share pages (an hour at the
+	// edge), and the retry pings the feeds once they are fresh.
+	invalidated := n.invalidate(ctx, paths) == nil
+	if invalidated {
+		topics, failed = n.pingKeys(ctx, keys)
+	}
 	bad := make(map[int]bool)
 	for _, k := range failed {
 		for _, i := range feeds[k.String()] {
@@ -177,24 +209,120 @@ func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.D
 		}
 	}
 	for i := range e.Records {
-		if bad[i] {
+		if bad[i] || (!invalidated && public[i]) {
 			res.BatchItemFailures = append(res.BatchItemFailures,
 				events.DynamoDBBatchItemFailure{ItemIdentifier: e.Records[i].Change.SequenceNumber})
 		}
 	}
 	n.opts.Log.LogAttrs(ctx, slog.LevelInfo, "notify: batch",
 		slog.Int("records", len(e.Records)), slog.Int("skipped", skipped),
-		slog.Int("feeds", len(keys)), slog.Int("topics", topics), slog.Int("failedFeeds", len(failed)),
+		slog.Int("feeds", len(keys)), slog.Int("paths", len(paths)), slog.Int("topics", topics), slog.Int("failedFeeds", len(failed)),
 		slog.Int("failedRecords", len(res.BatchItemFailures)))
 	return res, nil
 }
 
+// shown reports whether a is on the public surfaces: a live article (a
+// scheduled one's image is nil until its release).
+func shown(a *article.Article) bool { return a != nil && a.Public() }
+
+// unionFeeds unites the feeds of a record's old and new images.
+func unionFeeds(old, cur *article.Article) []article.FeedKey {
+	var keys []article.FeedKey
+	if cur != nil {
+		keys = cur.Feeds()
+	}
+	if old == nil {
+		return keys
+	}
+	for _, o := range old.Feeds() {
+		if !slices.ContainsFunc(keys, o.Same) {
+			keys = append(keys, o)
+		}
+	}
+	return keys
+}
+
+// Paths are the CDN paths that drop every public form of what a batch
+// changed: for each article in changed (old and new images alike; nil is
+// skipped), "/share/<slug>*" for its current and previous slugs and
+// "/share/<id>*" (the page, the card at every width and version, since a
+// card's query is its version; a wildcard also takes a longer slug
+// beginning with this one, a harmless miss); "/oembed*" (every oEmbed
+// answer: its key is the url query, in whatever spelling a consumer sent);
+// and when any feed changed, "/feeds/*" (every feed with every ?limit= and
+// ?cursor= variant) and "/sitemap-news.xml". CloudFront bills a wildcard
+// as one path and runs at most 15 wildcard paths at once per distribution,
+// so a batch needing more than MaxWildcards invalidates "/*": one path.
+func (n *Notifier) Paths(keys []article.FeedKey, changed []*article.Article) []string {
+	var paths []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
+		}
+	}
+	for _, a := range changed {
+		if a == nil {
+			continue
+		}
+		for _, s := range append([]string{a.Slug}, a.PreviousSlugs...) {
+			if s != "" {
+				add("/share/" + url.PathEscape(s) + "*")
+			}
+		}
+		if a.ID != "" {
+			add("/share/" + url.PathEscape(a.ID) + "*")
+		}
+	}
+	if len(paths) > 0 {
+		add("/oembed*")
+	}
+	if len(keys) > 0 {
+		add("/feeds/*")
+		add(sitemapPath)
+	}
+	wild := 0
+	for _, p := range paths {
+		if strings.HasSuffix(p, "*") {
+			wild++
+		}
+	}
+	if wild > n.opts.MaxWildcards {
+		return []string{"/*"}
+	}
+	return paths
+}
+
+// sitemapPath is the news sitemap's path (feedapi); its cache key has no
+// query, so its exact path is all of it.
+const sitemapPath = "/sitemap-news.xml"
+
+// pings reports whether keys will be pinged: a hub is set and there are
+// feeds.
+func (n *Notifier) pings(keys []article.FeedKey) bool {
+	return n.opts.HubURL != "" && n.opts.Site != nil && len(keys) > 0
+}
+
 // PingFeeds pings the hub for every format of every feed in keys and
 // returns how many topics it pinged and the feeds of which some topic
-// failed transiently (after the retries). Handle uses it for a stream
-// batch, and cmd/replay for the feeds of the articles a lost batch changed.
+// failed transiently (after the retries). Before pinging it invalidates
+// the feeds' copies in the CDN (Paths). cmd/replay uses it for the feeds
+// of the articles a lost batch changed.
 func (n *Notifier) PingFeeds(ctx context.Context, keys []article.FeedKey) (topics int, failed []article.FeedKey) {
-	if n.opts.HubURL == "" || n.opts.Site == nil || len(keys) == 0 {
+	if !n.pings(keys) {
+		return 0, nil
+	}
+	if !n.fresh(ctx, n.Paths(keys, nil)) {
+		return len(keys) * len(feed.Formats), keys
+	}
+	return n.pingKeys(ctx, keys)
+}
+
+// pingKeys pings the hub for every format of every feed in keys, without
+// invalidating; see PingFeeds.
+func (n *Notifier) pingKeys(ctx context.Context, keys []article.FeedKey) (topics int, failed []article.FeedKey) {
+	if !n.pings(keys) {
 		return 0, nil
 	}
 	urls := make([]string, 0, len(keys)*len(feed.Formats))
@@ -204,12 +332,6 @@ func (n *Notifier) PingFeeds(ctx context.Context, keys []article.FeedKey) (topic
 			urls = append(urls, n.opts.Site.FeedURL(k, f))
 			of = append(of, i)
 		}
-	}
-	if !n.fresh(ctx, urls) {
-		// Neither invalidated nor time to wait for the copies to expire:
-		// leave every feed to the stream's retry rather than announce old
-		// copies.
-		return len(urls), keys
 	}
 	outcomes := n.pingAll(ctx, urls)
 	bad := make([]bool, len(keys))
@@ -248,85 +370,47 @@ func (n *Notifier) record(ctx context.Context, fill func(*metrics.Recorder)) {
 	}
 }
 
-// fresh makes the CDN's copies of topics fresh before they are pinged: one
-// invalidation of all their paths, waited on up to InvalidationWait. If it
-// fails or times out, it waits FallbackDelay (the feeds' max-age) instead,
-// and reports it. It returns false only when that wait does not fit
-// before ctx's deadline, so the pings must not go out now.
-func (n *Notifier) fresh(ctx context.Context, topics []string) bool {
-	if n.opts.Invalidator == nil || len(topics) == 0 {
-		return true
-	}
-	paths := make([]string, 0, len(topics))
-	seen := make(map[string]bool, len(topics))
-	for _, t := range topics {
-		u, err := url.Parse(t)
-		if err != nil || u.Path == "" {
-			continue
-		}
-		p := invalidationPath(u.Path)
-		if !seen[p] {
-			seen[p] = true
-			paths = append(paths, p)
-		}
+// invalidate drops paths from the CDN: one invalidation, waited on up to
+// InvalidationWait. Nothing to drop, or no Invalidator, is success. A
+// failure is logged and counted (InvalidationFailures).
+func (n *Notifier) invalidate(ctx context.Context, paths []string) error {
+	if n.opts.Invalidator == nil || len(paths) == 0 {
+		return nil
 	}
 	ictx, cancel := context.WithTimeout(ctx, n.opts.InvalidationWait)
 	start := n.opts.Now()
 	err := n.opts.Invalidator.Invalidate(ictx, paths)
 	cancel()
+	if err != nil {
+		// A log line alone pages nobody: InvalidationFailuresAlarm reads this.
+		n.record(ctx, func(rec *metrics.Recorder) { rec.Add(metrics.InvalidationFailures, 1) })
+		n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: CDN invalidation failed",
+			slog.Int("paths", len(paths)), slog.String("error", err.Error()))
+		return err
+	}
+	n.opts.Log.LogAttrs(ctx, slog.LevelInfo, "notify: CDN invalidated",
+		slog.Int("paths", len(paths)), slog.Duration("took", n.opts.Now().Sub(start)))
+	return nil
+}
+
+// fresh makes the CDN's copies of feeds fresh before PingFeeds pings
+// them: one invalidation of paths (invalidate). If it fails or times out,
+// it waits FallbackDelay (the feeds' max-age) instead, and reports it. It
+// returns false only when that wait does not fit before ctx's deadline, so
+// the pings must not go out now.
+func (n *Notifier) fresh(ctx context.Context, paths []string) bool {
+	err := n.invalidate(ctx, paths)
 	if err == nil {
-		n.opts.Log.LogAttrs(ctx, slog.LevelInfo, "notify: CDN invalidated",
-			slog.Int("paths", len(paths)), slog.Duration("took", n.opts.Now().Sub(start)))
 		return true
 	}
-	// A log line alone pages nobody: InvalidationFailuresAlarm reads this.
-	n.record(ctx, func(rec *metrics.Recorder) { rec.Add(metrics.InvalidationFailures, 1) })
 	if !n.fits(ctx, n.opts.FallbackDelay) {
-		n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: CDN invalidation failed and no time is left to wait out the feeds' max-age; batch left to retry",
+		n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: no time is left to wait out the feeds' max-age; feeds left to retry",
 			slog.Int("paths", len(paths)), slog.String("error", err.Error()))
 		return false
 	}
-	n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: CDN invalidation failed; pinging after the feeds' max-age",
+	n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: pinging after the feeds' max-age",
 		slog.Int("paths", len(paths)), slog.Duration("delay", n.opts.FallbackDelay), slog.String("error", err.Error()))
-	if !sleep(ctx, n.opts.FallbackDelay) {
-		return false
-	}
-	return true
-}
-
-// invalidationPath is what to invalidate for a feed URL's path: a list
-// feed's formats share a directory that holds nothing else
-// (/feeds/section/svyat/rss.xml → /feeds/section/svyat/*), and CloudFront
-// bills a wildcard path as one, so its three formats cost one path; the
-// site's feeds sit beside every other feed and are named one by one.
-func invalidationPath(p string) string {
-	if rest, ok := strings.CutPrefix(p, "/feeds/"); ok && strings.Count(rest, "/") == 2 {
-		return p[:strings.LastIndexByte(p, '/')+1] + "*"
-	}
-	return p
-}
-
-// recordFeeds unites the feeds of a record's old and new images; ok is
-// false for a record that is not about an article.
-func (n *Notifier) recordFeeds(r *events.DynamoDBEventRecord) (_ []article.FeedKey, ok bool, _ error) {
-	old, cur, ok, err := n.opts.Feeds(&r.Change)
-	if !ok || err != nil {
-		return nil, ok, err
-	}
-	keys := cur
-	for _, o := range old {
-		found := false
-		for _, c := range cur {
-			if c.Same(o) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			keys = append(keys, o)
-		}
-	}
-	return keys, true, nil
+	return sleep(ctx, n.opts.FallbackDelay)
 }
 
 // pingOutcome is what became of one topic's ping.

@@ -106,7 +106,7 @@ func testNotifier(hubURL string, opts ...func(*Options)) *Notifier {
 	o := Options{
 		HubURL:         hubURL,
 		Site:           &feed.Channel{BaseURL: base, URL: "https://news.example.bg"},
-		Feeds:          dynamo.StreamFeeds,
+		Articles:       dynamo.StreamArticles,
 		BaseDelay:      time.Millisecond,
 		MaxDelay:       4 * time.Millisecond,
 		AttemptTimeout: time.Minute, // never met by a loopback hub that answers
@@ -500,7 +500,7 @@ func TestHandleSkipsUndecodableRecords(t *testing.T) {
 
 func TestHandleWithoutStoreReaderDoesNothing(t *testing.T) {
 	h := newHub(t, nil)
-	res, err := testNotifier(h.srv.URL, func(o *Options) { o.Feeds = nil }).Handle(t.Context(), events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
+	res, err := testNotifier(h.srv.URL, func(o *Options) { o.Articles = nil }).Handle(t.Context(), events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
 		record("INSERT", articleKeys, nil, sample("published")),
 	}})
 	if err != nil || len(res.BatchItemFailures) != 0 || h.total() != 0 {

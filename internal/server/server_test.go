@@ -25,6 +25,11 @@ import (
 func testConfig(t *testing.T, env map[string]string) config.Config {
 	t.Helper()
 	base := map[string]string{"DATA_DIR": t.TempDir(), "SITE_URL": "https://news.example.bg"}
+	if env["DYNAMODB_ENDPOINT"] != "" {
+		// moto on a busy machine (CI beside another run) can take seconds
+		// per write: the seeding New does must not time out on it.
+		base["STORE_TIMEOUT"] = dynamotest.Timeout.String()
+	}
 	for k, v := range env {
 		base[k] = v
 	}

@@ -76,6 +76,12 @@ func TestShareScheduled(t *testing.T) {
 			if got.Code != 404 || missing.Code != 404 {
 				t.Fatalf("status %d, a missing one's %d; want 404", got.Code, missing.Code)
 			}
+			// Nothing may keep the 404 past the story's time: no
+			// lifetime, however short, is safe at CloudFront (see
+			// shareNotFoundCache).
+			if cc := got.Header().Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("Cache-Control %q, want no-store", cc)
+			}
 			gh, mh := got.Header().Clone(), missing.Header().Clone()
 			gh.Del("X-Request-Id")
 			mh.Del("X-Request-Id")

@@ -51,6 +51,19 @@ type Options struct {
 	// Now is the clock that decides whether an article is live yet (a
 	// scheduled one is not found until its PublishedAt); time.Now if nil.
 	Now func() time.Time
+	// LinkTTL is how long a share link answers from the in-process copy
+	// of an article's share target (linkCache) before reading the store
+	// again: a correction reaches the share dialogs within it. 0 means
+	// 5 s; negative keeps no copy.
+	LinkTTL time.Duration
+	// LinkStale is how much longer than LinkTTL a copy still answers
+	// while the store fails; 0 means 10 minutes.
+	LinkStale time.Duration
+	// LinkTimeout bounds a share link's store read; past it, or when the
+	// read fails, the click is redirected from a recent copy, or degraded
+	// (to the dialog for the share page, without the title), never
+	// answered 5xx. 0 means 1 s.
+	LinkTimeout time.Duration
 }
 
 // Cache lifetimes of the share routes.
@@ -66,9 +79,17 @@ const (
 	// A card drawn without its photo because the origin failed, or asked
 	// for with a stale version, is only right for now.
 	shareCardShortCache = "public, max-age=300"
-	shareNotFoundCache  = "public, max-age=60"
-	shareGoneCache      = "public, max-age=3600"
-	shareOEmbedCache    = "public, max-age=3600"
+	// A slug not found may be a story scheduled for the next instant, and
+	// a released story must never be answered from a cached 404 after its
+	// time. No lifetime is short enough: CloudFront keeps a 404 for the
+	// greater of its max-age and the error caching minimum TTL (10 s by
+	// default), but stores none marked no-store; and a lifetime shortened
+	// for scheduled slugs only would tell that a story is coming. So every
+	// share page and link 404 is no-store, as the card's and oEmbed's
+	// problems are: one small read per request for a missing slug.
+	shareNotFoundCache = "no-store"
+	shareGoneCache     = "public, max-age=3600"
+	shareOEmbedCache   = "public, max-age=3600"
 	// A renamed article's old share page and card move for good, but the
 	// article may take the old slug back one day, and then a cached
 	// old → new 301 meets a fresh new → old one: a loop until the first
@@ -97,7 +118,16 @@ func Register(rt *httpapi.Router, store Store, opts Options) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	h := &shareHandler{store: store, opts: opts}
+	if opts.LinkTTL == 0 {
+		opts.LinkTTL = 5 * time.Second
+	}
+	if opts.LinkStale <= 0 {
+		opts.LinkStale = 10 * time.Minute
+	}
+	if opts.LinkTimeout <= 0 {
+		opts.LinkTimeout = time.Second
+	}
+	h := &shareHandler{store: store, opts: opts, links: new(linkCache)}
 	rt.HandleFunc(http.MethodGet, "/share/{slug}", h.page)
 	rt.HandleFunc(http.MethodGet, "/share/{slug}/card.png", h.card)
 	rt.HandleFunc(http.MethodGet, "/share/{slug}/to/{network}", h.to)
@@ -107,6 +137,7 @@ func Register(rt *httpapi.Router, store Store, opts Options) {
 type shareHandler struct {
 	store Store
 	opts  Options
+	links *linkCache
 }
 
 // lookup finds the article named by key, a slug or else an ID, under the
@@ -131,15 +162,22 @@ func (h *shareHandler) lookup(ctx context.Context, key string) (article.Article,
 func (h *shareHandler) public(r *http.Request) (article.Article, error) {
 	key := r.PathValue("slug")
 	a, err := h.lookup(r.Context(), key)
-	switch {
-	case err != nil:
+	if err != nil {
 		return a, err
-	case a.Deleted:
-		return a, fmt.Errorf("share: %q: %w", key, article.ErrGone)
-	case !a.LiveAt(h.opts.Now()):
-		return a, fmt.Errorf("share: %q is a draft or scheduled: %w", key, article.ErrNotFound)
 	}
-	return a, nil
+	return a, h.shown(key, &a)
+}
+
+// shown is public's rule for a found article a named by key: ErrGone for a
+// tombstone, ErrNotFound for a draft or a scheduled article not yet live.
+func (h *shareHandler) shown(key string, a *article.Article) error {
+	switch {
+	case a.Deleted:
+		return fmt.Errorf("share: %q: %w", key, article.ErrGone)
+	case !a.LiveAt(h.opts.Now()):
+		return fmt.Errorf("share: %q is a draft or scheduled: %w", key, article.ErrNotFound)
+	}
+	return nil
 }
 
 // page serves the share page.
@@ -355,7 +393,18 @@ func (h *shareHandler) to(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, errUnknownNetwork)
 		return
 	}
-	a, err := h.public(r)
+	// A click never waits on the article: the share target comes from a
+	// copy a few seconds old, or one small bounded read, and a failed read
+	// still sends the person on (degraded).
+	key := r.PathValue("slug")
+	a, err := h.target(r.Context(), key)
+	if errors.Is(err, errDegraded) {
+		h.degraded(w, r, key, network, err)
+		return
+	}
+	if err == nil {
+		err = h.shown(key, &a)
+	}
 	if err != nil {
 		h.statusPage(w, r, err)
 		return
@@ -373,6 +422,33 @@ func (h *shareHandler) to(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet && !share.IsCrawler(r.Header.Get("User-Agent")) {
 		countClick(r.Context(), h.store, h.opts.Clicks, h.opts.CountBudget, h.opts.StoreTimeout, a.ID, network)
 	}
+	hd := w.Header()
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Referrer-Policy", "no-referrer")
+	hd.Set("Location", target)
+	w.WriteHeader(http.StatusFound)
+}
+
+// degraded answers a share link whose article could not be read (err):
+// the network's dialog for the share page of the slug or ID the link
+// names, which is derivable without the article (the page carries the
+// title and card for the network's scraper), without a title, and not
+// counted (the counter needs the article's ID). A key that cannot name an
+// article is 404, as the store would answer. Never a 5xx: the person
+// clicked "share" and is sent on.
+func (h *shareHandler) degraded(w http.ResponseWriter, r *http.Request, key, network string, err error) {
+	if !article.ValidSlug(key) && !article.ValidID(key) {
+		h.statusPage(w, r, fmt.Errorf("share: %q: %w", key, article.ErrNotFound))
+		return
+	}
+	target, ok := h.opts.Site.ShareTarget(&article.Article{Slug: key}, network)
+	if !ok {
+		httpapi.Error(w, r, errUnknownNetwork)
+		return
+	}
+	metrics.FromContext(r.Context()).Add(metrics.ShareLinksDegraded, 1)
+	httpapi.Logger(r.Context()).LogAttrs(r.Context(), slog.LevelWarn, "share link answered without its article",
+		slog.String("key", key), slog.String("network", network), slog.String("error", err.Error()))
 	hd := w.Header()
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("Referrer-Policy", "no-referrer")

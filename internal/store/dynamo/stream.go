@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -15,41 +16,63 @@ import (
 // names (TestFeedAttrsAreItemAttributes holds them to it).
 var feedAttrs = []string{"status", "deleted", "section", "tags", "authors", "pending"}
 
+// pathAttrs are the attributes that name an article's public addresses
+// besides its feeds: its share paths (ID, current and previous slugs).
+var pathAttrs = []string{"id", "slug", "previousSlugs"}
+
 // StreamFeeds reads a record of the table's stream, in the form Lambda
 // hands it to a function, into the feeds its article was in before the
-// change (old) and after it (cur). A missing image (the old side of an
-// INSERT, the new side of a REMOVE) is in no feed, and neither is the image
-// of a pending (scheduled) article: a save of one changes no public feed,
-// and its release (Release) is the record that does.
+// change (old) and after it (cur). It is StreamArticles' feeds.
+func StreamFeeds(r *events.DynamoDBStreamRecord) (old, cur []article.FeedKey, ok bool, err error) {
+	o, c, ok, err := StreamArticles(r)
+	if !ok || err != nil {
+		return nil, nil, ok, err
+	}
+	if o != nil {
+		old = o.Feeds()
+	}
+	if c != nil {
+		cur = c.Feeds()
+	}
+	return old, cur, true, nil
+}
+
+// StreamArticles reads a record of the table's stream, in the form Lambda
+// hands it to a function, into its article as the public saw it before the
+// change (old) and after it (cur): only what decides the article's public
+// addresses is decoded (feedAttrs, pathAttrs: ID, slugs, status, deleted,
+// section, tags, authors), so the body, which is
+// most of an item, is never converted. A missing image (the old side of an
+// INSERT, the new side of a REMOVE) is nil, and so is the image of a
+// pending (scheduled) article: it is on no public surface, so a save of one
+// changes nothing public, and its release (Release) is the record that
+// does.
 //
 // ok is false, with nothing decoded, for a record that is not about a
-// canonical article item: feed entries, slug items, feed heads and share
-// counters share the stream.
-//
-// Only feedAttrs are decoded, so an image decodes whatever else the item
-// holds, and the body, which is most of an item, is never converted.
-func StreamFeeds(r *events.DynamoDBStreamRecord) (old, cur []article.FeedKey, ok bool, err error) {
+// canonical article item: feed entries, slug items, share targets, feed
+// heads and share counters share the stream.
+func StreamArticles(r *events.DynamoDBStreamRecord) (old, cur *article.Article, ok bool, err error) {
 	sk, found := r.Keys[AttrSK]
 	if !found || sk.DataType() != events.DataTypeString || sk.String() != skArticle {
 		return nil, nil, false, nil
 	}
-	if old, err = imageFeeds(r.OldImage); err != nil {
+	if old, err = imageArticle(r.OldImage); err != nil {
 		return nil, nil, true, fmt.Errorf("old image: %w", err)
 	}
-	if cur, err = imageFeeds(r.NewImage); err != nil {
+	if cur, err = imageArticle(r.NewImage); err != nil {
 		return nil, nil, true, fmt.Errorf("new image: %w", err)
 	}
 	return old, cur, true, nil
 }
 
-// imageFeeds decodes feedAttrs of an article item's stream image and
-// returns the feeds the article is in.
-func imageFeeds(image map[string]events.DynamoDBAttributeValue) ([]article.FeedKey, error) {
+// imageArticle decodes feedAttrs and pathAttrs of an article item's stream
+// image; nil for no image or a pending article's.
+func imageArticle(image map[string]events.DynamoDBAttributeValue) (*article.Article, error) {
 	if len(image) == 0 {
 		return nil, nil
 	}
-	m := make(map[string]types.AttributeValue, len(feedAttrs))
-	for _, name := range feedAttrs {
+	m := make(map[string]types.AttributeValue, len(feedAttrs)+len(pathAttrs))
+	for _, name := range append(slices.Clip(feedAttrs), pathAttrs...) {
 		v, ok := image[name]
 		if !ok {
 			continue
@@ -73,7 +96,7 @@ func imageFeeds(image map[string]events.DynamoDBAttributeValue) ([]article.FeedK
 	if err != nil {
 		return nil, fmt.Errorf("decode image: %w", err)
 	}
-	return a.Feeds(), nil
+	return &a, nil
 }
 
 // streamValue converts a Lambda event's attribute value to the SDK's, so

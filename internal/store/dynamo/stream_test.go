@@ -203,7 +203,7 @@ func TestStreamFeedsReadsWhatSaveWrites(t *testing.T) {
 	}
 }
 
-// TestFeedAttrsAreItemAttributes holds feedAttrs to item's names.
+// TestFeedAttrsAreItemAttributes holds feedAttrs and pathAttrs to item's names.
 func TestFeedAttrsAreItemAttributes(t *testing.T) {
 	names := map[string]bool{}
 	typ := reflect.TypeFor[item]()
@@ -211,7 +211,7 @@ func TestFeedAttrsAreItemAttributes(t *testing.T) {
 		name, _, _ := strings.Cut(typ.Field(i).Tag.Get("dynamodbav"), ",")
 		names[name] = true
 	}
-	for _, a := range feedAttrs {
+	for _, a := range append(slices.Clip(feedAttrs), pathAttrs...) {
 		if !names[a] {
 			t.Errorf("feedAttrs has %q, which item does not", a)
 		}
@@ -253,4 +253,35 @@ func toStreamValue(v types.AttributeValue) events.DynamoDBAttributeValue {
 		return events.NewMapAttribute(toStreamImage(v.Value))
 	}
 	return events.NewNullAttribute()
+}
+
+// TestStreamArticlesReadsTheAddresses: the ID, slugs and status a notifier
+// needs for the share paths come back from an item as
+// Save writes it, a pending article's image is nil, and so is a missing one.
+func TestStreamArticlesReadsTheAddresses(t *testing.T) {
+	a := seed.Articles("https://news.example.bg")[0]
+	a.PreviousSlugs = []string{"staro-ime", "oshte-po-staro"}
+	a.Version = 7
+	m, err := attributevalue.MarshalMap(toItem(&a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := toStreamImage(m)
+	keys := image{AttrPK: img[AttrPK], AttrSK: img[AttrSK]}
+	old, cur, ok, err := StreamArticles(&events.DynamoDBStreamRecord{Keys: keys, NewImage: img})
+	if !ok || err != nil || old != nil || cur == nil {
+		t.Fatalf("StreamArticles = %v, %v, %v, %v; want no old image and the new one", old, cur, ok, err)
+	}
+	if cur.ID != a.ID || cur.Slug != a.Slug || !slices.Equal(cur.PreviousSlugs, a.PreviousSlugs) || cur.Status != a.Status {
+		t.Errorf("decoded %+v, want the ID, slugs and status of %+v", *cur, a)
+	}
+	if cur.Body != "" || cur.Title != "" || cur.Version != 0 {
+		t.Errorf("body or title decoded (%q, %q): only the address attributes should be", cur.Body, cur.Title)
+	}
+	m[attrPending] = &types.AttributeValueMemberBOOL{Value: true}
+	pending := toStreamImage(m)
+	old, cur, ok, err = StreamArticles(&events.DynamoDBStreamRecord{Keys: keys, OldImage: img, NewImage: pending})
+	if !ok || err != nil || old == nil || cur != nil {
+		t.Errorf("pending new image: StreamArticles = %v, %v, %v, %v; want the old article and nil", old, cur, ok, err)
+	}
 }

@@ -1,6 +1,7 @@
 package cdnsim
 
 import (
+	"context"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -22,6 +23,9 @@ import (
 type Behavior struct {
 	Pattern string
 	Query   []string
+	// Gzip and Brotli put the viewer's Accept-Encoding, normalised, in
+	// the key (EnableAcceptEncodingGzip, EnableAcceptEncodingBrotli).
+	Gzip, Brotli bool
 	// NoCache passes every request to the origin, never collapsed (the
 	// managed CachingDisabled policy).
 	NoCache bool
@@ -48,8 +52,12 @@ func FromTemplate(t stackcheck.Template, distribution string) ([]Behavior, error
 		if p == nil {
 			return Behavior{}, fmt.Errorf("edge: %s: cache policy %q is not in the template", pattern, ref)
 		}
-		qs, _ := stackcheck.Get(p, "Properties", "CachePolicyConfig", "ParametersInCacheKeyAndForwardedToOrigin", "QueryStringsConfig")
+		params, _ := stackcheck.Get(p, "Properties", "CachePolicyConfig", "ParametersInCacheKeyAndForwardedToOrigin")
+		qs, _ := stackcheck.Get(params, "QueryStringsConfig")
 		out := Behavior{Pattern: pattern}
+		gz, _ := stackcheck.Get(params, "EnableAcceptEncodingGzip")
+		br, _ := stackcheck.Get(params, "EnableAcceptEncodingBrotli")
+		out.Gzip, out.Brotli = gz == true, br == true
 		switch b := stackcheck.String(qs, "QueryStringBehavior"); b {
 		case "none":
 		case "whitelist":
@@ -80,48 +88,89 @@ func FromTemplate(t stackcheck.Template, distribution string) ([]Behavior, error
 	return append(out, def), nil
 }
 
-// Stats are the counts of one behaviour.
+// Stats are the counts of one behaviour, over every edge location.
 type Stats struct {
 	Requests int64 // viewer requests
-	Origin   int64 // requests sent to the origin
+	Hits     int64 // viewer requests answered from an edge cache (fresh, stale or collapsed)
+	Origin   int64 // requests sent to the origin, revalidations included
+	// Revalidated counts origin requests answered 304 Not Modified: an
+	// expired copy kept, refreshed, without its body sent again.
+	Revalidated int64
+	// Stale counts viewer requests answered from an expired copy within
+	// its stale-while-revalidate window, while it was refreshed.
+	Stale int64
 }
 
-// HitRatio is the share of viewer requests answered without the origin.
+// HitRatio is the share of viewer requests answered from an edge cache.
 func (s Stats) HitRatio() float64 {
 	if s.Requests == 0 {
 		return 0
 	}
-	return 1 - float64(s.Origin)/float64(s.Requests)
+	return float64(s.Hits) / float64(s.Requests)
 }
 
-// Proxy is the caching proxy. Set the fields, then serve it.
+// Proxy is the caching proxy: Edges edge locations, each with a cache of
+// its own that starts empty, as CloudFront's do. Set the fields, then serve
+// it.
 type Proxy struct {
 	Origin    string // scheme://host:port
 	Behaviors []Behavior
 	// Header is added to every origin request (OriginCustomHeaders).
 	Header http.Header
 	Client *http.Client
-	Now    func() time.Time
+	// Now is the clock of lifetimes and invalidations; time.Now if nil.
+	// Tests and the simulation drive it, so no expiry needs a real wait.
+	Now func() time.Time
+	// Edges is the number of edge locations; 1 if 0.
+	Edges int
+	// EdgeOf picks the edge location serving a viewer request; nil reads
+	// the X-Edge request header (a number, modulo Edges), else edge 0.
+	EdgeOf func(*http.Request) int
+	// InvalidationDelay is how long after CreateInvalidation edge i drops
+	// the copies it names; GetInvalidation answers InProgress until every
+	// edge has. nil drops them everywhere at once (CloudFront does not:
+	// the simulation sets delays).
+	InvalidationDelay func(edge int) time.Duration
 
 	mu            sync.Mutex
-	entries       map[string]*entry
-	flights       map[string]*flight
+	edges         []*edgeCache
 	stats         map[string]*Stats
-	invalidations int
+	invalidations []*invalidation
+}
+
+// edgeCache is one edge location's cache.
+type edgeCache struct {
+	entries map[string]*entry
+	flights map[string]*flight
 }
 
 type entry struct {
-	path    string
-	status  int
-	header  http.Header
-	body    []byte
-	expires time.Time
+	path   string
+	status int
+	header http.Header
+	body   []byte
+	stored time.Time
+	// expires ends the copy's freshness; stale, when after it, ends the
+	// stale-while-revalidate window.
+	expires, stale time.Time
+	// revalidating is set while a background refresh runs.
+	revalidating bool
 }
 
 type flight struct {
 	done chan struct{}
 	e    *entry
 	err  error
+}
+
+// invalidation is one CreateInvalidation: paths dropped at edge i at
+// created + delays[i].
+type invalidation struct {
+	id      string
+	paths   []string
+	created time.Time
+	delays  []time.Duration
+	applied []bool
 }
 
 // Stats returns the counts by behaviour pattern.
@@ -135,7 +184,7 @@ func (p *Proxy) Stats() map[string]Stats {
 	return out
 }
 
-// ResetStats zeroes the counts, keeping the cache.
+// ResetStats zeroes the counts, keeping the caches.
 func (p *Proxy) ResetStats() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -166,7 +215,53 @@ func keyQuery(b Behavior, q url.Values) string {
 	return keep.Encode() // sorted by key
 }
 
+// encoding is the Accept-Encoding of the cache key, normalised as
+// CloudFront does when the policy enables it: "br" if enabled and asked
+// for, else "gzip" if enabled and asked for, else none.
+func encoding(b Behavior, accept string) string {
+	has := func(name string) bool {
+		for _, part := range strings.Split(accept, ",") {
+			n, _, _ := strings.Cut(strings.TrimSpace(strings.ToLower(part)), ";")
+			if n == name {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case b.Brotli && has("br"):
+		return "br"
+	case b.Gzip && has("gzip"):
+		return "gzip"
+	}
+	return ""
+}
+
 var invalidationPath = regexp.MustCompile(`^/2020-05-31/distribution/[^/]+/invalidation(?:/([^/]+))?$`)
+
+func (p *Proxy) edgeOf(r *http.Request) int {
+	n := max(p.Edges, 1)
+	i := 0
+	if p.EdgeOf != nil {
+		i = p.EdgeOf(r)
+	} else if v, err := strconv.Atoi(r.Header.Get("X-Edge")); err == nil {
+		i = v
+	}
+	return ((i % n) + n) % n
+}
+
+// init makes the caches; p.mu held.
+func (p *Proxy) init() {
+	if p.edges == nil {
+		p.edges = make([]*edgeCache, max(p.Edges, 1))
+		for i := range p.edges {
+			p.edges[i] = &edgeCache{entries: map[string]*entry{}, flights: map[string]*flight{}}
+		}
+	}
+	if p.stats == nil {
+		p.stats = map[string]*Stats{}
+	}
+}
 
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if m := invalidationPath.FindStringSubmatch(r.URL.Path); m != nil {
@@ -178,13 +273,15 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b := p.Match(r.URL.Path)
-	key := r.URL.Path + "?" + keyQuery(b, r.URL.Query())
+	enc := encoding(b, r.Header.Get("Accept-Encoding"))
+	key := enc + " " + r.URL.Path + "?" + keyQuery(b, r.URL.Query())
 	now := p.now()
+	ei := p.edgeOf(r)
 
 	p.mu.Lock()
-	if p.entries == nil {
-		p.entries, p.flights, p.stats = map[string]*entry{}, map[string]*flight{}, map[string]*Stats{}
-	}
+	p.init()
+	p.applyInvalidations(now)
+	ec := p.edges[ei]
 	st := p.stats[b.Pattern]
 	if st == nil {
 		st = &Stats{}
@@ -194,7 +291,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if b.NoCache {
 		st.Origin++
 		p.mu.Unlock()
-		e, err := p.fetch(r, b)
+		e, err := p.fetch(r, b, enc, nil)
 		if err != nil {
 			http.Error(w, "origin unreachable", http.StatusBadGateway)
 			return
@@ -202,39 +299,110 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.write(w, r, e, "Miss from edge (caching disabled)")
 		return
 	}
-	if e := p.entries[key]; e != nil && now.Before(e.expires) {
+	e := ec.entries[key]
+	switch {
+	case e != nil && now.Before(e.expires):
+		st.Hits++
 		p.mu.Unlock()
 		p.write(w, r, e, "Hit from edge")
 		return
-	}
-	f := p.flights[key]
-	if f == nil {
-		f = &flight{done: make(chan struct{})}
-		p.flights[key] = f
-		st.Origin++
-		p.mu.Unlock()
-		f.e, f.err = p.fetch(r, b)
-		p.mu.Lock()
-		delete(p.flights, key)
-		if f.err == nil && now.Before(f.e.expires) {
-			p.entries[key] = f.e
+	case e != nil && now.Before(e.stale):
+		// stale-while-revalidate: the viewer gets the expired copy, and
+		// one refresh goes to the origin in the background.
+		st.Hits++
+		st.Stale++
+		if !e.revalidating {
+			e.revalidating = true
+			st.Origin++
+			go p.refresh(r.Clone(context.WithoutCancel(r.Context())), b, enc, ec, key, e, st)
 		}
 		p.mu.Unlock()
-		close(f.done)
-		if f.err != nil {
-			http.Error(w, "origin unreachable", http.StatusBadGateway)
-			return
-		}
-		p.write(w, r, f.e, "Miss from edge")
+		p.write(w, r, e, "Hit from edge (stale)")
 		return
 	}
+	for {
+		f := ec.flights[key]
+		if f == nil {
+			break
+		}
+		p.mu.Unlock()
+		<-f.done
+		p.mu.Lock()
+		if f.err == nil && f.e.storable() {
+			st.Hits++
+			p.mu.Unlock()
+			p.write(w, r, f.e, "Hit from edge (collapsed)")
+			return
+		}
+		// An answer no cache may keep (private, no-store) is not shared
+		// with the requests that waited for it: each asks the origin.
+	}
+	f := &flight{done: make(chan struct{})}
+	ec.flights[key] = f
+	st.Origin++
 	p.mu.Unlock()
-	<-f.done
+	f.e, f.err = p.fetch(r, b, enc, e)
+	p.mu.Lock()
+	delete(ec.flights, key)
+	if f.err == nil {
+		if f.e.status == http.StatusNotModified && e != nil {
+			st.Revalidated++
+			f.e = e.refreshed(f.e)
+		}
+		if f.e.storable() {
+			ec.entries[key] = f.e
+		} else if ec.entries[key] == e {
+			delete(ec.entries, key)
+		}
+	}
+	p.mu.Unlock()
+	close(f.done)
 	if f.err != nil {
 		http.Error(w, "origin unreachable", http.StatusBadGateway)
 		return
 	}
-	p.write(w, r, f.e, "Hit from edge (collapsed)")
+	p.write(w, r, f.e, "Miss from edge")
+}
+
+// refresh revalidates e in the background (stale-while-revalidate).
+func (p *Proxy) refresh(r *http.Request, b Behavior, enc string, ec *edgeCache, key string, e *entry, st *Stats) {
+	n, err := p.fetch(r, b, enc, e)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e.revalidating = false
+	if err != nil {
+		return
+	}
+	if n.status == http.StatusNotModified {
+		st.Revalidated++
+		n = e.refreshed(n)
+	}
+	if ec.entries[key] != e {
+		return // invalidated meanwhile
+	}
+	if n.storable() {
+		ec.entries[key] = n
+	} else {
+		delete(ec.entries, key)
+	}
+}
+
+// storable reports whether an edge keeps e.
+func (e *entry) storable() bool { return e.expires.After(e.stored) }
+
+// refreshed is e kept after a 304 n: its body and headers, with n's
+// lifetimes and validators.
+func (e *entry) refreshed(n *entry) *entry {
+	c := *e
+	c.header = e.header.Clone()
+	for _, h := range []string{"Cache-Control", "ETag", "Expires", "Last-Modified"} {
+		if v := n.header.Get(h); v != "" {
+			c.header.Set(h, v)
+		}
+	}
+	c.stored, c.expires, c.stale = n.stored, n.expires, n.stale
+	c.revalidating = false
+	return &c
 }
 
 func (p *Proxy) now() time.Time {
@@ -245,8 +413,9 @@ func (p *Proxy) now() time.Time {
 }
 
 // fetch asks the origin for r with only what the origin request policy
-// forwards: the key's query, User-Agent and the custom headers.
-func (p *Proxy) fetch(r *http.Request, b Behavior) (*entry, error) {
+// forwards: the key's query and encoding, User-Agent and the custom
+// headers; with If-None-Match when an expired copy old has an ETag.
+func (p *Proxy) fetch(r *http.Request, b Behavior, enc string, old *entry) (*entry, error) {
 	u := p.Origin + r.URL.EscapedPath()
 	if q := keyQuery(b, r.URL.Query()); q != "" {
 		u += "?" + q
@@ -257,6 +426,15 @@ func (p *Proxy) fetch(r *http.Request, b Behavior) (*entry, error) {
 	}
 	if ua := r.Header.Get("User-Agent"); ua != "" {
 		req.Header.Set("User-Agent", ua)
+	}
+	if enc == "" {
+		enc = "identity" // not Go's transparent gzip
+	}
+	req.Header.Set("Accept-Encoding", enc)
+	if old != nil && !b.NoCache {
+		if et := old.header.Get("ETag"); et != "" {
+			req.Header.Set("If-None-Match", et)
+		}
 	}
 	for k, v := range p.Header {
 		req.Header[k] = v
@@ -277,9 +455,15 @@ func (p *Proxy) fetch(r *http.Request, b Behavior) (*entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &entry{path: r.URL.Path, status: resp.StatusCode, header: resp.Header.Clone(), body: body}
-	if cacheableStatus[resp.StatusCode] {
-		e.expires = p.now().Add(ttl(resp.Header.Get("Cache-Control")))
+	now := p.now()
+	e := &entry{path: r.URL.Path, status: resp.StatusCode, header: resp.Header.Clone(), body: body, stored: now, expires: now, stale: now}
+	if cacheableStatus[resp.StatusCode] || resp.StatusCode == http.StatusNotModified {
+		fresh, swr := lifetimes(resp.Header.Get("Cache-Control"))
+		e.expires = now.Add(fresh)
+		e.stale = e.expires
+		if fresh > 0 {
+			e.stale = e.expires.Add(swr)
+		}
 	}
 	return e, nil
 }
@@ -289,16 +473,26 @@ var cacheableStatus = map[int]bool{200: true, 203: true, 300: true, 301: true, 3
 
 // ttl is the shared-cache lifetime of Cache-Control cc, 0 for none.
 func ttl(cc string) time.Duration {
-	var maxAge, sMaxAge = -1, -1
+	d, _ := lifetimes(cc)
+	return d
+}
+
+// lifetimes are the shared-cache lifetime of Cache-Control cc (s-maxage,
+// else max-age; 0 for private, no-store, no-cache or none) and its
+// stale-while-revalidate window.
+func lifetimes(cc string) (fresh, swr time.Duration) {
+	var maxAge, sMaxAge, stale = -1, -1, 0
 	for _, d := range strings.Split(cc, ",") {
 		name, val, _ := strings.Cut(strings.TrimSpace(strings.ToLower(d)), "=")
 		switch name {
 		case "private", "no-store", "no-cache":
-			return 0
+			return 0, 0
 		case "max-age":
 			maxAge, _ = strconv.Atoi(val)
 		case "s-maxage":
 			sMaxAge, _ = strconv.Atoi(val)
+		case "stale-while-revalidate":
+			stale, _ = strconv.Atoi(val)
 		}
 	}
 	s := maxAge
@@ -306,31 +500,83 @@ func ttl(cc string) time.Duration {
 		s = sMaxAge
 	}
 	if s <= 0 {
-		return 0
+		return 0, 0
 	}
-	return min(time.Duration(s)*time.Second, 365*24*time.Hour)
+	year := 365 * 24 * time.Hour
+	return min(time.Duration(s)*time.Second, year), min(time.Duration(max(stale, 0))*time.Second, year)
 }
 
+// write answers the viewer from e: 304 when the viewer's If-None-Match
+// names e's ETag, as CloudFront answers conditional requests itself.
 func (p *Proxy) write(w http.ResponseWriter, r *http.Request, e *entry, xcache string) {
 	h := w.Header()
 	for k, v := range e.header {
 		h[k] = v
 	}
 	h.Set("X-Cache", xcache)
+	if et := e.header.Get("ETag"); et != "" && e.status == http.StatusOK && r.Header.Get("If-None-Match") == et {
+		h.Del("Content-Length")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	w.WriteHeader(e.status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(e.body)
 	}
 }
 
-// invalidationAPI answers CreateInvalidation (evicting every entry whose
-// path a given path names, all query variants, "/x*" as a prefix) and
-// GetInvalidation, both completed at once.
+// applyInvalidations drops, at each edge whose time has come, the copies
+// each invalidation names that the edge stored before it was created;
+// p.mu held.
+func (p *Proxy) applyInvalidations(now time.Time) {
+	for _, inv := range p.invalidations {
+		for i, ec := range p.edges {
+			if inv.applied[i] || now.Before(inv.created.Add(inv.delays[i])) {
+				continue
+			}
+			inv.applied[i] = true
+			for k, e := range ec.entries {
+				if !e.stored.After(inv.created) && names(inv.paths, e.path) {
+					delete(ec.entries, k)
+				}
+			}
+		}
+	}
+}
+
+// names reports whether an invalidation of paths names a copy of path:
+// "/x*" as a prefix, else the exact path, every query variant.
+func names(paths []string, path string) bool {
+	return slices.ContainsFunc(paths, func(pp string) bool {
+		if pre, ok := strings.CutSuffix(pp, "*"); ok {
+			return strings.HasPrefix(path, pre)
+		}
+		return path == pp
+	})
+}
+
+// invalidationAPI answers CreateInvalidation (each edge drops the copies
+// whose path a given path names, all query variants, "/x*" as a prefix,
+// after its InvalidationDelay) and GetInvalidation (InProgress until every
+// edge has).
 func (p *Proxy) invalidationAPI(w http.ResponseWriter, r *http.Request, id string) {
 	type inv struct {
 		XMLName xml.Name `xml:"Invalidation"`
 		ID      string   `xml:"Id"`
 		Status  string   `xml:"Status"`
+	}
+	now := p.now()
+	p.mu.Lock()
+	p.init()
+	p.applyInvalidations(now)
+	p.mu.Unlock()
+	status := func(i *invalidation) string {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if slices.Contains(i.applied, false) {
+			return "InProgress"
+		}
+		return "Completed"
 	}
 	switch {
 	case r.Method == http.MethodPost && id == "":
@@ -342,23 +588,32 @@ func (p *Proxy) invalidationAPI(w http.ResponseWriter, r *http.Request, id strin
 			return
 		}
 		p.mu.Lock()
-		for k, e := range p.entries {
-			if slices.ContainsFunc(batch.Paths, func(pp string) bool {
-				if pre, ok := strings.CutSuffix(pp, "*"); ok {
-					return strings.HasPrefix(e.path, pre)
-				}
-				return e.path == pp
-			}) {
-				delete(p.entries, k)
+		i := &invalidation{id: "I" + strconv.Itoa(len(p.invalidations)+1), paths: batch.Paths, created: now,
+			delays: make([]time.Duration, len(p.edges)), applied: make([]bool, len(p.edges))}
+		for e := range p.edges {
+			if p.InvalidationDelay != nil {
+				i.delays[e] = p.InvalidationDelay(e)
 			}
 		}
-		p.invalidations++
-		n := p.invalidations
+		p.invalidations = append(p.invalidations, i)
+		p.applyInvalidations(now)
 		p.mu.Unlock()
 		w.WriteHeader(http.StatusCreated)
-		_ = xml.NewEncoder(w).Encode(inv{ID: "I" + strconv.Itoa(n), Status: "Completed"})
+		_ = xml.NewEncoder(w).Encode(inv{ID: i.id, Status: status(i)})
 	case r.Method == http.MethodGet && id != "":
-		_ = xml.NewEncoder(w).Encode(inv{ID: id, Status: "Completed"})
+		p.mu.Lock()
+		var found *invalidation
+		for _, i := range p.invalidations {
+			if i.id == id {
+				found = i
+			}
+		}
+		p.mu.Unlock()
+		if found == nil {
+			http.Error(w, "no such invalidation", http.StatusNotFound)
+			return
+		}
+		_ = xml.NewEncoder(w).Encode(inv{ID: id, Status: status(found)})
 	default:
 		http.Error(w, "unsupported", http.StatusBadRequest)
 	}
@@ -368,7 +623,7 @@ func (p *Proxy) invalidationAPI(w http.ResponseWriter, r *http.Request, id strin
 func (p *Proxy) Invalidations() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.invalidations
+	return len(p.invalidations)
 }
 
 // Patterns lists the behaviour patterns in match order, for reports.

@@ -1,11 +1,26 @@
-// Package cdnsim is a small caching proxy with CloudFront's semantics, for
-// tests and the viral-day simulation (tools/bench/simulate): cache keys by
-// path pattern from template.yaml's cache behaviours and policies, only the
-// key's query parameters and User-Agent forwarded to the origin plus the
-// origin's custom headers, lifetimes from the origin's Cache-Control
-// (s-maxage, then max-age; private and no-store are never stored; no header
-// is not cached, as DefaultTTL 0), concurrent misses of one key collapsed
-// into one origin request, and CloudFront's CreateInvalidation and
-// GetInvalidation answered on its own URL, so that the real cdn client can
-// drop entries. It is not a CDN: one process, memory only, no Vary.
+// Package cdnsim is a caching proxy with CloudFront's semantics where the
+// service's claims depend on them, for tests and the viral-day simulation
+// (tools/bench/simulate):
+//
+//   - cache keys by path pattern from template.yaml's cache behaviours and
+//     policies: the key's query parameters and, where the policy enables
+//     it, the viewer's Accept-Encoding normalised to br, gzip or none;
+//     only those, User-Agent and the origin's custom headers are forwarded;
+//   - several edge locations (Edges; the viewer's edge from EdgeOf or the
+//     X-Edge header), each with a cache of its own that starts empty;
+//   - lifetimes from the origin's Cache-Control on an injected clock (Now):
+//     s-maxage, then max-age; private, no-store and no-cache are never
+//     stored and never shared with concurrent requests (only storable
+//     answers are collapsed); no header is not cached (DefaultTTL 0);
+//     stale-while-revalidate serves the expired copy while one background
+//     request refreshes it;
+//   - revalidation: an expired copy with an ETag is asked for with
+//     If-None-Match, and a 304 keeps it; a viewer's own matching
+//     If-None-Match is answered 304 at the edge;
+//   - CreateInvalidation and GetInvalidation answered on its own URL, so
+//     the real cdn client can drop entries: each edge drops the copies it
+//     stored before the invalidation after its InvalidationDelay, and the
+//     invalidation is InProgress until every edge has.
+//
+// It is not a CDN: one process, memory only, no Vary, no regional caches.
 package cdnsim

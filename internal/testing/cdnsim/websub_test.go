@@ -156,8 +156,8 @@ func TestWebSubHubSeesTheNewStoryThroughTheCDN(t *testing.T) {
 			opts := notify.Options{
 				HubURL: hubSrv.URL,
 				Site:   feed.NewChannel(s.cfg),
-				Feeds: func(*events.DynamoDBStreamRecord) (old, cur []article.FeedKey, ok bool, err error) {
-					return nil, a.Feeds(), true, nil
+				Articles: func(*events.DynamoDBStreamRecord) (old, cur *article.Article, ok bool, err error) {
+					return nil, &a, true, nil
 				},
 			}
 			before := s.proxy.Invalidations()
