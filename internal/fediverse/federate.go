@@ -11,8 +11,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/newsdesk/syndicate/internal/activitypub"
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/metrics"
 )
 
 // Lifecycle is one change of a story as the table's stream records it:
@@ -56,6 +59,9 @@ type Federator struct {
 	Fanout   *Fanout
 	Now      func() time.Time
 	Log      *slog.Logger
+	// Metrics receives one record per batch Handle reads: deliveries
+	// sent, refused and failed. Optional.
+	Metrics *metrics.Emitter
 }
 
 // Announce sends what change l calls for to every follower's server, one
@@ -243,4 +249,47 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	case <-t.C:
 		return true
 	}
+}
+
+// StreamReader reads a stream record's story change (dynamo.StreamLifecycle);
+// ok is false for records about anything else.
+type StreamReader func(r *events.DynamoDBStreamRecord) (Lifecycle, bool, error)
+
+// Handle announces every story change of a batch of the table's stream, in
+// order. A record whose story or followers could not be read is reported
+// in BatchItemFailures (Lambda retries from it); a delivery that fails is
+// logged and counted, not retried from the stream, which would resend to
+// every server.
+func (f *Federator) Handle(ctx context.Context, read StreamReader, e events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	var res events.DynamoDBEventResponse
+	rec := new(metrics.Recorder)
+	defer func() {
+		if f.Metrics != nil {
+			if err := f.Metrics.Emit(rec); err != nil && f.Log != nil {
+				f.Log.LogAttrs(ctx, slog.LevelWarn, "metrics: not written", slog.String("error", err.Error()))
+			}
+		}
+	}()
+	for i := range e.Records {
+		r := &e.Records[i]
+		l, ok, err := read(&r.Change)
+		if err == nil && ok {
+			var rep Report
+			rep, err = f.Announce(ctx, l)
+			rec.Add(metrics.DeliveriesSent, rep.Sent)
+			rec.Add(metrics.DeliveriesRefused, len(rep.Refused))
+			rec.Add(metrics.DeliveriesFailed, len(rep.Failed))
+		}
+		if err != nil {
+			if f.Log != nil {
+				f.Log.LogAttrs(ctx, slog.LevelWarn, "fediverse: record not announced", slog.String("event", r.EventID),
+					slog.String("error", err.Error()))
+			}
+			// Lambda retries from the first failure; the records after it
+			// are retried with it.
+			res.BatchItemFailures = append(res.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
+			return res, nil
+		}
+	}
+	return res, nil
 }

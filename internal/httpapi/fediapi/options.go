@@ -2,6 +2,7 @@ package fediapi
 
 import (
 	"crypto/rsa"
+	"log/slog"
 	"net/url"
 	"time"
 
@@ -57,4 +58,22 @@ func NewOptions(cfg config.Config, key *rsa.PrivateKey, articles Articles, store
 		// A follow's Accept and a key fetch happen within the request.
 		StoreTimeout: PeerTimeout + cfg.StoreTimeout,
 	}, nil
+}
+
+// Fan-out limits of the announcer: deliveries at once, to one host at
+// once, and attempts per inbox (1 s, 2 s, 4 s apart).
+const (
+	FanoutConcurrency = 64
+	FanoutPerHost     = 2
+	FanoutAttempts    = 4
+)
+
+// NewFederator is the announcer on opts' publication, store and signing
+// client, as the federate function and the local server wire it.
+func NewFederator(opts Options, log *slog.Logger) *fediverse.Federator {
+	return &fediverse.Federator{
+		Pub: opts.Pub, Store: opts.Store, Articles: opts.Articles, Log: log, Now: opts.Now,
+		Fanout: &fediverse.Fanout{Post: opts.Inbox.Deliver, Concurrency: FanoutConcurrency, PerHost: FanoutPerHost,
+			Attempts: FanoutAttempts, Backoff: time.Second},
+	}
 }

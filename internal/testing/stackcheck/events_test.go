@@ -52,6 +52,10 @@ type invocation struct {
 	// run, and the IDs of the most-shared list after it, in order.
 	clicks int
 	ranked []string
+
+	// federate: followers stored before the invocation, each on a
+	// loopback server, which the deployed function must refuse to reach.
+	followers int
 }
 
 const (
@@ -175,6 +179,9 @@ var runs = []struct {
 		{file: "fediverse-inbox-unsigned.json", status: 401,
 			headers: map[string]string{"Content-Type": "application/problem+json"},
 			present: []string{"Www-Authenticate"}},
+	}},
+	{"federate", []invocation{
+		{file: "federate-publish.json", followers: 1},
 	}},
 	{"tally", []invocation{
 		{file: "tally-batch.json", clicks: 3, ranked: []string{"yuzhna-koreya-nato", "sbu-belbek"}},

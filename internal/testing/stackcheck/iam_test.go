@@ -65,6 +65,9 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 		"ReleaseFunction": {"dynamodb:Query", "dynamodb:UpdateItem"},
 		"FollowFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
 			"ssm:GetParameter", "ssm:PutParameter"},
+		"FederateFunction": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
+			"dynamodb:GetItem", "dynamodb:Query", "ssm:GetParameter",
+			"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
 		// Writes only to the fediverse items (checked below).
 		"FediverseFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem", "ssm:GetParameter"},
 		// Its item-level limits: TestTally.
@@ -116,7 +119,13 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 							t.Errorf("fediverse %s limited to partitions %q, want %q: it must not write articles", a, got, want)
 						}
 					}
-					if a == "ssm:GetParameter" && id == "FediverseFunction" {
+					if (a == "dynamodb:GetItem" || a == "dynamodb:Query") && id == "FederateFunction" {
+						want := []string{dynamo.ArticlePartitionPrefix + "*", dynamo.FediPartitionPrefix + "*"}
+						if got := strs(Must(Get(st, "Condition", "ForAllValues:StringLike", "dynamodb:LeadingKeys"))); !slices.Equal(got, want) {
+							t.Errorf("federate %s limited to partitions %q, want %q", a, got, want)
+						}
+					}
+					if a == "ssm:GetParameter" && (id == "FediverseFunction" || id == "FederateFunction") {
 						if r := String(resources, "Fn::Sub"); !strings.HasSuffix(r, ":parameter${FediverseKeyParameter}") {
 							t.Errorf("fediverse ssm:GetParameter on %q, want the key parameter only", r)
 						}

@@ -355,6 +355,7 @@ func TestEveryResourceIsChecked(t *testing.T) {
 		"CursorSecretValue": "TestCursorSecretIsNeverDerived", "ReleaseScheduleRole": "TestReleaseSchedule",
 		"FollowState": "TestFollow", "FollowImportFailedAlarm": "TestFollow",
 		"TallyRole": "TestTally", "TallyIteratorAgeAlarm": "TestServiceAlarms",
+		"FederateRole":         "TestPoliciesAreLeastPrivilege",
 		"DiscoveryCachePolicy": "TestCDN", "FediverseOriginRequestPolicy": "TestCDN",
 	}
 	tp := template(t)

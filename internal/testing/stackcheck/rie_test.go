@@ -29,6 +29,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/httpsig"
 	"github.com/newsdesk/syndicate/internal/importer"
 	"github.com/newsdesk/syndicate/internal/newsroom"
@@ -103,7 +104,7 @@ func TestLambdaRuntime(t *testing.T) {
 			if r.dir == "follow" {
 				fnEnv = append(fnEnv, followEnv...)
 			}
-			if r.dir == "fediverse" {
+			if r.dir == "fediverse" || r.dir == "federate" {
 				fnEnv = append(fnEnv, fediverseEnv...)
 			}
 			fn := startEmulator(t, rie, bootstrap, fnEnv)
@@ -115,6 +116,10 @@ func TestLambdaRuntime(t *testing.T) {
 					}
 					if r.dir == "tally" {
 						checkTally(t, fn, store, inv, payload)
+						return
+					}
+					if r.dir == "federate" {
+						checkFederate(t, fn, store, inv, payload)
 						return
 					}
 					if streamFunctions[r.dir] {
@@ -403,6 +408,38 @@ func fediverseKey(t *testing.T) string {
 	return name
 }
 
+// checkFederate stores followers whose server is on loopback, invokes the
+// announcer with a story's publication and checks that it announced the
+// story to them, and that, deployed, it refused to reach a private
+// address: the follower's server sees nothing.
+func checkFederate(t *testing.T, fn *function, store *dynamo.Store, want invocation, payload []byte) {
+	t.Helper()
+	var hits atomic.Int64
+	peer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	t.Cleanup(peer.Close)
+	for i := range want.followers {
+		actor := fmt.Sprintf("%s/users/%d", peer.URL, i)
+		if err := store.SaveFollower(t.Context(), fediverse.Follower{Actor: actor, Inbox: actor + "/inbox", SharedInbox: peer.URL + "/inbox"}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = store.RemoveFollower(context.Background(), actor) })
+	}
+	var res events.DynamoDBEventResponse
+	if err := json.Unmarshal(fn.invoke(t, payload), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.BatchItemFailures) != 0 {
+		t.Errorf("failures = %v, want none", res.BatchItemFailures)
+	}
+	logs := fn.logs.String()
+	if !strings.Contains(logs, `"fediverse: announced"`) || !strings.Contains(logs, `"activity":"Create"`) || !strings.Contains(logs, `"refused":1`) {
+		t.Errorf("want one Create announced and refused (a loopback server, deployed); logs:\n%s", logs)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the loopback follower server got %d requests from the deployed function", n)
+	}
+}
+
 // followState is the SSM parameter the follow function keeps its
 // validators in, on moto; unique per run, since moto lives for the suite.
 var followState = "/syndicate-rie/follow-state-" + fmt.Sprint(time.Now().UnixNano())
@@ -568,7 +605,7 @@ func (s *syncBuffer) String() string {
 func checkTelemetry(t *testing.T, dir, out string) {
 	t.Helper()
 	records, logLines := 0, 0
-	storeCalls, pings, released := 0.0, 0.0, 0.0
+	storeCalls, pings, released, deliveries := 0.0, 0.0, 0.0, 0.0
 	for _, line := range strings.Split(out, "\n") {
 		var m map[string]any
 		if !strings.HasPrefix(line, "{") || json.Unmarshal([]byte(line), &m) != nil {
@@ -584,6 +621,11 @@ func checkTelemetry(t *testing.T, dir, out string) {
 			}
 			if n, ok := m["PingsSent"].(float64); ok {
 				pings += n
+			}
+			for _, k := range []string{"DeliveriesSent", "DeliveriesRefused", "DeliveriesFailed"} {
+				if n, ok := m[k].(float64); ok {
+					deliveries += n
+				}
 			}
 			if n, ok := m["Released"].(float64); ok {
 				released += n
@@ -608,7 +650,11 @@ func checkTelemetry(t *testing.T, dir, out string) {
 	if records == 0 || logLines == 0 {
 		t.Errorf("%s wrote %d metrics records and %d log lines, want both", dir, records, logLines)
 	}
-	if streamFunctions[dir] && pings == 0 {
+	if dir == "federate" {
+		if deliveries == 0 {
+			t.Errorf("%s: no DeliveriesSent, DeliveriesRefused or DeliveriesFailed in its metrics", dir)
+		}
+	} else if streamFunctions[dir] && pings == 0 {
 		t.Errorf("%s: no PingsSent in its metrics", dir)
 	}
 	if dir == "release" && released == 0 {

@@ -45,7 +45,7 @@ var routers = map[string]func() *httpapi.Router{
 }
 
 // streamFunctions are the functions triggered by the table stream, not HTTP.
-var streamFunctions = map[string]bool{"notify": true, "tally": true}
+var streamFunctions = map[string]bool{"notify": true, "tally": true, "federate": true}
 
 // scheduledFunctions are the functions invoked by a schedule, not HTTP:
 // release by EventBridge Scheduler, follow by an EventBridge rule.
