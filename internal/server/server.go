@@ -78,6 +78,8 @@ type Server struct {
 	// Fediverse is the newsroom's fediverse address, news@127.0.0.1:3000.
 	Fediverse string
 
+	announcer *announcer
+
 	cfg   config.Config
 	log   *slog.Logger
 	now   func() time.Time
@@ -112,7 +114,21 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 		s.Token = base64.RawURLEncoding.EncodeToString(b[:])
 		s.TokenGenerated = true
 	}
-	svc := newsroom.NewService(st, newsroom.Options{SiteURL: cfg.SiteURL, Now: now})
+	// The fediverse account signs with a key made once in DATA_DIR (the
+	// deployed functions' is in SSM); saves and releases are announced to
+	// its followers as the federate function does from the stream.
+	key, err := fediverse.KeyFile(filepath.Join(cfg.DataDir, "fediverse-key.pem"))
+	if err != nil {
+		return nil, err
+	}
+	fediOpts, err := fediapi.NewOptions(cfg, key, st, st)
+	if err != nil {
+		return nil, err
+	}
+	fediOpts.Now = now
+	s.announcer = &announcer{Store: st, fed: fediapi.NewFederator(fediOpts, log), now: now, log: log}
+	s.announcer.fed.Now = now
+	svc := newsroom.NewService(s.announcer, newsroom.Options{SiteURL: cfg.SiteURL, Now: now})
 	n, err := seed.Ensure(ctx, svc, cfg.SiteURL, cfg.StoreTimeout)
 	if err != nil {
 		return nil, err
@@ -140,17 +156,6 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 	feedOpts := feedapi.NewOptions(cfg)
 	feedOpts.Now = now
 	feedapi.Register(rt, st, feedOpts)
-	// The fediverse account, signing with a key made once in DATA_DIR
-	// (the deployed function's is in SSM).
-	key, err := fediverse.KeyFile(filepath.Join(cfg.DataDir, "fediverse-key.pem"))
-	if err != nil {
-		return nil, err
-	}
-	fediOpts, err := fediapi.NewOptions(cfg, key, st, st)
-	if err != nil {
-		return nil, err
-	}
-	fediOpts.Now = now
 	fediapi.Register(rt, fediOpts)
 	s.Fediverse = fediOpts.Pub.Account()
 
@@ -208,6 +213,9 @@ func (s *Server) ensureTable(ctx context.Context, client *dynamodb.Client) error
 func (s *Server) Close() error {
 	if s.Clicks != nil {
 		s.Clicks.Wait()
+	}
+	if s.announcer != nil {
+		s.announcer.Wait()
 	}
 	if s.close == nil {
 		return nil
@@ -269,6 +277,9 @@ func (s *Server) ReleaseDue(ctx context.Context) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.StoreTimeout)
 	defer cancel()
 	released, err := s.Store.Release(ctx, s.now())
+	if s.announcer != nil {
+		s.announcer.released(released)
+	}
 	for i := range released {
 		s.log.Info("server: scheduled article released",
 			slog.String("id", released[i].ID), slog.String("slug", released[i].Slug),
