@@ -138,6 +138,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 	rt := httpapi.NewRouter()
 	adminOpts := adminapi.NewOptions(cfg, st)
 	adminOpts.Now = now
+	adminOpts.Fediverse = st
 	adminapi.Register(rt, svc, adminapi.StaticToken(s.Token), adminOpts)
 	previewOpts, err := previewapi.NewOptions(cfg, st)
 	if err != nil {
