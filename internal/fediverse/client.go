@@ -76,8 +76,11 @@ func NewHTTPClient(timeout time.Duration, perHost int, allowPrivate bool) *http.
 		ResponseHeaderTimeout: timeout,
 		MaxConnsPerHost:       perHost,
 		MaxIdleConnsPerHost:   perHost,
-		IdleConnTimeout:       90 * time.Second,
-		ForceAttemptHTTP2:     true,
+		// A fan-out reaches thousands of hosts once each: keeping every
+		// connection would hold their buffers until IdleConnTimeout.
+		MaxIdleConns:      64,
+		IdleConnTimeout:   90 * time.Second,
+		ForceAttemptHTTP2: true,
 	}
 	return &http.Client{
 		Transport: tr,
