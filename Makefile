@@ -15,7 +15,7 @@ export PATH := $(PATH):$(abspath $(VENV))/bin
 # stays out of the service's go.mod; vet, test and tidy-check cover both.
 TOOLS     := tools/bench
 
-.PHONY: run import test prereqs check-tree vet fmt-check tidy-check lint-template unit build bench simulate fuzz clean
+.PHONY: run import test prereqs check-tree vet fmt-check tidy-check lint-template unit build deploy bench simulate fuzz clean
 
 ## run: the whole service on 127.0.0.1:3000 (PORT overrides) on the embedded store, seeded.
 run:
@@ -59,6 +59,7 @@ tidy-check:
 
 lint-template:
 	./scripts/cfn-lint.sh
+	./scripts/cfn-lint.sh waf.yaml
 
 ## build: every function as an arm64 `bootstrap` under bin/<function>/, with its size.
 build:
@@ -66,6 +67,11 @@ build:
 	  GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(LAMBDA_FLAGS) -o bin/$$f/bootstrap ./functions/$$f || exit 1; \
 	  printf '%-10s %8d bytes  bin/%s/bootstrap\n' $$f $$(stat -c %s bin/$$f/bootstrap) $$f; \
 	done
+
+## deploy: both stacks (scripts/deploy.sh): the web ACL (waf.yaml, us-east-1), its ARN into samconfig.toml, then
+## sam build and sam deploy of template.yaml; ARGS go to the last sam deploy (docs/deploy.md).
+deploy:
+	./scripts/deploy.sh $(ARGS)
 
 ## bench: Go benchmarks (benchstat-friendly output in bench.txt), then tools/bench: load (vegeta), cold starts
 ## (aws-lambda-rie), DynamoDB cost and memory, against a private moto_server; one table, also written to docs/figures.md.

@@ -68,6 +68,6 @@ func run(log *slog.Logger) error {
 	emf := metrics.New(os.Stdout, metrics.Options{Service: "fediverse", Level: os.Getenv(logging.LevelVariable)})
 	rt := httpapi.NewRouter()
 	fediapi.Register(rt, opts)
-	lambdahttp.Start(httpapi.Observe(log, httpapi.RequireOrigin(cfg.OriginSecret, rt), httpapi.WithMetrics(emf)))
+	lambdahttp.Start(httpapi.Observe(log, httpapi.RequireOrigin(cfg.OriginSecret, rt, cfg.OriginSecretPrevious), httpapi.WithMetrics(emf)))
 	return nil
 }

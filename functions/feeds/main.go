@@ -49,6 +49,6 @@ func run(log *slog.Logger) error {
 	rt := httpapi.NewRouter()
 	feedapi.Register(rt, dynamo.New(client, cfg.TableName), feedapi.NewOptions(cfg))
 	// Behind the CDN, only requests carrying its origin secret are served.
-	lambdahttp.Start(httpapi.Observe(log, httpapi.RequireOrigin(cfg.OriginSecret, rt), httpapi.WithMetrics(emf)))
+	lambdahttp.Start(httpapi.Observe(log, httpapi.RequireOrigin(cfg.OriginSecret, rt, cfg.OriginSecretPrevious), httpapi.WithMetrics(emf)))
 	return nil
 }

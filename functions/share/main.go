@@ -58,6 +58,6 @@ func run(log *slog.Logger) error {
 	rt := httpapi.NewRouter()
 	shareapi.Register(rt, dynamo.New(client, cfg.TableName, dynamo.WithLocation(cfg.Location)), opts)
 	// Behind the CDN, only requests carrying its origin secret are served.
-	lambdahttp.Start(httpapi.Observe(log, httpapi.RequireOrigin(cfg.OriginSecret, rt), httpapi.WithMetrics(emf)))
+	lambdahttp.Start(httpapi.Observe(log, httpapi.RequireOrigin(cfg.OriginSecret, rt, cfg.OriginSecretPrevious), httpapi.WithMetrics(emf)))
 	return nil
 }

@@ -61,6 +61,9 @@ type Config struct {
 	// when set, the public functions refuse requests without it. Empty
 	// (make run, sam local, no CDN): no check.
 	OriginSecret string
+	// OriginSecretPrevious is also accepted, while a rotation propagates
+	// (the version CloudFront sent before it); empty: none.
+	OriginSecretPrevious string
 	// DistributionID is the CloudFront distribution whose copies of changed
 	// feeds the notifier invalidates before pinging; empty: none.
 	DistributionID string
@@ -173,12 +176,20 @@ func Load(getenv func(string) string) (Config, error) {
 		c.ImageOrigins = append(c.ImageOrigins, u.Scheme+"://"+u.Host)
 	}
 
-	c.OriginSecret = strings.TrimSpace(getenv("ORIGIN_SECRET"))
-	if strings.HasPrefix(c.OriginSecret, "{{resolve:") {
-		// sam local passes the template's dynamic reference unresolved.
-		bad("ORIGIN_SECRET", "is an unresolved dynamic reference; set it to \"\" in env.json for sam local")
-	} else if c.OriginSecret != "" && len(c.OriginSecret) < 16 {
-		bad("ORIGIN_SECRET", "must be at least 16 characters (openssl rand -hex 32), got %d", len(c.OriginSecret))
+	originSecret := func(name string) string {
+		v := strings.TrimSpace(getenv(name))
+		if strings.HasPrefix(v, "{{resolve:") {
+			// sam local passes the template's dynamic reference unresolved.
+			bad(name, "is an unresolved dynamic reference; set it to \"\" in env.json for sam local")
+		} else if v != "" && len(v) < 16 {
+			bad(name, "must be at least 16 characters (openssl rand -hex 32), got %d", len(v))
+		}
+		return v
+	}
+	c.OriginSecret = originSecret("ORIGIN_SECRET")
+	c.OriginSecretPrevious = originSecret("ORIGIN_SECRET_PREVIOUS")
+	if c.OriginSecretPrevious != "" && c.OriginSecret == "" {
+		bad("ORIGIN_SECRET_PREVIOUS", "is set without ORIGIN_SECRET: the origin would check nothing")
 	}
 	c.DistributionID = get("DISTRIBUTION_ID", "")
 	c.InvalidationWait, err = time.ParseDuration(get("INVALIDATION_WAIT", "60s"))

@@ -46,6 +46,10 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"DYNAMODB_ENDPOINT", "localhost:8000"},
 		{"ORIGIN_SECRET", "short"},
 		{"ORIGIN_SECRET", "{{resolve:ssm:/syndicate/origin-secret}}"},
+		{"ORIGIN_SECRET_PREVIOUS", "short"},
+		{"ORIGIN_SECRET_PREVIOUS", "{{resolve:ssm:/syndicate/origin-secret:1}}"},
+		// The previous value alone would leave the origin unchecked.
+		{"ORIGIN_SECRET_PREVIOUS", "previous-secret-0123456789"},
 		{"INVALIDATION_WAIT", "0s"},
 		{"SHARE_COUNT_BUDGET", "soon"},
 		{"SOURCE_FEED_URL", "file:///etc/passwd"},
@@ -116,5 +120,22 @@ func TestFediverse(t *testing.T) {
 	lambda["FEDIVERSE_ALLOW_PRIVATE"] = "true"
 	if _, err := Load(env(lambda)); err == nil || !strings.Contains(err.Error(), "FEDIVERSE_ALLOW_PRIVATE") {
 		t.Errorf("FEDIVERSE_ALLOW_PRIVATE in Lambda: err = %v", err)
+	}
+}
+
+// TestOriginSecretPrevious: during a rotation both values are loaded; the
+// previous one is optional.
+func TestOriginSecretPrevious(t *testing.T) {
+	for _, tc := range []struct{ previous, want string }{
+		{"", ""},
+		{"  previous-secret-0123456789 ", "previous-secret-0123456789"},
+	} {
+		c, err := Load(env(map[string]string{"ORIGIN_SECRET": "current-secret-0123456789", "ORIGIN_SECRET_PREVIOUS": tc.previous}))
+		if err != nil {
+			t.Fatalf("previous %q: %v", tc.previous, err)
+		}
+		if c.OriginSecret != "current-secret-0123456789" || c.OriginSecretPrevious != tc.want {
+			t.Errorf("previous %q: OriginSecret %q, OriginSecretPrevious %q, want %q", tc.previous, c.OriginSecret, c.OriginSecretPrevious, tc.want)
+		}
 	}
 }

@@ -37,7 +37,10 @@ const (
 	// InvalidationFailures counts CDN invalidations that failed or did not
 	// complete in time (the notifier then waits out the feeds' max-age).
 	InvalidationFailures = "InvalidationFailures"
-	Released             = "Released"
+	// OriginRefused counts requests the public functions refused for
+	// lacking the CDN's origin secret (httpapi.RequireOrigin).
+	OriginRefused = "OriginRefused"
+	Released      = "Released"
 	// The follow function's run: items created, updated and failed.
 	ImportCreated = "ImportCreated"
 	ImportUpdated = "ImportUpdated"
@@ -366,7 +369,7 @@ func appendNumber(b []byte, key string, v float64) []byte {
 
 // counterOrder fixes the order of the counters in a record.
 var counterOrder = [...]string{FeedCacheHits, FeedCacheMisses, CardsWithoutPhoto, CounterWriteFailures, PingsSent, PingsFailed, Released,
-	ImportCreated, ImportUpdated, ImportFailed, PingsRefused, InvalidationFailures, ShareLinksDegraded,
+	ImportCreated, ImportUpdated, ImportFailed, PingsRefused, InvalidationFailures, ShareLinksDegraded, OriginRefused,
 	DeliveriesSent, DeliveriesRefused, DeliveriesFailed}
 
 // ms is d in milliseconds with microsecond precision.

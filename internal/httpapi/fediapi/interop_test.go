@@ -169,7 +169,7 @@ func TestInteropWithFedify(t *testing.T) {
 
 	type noteSeen struct {
 		ID, AttributedTo, Content, BG, URL string
-		Tags, Images, To, Cc             []string
+		Tags, Images, To, Cc               []string
 	}
 	var note noteSeen
 	if err := json.Unmarshal([]byte(next("note")), &note); err != nil {

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/newsdesk/syndicate/internal/config"
@@ -72,14 +74,23 @@ func TestParametersAndOutputs(t *testing.T) {
 		t.Errorf("BrandColor default %q, config's default %q", got, cfg.BrandColor)
 	}
 	outputs, _ := Get(tp, "Outputs")
+	// Public URLs are built on the base the functions get (BASE_URL): the
+	// publisher's domain when there is one, else BaseURL.
+	base := Must(Get(tp, "Globals", "Function", "Environment", "Variables", "BASE_URL"))
 	var values []string
 	for _, o := range outputs.(map[string]any) {
-		values = append(values, String(o, "Value", "Fn::Sub"))
-	}
-	for _, path := range []string{"/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json"} {
-		if !slices.Contains(values, "${BaseURL}"+path) {
-			t.Errorf("no output for the site feed %s", path)
+		sub, _ := Get(o, "Value", "Fn::Sub")
+		if l, ok := sub.([]any); ok && len(l) == 2 && reflect.DeepEqual(Must(Get(l[1], "Base")), base) {
+			values = append(values, strings.Replace(l[0].(string), "${Base}", "<base>", 1))
 		}
+	}
+	for _, path := range []string{"/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/sitemap-news.xml"} {
+		if !slices.Contains(values, "<base>"+path) {
+			t.Errorf("no output for %s on BASE_URL's base (%v)", path, values)
+		}
+	}
+	if got := Must(Get(outputs, "PublicBaseURL", "Value")); !reflect.DeepEqual(got, base) {
+		t.Errorf("PublicBaseURL = %v, want BASE_URL's %v", got, base)
 	}
 	for _, o := range []string{"PublicApiURL", "AdminApiURL"} {
 		if _, ok := Get(outputs, o); !ok {

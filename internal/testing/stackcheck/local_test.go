@@ -12,21 +12,32 @@ import (
 )
 
 // samconfigOverrides reads samconfig.toml's parameter_overrides for each
-// command section ("deploy", "local_invoke", ...). samconfig.toml is flat
+// command section ("deploy", "local_invoke", ..., "waf.deploy"). samconfig.toml is flat
 // TOML: [default.<command>.parameters] headers and key = "string" lines.
 func samconfigOverrides(t *testing.T) map[string]map[string]string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(root, "samconfig.toml"))
+	return parseSamconfig(t, filepath.Join(root, "samconfig.toml"))
+}
+
+// parseSamconfig is samconfigOverrides of the file at path.
+func parseSamconfig(t *testing.T, path string) map[string]map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	header := regexp.MustCompile(`^\[default\.(\w+)\.parameters\]$`)
+	// [default.<command>.parameters] is "<command>"; another environment's
+	// [<env>.<command>.parameters] is "<env>.<command>".
+	header := regexp.MustCompile(`^\[(\w+)\.(\w+)\.parameters\]$`)
 	pair := regexp.MustCompile(`(\w+)="((?:[^"\\]|\\.)*)"`)
 	out := map[string]map[string]string{}
 	section := ""
 	for _, line := range strings.Split(string(b), "\n") {
 		if m := header.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
-			section = m[1]
+			section = m[2]
+			if m[1] != "default" {
+				section = m[1] + "." + m[2]
+			}
 			continue
 		}
 		v, ok := strings.CutPrefix(line, "parameter_overrides = ")
@@ -125,7 +136,7 @@ func TestSamconfigIsCompleteForAFirstDeploy(t *testing.T) {
 // operators to documents under docs/; they must be there.
 func TestReferencedDocumentsExist(t *testing.T) {
 	ref := regexp.MustCompile(`docs/[\w.-]+\.md`)
-	for _, f := range []string{"template.yaml", "samconfig.toml"} {
+	for _, f := range []string{"template.yaml", "samconfig.toml", "waf.yaml"} {
 		b, err := os.ReadFile(filepath.Join(root, f))
 		if err != nil {
 			t.Fatal(err)
