@@ -56,8 +56,8 @@ type peer struct {
 
 func (p *peer) actorID() string { return p.srv.URL + "/users/ana" }
 
-func newPeer(t *testing.T) *peer {
-	p := &peer{}
+func newPeer(t *testing.T, ours *httpsig.Verifier) *peer {
+	p := &peer{ours: ours}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /users/ana", func(w http.ResponseWriter, r *http.Request) {
 		pemText, _ := httpsig.PublicKeyPEM(&peerKey.PublicKey)
@@ -105,11 +105,12 @@ func setup(t *testing.T) *env {
 	t.Helper()
 	keys(t)
 	e := &env{now: time.Now().UTC().Truncate(time.Second)}
-	var h http.Handler
-	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	// Its address is known before it serves, so the routes are built for
+	// it before the first request.
+	e.srv = httptest.NewUnstartedServer(nil)
+	e.srv.URL = "http://" + e.srv.Listener.Addr().String()
 	t.Cleanup(e.srv.Close)
-	e.peer = newPeer(t)
-	e.peer.ours = &httpsig.Verifier{Keys: ourResolver{e.srv.URL + activitypub.ActorPath}}
+	e.peer = newPeer(t, &httpsig.Verifier{Keys: ourResolver{e.srv.URL + activitypub.ActorPath}})
 
 	st, err := bolt.Open(filepath.Join(t.TempDir(), "a.db"))
 	if err != nil {
@@ -141,7 +142,9 @@ func setup(t *testing.T) *env {
 	}
 	rt := httpapi.NewRouter()
 	fediapi.Register(rt, opts)
-	h = rt
+	e.srv.Config.Handler = rt
+	e.srv.URL = "" // Start sets it again, to the same address.
+	e.srv.Start()
 	return e
 }
 

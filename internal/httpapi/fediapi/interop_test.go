@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -86,8 +85,10 @@ func peerLines(r io.Reader, log *strings.Builder) <-chan [2]string {
 func TestInteropWithFedify(t *testing.T) {
 	needPeer(t)
 	keys(t)
-	var h http.Handler
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	// Its address is known before it serves, so the routes are built for
+	// it before the first request.
+	srv := httptest.NewUnstartedServer(nil)
+	srv.URL = "http://" + srv.Listener.Addr().String()
 	t.Cleanup(srv.Close)
 	st, err := bolt.Open(filepath.Join(t.TempDir(), "a.db"))
 	if err != nil {
@@ -113,7 +114,9 @@ func TestInteropWithFedify(t *testing.T) {
 	}
 	rt := httpapi.NewRouter()
 	fediapi.Register(rt, opts)
-	h = rt
+	srv.Config.Handler = rt
+	srv.URL = "" // Start sets it again, to the same address.
+	srv.Start()
 
 	// The peer's whole run is bounded: it ends with the test, and a peer
 	// that never answers fails the test after a minute instead of hanging.
