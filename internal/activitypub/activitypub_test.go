@@ -177,6 +177,9 @@ func TestActivities(t *testing.T) {
 	}
 	d := p.Delete(a.ID, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	golden(t, "delete.json", d)
+	if again := p.Delete(a.ID, time.Date(2026, 1, 3, 3, 4, 5, 0, time.UTC)); again.ID == d.ID {
+		t.Errorf("two deletes of one story at different times share the id %s", d.ID)
+	}
 	acc := p.Accept("https://mastodon.example/1", "https://mastodon.example/users/ana")
 	if acc.Type != "Accept" || acc.To[0] != "https://mastodon.example/users/ana" {
 		t.Errorf("accept %+v", acc)

@@ -163,9 +163,12 @@ func (p *Publication) Update(a *article.Article) Activity {
 		Type: "Update", Actor: p.ActorID(), Published: timestamp(a.UpdatedAt), To: n.To, Cc: n.Cc, Object: n}
 }
 
-// Delete returns the Delete of the Note of articleID, deleted at t.
+// Delete returns the Delete of the Note of articleID, deleted at t. Its
+// id names t: a story unpublished, republished and unpublished again is
+// two Deletes, and a peer that drops an activity id it has seen must not
+// drop the second.
 func (p *Publication) Delete(articleID string, t time.Time) Activity {
-	return Activity{Context: ActivityStreams, ID: p.NoteID(articleID) + "#delete", Type: "Delete", Actor: p.ActorID(),
+	return Activity{Context: ActivityStreams, ID: p.NoteID(articleID) + "#delete-" + strconv.FormatInt(t.Unix(), 10), Type: "Delete", Actor: p.ActorID(),
 		To: []string{Public}, Cc: []string{p.FollowersID()}, Object: p.Tombstone(articleID, t)}
 }
 
