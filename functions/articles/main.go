@@ -1,8 +1,9 @@
 // Command articles is the admin Lambda: article CRUD (adminapi.Register)
 // and the share preview studio (previewapi.Register)
 // on the DynamoDB store, behind a bearer token read from ADMIN_TOKEN or,
-// deployed, once per container from the SSM SecureString parameter named by
-// ADMIN_TOKEN_PARAMETER (package secret). Wiring only.
+// deployed, from the SSM SecureString parameter named by
+// ADMIN_TOKEN_PARAMETER (package secret), re-read every minute and on a
+// miss (package auth). Wiring only.
 package main
 
 import (
@@ -16,11 +17,13 @@ import (
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/httpapi/previewapi"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/logging"
 	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/newsroom"
+	"github.com/newsdesk/syndicate/internal/parameter"
 	"github.com/newsdesk/syndicate/internal/secret"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -54,14 +57,16 @@ func run(log *slog.Logger) error {
 		o.HTTPClient = metrics.StoreClient(awshttp.NewBuildableClient())
 	})
 	emf := metrics.New(os.Stdout, metrics.Options{Service: "articles", Level: os.Getenv(logging.LevelVariable)})
-	tokens := adminapi.StaticToken(cfg.AdminToken)
+	src := auth.StaticToken(cfg.AdminToken)
 	if cfg.AdminToken == "" {
-		ssm := secret.NewSSM(awsCfg, secret.SSMOptions{
+		ssm := parameter.New(awsCfg, parameter.Options{
 			Endpoint: awsenv.ServiceEndpoint(os.Getenv, "SSM"),
 			Timeout:  cfg.StoreTimeout,
 		})
-		tokens = adminapi.OnceToken(secret.Parameter(ssm, cfg.AdminTokenParameter))
+		src = secret.Parameter(ssm, cfg.AdminTokenParameter)
 	}
+	// One token for both route sets, re-read every minute and on a miss.
+	tokens := auth.NewToken(src, auth.TokenOptions{})
 	// Strong reads: If-Match is compared with what Get returns, and a stale
 	// read right after an editor's save would answer a wrong 412.
 	store := dynamo.New(client, cfg.TableName, dynamo.WithConsistentReads(), dynamo.WithLocation(cfg.Location))

@@ -20,6 +20,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/httpsig"
 	"github.com/newsdesk/syndicate/internal/logging"
 	"github.com/newsdesk/syndicate/internal/metrics"
+	"github.com/newsdesk/syndicate/internal/parameter"
 	"github.com/newsdesk/syndicate/internal/secret"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -49,7 +50,7 @@ func build(log *slog.Logger) (*fediverse.Federator, error) {
 	if err != nil {
 		return nil, err
 	}
-	ssm := secret.NewSSM(awsCfg, secret.SSMOptions{Endpoint: awsenv.ServiceEndpoint(os.Getenv, "SSM"), Timeout: cfg.StoreTimeout})
+	ssm := parameter.New(awsCfg, parameter.Options{Endpoint: awsenv.ServiceEndpoint(os.Getenv, "SSM"), Timeout: cfg.StoreTimeout})
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.StoreTimeout)
 	defer cancel()
 	pemText, err := secret.Parameter(ssm, cfg.FediverseKeyParameter)(ctx)

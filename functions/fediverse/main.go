@@ -20,6 +20,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/logging"
 	"github.com/newsdesk/syndicate/internal/metrics"
+	"github.com/newsdesk/syndicate/internal/parameter"
 	"github.com/newsdesk/syndicate/internal/secret"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
@@ -46,7 +47,7 @@ func run(log *slog.Logger) error {
 		return err
 	}
 	// The key is read once per container; its value is never logged.
-	ssm := secret.NewSSM(awsCfg, secret.SSMOptions{Endpoint: awsenv.ServiceEndpoint(os.Getenv, "SSM"), Timeout: cfg.StoreTimeout})
+	ssm := parameter.New(awsCfg, parameter.Options{Endpoint: awsenv.ServiceEndpoint(os.Getenv, "SSM"), Timeout: cfg.StoreTimeout})
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.StoreTimeout)
 	defer cancel()
 	pemText, err := secret.Parameter(ssm, cfg.FediverseKeyParameter)(ctx)

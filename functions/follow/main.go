@@ -21,7 +21,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/logging"
 	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/newsroom"
-	"github.com/newsdesk/syndicate/internal/secret"
+	"github.com/newsdesk/syndicate/internal/parameter"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 )
 
@@ -68,7 +68,7 @@ func build(log *slog.Logger) (*importer.Follower, error) {
 		Metrics:  metrics.New(os.Stdout, metrics.Options{Service: "follow", Level: os.Getenv(logging.LevelVariable)}),
 	}
 	if cfg.FollowStateParameter != "" {
-		f.State = importer.ParameterState{Name: cfg.FollowStateParameter, Client: secret.NewSSM(awsCfg, secret.SSMOptions{
+		f.State = importer.ParameterState{Name: cfg.FollowStateParameter, Client: parameter.New(awsCfg, parameter.Options{
 			Endpoint: awsenv.ServiceEndpoint(os.Getenv, "SSM"),
 			Timeout:  cfg.StoreTimeout,
 		})}

@@ -72,9 +72,10 @@ func (a *Article) Public() bool {
 }
 
 // LiveAt reports whether the article is shown to the public at now: it is
-// Public and its PublishedAt is not after now. Every public read path (feeds,
-// the news sitemap, share pages, cards, share links, oEmbed) asks LiveAt
-// with its clock; Public alone stays the time-free rule the stores index by.
+// Public and its PublishedAt is not after now. Every public read path asks
+// LiveAt: share pages, cards, share links and oEmbed with their clock, feeds
+// and the news sitemap as of their head (FeedHead.ListedAsOf); Public alone
+// stays the time-free rule the stores index by.
 func (a *Article) LiveAt(now time.Time) bool {
 	return a.Public() && !a.PublishedAt.After(now)
 }
@@ -83,6 +84,16 @@ func (a *Article) LiveAt(now time.Time) bool {
 // with a PublishedAt still to come. It goes live at PublishedAt.
 func (a *Article) ScheduledAt(now time.Time) bool {
 	return a.Public() && a.PublishedAt.After(now)
+}
+
+// WasLive reports whether a tombstone's article was live when it was
+// deleted (its UpdatedAt): published, with a PublishedAt not after the
+// deletion. Only such a story's public surfaces answer 410 Gone; one
+// deleted as a draft or before its scheduled time never was public, and
+// answers as a story that never existed (404), so a deletion tells nothing
+// about an embargo.
+func (a *Article) WasLive() bool {
+	return a.Deleted && a.Status == StatusPublished && !a.PublishedAt.After(a.UpdatedAt)
 }
 
 // SortTime is the instant an article sorts by in newest-first lists:

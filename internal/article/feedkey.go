@@ -64,55 +64,33 @@ func (k FeedKey) id() FeedKey { return FeedKey{Kind: k.Kind, Slug: k.Slug} }
 // Same reports whether two keys name the same feed, ignoring Name.
 func (k FeedKey) Same(o FeedKey) bool { return k.Kind == o.Kind && k.Slug == o.Slug }
 
-// FeedHead is the small record kept current on every write that touches a
-// feed, so a conditional request can be answered from it alone, without
-// reading any article. Rev grows by one on every change to the feed.
+// FeedHead is the small record kept current on every write that changes
+// what a feed shows, so a conditional request can be answered from it
+// alone, without reading any article. Rev grows by one on every such
+// change, and UpdatedAt is when it happened.
 //
-// Scheduled holds, in ascending order, the PublishedAt of every scheduled
-// article in the feed that the store has not released yet: the instants at
-// which the feed changes without a write. Due, Next and Modified read them.
+// A save of a scheduled article changes no head: its feeds show nothing of
+// it until the store releases it (Release bumps the heads then), so no
+// validator, date or lifetime of a feed tells that a story is coming. The
+// head holds nothing per article, whatever the number of pending ones.
 type FeedHead struct {
 	Key       FeedKey
 	Rev       int64
 	UpdatedAt time.Time
-	Scheduled []time.Time
 }
 
-// Due is how many of the head's scheduled instants are at or before now.
-// Between two writes to the feed it only grows, so Rev and Due together
-// name what the feed shows at now.
-func (h *FeedHead) Due(now time.Time) int {
-	n := 0
-	for _, t := range h.Scheduled {
-		if !t.After(now) {
-			n++
-		}
+// ListedAsOf is the instant a feed described by h is listed at, for a
+// request at now: UpdatedAt (never later than now), so that what a page
+// shows changes only with the head, and its validators name it exactly. A
+// scheduled article whose time has come appears with the release that
+// bumps the head; an article saved live was live at its save's UpdatedAt.
+// A head never written (UpdatedAt zero) answers now; the feed routes list
+// nothing for it (only pending articles can be in such a feed).
+func (h *FeedHead) ListedAsOf(now time.Time) time.Time {
+	if h.UpdatedAt.IsZero() || h.UpdatedAt.After(now) {
+		return now
 	}
-	return n
-}
-
-// Next is the first scheduled instant after now, zero when there is none:
-// the time until which what the feed shows at now stays right.
-func (h *FeedHead) Next(now time.Time) time.Time {
-	var next time.Time
-	for _, t := range h.Scheduled {
-		if t.After(now) && (next.IsZero() || t.Before(next)) {
-			next = t
-		}
-	}
-	return next
-}
-
-// Modified is when the feed last changed as seen at now: UpdatedAt, or the
-// latest scheduled instant already due if that is later.
-func (h *FeedHead) Modified(now time.Time) time.Time {
-	m := h.UpdatedAt
-	for _, t := range h.Scheduled {
-		if !t.After(now) && t.After(m) {
-			m = t
-		}
-	}
-	return m
+	return h.UpdatedAt
 }
 
 // Position is a place in a newest-first list: the sort time and ID of the

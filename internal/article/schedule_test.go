@@ -35,34 +35,23 @@ func TestLiveAtAndScheduledAt(t *testing.T) {
 	}
 }
 
-func TestFeedHeadSchedule(t *testing.T) {
+func TestFeedHeadListedAsOf(t *testing.T) {
 	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	h := FeedHead{UpdatedAt: t0, Scheduled: []time.Time{t0.Add(time.Minute), t0.Add(time.Minute), t0.Add(time.Hour)}}
-	tests := []struct {
-		at       time.Time
-		due      int
-		next     time.Time
-		modified time.Time
+	for _, tc := range []struct {
+		name    string
+		updated time.Time
+		want    time.Time
 	}{
-		{t0, 0, t0.Add(time.Minute), t0},
-		{t0.Add(time.Minute - 1), 0, t0.Add(time.Minute), t0},
-		{t0.Add(time.Minute), 2, t0.Add(time.Hour), t0.Add(time.Minute)},
-		{t0.Add(2 * time.Hour), 3, time.Time{}, t0.Add(time.Hour)},
-	}
-	for _, tc := range tests {
-		if got := h.Due(tc.at); got != tc.due {
-			t.Errorf("Due(%s) = %d, want %d", tc.at, got, tc.due)
-		}
-		if got := h.Next(tc.at); !got.Equal(tc.next) {
-			t.Errorf("Next(%s) = %s, want %s", tc.at, got, tc.next)
-		}
-		if got := h.Modified(tc.at); !got.Equal(tc.modified) {
-			t.Errorf("Modified(%s) = %s, want %s", tc.at, got, tc.modified)
-		}
-	}
-	// A head updated after a due instant keeps its own time.
-	late := FeedHead{UpdatedAt: t0.Add(2 * time.Minute), Scheduled: []time.Time{t0.Add(time.Minute)}}
-	if got := late.Modified(t0.Add(time.Hour)); !got.Equal(late.UpdatedAt) {
-		t.Errorf("Modified = %s, want UpdatedAt %s", got, late.UpdatedAt)
+		{"never written", time.Time{}, t0},
+		{"written earlier", t0.Add(-time.Hour), t0.Add(-time.Hour)},
+		{"written now", t0, t0},
+		{"written by a clock ahead", t0.Add(time.Second), t0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := FeedHead{UpdatedAt: tc.updated}
+			if got := h.ListedAsOf(t0); !got.Equal(tc.want) {
+				t.Errorf("ListedAsOf = %s, want %s", got, tc.want)
+			}
+		})
 	}
 }

@@ -16,6 +16,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 )
 
 func testConfig() aws.Config {
@@ -38,37 +40,38 @@ func motoEndpoint(t *testing.T) string {
 	return e
 }
 
-// CreateMotoDistribution makes a distribution in moto and returns its ID.
+// createMotoDistribution makes a distribution in moto and returns its ID.
 func createMotoDistribution(t *testing.T, endpoint string) string {
 	t.Helper()
-	body := `<?xml version="1.0" encoding="UTF-8"?>
-<DistributionConfig xmlns="` + xmlns + `">
-  <CallerReference>` + callerReference(time.Now()) + `</CallerReference>
-  <Comment>syndicate test</Comment>
-  <Enabled>true</Enabled>
-  <Origins><Quantity>1</Quantity><Items><Origin><Id>o</Id><DomainName>example.com</DomainName>
-    <CustomOriginConfig><HTTPPort>80</HTTPPort><HTTPSPort>443</HTTPSPort><OriginProtocolPolicy>https-only</OriginProtocolPolicy></CustomOriginConfig></Origin></Items></Origins>
-  <DefaultCacheBehavior><TargetOriginId>o</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy></DefaultCacheBehavior>
-</DistributionConfig>`
-	c := New(testConfig(), "", Options{Endpoint: endpoint})
-	req, _ := http.NewRequest(http.MethodPost, endpoint+"/"+apiVersion+"/distribution", strings.NewReader(body))
-	creds, _ := c.creds.Retrieve(context.Background())
-	if err := c.signer.SignHTTP(context.Background(), creds, req, "UNSIGNED-PAYLOAD", "cloudfront", "us-east-1", time.Now()); err != nil {
-		t.Fatal(err)
+	cf := cloudfront.NewFromConfig(testConfig(), func(o *cloudfront.Options) { o.BaseEndpoint = aws.String(endpoint) })
+	out, err := cf.CreateDistribution(context.Background(), &cloudfront.CreateDistributionInput{
+		DistributionConfig: &types.DistributionConfig{
+			CallerReference: aws.String(callerReference(time.Now())),
+			Comment:         aws.String("syndicate test"),
+			Enabled:         aws.Bool(true),
+			Origins: &types.Origins{Quantity: aws.Int32(1), Items: []types.Origin{{
+				Id: aws.String("o"), DomainName: aws.String("example.com"),
+				CustomOriginConfig: &types.CustomOriginConfig{HTTPPort: aws.Int32(80), HTTPSPort: aws.Int32(443),
+					OriginProtocolPolicy: types.OriginProtocolPolicyHttpsOnly},
+			}}},
+			DefaultCacheBehavior: &types.DefaultCacheBehavior{TargetOriginId: aws.String("o"),
+				ViewerProtocolPolicy: types.ViewerProtocolPolicyAllowAll},
+		},
+	})
+	if err != nil || out.Distribution == nil || aws.ToString(out.Distribution.Id) == "" {
+		t.Fatalf("CreateDistribution: %v", err)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	var d struct {
-		ID string `xml:"Id"`
-	}
-	if resp.StatusCode != http.StatusCreated || xml.Unmarshal(data, &d) != nil || d.ID == "" {
-		t.Fatalf("CreateDistribution: %d %s", resp.StatusCode, data)
-	}
-	return d.ID
+	return aws.ToString(out.Distribution.Id)
+}
+
+// invalidationBatch is the request body of CreateInvalidation, as the
+// fake reads it.
+type invalidationBatch struct {
+	Paths struct {
+		Quantity int      `xml:"Quantity"`
+		Items    []string `xml:"Items>Path"`
+	} `xml:"Paths"`
+	CallerReference string `xml:"CallerReference"`
 }
 
 func TestInvalidateOnMoto(t *testing.T) {
@@ -157,5 +160,27 @@ func TestInvalidateGivesUpWhenTheContextEnds(t *testing.T) {
 	err := c.Invalidate(ctx, []string{"/feeds/rss.xml"})
 	if !errors.Is(err, ErrNotCompleted) || !strings.Contains(err.Error(), "I1") {
 		t.Errorf("Invalidate = %v, want ErrNotCompleted naming the invalidation", err)
+	}
+}
+
+// TestInvalidateRetriesThrottling: a throttled CreateInvalidation is
+// retried by the SDK's retryer, once, and the invalidation completes.
+func TestInvalidateRetriesThrottling(t *testing.T) {
+	var posts atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && posts.Add(1) == 1 {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>`)
+			return
+		}
+		if r.Method == http.MethodPost {
+			w.WriteHeader(http.StatusCreated)
+		}
+		_, _ = io.WriteString(w, `<Invalidation><Id>I1</Id><Status>Completed</Status></Invalidation>`)
+	}))
+	defer srv.Close()
+	c := New(testConfig(), "EDIST", Options{Endpoint: srv.URL, PollInterval: time.Millisecond})
+	if err := c.Invalidate(context.Background(), []string{"/feeds/rss.xml"}); err != nil || posts.Load() != 2 {
+		t.Errorf("Invalidate = %v after %d CreateInvalidation calls, want nil after 2", err, posts.Load())
 	}
 }

@@ -176,13 +176,3 @@ func Gzip(b []byte) []byte {
 	gzipPool.Put(zw)
 	return buf.Bytes()
 }
-
-// WriteBody answers status with body and its length; a HEAD request gets
-// the same headers and no body.
-func WriteBody(w http.ResponseWriter, r *http.Request, status int, body []byte) {
-	w.Header()["Content-Length"] = []string{strconv.Itoa(len(body))}
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
-	}
-}

@@ -156,16 +156,3 @@ func TestGzipRoundTrip(t *testing.T) {
 		}
 	}
 }
-
-func TestWriteBody(t *testing.T) {
-	for _, method := range []string{http.MethodGet, http.MethodHead} {
-		w := httptest.NewRecorder()
-		WriteBody(w, httptest.NewRequest(method, "/", nil), http.StatusOK, []byte("hello"))
-		if w.Header().Get("Content-Length") != "5" {
-			t.Errorf("%s: Content-Length %q", method, w.Header().Get("Content-Length"))
-		}
-		if want := map[string]string{"GET": "hello", "HEAD": ""}[method]; w.Body.String() != want {
-			t.Errorf("%s: body %q, want %q", method, w.Body, want)
-		}
-	}
-}

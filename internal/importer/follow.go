@@ -12,7 +12,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/metrics"
-	"github.com/newsdesk/syndicate/internal/secret"
+	"github.com/newsdesk/syndicate/internal/parameter"
 )
 
 // StateStore keeps a followed source's validators between runs.
@@ -21,7 +21,7 @@ type StateStore interface {
 	Save(ctx context.Context, v Validators) error
 }
 
-// ParameterClient is what ParameterState needs from SSM (secret.SSM).
+// ParameterClient is what ParameterState needs from SSM (parameter.Store).
 type ParameterClient interface {
 	GetParameter(ctx context.Context, name string) (string, error)
 	PutParameter(ctx context.Context, name, value string) error
@@ -39,7 +39,7 @@ type ParameterState struct {
 // (the next fetch is unconditional, which is only slower).
 func (p ParameterState) Load(ctx context.Context) (Validators, error) {
 	s, err := p.Client.GetParameter(ctx, p.Name)
-	if errors.Is(err, secret.ErrMissing) {
+	if errors.Is(err, parameter.ErrMissing) {
 		return Validators{}, nil
 	}
 	if err != nil {

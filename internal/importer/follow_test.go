@@ -14,7 +14,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/newsroom"
-	"github.com/newsdesk/syndicate/internal/secret"
+	"github.com/newsdesk/syndicate/internal/parameter"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 )
 
@@ -24,7 +24,7 @@ type memoryParameters struct{ values map[string]string }
 func (m *memoryParameters) GetParameter(_ context.Context, name string) (string, error) {
 	v, ok := m.values[name]
 	if !ok {
-		return "", secret.ErrMissing
+		return "", parameter.ErrMissing
 	}
 	return v, nil
 }

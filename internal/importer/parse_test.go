@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi/wire"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -42,10 +44,10 @@ func golden(t *testing.T, name string, got any) {
 
 // mapped is an item as the golden files show it.
 type mapped struct {
-	Kind     Kind        `json:"kind"`
-	Ref      string      `json:"ref"`
-	Article  *apiArticle `json:"article,omitempty"`
-	Modified string      `json:"modified,omitempty"`
+	Kind     Kind          `json:"kind"`
+	Ref      string        `json:"ref"`
+	Article  *wire.Article `json:"article,omitempty"`
+	Modified string        `json:"modified,omitempty"`
 }
 
 func show(items []Item) []mapped {

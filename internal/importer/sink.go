@@ -10,9 +10,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi/wire"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 )
 
@@ -57,88 +57,12 @@ type APIClient struct {
 	Fetch *Fetcher
 }
 
-// apiArticle is the admin API's article on the wire (docs/admin-api.md).
-type apiArticle struct {
-	ID           string      `json:"id"`
-	Slug         string      `json:"slug,omitempty"`
-	Title        string      `json:"title"`
-	Lead         string      `json:"lead"`
-	Body         string      `json:"body"`
-	URL          string      `json:"url,omitempty"`
-	PublishedAt  string      `json:"publishedAt,omitempty"`
-	Authors      []apiAuthor `json:"authors"`
-	Source       string      `json:"source,omitempty"`
-	Section      string      `json:"section,omitempty"`
-	Tags         []string    `json:"tags"`
-	Image        *apiImage   `json:"image,omitempty"`
-	Language     string      `json:"language,omitempty"`
-	Status       string      `json:"status,omitempty"`
-	CommentCount int         `json:"commentCount"`
-	Related      []string    `json:"related"`
-	CreatedAt    string      `json:"createdAt,omitempty"`
-	UpdatedAt    string      `json:"updatedAt,omitempty"`
-	Version      int64       `json:"version,omitempty"`
-}
-
-type apiAuthor struct {
-	Name string `json:"name"`
-	URL  string `json:"url,omitempty"`
-}
-
-type apiImage struct {
-	URL    string `json:"url"`
-	Width  int    `json:"width,omitempty"`
-	Height int    `json:"height,omitempty"`
-	Alt    string `json:"alt,omitempty"`
-	Credit string `json:"credit,omitempty"`
-}
-
-func toAPI(a *article.Article) apiArticle {
-	w := apiArticle{ID: a.ID, Slug: a.Slug, Title: a.Title, Lead: a.Lead, Body: a.Body, URL: a.URL,
-		Source: a.Source, Section: a.Section, Tags: a.Tags, Language: a.Language, Status: string(a.Status),
-		CommentCount: a.CommentCount, Related: a.Related, Authors: make([]apiAuthor, len(a.Authors))}
-	if !a.PublishedAt.IsZero() {
-		w.PublishedAt = a.PublishedAt.Format(time.RFC3339Nano)
-	}
-	for i, au := range a.Authors {
-		w.Authors[i] = apiAuthor(au)
-	}
-	if w.Tags == nil {
-		w.Tags = []string{}
-	}
-	if w.Related == nil {
-		w.Related = []string{}
-	}
-	if img := a.Image; img != nil {
-		w.Image = &apiImage{URL: img.URL, Width: img.Width, Height: img.Height, Alt: img.Alt, Credit: img.Credit}
-	}
+// toAPI is what a write sends: a's wire form without the members the
+// server sets.
+func toAPI(a *article.Article) wire.Article {
+	w := wire.From(a)
+	w.CreatedAt, w.UpdatedAt, w.Version = "", "", 0
 	return w
-}
-
-func (w *apiArticle) article() (article.Article, error) {
-	a := article.Article{ID: w.ID, Slug: w.Slug, Title: w.Title, Lead: w.Lead, Body: w.Body, URL: w.URL,
-		Source: w.Source, Section: w.Section, Tags: w.Tags, Language: w.Language, Status: article.Status(w.Status),
-		CommentCount: w.CommentCount, Related: w.Related, Version: w.Version, Authors: make([]article.Author, len(w.Authors))}
-	for i, au := range w.Authors {
-		a.Authors[i] = article.Author(au)
-	}
-	if img := w.Image; img != nil {
-		a.Image = &article.Image{URL: img.URL, Width: img.Width, Height: img.Height, Alt: img.Alt, Credit: img.Credit}
-	}
-	for _, t := range []struct {
-		s   string
-		dst *time.Time
-	}{{w.PublishedAt, &a.PublishedAt}, {w.CreatedAt, &a.CreatedAt}, {w.UpdatedAt, &a.UpdatedAt}} {
-		if t.s == "" {
-			continue
-		}
-		v, err := time.Parse(time.RFC3339Nano, t.s)
-		if err != nil {
-			return article.Article{}, fmt.Errorf("the admin API sent a bad time %q", t.s)
-		}
-		*t.dst = v
-	}
-	return a, nil
 }
 
 // problem is the admin API's RFC 9457 error body.
@@ -247,11 +171,15 @@ func (c *APIClient) Put(ctx context.Context, a article.Article, version int64) (
 // answer maps an admin API answer to the article or the error vocabulary.
 func (c *APIClient) answer(resp Response, id string) (article.Article, error) {
 	if resp.Status == http.StatusOK || resp.Status == http.StatusCreated {
-		var w apiArticle
+		var w wire.Article
 		if err := json.Unmarshal(resp.Body, &w); err != nil {
 			return article.Article{}, fmt.Errorf("article %q: the admin API's answer is not an article: %v", id, err)
 		}
-		return w.article()
+		a, err := w.Article()
+		if err != nil {
+			return article.Article{}, fmt.Errorf("article %q: the admin API's answer: %w", id, err)
+		}
+		return a, nil
 	}
 	var p problem
 	_ = json.Unmarshal(resp.Body, &p)

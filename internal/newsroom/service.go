@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -232,6 +233,19 @@ func (s *Service) Delete(ctx context.Context, id string, ifMatch *int64) error {
 	return s.store.Save(ctx, cur.Tombstone(s.now()), cur.Version)
 }
 
+// madeForOtherSlug reports whether u is the URL the service makes
+// (SITE_URL/<slug>) for one of prev's slugs, current or previous, other
+// than slug: a URL the service made, not one the CMS set, which a rename
+// moves. A URL with any other shape (a section path, another host) is the
+// CMS's and stays as it is.
+func (s *Service) madeForOtherSlug(u, slug string, prev *article.Article) bool {
+	old, ok := strings.CutPrefix(u, s.siteURL+"/")
+	if !ok || old == slug {
+		return false
+	}
+	return old == prev.Slug || slices.Contains(prev.PreviousSlugs, old)
+}
+
 // prepare fills defaults, validates and cleans a. prev is the live article
 // being replaced, if any: it keeps the slug, creation and publication times
 // a client leaves out.
@@ -280,6 +294,12 @@ func (s *Service) defaults(a *article.Article, prev *article.Article, now time.T
 		a.Slug = article.Slugify(a.Title)
 	}
 	if a.URL == "" && a.Slug != "" {
+		a.URL = s.siteURL + "/" + a.Slug
+	}
+	if prev != nil && a.Slug != "" && s.madeForOtherSlug(a.URL, a.Slug, prev) {
+		// A rename by GET→PUT sends the url the service made for the
+		// old slug back: it follows the slug, or the old page would
+		// redirect to itself and feeds and share pages would name it.
 		a.URL = s.siteURL + "/" + a.Slug
 	}
 	if a.PublishedAt.IsZero() && prev != nil {

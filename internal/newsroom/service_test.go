@@ -416,3 +416,46 @@ func TestServiceSlugHistory(t *testing.T) {
 		t.Errorf("old slug after the delete = deleted %t, %d previous slugs; want the tombstone with every slug", tomb.Deleted, len(tomb.PreviousSlugs))
 	}
 }
+
+// TestServiceURLFollowsRename: a url the service made (SITE_URL/<slug>),
+// sent back by a rename, follows the new slug, and so does one left
+// naming an earlier slug by a save before this rule; a url of any other
+// shape (the CMS's) stays.
+func TestServiceURLFollowsRename(t *testing.T) {
+	svc, st, _ := newService(t)
+	ctx := t.Context()
+	made, err := svc.Create(ctx, article.Article{Title: "НАТО"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if made.URL != "https://news.example.bg/nato" {
+		t.Fatalf("made url = %q", made.URL)
+	}
+	made.Slug = "nato-i-koreya"
+	got, _, err := svc.Replace(ctx, made.ID, made, nil)
+	if err != nil || got.URL != "https://news.example.bg/nato-i-koreya" {
+		t.Fatalf("rename = url %q, %v; want https://news.example.bg/nato-i-koreya", got.URL, err)
+	}
+	// A url still naming an earlier slug, the slug unchanged: repaired.
+	stale := got
+	stale.URL = "https://news.example.bg/nato"
+	stale.Version++
+	if err := st.Save(ctx, stale, got.Version); err != nil {
+		t.Fatal(err)
+	}
+	if fixed, _, err := svc.Replace(ctx, made.ID, stale, nil); err != nil || fixed.URL != "https://news.example.bg/nato-i-koreya" {
+		t.Errorf("save of a url naming a previous slug = %q, %v; want it to follow the slug", fixed.URL, err)
+	}
+
+	for _, u := range []string{"https://news.example.bg/svyat/koreya", "https://other.example/koreya",
+		"https://news.example.bg/svyat/nato"} {
+		cms, err := svc.Create(ctx, article.Article{Title: "Корея", URL: u})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cms.Slug = "koreya-" + cms.ID
+		if got, _, err := svc.Replace(ctx, cms.ID, cms, nil); err != nil || got.URL != u {
+			t.Errorf("rename of a CMS url %s = %q, %v; want it kept", u, got.URL, err)
+		}
+	}
+}

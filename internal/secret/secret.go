@@ -6,21 +6,22 @@ import (
 	"fmt"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/parameter"
 )
 
 // ParameterGetter is the one SSM call needed: the decrypted value of a
-// parameter. *SSM implements it; tests use a fake.
+// parameter. *parameter.Store implements it; tests use a fake.
 type ParameterGetter interface {
 	GetParameter(ctx context.Context, name string) (string, error)
 }
 
-var _ ParameterGetter = (*SSM)(nil)
+var _ ParameterGetter = (*parameter.Store)(nil)
 
 // ErrMissing means the parameter does not exist or is empty: a deployment
-// mistake, not a passing fault.
-var ErrMissing = errors.New("secret: parameter missing or empty")
+// mistake, not a passing fault (parameter.ErrMissing).
+var ErrMissing = parameter.ErrMissing
 
-// Parameter returns a token source (the shape of adminapi.TokenSource)
+// Parameter returns a token source (an auth.TokenSource)
 // reading the SecureString parameter name, decrypted. A failure to reach
 // SSM wraps article.ErrUnavailable, so the API answers 503, and the error
 // never carries the value.

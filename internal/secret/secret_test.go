@@ -3,11 +3,9 @@ package secret
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 
 	"github.com/newsdesk/syndicate/internal/article"
-	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 )
 
 // fakeSSM answers GetParameter from a map and counts calls.
@@ -60,28 +58,5 @@ func TestParameter(t *testing.T) {
 				t.Errorf("err = %v is both missing and unavailable", err)
 			}
 		})
-	}
-}
-
-func TestParameterOnce(t *testing.T) {
-	fake := &fakeSSM{err: errors.New("throttled")}
-	src := adminapi.OnceToken(Parameter(fake, "/t"))
-	if _, err := src(context.Background()); err == nil {
-		t.Fatal("want an error while SSM fails")
-	}
-	fake.err = nil
-	fake.values = map[string]string{"/t": "s3cret"}
-	for range 3 {
-		got, err := src(context.Background())
-		if err != nil || got != "s3cret" {
-			t.Fatalf("got %q, %v", got, err)
-		}
-	}
-	if fake.calls != 2 {
-		t.Errorf("SSM calls = %d, want 2 (one failure, then cached)", fake.calls)
-	}
-	fake.values["/t"] = "rotated"
-	if got, _ := src(context.Background()); strings.Contains(got, "rotated") {
-		t.Error("token fetched again after success")
 	}
 }

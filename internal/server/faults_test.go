@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,14 +23,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/previewapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
@@ -85,7 +83,7 @@ func newSyndicate(t testing.TB, st fullStore, storeTimeout time.Duration) *syndi
 	cfg.StoreTimeout = storeTimeout
 	svc := newsroom.NewService(st, newsroom.Options{SiteURL: cfg.SiteURL})
 	rt := httpapi.NewRouter()
-	adminapi.Register(rt, svc, adminapi.StaticToken(testToken), adminapi.Options{
+	adminapi.Register(rt, svc, auth.Static(testToken), adminapi.Options{
 		Cursors: cursor.New("fault-test-secret"), StoreTimeout: storeTimeout, Shares: st, Location: cfg.Location,
 	})
 	cards, err := card.New(card.Options{Location: cfg.Location})
@@ -93,7 +91,7 @@ func newSyndicate(t testing.TB, st fullStore, storeTimeout time.Duration) *syndi
 		t.Fatalf("cards: %v", err)
 	}
 	shareapi.Register(rt, st, shareapi.Options{Site: share.NewSite(cfg), Cards: cards, StoreTimeout: storeTimeout})
-	previewapi.Register(rt, svc, adminapi.StaticToken(testToken), previewapi.Options{
+	previewapi.Register(rt, svc, auth.Static(testToken), previewapi.Options{
 		Studio: &studio.Studio{Site: share.NewSite(cfg), SiteURL: cfg.SiteURL, ImageOrigins: cfg.ImageOrigins},
 		Cards:  cards, Shares: st, StoreTimeout: storeTimeout, Location: cfg.Location,
 	})
@@ -154,14 +152,7 @@ func newProxied(t testing.TB) *proxied {
 	t.Helper()
 	base := dynamotest.Client(t)
 	table := dynamotest.Table(t, base)
-	p, err := faultproxy.Start(os.Getenv(dynamotest.EndpointVar))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = p.Close() })
-	client := dynamo.NewClient(dynamo.LocalConfig(), p.URL(), func(o *dynamodb.Options) {
-		o.HTTPClient = base.Options().HTTPClient
-	})
+	p, client := dynamotest.Proxied(t, base)
 	env := &proxied{
 		proxy:  p,
 		store:  dynamo.New(client, table, dynamo.WithConsistentReads()),
@@ -210,7 +201,7 @@ func faultCalls() []call {
 		{name: "site RSS", method: http.MethodGet, path: "/feeds/rss.xml", want: http.StatusOK},
 		{name: "section JSON feed", method: http.MethodGet, path: "/feeds/section/svyat/feed.json", want: http.StatusOK},
 		{name: "share page", method: http.MethodGet, path: "/share/" + natoSlug, header: map[string]string{"User-Agent": crawlerUA}, want: http.StatusOK},
-		{name: "share card", method: http.MethodGet, path: "/share/" + natoSlug + "/card.png?v=1.2", header: map[string]string{"User-Agent": crawlerUA}, want: http.StatusOK},
+		{name: "share card", method: http.MethodGet, path: "/share/" + natoSlug + "/card.png?v=1.3", header: map[string]string{"User-Agent": crawlerUA}, want: http.StatusOK},
 		{name: "admin GET", method: http.MethodGet, path: "/articles/" + seed.IDNATO, want: http.StatusOK},
 		{name: "admin list", method: http.MethodGet, path: "/articles?limit=3", want: http.StatusOK},
 		{name: "preview", method: http.MethodGet, path: "/articles/" + seed.IDNATO + "/preview", want: http.StatusOK},

@@ -29,6 +29,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/httpapi/fediapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/httpapitest"
@@ -105,7 +106,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	}
 
 	rt := httpapi.NewRouter()
-	adminapi.Register(rt, svc, adminapi.StaticToken(hostileToken), adminapi.Options{
+	adminapi.Register(rt, svc, auth.Static(hostileToken), adminapi.Options{
 		Cursors: cursor.New(cfg.CursorSecret), StoreTimeout: cfg.StoreTimeout, Shares: st, Location: cfg.Location,
 	})
 	bg, err := card.ParseColor(cfg.BrandColor)
@@ -119,9 +120,14 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	}
 	drawn := &onceCards{next: cards}
 	shareapi.Register(rt, st, shareapi.Options{Site: share.NewSite(cfg), Cards: drawn, StoreTimeout: cfg.StoreTimeout})
-	previewapi.Register(rt, svc, adminapi.StaticToken(hostileToken), previewapi.Options{
+	previewapi.Register(rt, svc, auth.Static(hostileToken), previewapi.Options{
 		Studio: &studio.Studio{Site: share.NewSite(cfg), SiteURL: cfg.SiteURL, ImageOrigins: cfg.ImageOrigins},
 		Cards:  drawn, Shares: st, StoreTimeout: cfg.StoreTimeout, Location: cfg.Location,
+		// Every hostile sign-in comes from httptest's one client address,
+		// so the limit would answer 429 past the fifth; it has its own
+		// test (previewapi's TestSignInLimit), and here each case must
+		// meet the check itself.
+		SignIns: &auth.Limiter{MaxFailures: 1 << 20},
 	})
 	feedapi.Register(rt, st, feedapi.Options{
 		Site: feed.NewChannel(cfg), Sealer: cursor.New(cfg.CursorSecret),

@@ -94,9 +94,11 @@ func (l *localSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	canonical, onSite := l.sitePath(&a)
-	if onSite && slices.Contains(a.PreviousSlugs, slug) {
+	if onSite && canonical != p && slices.Contains(a.PreviousSlugs, slug) {
 		// The article's page before a rename: where its old share links
-		// sent people. The publisher's site would redirect it too.
+		// sent people. The publisher's site would redirect it too. A url
+		// the CMS set that still names an old slug is the page itself,
+		// not a move: redirecting it would lead to itself.
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, a.URL, http.StatusMovedPermanently)
 		return
@@ -116,13 +118,8 @@ func (l *localSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; img-src * data:; style-src 'unsafe-inline'")
-	h.Set("Content-Length", strconv.Itoa(b.Len()))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write([]byte(b.String()))
-	}
+	httpapi.WriteBody(w, r, http.StatusOK, []byte(b.String()))
 }
 
 // sitePath is the path of a's URL, and whether that URL is on this site.

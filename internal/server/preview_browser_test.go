@@ -86,7 +86,51 @@ const (
 	studioTitle = "Парламентът прие на първо четене бюджета за 2027 година след дванадесетчасов дебат, а лидерът на опозицията обяви, че ще сезира Конституционния съд"
 	studioLead  = "Депутатите гласуваха със 128 гласа „за“ проектобюджета, внесен от Министерството на финансите. Дефицитът остава 3 процента от БВП, а заплатите в бюджетната сфера растат с 10 процента от 1 януари. Опозицията настоява за преразглеждане на капиталовите разходи и на данъчните мерки."
 	studioToken = "browser-studio-token"
+	// studioScheduled is a story scheduled two days ahead; studioArchive
+	// is how many published ones the index lists after it and the draft.
+	studioScheduled = "studio-scheduled"
+	studioArchive   = 34
+	studioMissing   = "no-such-story"
 )
+
+// chartLabels is a script that checks the share chart's day labels as
+// drawn: at least four, each inside the chart, none overlapping the one
+// before; it returns what is wrong, "" when nothing is.
+const chartLabels = `(() => {
+	const svg = document.querySelector('#shares svg');
+	svg.scrollIntoView();
+	const s = svg.getBoundingClientRect();
+	const b = [...svg.querySelectorAll('text.tick')].map(t => t.getBoundingClientRect());
+	if (b.length < 4) return 'only ' + b.length + ' day labels';
+	for (let i = 0; i < b.length; i++) {
+		if (b[i].left < s.left - 0.5 || b[i].right > s.right + 0.5) return 'day label ' + i + ' runs out of the chart';
+		if (i > 0 && b[i].left < b[i-1].right) return 'day labels ' + (i-1) + ' and ' + i + ' overlap';
+	}
+	return '';
+})()`
+
+// indexOnPhone is a script that checks the index at a phone's width: no
+// sideways scrolling, and the draft's and the scheduled story's rows show
+// their title, status, shares and fixes whole, with badges that look
+// different; it returns what is wrong, "" when nothing is.
+const indexOnPhone = `(() => {
+	const out = [];
+	const width = document.documentElement.scrollWidth;
+	if (width > innerWidth + 1) out.push('the index is ' + width + ' px wide at ' + innerWidth);
+	for (const id of ['studio-draft', 'studio-scheduled']) {
+		const tr = document.querySelector('tr[data-id="' + id + '"]');
+		if (!tr) { out.push(id + ' is not listed'); continue; }
+		for (const sel of ['a', '.badge', 'td.shares', 'td.fixes']) {
+			const e = tr.querySelector(sel);
+			const r = e ? e.getBoundingClientRect() : {width: 0, height: 0, left: 0, right: 0};
+			if (r.width === 0 || r.height === 0 || r.left < 0 || r.right > innerWidth + 0.5)
+				out.push(id + ' ' + sel + ' is not shown whole (' + r.left + ' to ' + r.right + ')');
+		}
+	}
+	const look = id => { const b = document.querySelector('tr[data-id="' + id + '"] .badge'); return b ? getComputedStyle(b).backgroundColor + b.textContent : ''; };
+	if (look('studio-draft') === look('studio-scheduled')) out.push('the draft and the scheduled story look alike');
+	return out.join('; ');
+})()`
 
 // networkLimits is each network's cut as docs/preview.md states it, written
 // out here on its own so the test does not read the numbers it checks
@@ -147,6 +191,26 @@ func TestPreviewStudioInBrowser(t *testing.T) {
 	srv.Handler.ServeHTTP(w, req)
 	if w.Code != http.StatusCreated {
 		t.Fatalf("PUT the draft = %d: %s", w.Code, w.Body)
+	}
+	// A scheduled story and enough published ones that the index has a
+	// second page (30 a page): the draft, the scheduled story and the
+	// newest archived ones are on the first.
+	put := func(id, body string) {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodPut, "/articles/"+id, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+studioToken)
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		srv.Handler.ServeHTTP(w, req)
+		if w.Code != http.StatusCreated {
+			t.Fatalf("PUT %s = %d: %s", id, w.Code, w.Body)
+		}
+	}
+	put(studioScheduled, fmt.Sprintf(`{"title":"Насрочена история","section":"Свят","status":"published","publishedAt":%q}`,
+		time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339)))
+	for i := range studioArchive {
+		put(fmt.Sprintf("archive-%02d", i), fmt.Sprintf(`{"title":"Архив %02d","section":"Свят","status":"published","publishedAt":%q}`,
+			i, time.Now().Add(-time.Duration(i+1)*time.Hour).UTC().Format(time.RFC3339)))
 	}
 	for network, n := range map[string]int{"facebook": 7, "telegram": 3, "whatsapp": 5} {
 		for range n {
@@ -336,6 +400,9 @@ func TestPreviewStudioInBrowser(t *testing.T) {
 		if bars != 3 || !strings.Contains(legend, "Facebook 7") {
 			t.Errorf("chart has %d bars, legend %q; want today's 3 networks and Facebook 7", bars, legend)
 		}
+		if bad, err := chromedp.Run(bctx, chromedp.Evaluate[string](chartLabels)); err != nil || bad != "" {
+			t.Errorf("chart at 1280 px: %s (%v)", bad, err)
+		}
 	})
 
 	t.Run("screenshots", func(t *testing.T) {
@@ -366,6 +433,13 @@ func TestPreviewStudioInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		saveScreen(t, "phone", shot, 300)
+		if bad, err := chromedp.Run(bctx, chromedp.Evaluate[string](chartLabels)); err != nil || bad != "" {
+			t.Errorf("chart at 390 px: %s (%v)", bad, err)
+		}
+		do(t, "the index on a phone", chromedp.Navigate(ts.URL+"/articles/preview"), visible(`tr[data-id="studio-draft"]`))
+		if bad, err := chromedp.Run(bctx, chromedp.Evaluate[string](indexOnPhone)); err != nil || bad != "" {
+			t.Errorf("index at 390 px: %s (%v)", bad, err)
+		}
 		do(t, "back to desktop", chromedp.EmulateViewport(1280, 900))
 	})
 
@@ -377,6 +451,29 @@ func TestPreviewStudioInBrowser(t *testing.T) {
 		}
 		if href := attr(t, row+` a`, "href"); href != "/articles/"+studioID+"/preview" {
 			t.Errorf("the index links to %q", href)
+		}
+		// Past the first 30: the next page, and back.
+		last := fmt.Sprintf(`tr[data-id="archive-%02d"]`, studioArchive-1)
+		do(t, "the next page", chromedp.Click(chromedp.CSS(`#next`)), visible(last), visible(`#first`))
+		do(t, "back to the newest", chromedp.Click(chromedp.CSS(`#first`)), visible(row))
+		// A search finds a story past the first page.
+		do(t, "search",
+			chromedp.SendKeys(chromedp.CSS(`#q`), "Архив 32"),
+			chromedp.Submit(chromedp.CSS(`#q`)),
+			visible(`tr[data-id="archive-32"]`),
+		)
+		if n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll('tr[data-id]').length`)); err != nil || n != 1 {
+			t.Errorf("the search for one story lists %d rows (%v)", n, err)
+		}
+	})
+
+	t.Run("missing article", func(t *testing.T) {
+		do(t, "open a missing story's preview", chromedp.Navigate(ts.URL+"/articles/"+studioMissing+"/preview"), visible(`#message`))
+		if h1, lang := text(t, `h1`), attr(t, `html`, "lang"); h1 != "Няма такава статия" || lang != "bg" {
+			t.Errorf("a missing story's preview is %q in %q, want the studio's Bulgarian page", h1, lang)
+		}
+		if href := attr(t, `main a`, "href"); href != "/articles/preview" {
+			t.Errorf("the missing story's page links to %q, want the index", href)
 		}
 	})
 
@@ -392,8 +489,9 @@ func TestPreviewStudioInBrowser(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	for _, p := range problems {
-		// The sign-in form's 401 is the expected answer, not a fault.
-		if strings.Contains(p, "401") {
+		// The sign-in form's 401 and the missing story's 404 are the
+		// expected answers, not faults.
+		if strings.Contains(p, "401") || strings.Contains(p, "404") && strings.Contains(p, studioMissing) {
 			continue
 		}
 		t.Errorf("browser reported: %s", p)

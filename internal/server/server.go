@@ -24,6 +24,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/httpapi/fediapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/previewapi"
@@ -136,16 +137,17 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 	s.Seeded = n
 
 	rt := httpapi.NewRouter()
+	tokens := auth.Static(s.Token)
 	adminOpts := adminapi.NewOptions(cfg, st)
 	adminOpts.Now = now
 	adminOpts.Fediverse = st
-	adminapi.Register(rt, svc, adminapi.StaticToken(s.Token), adminOpts)
+	adminapi.Register(rt, svc, tokens, adminOpts)
 	previewOpts, err := previewapi.NewOptions(cfg, st)
 	if err != nil {
 		return nil, err
 	}
 	previewOpts.Now = now
-	previewapi.Register(rt, svc, adminapi.StaticToken(s.Token), previewOpts)
+	previewapi.Register(rt, svc, tokens, previewOpts)
 	shareOpts, err := shareapi.NewOptions(cfg)
 	if err != nil {
 		return nil, err

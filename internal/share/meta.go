@@ -35,17 +35,27 @@ type Meta struct {
 	// Image is og:image, TwitterImage twitter:image.
 	Image        Image
 	TwitterImage Image
+	// Credit is the photo's credit line ("Снимка: EPA/BGNES"), shown
+	// under the page's image and, as JSON-LD creditText, in its metadata;
+	// "" without one.
+	Credit string
 	// Author is <meta name=author>: the byline, or the source.
 	Author string
 	// Section is article:section; Tags the article:tag values; Authors
-	// the article:author values (profile URLs, else names).
+	// the article:author values: one author's profile URL, else name
+	// (Facebook's form), and for two or more authors one value naming
+	// them all, as open-graph-scraper keeps only the last article:author
+	// tag (its articleAuthor is a single field).
 	Section string
 	Tags    []string
 	Authors []string
-	// Published and Modified are article:published_time and
-	// article:modified_time in the site's zone; zero when unset.
+	// Published is article:published_time (and JSON-LD datePublished) in
+	// the site's zone; zero when unset. The page carries no modified time:
+	// metascraper's date takes any modified time (JSON-LD dateModified,
+	// article:modified_time) before the publication time, so the preview
+	// would date the story by its last save, not when it was published,
+	// which is the date its card shows (docs/unfurlers.md).
 	Published time.Time
-	Modified  time.Time
 	// OEmbedURL is the oEmbed discovery link (its answer is NewOEmbed).
 	OEmbedURL string
 	// FediverseCreator is fediverse:creator, the newsroom's account.
@@ -67,6 +77,7 @@ func (s *Site) Meta(a *article.Article) Meta {
 		Image:        s.OGImage(a),
 		TwitterImage: s.TwitterImage(a),
 		Author:       authorNames(a),
+		Credit:       Credit(a),
 		Section:      article.OneLine(a.Section),
 		OEmbedURL:    s.OEmbedURL(a),
 
@@ -79,9 +90,6 @@ func (s *Site) Meta(a *article.Article) Meta {
 	if !a.PublishedAt.IsZero() {
 		m.Published = a.PublishedAt.In(loc)
 	}
-	if !a.UpdatedAt.IsZero() {
-		m.Modified = a.UpdatedAt.In(loc)
-	}
 	if len(a.Tags) > 0 {
 		m.Tags = make([]string, 0, len(a.Tags))
 	}
@@ -89,9 +97,6 @@ func (s *Site) Meta(a *article.Article) Meta {
 		if t = article.OneLine(t); t != "" {
 			m.Tags = append(m.Tags, t)
 		}
-	}
-	if len(a.Authors) > 0 {
-		m.Authors = make([]string, 0, len(a.Authors))
 	}
 	for _, au := range a.Authors {
 		v := safeURL(au.URL)
@@ -101,6 +106,9 @@ func (s *Site) Meta(a *article.Article) Meta {
 		if v != "" {
 			m.Authors = append(m.Authors, v)
 		}
+	}
+	if len(m.Authors) > 1 {
+		m.Authors = []string{m.Author}
 	}
 	return m
 }

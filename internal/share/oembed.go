@@ -97,8 +97,10 @@ type Ref struct {
 
 // ResolveURL says which article raw names, if it is one of ours: a share
 // page of this service (BaseURL/share/{slug}, with or without /card.png)
-// or an address on the publisher's site, whose last path segment is taken
-// as the slug. ok is false for anything else.
+// or an address on the publisher's site (SITE_URL/<section>/<slug>, or
+// whatever shape the article's url has), whose last path segment is taken
+// as the slug; Matches then checks it is the article's own address. The
+// two may share an origin. ok is false for anything else.
 func (s *Site) ResolveURL(raw string) (ref Ref, ok bool) {
 	if len(raw) > article.MaxURLBytes {
 		return Ref{}, false
@@ -108,16 +110,18 @@ func (s *Site) ResolveURL(raw string) (ref Ref, ok bool) {
 		return Ref{}, false
 	}
 	if base, err := url.Parse(s.BaseURL); err == nil && sameOrigin(u, base) {
-		rest, found := strings.CutPrefix(u.EscapedPath(), strings.TrimRight(base.EscapedPath(), "/")+"/share/")
-		if !found {
-			return Ref{}, false
+		// Only the share routes are this service's pages; any other path
+		// of its origin may be the site's (under make run, and wherever
+		// the site and this service share a host, SITE_URL and BASE_URL
+		// are one origin), and is read as such below.
+		if rest, found := strings.CutPrefix(u.EscapedPath(), strings.TrimRight(base.EscapedPath(), "/")+"/share/"); found {
+			rest = strings.TrimSuffix(strings.TrimSuffix(rest, "/"), "/card.png")
+			key, err := url.PathUnescape(rest)
+			if err != nil || key == "" || strings.Contains(key, "/") {
+				return Ref{}, false
+			}
+			return Ref{Key: key}, true
 		}
-		rest = strings.TrimSuffix(strings.TrimSuffix(rest, "/"), "/card.png")
-		key, err := url.PathUnescape(rest)
-		if err != nil || key == "" || strings.Contains(key, "/") {
-			return Ref{}, false
-		}
-		return Ref{Key: key}, true
 	}
 	if site, err := url.Parse(s.URL); err == nil && sameOrigin(u, site) {
 		p := strings.TrimRight(u.Path, "/")

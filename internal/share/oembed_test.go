@@ -126,3 +126,32 @@ func TestNewOEmbedAuthorURL(t *testing.T) {
 		})
 	}
 }
+
+// TestResolveURLOneOrigin: where the site and this service share an origin
+// (make run; a site serving /share/ on its own host), a share path is a
+// share page and every other path is read as an address of the site.
+func TestResolveURLOneOrigin(t *testing.T) {
+	s := testSite()
+	s.BaseURL = "https://news.example.bg"
+	a := seedArticle()
+	for _, tt := range []struct {
+		raw    string
+		key    string
+		onSite bool
+	}{
+		{"https://news.example.bg/share/" + a.Slug, a.Slug, false},
+		{a.URL, a.Slug, true},
+		{"https://news.example.bg/feeds/rss", "rss", true},
+	} {
+		ref, ok := s.ResolveURL(tt.raw)
+		if !ok || ref.Key != tt.key || ref.OnSite != tt.onSite {
+			t.Errorf("ResolveURL(%q) = %+v, %v; want key %q onSite %v", tt.raw, ref, ok, tt.key, tt.onSite)
+		}
+	}
+	if ref, _ := s.ResolveURL(a.URL); !ref.Matches(&a) {
+		t.Errorf("the article's own URL on the shared origin does not match it")
+	}
+	if ref, ok := s.ResolveURL("https://news.example.bg/feeds/" + a.Slug); !ok || ref.Matches(&a) {
+		t.Errorf("another path of the shared origin: ok %v, or it matches the article", ok)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -91,9 +92,6 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	if !m.Published.IsZero() {
 		b = meta(b, "property", "article:published_time", m.Published.Format(time.RFC3339))
 	}
-	if !m.Modified.IsZero() {
-		b = meta(b, "property", "article:modified_time", m.Modified.Format(time.RFC3339))
-	}
 	if m.Section != "" {
 		b = meta(b, "property", "article:section", m.Section)
 	}
@@ -118,7 +116,7 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	b = link(b, "alternate", "application/rss+xml", s.rssURL())
 	b = link(b, "alternate", "application/atom+xml", s.atomURL())
 	b = append(b, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<script type=\"application/ld+json\">"...)
-	ld, err := json.Marshal(s.newsArticle(a, m.FullTitle, m.Lead, canonical, og, tw))
+	ld, err := json.Marshal(s.newsArticle(a, &m))
 	if err != nil {
 		return b, fmt.Errorf("share: JSON-LD of %q: %w", a.ID, err)
 	}
@@ -133,6 +131,10 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 		b = appendText(b, m.Lead)
 		b = append(b, "</p>\n"...)
 	}
+	credited := s.showsPhoto(a, og)
+	if credited {
+		b = append(b, "<figure>\n"...)
+	}
 	b = append(b, "<img src=\""...)
 	b = appendAttr(b, og.URL)
 	b = append(b, "\" alt=\""...)
@@ -141,7 +143,13 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	b = strconv.AppendInt(b, int64(og.Width), 10)
 	b = append(b, "\" height=\""...)
 	b = strconv.AppendInt(b, int64(og.Height), 10)
-	b = append(b, "\">\n<p><a href=\""...)
+	b = append(b, "\">\n"...)
+	if credited {
+		b = append(b, "<figcaption>"...)
+		b = appendText(b, m.Credit)
+		b = append(b, "</figcaption>\n</figure>\n"...)
+	}
+	b = append(b, "<p><a href=\""...)
 	b = appendAttr(b, canonical)
 	b = append(b, "\">Прочетете статията в "...)
 	b = appendText(b, m.SiteName)
@@ -156,6 +164,16 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	b = append(b, js...)
 	b = append(b, ",location.search)</script>\n</body>\n</html>\n"...)
 	return b, nil
+}
+
+// showsPhoto reports whether im, one of a's page images, shows a's
+// credited photo: the photo itself, or the card when it draws the photo
+// (CreditedCard). Its credit goes with it, visible and in JSON-LD.
+func (s *Site) showsPhoto(a *article.Article, im Image) bool {
+	if Credit(a) == "" {
+		return false
+	}
+	return im.URL == safeURL(a.Image.URL) || (im.URL == s.CardURL(a) && s.CreditedCard(a))
 }
 
 // meta appends <meta attr="key" content="value">.
@@ -184,29 +202,41 @@ func link(b []byte, rel, typ, href string) []byte {
 }
 
 // newsArticle is the schema.org NewsArticle of a, a wire format of its own:
-// it keeps the full title and lead that the meta tags trim.
-func (s *Site) newsArticle(a *article.Article, title, lead, canonical string, og, tw Image) ldArticle {
+// it keeps the full title and lead that the meta tags trim. Its images
+// are ImageObjects carrying the photo's credit (creditText: whom the
+// credit line names); no copyrightHolder is claimed, as a credit line
+// names whom to credit, not who holds the rights.
+func (s *Site) newsArticle(a *article.Article, m *Meta) ldArticle {
 	loc := s.loc()
 	ld := ldArticle{
 		Context:     "https://schema.org",
 		Type:        "NewsArticle",
-		Headline:    title,
-		Description: lead,
-		URL:         canonical,
-		MainEntity:  canonical,
+		Headline:    m.FullTitle,
+		Description: m.Lead,
+		URL:         m.Canonical,
+		MainEntity:  m.Canonical,
 		InLanguage:  a.Language,
 		Section:     article.OneLine(a.Section),
 		Publisher:   ldOrg{Type: "NewsMediaOrganization", Name: article.OneLine(s.Name), URL: s.URL + "/"},
 	}
-	ld.Image = append(ld.Image, og.URL)
-	if tw.URL != og.URL {
-		ld.Image = append(ld.Image, tw.URL)
+	// og:image, twitter:image and the photo itself (Google takes the
+	// largest it can use), each once.
+	images := []Image{m.Image, m.TwitterImage}
+	if im := a.Image; im != nil && safeURL(im.URL) != "" {
+		images = append(images, Image{URL: safeURL(im.URL), Width: im.Width, Height: im.Height})
+	}
+	for i, im := range images {
+		if slices.ContainsFunc(images[:i], func(o Image) bool { return o.URL == im.URL }) {
+			continue
+		}
+		obj := ldImage{Type: "ImageObject", URL: im.URL, Width: im.Width, Height: im.Height}
+		if s.showsPhoto(a, im) {
+			obj.CreditText = CreditText(m.Credit)
+		}
+		ld.Image = append(ld.Image, obj)
 	}
 	if !a.PublishedAt.IsZero() {
 		ld.DatePublished = a.PublishedAt.In(loc).Format(time.RFC3339)
-	}
-	if !a.UpdatedAt.IsZero() {
-		ld.DateModified = a.UpdatedAt.In(loc).Format(time.RFC3339)
 	}
 	if logo := safeURL(s.LogoURL); logo != "" {
 		ld.Publisher.Logo = &ldImage{Type: "ImageObject", URL: logo}
@@ -237,9 +267,8 @@ type ldArticle struct {
 	Description   string     `json:"description,omitempty"`
 	URL           string     `json:"url"`
 	MainEntity    string     `json:"mainEntityOfPage"`
-	Image         []string   `json:"image"`
+	Image         []ldImage  `json:"image"`
 	DatePublished string     `json:"datePublished,omitempty"`
-	DateModified  string     `json:"dateModified,omitempty"`
 	Author        []ldPerson `json:"author"`
 	Publisher     ldOrg      `json:"publisher"`
 	Section       string     `json:"articleSection,omitempty"`
@@ -261,8 +290,11 @@ type ldOrg struct {
 }
 
 type ldImage struct {
-	Type string `json:"@type"`
-	URL  string `json:"url"`
+	Type       string `json:"@type"`
+	URL        string `json:"url"`
+	Width      int    `json:"width,omitempty"`
+	Height     int    `json:"height,omitempty"`
+	CreditText string `json:"creditText,omitempty"`
 }
 
 // authorNames is the byline: the authors' names, one line each, joined by

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -49,6 +51,8 @@ func TestPageGolden(t *testing.T) {
 	noImage.Image = nil
 	unsized := seedArticle()
 	unsized.Image.Width, unsized.Image.Height = 0, 0
+	uncredited := seedArticle()
+	uncredited.Image.Credit = ""
 	tests := []struct {
 		name string
 		a    article.Article
@@ -58,12 +62,20 @@ func TestPageGolden(t *testing.T) {
 		{"seed-person.html", seedArticle(), Person},
 		{"no-image-crawler.html", noImage, Crawler},
 		{"unsized-image-crawler.html", unsized, Crawler},
+		{"uncredited-photo-crawler.html", uncredited, Crawler},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			golden(t, tt.name, render(t, s, tt.a, tt.aud))
 		})
 	}
+	// Where the card draws photos from the seed's origin, its credited
+	// photo is offered as the card that carries the credit.
+	cards := testSite()
+	cards.CardOrigins = []string{"https://img.news.example.bg"}
+	t.Run("credited-card-crawler.html", func(t *testing.T) {
+		golden(t, "credited-card-crawler.html", render(t, cards, seedArticle(), Crawler))
+	})
 	t.Run("404.html", func(t *testing.T) {
 		var buf bytes.Buffer
 		if err := s.WriteStatusPage(&buf, 404); err != nil {
@@ -139,7 +151,6 @@ func TestPageSeedMetadata(t *testing.T) {
 		"og:image:height":        "900",
 		"og:image:alt":           "Марк Рюте и Ви Сунг-лак в Хага",
 		"article:published_time": "2025-12-18T11:15:00+02:00",
-		"article:modified_time":  "2025-12-18T12:02:00+02:00",
 		"article:section":        "Свят",
 		"article:author":         "https://news.example.bg/avtor/bta",
 		"author":                 "БТА",
@@ -202,7 +213,7 @@ func TestPageAuthorNames(t *testing.T) {
 
 func TestPageImageChoice(t *testing.T) {
 	s := testSite()
-	card := "https://share.news.example.bg/share/" + seedArticle().Slug + "/card.png?v=3.2"
+	card := "https://share.news.example.bg/share/" + seedArticle().Slug + "/card.png?v=3.3"
 	tests := []struct {
 		name           string
 		image          *article.Image
@@ -213,11 +224,20 @@ func TestPageImageChoice(t *testing.T) {
 		{"own image without size", &article.Image{URL: "https://img.news.example.bg/a.jpg"}, card, "https://img.news.example.bg/a.jpg", "1200", "630"},
 		{"no image", nil, card, card, "1200", "630"},
 		{"unsafe image", &article.Image{URL: "javascript:x", Width: 5, Height: 5}, card, card, "1200", "630"},
+		{"credited, the card draws it", seedArticle().Image, card, card, "1200", "630"},
+		{"credited, another origin", &article.Image{URL: "https://other.example/a.jpg", Width: 1600, Height: 900, Credit: "Снимка: EPA/BGNES"},
+			"https://other.example/a.jpg", "https://other.example/a.jpg", "1600", "900"},
+		{"uncredited, the card could draw it", &article.Image{URL: "https://img.news.example.bg/a.jpg", Width: 1600, Height: 900},
+			"https://img.news.example.bg/a.jpg", "https://img.news.example.bg/a.jpg", "1600", "900"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := seedArticle()
 			a.Image = tt.image
+			s := s
+			if strings.HasPrefix(tt.name, "credited") || strings.HasPrefix(tt.name, "uncredited") {
+				s.CardOrigins = []string{"https://img.news.example.bg"}
+			}
 			doc, err := html.Parse(bytes.NewReader(render(t, s, a, Crawler)))
 			if err != nil {
 				t.Fatal(err)
@@ -284,8 +304,8 @@ func TestPageHostile(t *testing.T) {
 				"meta[og:type]", "meta[og:title]", "meta[og:description]", "meta[og:url]", "meta[og:site_name]",
 				"meta[og:locale]", "meta[og:image]", "meta[og:image:secure_url]", "meta[og:image:type]",
 				"meta[og:image:width]", "meta[og:image:height]", "meta[og:image:alt]",
-				"meta[article:published_time]", "meta[article:modified_time]", "meta[article:section]",
-				"meta[article:tag]", "meta[article:tag]", "meta[article:author]", "meta[article:author]",
+				"meta[article:published_time]", "meta[article:section]",
+				"meta[article:tag]", "meta[article:tag]", "meta[article:author]",
 				"meta[twitter:card]", "meta[twitter:title]", "meta[twitter:description]", "meta[twitter:image]",
 				"meta[twitter:image:alt]", "meta[twitter:site]", "meta[fediverse:creator]",
 				"link[alternate application/json+oembed]", "link[alternate application/rss+xml]", "link[alternate application/atom+xml]",
@@ -363,4 +383,124 @@ func BenchmarkPage(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/page")
+}
+
+func TestCreditText(t *testing.T) {
+	for in, want := range map[string]string{
+		"Снимка: EPA/BGNES":   "EPA/BGNES",
+		"Фото:БТА":            "БТА",
+		"Photo: Reuters":      "Reuters",
+		"БТА":                 "БТА",
+		"EPA/BGNES: архив":    "EPA/BGNES: архив",
+		"Снимка и текст: БТА": "Снимка и текст: БТА",
+		"Снимка:":             "Снимка:",
+	} {
+		if got := CreditText(in); got != want {
+			t.Errorf("CreditText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPageCredit: the photo's credit is on the page under the image that
+// shows the photo, and in JSON-LD as creditText of every image showing it
+// (the photo; the card when it draws the photo), never on a card without it.
+func TestPageCredit(t *testing.T) {
+	type ldDoc struct {
+		Image []struct {
+			URL        string `json:"url"`
+			CreditText string `json:"creditText"`
+		} `json:"image"`
+	}
+	cards := testSite()
+	cards.CardOrigins = []string{"https://img.news.example.bg"}
+	a := seedArticle()
+	photo, card := a.Image.URL, cards.CardURL(&a)
+	unsized := seedArticle()
+	unsized.Image.Width, unsized.Image.Height = 0, 0
+	tests := []struct {
+		name    string
+		s       Site
+		a       article.Article
+		visible bool
+		credit  map[string]string // image URL -> creditText
+	}{
+		{"photo is og:image", testSite(), a, true, map[string]string{photo: "EPA/BGNES"}},
+		{"the credited card", cards, a, true, map[string]string{card: "EPA/BGNES", photo: "EPA/BGNES"}},
+		{"a card without the photo", testSite(), unsized, false, map[string]string{card: "", photo: "EPA/BGNES"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := string(render(t, tt.s, tt.a, Crawler))
+			if got := strings.Contains(page, "<figcaption>Снимка: EPA/BGNES</figcaption>"); got != tt.visible {
+				t.Errorf("visible credit %v, want %v", got, tt.visible)
+			}
+			_, rest, _ := strings.Cut(page, `<script type="application/ld+json">`)
+			js, _, _ := strings.Cut(rest, "</script>")
+			var ld ldDoc
+			if err := json.Unmarshal([]byte(js), &ld); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, im := range ld.Image {
+				got[im.URL] = im.CreditText
+			}
+			if !maps.Equal(got, tt.credit) {
+				t.Errorf("JSON-LD images and credits %v, want %v", got, tt.credit)
+			}
+		})
+	}
+}
+
+// TestPageForUnfurlers reads the page as two unfurlers do, by their
+// published rules: metascraper-date's date is the first of JSON-LD
+// dateModified, article:modified_time, JSON-LD datePublished,
+// article:published_time (modified first); open-graph-scraper's
+// articleAuthor is its single-valued field, so the last article:author
+// tag wins. The date must be the publication time (what the card shows),
+// and articleAuthor must name both of two authors.
+func TestPageForUnfurlers(t *testing.T) {
+	s := testSite()
+	a := seedArticle()
+	a.UpdatedAt = a.PublishedAt.Add(3 * time.Hour) // edited since
+	a.Authors = []article.Author{{Name: "Мария Петрова", URL: "https://news.example.bg/avtor/mp"}, {Name: "Иван Иванов"}}
+	page := render(t, s, a, Crawler)
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var modified, published, articleAuthor string
+	for _, m := range metas(doc) {
+		switch m[0] {
+		case "article:modified_time":
+			modified = m[1]
+		case "article:published_time":
+			published = m[1]
+		case "article:author":
+			articleAuthor = m[1]
+		}
+	}
+	_, rest, _ := strings.Cut(string(page), `<script type="application/ld+json">`)
+	js, _, _ := strings.Cut(rest, "</script>")
+	var ld struct{ DateModified, DatePublished string }
+	if err := json.Unmarshal([]byte(js), &ld); err != nil {
+		t.Fatal(err)
+	}
+	date := ""
+	for _, v := range []string{ld.DateModified, modified, ld.DatePublished, published} {
+		if v != "" {
+			date = v
+			break
+		}
+	}
+	if want := a.PublishedAt.In(s.Location).Format(time.RFC3339); date != want {
+		t.Errorf("metascraper's date = %q, want the publication time %q", date, want)
+	}
+	if !strings.Contains(articleAuthor, "Мария Петрова") || !strings.Contains(articleAuthor, "Иван Иванов") {
+		t.Errorf("open-graph-scraper's articleAuthor = %q, want both authors", articleAuthor)
+	}
+	one := seedArticle()
+	one.Authors = []article.Author{{Name: "Мария Петрова", URL: "https://news.example.bg/avtor/mp"}}
+	if m := s.Meta(&one); len(m.Authors) != 1 || m.Authors[0] != "https://news.example.bg/avtor/mp" {
+		t.Errorf("one author's article:author = %q, want the profile URL (Facebook's form)", m.Authors)
+	}
 }

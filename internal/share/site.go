@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
@@ -31,6 +32,9 @@ type Site struct {
 	LogoURL string
 	// TwitterSite is the publisher's @handle; optional.
 	TwitterSite string
+	// CardOrigins are the origins card photos are fetched from
+	// (IMAGE_ORIGINS): a photo elsewhere is not on the card.
+	CardOrigins []string
 	// FediverseCreator is the newsroom's fediverse address, @news@host,
 	// for <meta name="fediverse:creator">: Mastodon credits the account
 	// under the link preview of every share of the page. Optional.
@@ -48,6 +52,7 @@ func NewSite(c config.Config) Site {
 		Location:    c.Location,
 		LogoURL:     c.LogoURL,
 		TwitterSite: c.TwitterSite,
+		CardOrigins: c.ImageOrigins,
 	}
 	if c.FediverseHandle != "" && c.FediverseDomain != "" {
 		s.FediverseCreator = "@" + c.FediverseHandle + "@" + c.FediverseDomain
@@ -119,10 +124,14 @@ type Image struct {
 	Alt    string
 }
 
-// OGImage is the image for og:image: the article's own picture when it is
+// OGImage is the image for og:image: the share card when it carries the
+// photo's credit (CreditedCard), else the article's own picture when it is
 // usable and its size is known (Facebook needs the size to show a large card
 // on first share), and the generated card otherwise.
 func (s *Site) OGImage(a *article.Article) Image {
+	if s.CreditedCard(a) {
+		return s.cardImage(a)
+	}
 	if im := a.Image; im != nil && im.Width > 0 && im.Height > 0 {
 		if u := safeURL(im.URL); u != "" {
 			return Image{URL: u, Type: imageType(u), Width: im.Width, Height: im.Height, Alt: imageAlt(a)}
@@ -131,15 +140,57 @@ func (s *Site) OGImage(a *article.Article) Image {
 	return s.cardImage(a)
 }
 
-// TwitterImage is the image for twitter:image: the article's own picture
-// whenever it is usable (X does not need its size), else the card.
+// TwitterImage is the image for twitter:image: the credited card as for
+// og:image, else the article's own picture whenever it is usable (X does
+// not need its size), else the card.
 func (s *Site) TwitterImage(a *article.Article) Image {
+	if s.CreditedCard(a) {
+		return s.cardImage(a)
+	}
 	if im := a.Image; im != nil {
 		if u := safeURL(im.URL); u != "" {
 			return Image{URL: u, Type: imageType(u), Width: im.Width, Height: im.Height, Alt: imageAlt(a)}
 		}
 	}
 	return s.cardImage(a)
+}
+
+// CreditedCard reports whether a's card is the image to offer the
+// networks because it carries the photo's credit: the photo has a credit
+// ("Снимка: EPA/BGNES") and is on an origin the card draws photos from.
+// The networks show an image with no caption, so a credited photo offered
+// as itself would reach them uncredited, which agency terms do not allow;
+// the card draws the credit on the photo. Without a credit, or when the
+// card could not draw the photo (and so not its credit either), the photo
+// itself is offered as before. docs/unfurlers.md.
+func (s *Site) CreditedCard(a *article.Article) bool {
+	im := a.Image
+	if im == nil || article.OneLine(im.Credit) == "" {
+		return false
+	}
+	u := safeURL(im.URL)
+	return u != "" && card.AllowedOrigin(u, s.CardOrigins)
+}
+
+// Credit is the credit of a's photo on one line ("Снимка: EPA/BGNES"), ""
+// without a photo or a credit.
+func Credit(a *article.Article) string {
+	if a.Image == nil || safeURL(a.Image.URL) == "" {
+		return ""
+	}
+	return article.OneLine(a.Image.Credit)
+}
+
+// CreditText is whom a credit line names, for JSON-LD's creditText: the
+// line without a leading label such as "Снимка:" or "Photo:" (one word
+// before a colon), "EPA/BGNES".
+func CreditText(credit string) string {
+	label, rest, found := strings.Cut(credit, ":")
+	label, rest = strings.TrimSpace(label), strings.TrimSpace(rest)
+	if !found || label == "" || rest == "" || strings.IndexFunc(label, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0 {
+		return credit
+	}
+	return rest
 }
 
 func (s *Site) cardImage(a *article.Article) Image {

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"net/url"
+	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,9 +135,7 @@ func Checks(in Input) []Check {
 	}
 
 	if !in.Now.IsZero() && a.ScheduledAt(in.Now) {
-		add(Note, "status", "scheduled", nil,
-			"Насрочена за %s: до този час страницата за споделяне, картата, връзките за споделяне и емисиите отговарят като за липсваща статия; от него нататък се виждат навсякъде до минута.",
-			a.PublishedAt.In(cmp.Or(in.Location, time.UTC)).Format("02.01.2006 15:04"))
+		add(Note, "status", "scheduled", nil, "%s", ScheduledText(a.PublishedAt, in.Location))
 	}
 
 	checkURLs(in, add)
@@ -173,6 +173,11 @@ func checkImage(in Input, add func(Level, string, string, []string, string, ...a
 		add(Warn, "image", "image-origin", nil,
 			"Хостът на снимката %s не е в IMAGE_ORIGINS: картата за споделяне ще е без снимка, а тук не може да се провери размерът и теглото ѝ. Качете снимката на разрешен хост или добавете %s в IMAGE_ORIGINS.",
 			host, host)
+	}
+	if m.Image.URL != strings.TrimSpace(photo) && share.Credit(a) != "" && allowed(photo, in.ImageOrigins) {
+		add(Note, "image", "image-credited-card", nil,
+			"Снимката е с кредит „%s“, а мрежите не показват надписи под снимката: затова се споделя картата (og:image), на която кредитът е изписан върху снимката. Без кредит би се споделила самата снимка.",
+			share.Credit(a))
 	}
 	if a.Image.Width <= 0 || a.Image.Height <= 0 {
 		add(Warn, "image", "image-size-unknown", []string{"Facebook", "LinkedIn"},
@@ -249,9 +254,32 @@ func checkURLs(in Input, add func(Level, string, string, []string, string, ...an
 	default:
 		add(Pass, "canonical", "canonical", nil, "Читателите отиват на %s.", m.Canonical)
 	}
+	if last, renamed := urlAfterRename(a); renamed {
+		level, text := Note, "Статията е преименувана (slug %s), но адресът ѝ (url) %s е зададен от CMS и остава: емисиите, каноничният адрес и връзките водят там. Ако страницата в сайта е на нов адрес, задайте го в url."
+		if slices.Contains(a.PreviousSlugs, last) {
+			level, text = Warn, "Статията е преименувана (slug %s), но адресът ѝ (url) %s е зададен от CMS и още носи стария slug: емисиите, каноничният адрес и връзките водят там. Ако страницата в сайта е на нов адрес, задайте го в url."
+		}
+		add(level, "canonical", "url-kept", nil, text, a.Slug, a.URL)
+	}
 	add(Note, "canonical", "share-url", nil,
 		"Споделя се %s (og:url): мрежите показват домейна %s и четат таговете там, а хората биват пращани на каноничния адрес.",
 		m.ShareURL, hostOf(m.ShareURL))
+}
+
+// urlAfterRename reports whether a was renamed while its url stayed as the
+// CMS set it: it has previous slugs, and its url's path does not end in
+// its slug (the url the service makes, SITE_URL/<slug>, follows renames:
+// newsroom). last is the url's last path segment.
+func urlAfterRename(a *article.Article) (last string, renamed bool) {
+	if len(a.PreviousSlugs) == 0 || a.URL == "" {
+		return "", false
+	}
+	u, err := url.Parse(a.URL)
+	if err != nil {
+		return "", false
+	}
+	last = path.Base(strings.TrimRight(u.Path, "/"))
+	return last, last != a.Slug
 }
 
 func unitName(u Unit) string {
@@ -327,4 +355,16 @@ func Warnings(cs []Check) int {
 		}
 	}
 	return n
+}
+
+// ScheduledText says what happens to a story scheduled for at, in the
+// site's time zone loc (nil: UTC), as docs/scheduling.md describes it: the
+// preview page's banner and its "scheduled" check both say it, so they
+// cannot disagree.
+func ScheduledText(at time.Time, loc *time.Location) string {
+	when := at.In(cmp.Or(loc, time.UTC)).Format("02.01.2006 15:04")
+	return "Насрочена за " + when + ". Дотогава не е публична: страницата за споделяне, картата и връзките за " +
+		"споделяне отговарят като за липсваща статия, а емисиите и news sitemap не я показват и не се променят " +
+		"(нито заглавките им). В " + when + " се отварят страницата за споделяне, картата и oEmbed; емисиите, " +
+		"news sitemap и известията към WebSub хъбовете я получават до минута след това, когато графикът я пусне."
 }

@@ -152,11 +152,22 @@ type Chart struct {
 	Empty bool
 }
 
-// Tick is a date label on the x axis.
+// Tick is a date label on the x axis, anchored (SVG text-anchor) so that
+// it stays inside the chart.
 type Tick struct {
-	X    int
-	Text string
+	X      int
+	Text   string
+	Anchor string
 }
+
+// chartTickEvery is how many days apart the date labels are: a label
+// ("02.01", at most ~33 units wide at the phone's 11 px) needs far less
+// than the 98 units seven bars take, so labels never overlap.
+const chartTickEvery = 7
+
+// chartTickHalf is half the widest label, in chart units: a tick nearer
+// an edge than that is anchored at its start or end instead of its middle.
+const chartTickHalf = 17
 
 // Chart lays out the daily counts as stacked bars.
 func (s Shares) Chart() Chart {
@@ -181,9 +192,18 @@ func (s Shares) Chart() Chart {
 			y -= h
 			c.Bars = append(c.Bars, Bar{Network: id, X: x, Y: y, W: chartBarW, H: h, Date: d.Date, Count: n, Label: shareNames[id]})
 		}
-		if i%7 == 0 || i == len(s.Days)-1 {
+		// Labelled: the last day (today) and every seventh before it, so
+		// no two labels are closer than a week.
+		if (len(s.Days)-1-i)%chartTickEvery == 0 {
 			if t, err := time.Parse(time.DateOnly, d.Date); err == nil {
-				c.Ticks = append(c.Ticks, Tick{X: x + chartBarW/2, Text: t.Format("02.01")})
+				tk := Tick{X: x + chartBarW/2, Text: t.Format("02.01"), Anchor: "middle"}
+				switch {
+				case tk.X < chartTickHalf:
+					tk.X, tk.Anchor = x, "start"
+				case tk.X > c.Width-chartTickHalf:
+					tk.X, tk.Anchor = x+chartBarW, "end"
+				}
+				c.Ticks = append(c.Ticks, tk)
 			}
 		}
 	}

@@ -60,9 +60,12 @@ func NewChrome(nonce, siteName, indexURL, signOutURL string) Chrome {
 // PreviewPage is GET /articles/{id}/preview.
 type PreviewPage struct {
 	Chrome
-	Meta             share.Meta
-	OEmbed           share.OEmbed
-	Status           Status
+	Meta   share.Meta
+	OEmbed share.OEmbed
+	Status Status
+	// Scheduled is ScheduledText for a scheduled story, "" otherwise:
+	// the banner, worded as the check.
+	Scheduled        string
 	Mockups          []Mockup
 	Checks           []Check
 	Warnings         int
@@ -73,11 +76,27 @@ type PreviewPage struct {
 	PageSize         string
 }
 
-// IndexPage is GET /articles/preview.
+// IndexPage is GET /articles/preview: one page of the newest articles,
+// or of the hits of a search (Query).
 type IndexPage struct {
 	Chrome
 	Rows []IndexRow
-	Next string
+	// Query is the search, "" for none. Next is the next page's URL, ""
+	// on the last; First is the first page's, "" on it.
+	Query string
+	Next  string
+	First string
+	// Searched says how far a search read, when it stopped before the
+	// end of the list ("" otherwise).
+	Searched string
+}
+
+// MessagePage is a studio page that says why there is nothing to show
+// (an article missing or deleted, a stale link), with the way back.
+type MessagePage struct {
+	Chrome
+	Title string
+	Text  string
 }
 
 // IndexRow is one article of the index.
@@ -103,8 +122,8 @@ func NewSignInPage(nonce, action, next, errText string, hours int) SignInPage {
 	return SignInPage{Nonce: nonce, CSS: template.CSS(styles), Action: action, Next: next, Error: errText, Hours: hours}
 }
 
-// Render writes one of the pages (*PreviewPage, *IndexPage, *SignInPage)
-// to w, whole or not at all.
+// Render writes one of the pages (*PreviewPage, *IndexPage, *SignInPage,
+// *MessagePage) to w, whole or not at all.
 func Render(w io.Writer, page any) error {
 	var name string
 	switch page.(type) {
@@ -114,6 +133,8 @@ func Render(w io.Writer, page any) error {
 		name = "index"
 	case *SignInPage:
 		name = "signin"
+	case *MessagePage:
+		name = "message"
 	default:
 		return fmt.Errorf("studio: no template for %T", page)
 	}
@@ -190,8 +211,13 @@ func (s *Studio) Preview(ctx context.Context, a *article.Article, now time.Time,
 		}
 		return u
 	}
+	var scheduled string
+	if a.ScheduledAt(now) {
+		scheduled = ScheduledText(a.PublishedAt, s.Site.Location)
+	}
 	return &PreviewPage{
 		Chrome:           chrome,
+		Scheduled:        scheduled,
 		Meta:             m,
 		OEmbed:           s.Site.NewOEmbed(a, 0, 0),
 		Status:           StatusOf(a, now),

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"html/template"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -115,6 +117,23 @@ func TestChecks(t *testing.T) {
 			edit: func(a *article.Article) { a.URL = "https://elsewhere.example/x" }, want: []string{"canonical-foreign"}},
 		{name: "scheduled", origins: []string{"https://img.example.bg"}, photo: good,
 			edit: func(a *article.Article) { a.PublishedAt = testNow.Add(time.Hour) }, notes: []string{"scheduled"}},
+		{name: "renamed, url kept with the old slug", origins: []string{"https://img.example.bg"}, photo: good,
+			edit: func(a *article.Article) {
+				a.PreviousSlugs = []string{path.Base(a.URL)}
+				a.Slug = "novo-ime"
+			}, want: []string{"url-kept"}},
+		{name: "renamed, url kept elsewhere", origins: []string{"https://img.example.bg"}, photo: good,
+			edit: func(a *article.Article) {
+				a.PreviousSlugs = []string{"staro-ime"}
+				a.Slug = "novo-ime"
+				a.URL = "https://news.example.bg/svyat/12345"
+			}, notes: []string{"url-kept"}},
+		{name: "renamed, url followed", origins: []string{"https://img.example.bg"}, photo: good, none: true,
+			edit: func(a *article.Article) {
+				a.PreviousSlugs = []string{path.Base(a.URL)}
+				a.Slug = "novo-ime"
+				a.URL = "https://news.example.bg/novo-ime"
+			}},
 		{name: "no size", origins: []string{"https://img.example.bg"}, photo: good,
 			edit: func(a *article.Article) { a.Image.Width, a.Image.Height = 0, 0 }, want: []string{"image-size-unknown"}},
 		{name: "huge page", origins: []string{"https://img.example.bg"}, photo: good,
@@ -251,6 +270,112 @@ func TestMockupsShowTheStudioCard(t *testing.T) {
 	}) {
 		if mk.Image != "/studio-card" {
 			t.Errorf("%s shows %q, want the studio's card", mk.Name, mk.Image)
+		}
+	}
+}
+
+// TestScheduledBanner: a scheduled story's banner says what happens, as
+// docs/scheduling.md has it, in the words of the page's own "scheduled"
+// check, in the site's time zone: nothing public before the time, share
+// page, card and oEmbed at it, feeds, sitemap and hubs at the release
+// within a minute. It never says the feeds show it already.
+func TestScheduledBanner(t *testing.T) {
+	sofia, err := time.LoadLocation("Europe/Sofia")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := testSite
+	site.Location = sofia
+	a := testArticle()
+	a.PublishedAt = testNow.Add(26 * time.Hour) // 01.12.2026 14:00 UTC, 16:00 in Sofia
+	s := &Studio{Site: site, SiteURL: "https://news.example.bg", ImageOrigins: []string{"https://img.example.bg"}}
+	page := s.Preview(t.Context(), &a, testNow, Shares{}, NewChrome("N", "Новини", "/articles/preview", "/articles/preview/sign-out"),
+		Links{Card: "/articles/a1/preview/card.png?v=3"})
+	var b bytes.Buffer
+	if err := Render(&b, page); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	start := strings.Index(html, `id="status"`)
+	end := strings.Index(html[max(start, 0):], "</p>")
+	if start < 0 || end < 0 {
+		t.Fatal("no status banner")
+	}
+	banner := html[start : start+end]
+	for _, want := range []string{"насрочена", "01.12.2026 16:00", "не е публична", "липсваща статия",
+		"емисиите", "news sitemap", "до минута"} {
+		if !strings.Contains(banner, want) {
+			t.Errorf("banner lacks %q: %s", want, banner)
+		}
+	}
+	for _, wrong := range []string{"още сега", "показват още", "само news sitemap"} {
+		if strings.Contains(banner, wrong) {
+			t.Errorf("banner says %q, the opposite of what happens: %s", wrong, banner)
+		}
+	}
+	var check string
+	for _, c := range page.Checks {
+		if c.ID == "scheduled" {
+			check = c.Text
+		}
+	}
+	if check == "" || !strings.Contains(banner, template.HTMLEscapeString(check)) {
+		t.Errorf("the banner does not say what the scheduled check says (%q): %s", check, banner)
+	}
+}
+
+// TestChartTicks: for any number of days from a week (the page always has
+// adminapi.ShareDays, 30), today is labelled, labels are a week apart (far
+// more than a label's width, so they never overlap, as the last two did
+// when today was labelled beside the fourth week), and each stays inside
+// the chart.
+func TestChartTicks(t *testing.T) {
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	const labelWidth = 2 * chartTickHalf // "02.01" at the phone's 11 px is ~33 units
+	for n := 7; n <= 31; n++ {
+		var s Shares
+		for i := range n {
+			s.Days = append(s.Days, Day{Date: start.AddDate(0, 0, i).Format(time.DateOnly)})
+		}
+		c := s.Chart()
+		if len(c.Ticks) == 0 || c.Ticks[len(c.Ticks)-1].Text != start.AddDate(0, 0, n-1).Format("02.01") {
+			t.Errorf("%d days: ticks %+v, want the last day labelled", n, c.Ticks)
+			continue
+		}
+		var prevRight = -1
+		for _, tk := range c.Ticks {
+			left := tk.X - labelWidth/2
+			switch tk.Anchor {
+			case "start":
+				left = tk.X
+			case "end":
+				left = tk.X - labelWidth
+			}
+			if left < 0 || left+labelWidth > c.Width {
+				t.Errorf("%d days: tick %+v runs off the %d-wide chart", n, tk, c.Width)
+			}
+			if left < prevRight+4 {
+				t.Errorf("%d days: tick %+v overlaps the one before (ends at %d)", n, tk, prevRight)
+			}
+			prevRight = left + labelWidth
+		}
+	}
+}
+
+// TestChecksCreditedCard: a credited photo the card draws is shared as
+// the card, and the studio says why; without a credit, no such note.
+func TestChecksCreditedCard(t *testing.T) {
+	site := testSite
+	site.CardOrigins = []string{"https://img.example.bg"}
+	good := card.Photo{Format: "jpeg", ContentType: "image/jpeg", Width: 1200, Height: 630, Bytes: 120 << 10}
+	for _, credit := range []string{"Снимка: EPA/BGNES", ""} {
+		a := testArticle()
+		a.Image.Credit = credit
+		s := &Studio{Site: site, SiteURL: "https://news.example.bg", ImageOrigins: site.CardOrigins, Photos: &fakeProber{p: good}}
+		m, checks, _ := s.Inspect(t.Context(), &a, testNow, true)
+		noted := slices.Contains(ids(checks, Note), "image-credited-card")
+		if noted != (credit != "") || (m.Image.URL == a.Image.URL) != (credit == "") {
+			t.Errorf("credit %q: og:image %s, note %v", credit, m.Image.URL, noted)
 		}
 	}
 }

@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
@@ -144,14 +142,7 @@ func TestRealStreamRecords(t *testing.T) {
 
 	// Every write of the total fails (the store's retries too): every
 	// record of the batch's articles is reported, and nothing changes.
-	proxy, err := faultproxy.Start(os.Getenv(dynamotest.EndpointVar))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = proxy.Close() })
-	client := dynamo.NewClient(dynamo.LocalConfig(), proxy.URL(), func(o *dynamodb.Options) {
-		o.HTTPClient = base.Options().HTTPClient
-	})
+	proxy, client := dynamotest.Proxied(t, base)
 	faulty := tally.New(tally.Options{
 		Totals:  dynamo.New(client, table, dynamo.WithConsistentReads()),
 		Article: dynamo.StreamShareArticle,

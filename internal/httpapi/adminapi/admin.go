@@ -2,7 +2,6 @@ package adminapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +12,8 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi/wire"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 )
 
@@ -68,7 +69,7 @@ const cursorScope = "admin"
 //	PUT    /articles/{id}  create (201) or replace (200), If-Match/If-None-Match
 //	DELETE /articles/{id}  tombstone (204), If-Match
 //	GET    /articles/{id}/shares  share counts: totals and the last 30 days
-func Register(rt *httpapi.Router, svc Service, tokens TokenSource, opts Options) {
+func Register(rt *httpapi.Router, svc Service, tokens *auth.Token, opts Options) {
 	if opts.StoreTimeout <= 0 {
 		opts.StoreTimeout = 3 * time.Second
 	}
@@ -82,7 +83,7 @@ func Register(rt *httpapi.Router, svc Service, tokens TokenSource, opts Options)
 		opts.Now = time.Now
 	}
 	a := &admin{svc: svc, opts: opts}
-	guard := func(h http.HandlerFunc) http.Handler { return RequireBearer(tokens, h) }
+	guard := func(h http.HandlerFunc) http.Handler { return auth.RequireBearer(tokens, h) }
 	rt.Handle(http.MethodPost, "/articles", guard(a.create))
 	rt.Handle(http.MethodGet, "/articles", guard(a.list))
 	rt.Handle(http.MethodGet, "/articles/{id}", guard(a.get))
@@ -306,7 +307,7 @@ func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 	now := a.opts.Now()
 	var page article.Page
 	if scheduledOnly {
-		page, err = a.scheduled(ctx, limit, after, now)
+		page, err = newsroom.Scheduled(ctx, a.svc, limit, after, now)
 	} else {
 		page, err = a.svc.List(ctx, article.ListOptions{Limit: limit, After: after})
 	}
@@ -314,7 +315,7 @@ func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, err)
 		return
 	}
-	resp := listResponse{Articles: make([]articleResponse, len(page.Articles))}
+	resp := listResponse{Articles: make([]wire.Article, len(page.Articles))}
 	for i := range page.Articles {
 		resp.Articles[i] = response(&page.Articles[i], now)
 	}
@@ -329,128 +330,17 @@ func (a *admin) list(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, resp)
 }
 
-// scheduled is one page of the scheduled articles, newest (latest to go
-// live) first. They sort above now in the admin list, which is ordered by
-// PublishedAt, so the walk reads from the top (or the cursor) and stops at
-// the first article not after now: it reads only future-dated articles
-// (scheduled ones, and drafts given a future publishedAt), never the
-// archive below them.
-func (a *admin) scheduled(ctx context.Context, limit int, after article.Position, now time.Time) (article.Page, error) {
-	out := article.Page{Articles: make([]article.Article, 0, limit)}
-	for {
-		page, err := a.svc.List(ctx, article.ListOptions{Limit: limit, After: after})
-		if err != nil {
-			return article.Page{}, err
-		}
-		for i := range page.Articles {
-			art := &page.Articles[i]
-			if !art.SortTime().After(now) {
-				return out, nil
-			}
-			after = article.Position{Time: art.SortTime(), ID: art.ID}
-			if art.ScheduledAt(now) {
-				out.Articles = append(out.Articles, *art)
-				if len(out.Articles) == limit {
-					out.Next = after
-					return out, nil
-				}
-			}
-		}
-		if page.Next.IsZero() {
-			return out, nil
-		}
-	}
-}
-
 // listResponse is the wire form of one page of GET /articles.
 type listResponse struct {
-	Articles []articleResponse `json:"articles"`
-	Next     string            `json:"next,omitempty"`
+	Articles []wire.Article `json:"articles"`
+	Next     string         `json:"next,omitempty"`
 }
 
-// articleResponse is the wire form of an article the admin API returns.
-// Times are RFC 3339 with the precision they are stored with, so that a
-// client that PUTs back what it got changes nothing.
-type articleResponse struct {
-	ID           string       `json:"id"`
-	Slug         string       `json:"slug"`
-	Title        string       `json:"title"`
-	Lead         string       `json:"lead"`
-	Body         string       `json:"body"`
-	URL          string       `json:"url"`
-	PublishedAt  string       `json:"publishedAt,omitempty"`
-	UpdatedAt    string       `json:"updatedAt"`
-	CreatedAt    string       `json:"createdAt"`
-	Authors      []authorWire `json:"authors"`
-	Source       string       `json:"source,omitempty"`
-	Section      string       `json:"section,omitempty"`
-	Tags         []string     `json:"tags"`
-	Image        *imageWire   `json:"image,omitempty"`
-	Language     string       `json:"language"`
-	Status       string       `json:"status"`
-	CommentCount int          `json:"commentCount"`
-	Related      []string     `json:"related"`
-	Version      int64        `json:"version"`
-	// Read-only: the slugs the article held before, oldest first.
-	PreviousSlugs []string `json:"previousSlugs"`
-	// Scheduled is true for a published article whose publishedAt is still
-	// to come: it is on no public surface until then. Computed, never
-	// stored; a write ignores it.
-	Scheduled bool `json:"scheduled,omitempty"`
-}
-
-// response is toResponse with the members computed at now.
-func response(a *article.Article, now time.Time) articleResponse {
-	out := toResponse(a)
+// response is a's wire form with the members computed at now.
+func response(a *article.Article, now time.Time) wire.Article {
+	out := wire.From(a)
 	out.Scheduled = a.ScheduledAt(now)
 	return out
-}
-
-func toResponse(a *article.Article) articleResponse {
-	out := articleResponse{
-		ID:           a.ID,
-		Slug:         a.Slug,
-		Title:        a.Title,
-		Lead:         a.Lead,
-		Body:         a.Body,
-		URL:          a.URL,
-		PublishedAt:  stamp(a.PublishedAt),
-		UpdatedAt:    stamp(a.UpdatedAt),
-		CreatedAt:    stamp(a.CreatedAt),
-		Authors:      make([]authorWire, len(a.Authors)),
-		Source:       a.Source,
-		Section:      a.Section,
-		Tags:         a.Tags,
-		Language:     a.Language,
-		Status:       string(a.Status),
-		CommentCount: a.CommentCount,
-		Related:      a.Related,
-		Version:      a.Version,
-	}
-	for i, au := range a.Authors {
-		out.Authors[i] = authorWire{Name: au.Name, URL: au.URL}
-	}
-	if out.Tags == nil {
-		out.Tags = []string{}
-	}
-	if out.Related == nil {
-		out.Related = []string{}
-	}
-	out.PreviousSlugs = a.PreviousSlugs
-	if out.PreviousSlugs == nil {
-		out.PreviousSlugs = []string{}
-	}
-	if img := a.Image; img != nil {
-		out.Image = &imageWire{URL: img.URL, Width: img.Width, Height: img.Height, Alt: img.Alt, Credit: img.Credit}
-	}
-	return out
-}
-
-func stamp(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.RFC3339Nano)
 }
 
 func writeArticle(w http.ResponseWriter, r *http.Request, status int, a *article.Article, now time.Time) {
@@ -461,21 +351,8 @@ func writeArticle(w http.ResponseWriter, r *http.Request, status int, a *article
 // writeJSON sends v as the admin API's JSON: never cached, since drafts
 // and unpublished edits must not linger in any cache.
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		httpapi.Error(w, r, fmt.Errorf("httpapi: encode response: %w", err))
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Length", strconv.Itoa(len(body)+1))
-	w.WriteHeader(status)
-	if r.Method == http.MethodHead {
-		return
-	}
-	_, _ = w.Write(append(body, '\n'))
+	w.Header().Set("Cache-Control", "no-store")
+	httpapi.WriteJSON(w, r, status, v)
 }
 
 // etag is the strong entity tag of a version: "3".

@@ -16,6 +16,8 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi/wire"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 )
 
@@ -41,7 +43,7 @@ func newAdminEnv(t testing.TB) *adminEnv {
 		},
 	})
 	rt := httpapi.NewRouter()
-	Register(rt, svc, StaticToken(testToken), Options{Cursors: cursor.New("test"), StoreTimeout: time.Second})
+	Register(rt, svc, auth.Static(testToken), Options{Cursors: cursor.New("test"), StoreTimeout: time.Second})
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	return &adminEnv{h: httpapi.Observe(log, rt), store: store}
 }
@@ -171,7 +173,7 @@ func TestAdminCreate(t *testing.T) {
 	if got := w.Header().Get("Content-Type"); got != "application/json" {
 		t.Errorf("Content-Type = %q, want application/json", got)
 	}
-	got := decodeBody[articleResponse](t, w)
+	got := decodeBody[wire.Article](t, w)
 	checks := []struct{ field, got, want string }{
 		{"id", got.ID, "gen1"},
 		{"slug", got.Slug, "yuzhna-koreya-i-nato-se-sporazumyaha"},
@@ -201,7 +203,7 @@ func TestAdminCreate(t *testing.T) {
 	t.Run("slug from a taken title gets a suffix", func(t *testing.T) {
 		w := e.do(t, http.MethodPost, "/articles", `{"title":"Южна Корея и НАТО се споразумяха"}`)
 		wantStatus(t, w, http.StatusCreated)
-		if got := decodeBody[articleResponse](t, w).Slug; !strings.HasPrefix(got, "yuzhna-koreya-i-nato-se-sporazumyaha-") {
+		if got := decodeBody[wire.Article](t, w).Slug; !strings.HasPrefix(got, "yuzhna-koreya-i-nato-se-sporazumyaha-") {
 			t.Errorf("slug = %q, want the title's slug with a suffix", got)
 		}
 	})
@@ -213,7 +215,7 @@ func TestAdminGet(t *testing.T) {
 
 	w := e.do(t, http.MethodGet, "/articles/a1", "")
 	wantStatus(t, w, http.StatusOK)
-	if got := decodeBody[articleResponse](t, w); got.Status != "draft" || got.Title != "Чернова" {
+	if got := decodeBody[wire.Article](t, w); got.Status != "draft" || got.Title != "Чернова" {
 		t.Errorf("got status %q title %q, want the draft", got.Status, got.Title)
 	}
 	if got := w.Header().Get("ETag"); got != `"1"` {
@@ -256,11 +258,11 @@ func TestAdminPut(t *testing.T) {
 	if got := w.Header().Get("Location"); got != "/articles/k1" {
 		t.Errorf("Location = %q, want /articles/k1", got)
 	}
-	first := decodeBody[articleResponse](t, w)
+	first := decodeBody[wire.Article](t, w)
 
 	w = put(t, `{"title":"Първа","section":"Свят","lead":"Ново"}`)
 	wantStatus(t, w, http.StatusOK)
-	second := decodeBody[articleResponse](t, w)
+	second := decodeBody[wire.Article](t, w)
 	if second.Version != 2 || w.Header().Get("ETag") != `"2"` {
 		t.Errorf("version = %d, ETag = %s; want 2, \"2\"", second.Version, w.Header().Get("ETag"))
 	}
@@ -283,7 +285,7 @@ func TestAdminPut(t *testing.T) {
 		got := e.do(t, http.MethodGet, "/articles/k1", "")
 		w := put(t, got.Body.String())
 		wantStatus(t, w, http.StatusOK)
-		if v := decodeBody[articleResponse](t, w).Version; v != 2 {
+		if v := decodeBody[wire.Article](t, w).Version; v != 2 {
 			t.Errorf("version = %d, want 2", v)
 		}
 	})
@@ -573,7 +575,7 @@ func TestAdminUnavailable(t *testing.T) {
 func TestAdminRoutes(t *testing.T) {
 	e := newAdminEnv(t)
 	rt := httpapi.NewRouter()
-	Register(rt, newsroom.NewService(newMemStore(), newsroom.Options{}), StaticToken("x"), Options{})
+	Register(rt, newsroom.NewService(newMemStore(), newsroom.Options{}), auth.Static("x"), Options{})
 	want := []httpapi.Route{
 		{Method: "POST", Path: "/articles"}, {Method: "GET", Path: "/articles"}, {Method: "GET", Path: "/articles/{id}"},
 		{Method: "PUT", Path: "/articles/{id}"}, {Method: "DELETE", Path: "/articles/{id}"},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi/wire"
 )
 
 // MaxRequestBody bounds a request body. The largest valid article (a
@@ -35,30 +36,15 @@ type articleRequest struct {
 	Body         string
 	URL          string
 	PublishedAt  string
-	Authors      []authorWire
+	Authors      []wire.Author
 	Source       string
 	Section      string
 	Tags         []string
-	Image        *imageWire
+	Image        *wire.Image
 	Language     string
 	Status       string
 	CommentCount int
 	Related      []string
-}
-
-// authorWire is a byline on the wire, in requests and responses.
-type authorWire struct {
-	Name string `json:"name"`
-	URL  string `json:"url,omitempty"`
-}
-
-// imageWire is an article's picture on the wire, in requests and responses.
-type imageWire struct {
-	URL    string `json:"url"`
-	Width  int    `json:"width,omitempty"`
-	Height int    `json:"height,omitempty"`
-	Alt    string `json:"alt,omitempty"`
-	Credit string `json:"credit,omitempty"`
 }
 
 // serverFields are members of the response a client may send back in a

@@ -12,6 +12,8 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi/wire"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/httpapi/httpapitest"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/seed"
@@ -33,7 +35,7 @@ func fuzzAdminSeeds(f *testing.F) [][]byte {
 	var out [][]byte
 	for _, a := range seed.Articles("https://news.example.bg") {
 		a.Version, a.CreatedAt, a.UpdatedAt = 3, a.PublishedAt, a.PublishedAt
-		b, err := json.Marshal(toResponse(&a))
+		b, err := json.Marshal(wire.From(&a))
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -99,7 +101,7 @@ func FuzzDecodeArticle(f *testing.F) {
 			NewID:   func() string { n++; return "gen" + string(rune('0'+n)) },
 		})
 		rt := httpapi.NewRouter()
-		Register(rt, svc, StaticToken(testToken), Options{Cursors: cursor.New("fuzz"), StoreTimeout: 5 * time.Second})
+		Register(rt, svc, auth.Static(testToken), Options{Cursors: cursor.New("fuzz"), StoreTimeout: 5 * time.Second})
 		h := httpapi.Observe(slog.New(slog.NewJSONHandler(&logs, nil)), rt)
 
 		method, target := http.MethodPost, "/articles"
@@ -125,7 +127,7 @@ func FuzzDecodeArticle(f *testing.F) {
 		if w.Code != http.StatusCreated {
 			t.Fatalf("%s on an empty store = %d, want 201", method, w.Code)
 		}
-		var created articleResponse
+		var created wire.Article
 		if err := json.Unmarshal(w.Body.Bytes(), &created); err != nil {
 			t.Fatalf("201 body is not an article: %v\n%s", err, w.Body)
 		}

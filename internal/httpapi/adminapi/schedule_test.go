@@ -12,6 +12,8 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi/wire"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 )
 
@@ -27,7 +29,7 @@ func TestListScheduled(t *testing.T) {
 		NewID: func() string { n++; return fmt.Sprintf("gen%d", n) },
 	})
 	rt := httpapi.NewRouter()
-	Register(rt, svc, StaticToken(testToken), Options{Cursors: cursor.New("test"), StoreTimeout: time.Second,
+	Register(rt, svc, auth.Static(testToken), Options{Cursors: cursor.New("test"), StoreTimeout: time.Second,
 		Now: func() time.Time { return now }})
 	e := &adminEnv{h: httpapi.Observe(slog.New(slog.NewJSONHandler(io.Discard, nil)), rt), store: store}
 
@@ -36,7 +38,7 @@ func TestListScheduled(t *testing.T) {
 		body := fmt.Sprintf(`{"title":%q,"body":"<p>x</p>","status":%q,"publishedAt":%q}`, title, status, at.Format(time.RFC3339))
 		w := e.do(t, "POST", "/articles", body)
 		wantStatus(t, w, 201)
-		var got articleResponse
+		var got wire.Article
 		if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,9 @@ import (
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/newsroom"
+	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 )
 
@@ -36,7 +38,7 @@ func TestAdminShares(t *testing.T) {
 	t.Cleanup(func() { _ = st.Close() })
 	svc := newsroom.NewService(st, newsroom.Options{SiteURL: "https://news.example.bg", Now: now})
 	rt := httpapi.NewRouter()
-	Register(rt, svc, StaticToken(testToken), Options{Cursors: cursor.New("test"), StoreTimeout: time.Second,
+	Register(rt, svc, auth.Static(testToken), Options{Cursors: cursor.New("test"), StoreTimeout: time.Second,
 		Shares: st, Location: sofia, Now: now})
 	e := &adminEnv{h: httpapi.Observe(slog.New(slog.NewJSONHandler(io.Discard, nil)), rt)}
 
@@ -63,14 +65,14 @@ func TestAdminShares(t *testing.T) {
 	if got := w.Header().Get("Cache-Control"); got != "no-store" {
 		t.Errorf("Cache-Control = %q, want no-store", got)
 	}
-	got := decodeBody[sharesResponse](t, w)
+	got := decodeBody[share.Counts](t, w)
 	if got.Total != 5 || len(got.Networks) != 3 || got.Networks["facebook"] != 2 || got.Networks["x"] != 2 || got.Networks["viber"] != 1 {
 		t.Errorf("total %d networks %v, want 5 (all time): facebook 2, x 2, viber 1", got.Total, got.Networks)
 	}
-	if len(got.Days) != ShareDays {
-		t.Fatalf("%d days, want %d", len(got.Days), ShareDays)
+	if len(got.Days) != share.CountDays {
+		t.Fatalf("%d days, want %d", len(got.Days), share.CountDays)
 	}
-	if first, last := got.Days[0].Date, got.Days[ShareDays-1].Date; first != "2026-03-01" || last != "2026-03-30" {
+	if first, last := got.Days[0].Date, got.Days[share.CountDays-1].Date; first != "2026-03-01" || last != "2026-03-30" {
 		t.Errorf("days %s … %s, want 2026-03-01 … 2026-03-30 (Sofia's)", first, last)
 	}
 	want := map[string]map[string]int64{
@@ -135,7 +137,7 @@ func TestAdminSharesFediverse(t *testing.T) {
 	t.Cleanup(func() { _ = st.Close() })
 	svc := newsroom.NewService(st, newsroom.Options{SiteURL: "https://news.example.bg"})
 	rt := httpapi.NewRouter()
-	Register(rt, svc, StaticToken(testToken), Options{Cursors: cursor.New("test"), StoreTimeout: time.Second, Shares: st, Fediverse: st})
+	Register(rt, svc, auth.Static(testToken), Options{Cursors: cursor.New("test"), StoreTimeout: time.Second, Shares: st, Fediverse: st})
 	e := &adminEnv{h: httpapi.Observe(slog.New(slog.NewJSONHandler(io.Discard, nil)), rt)}
 	wantStatus(t, e.do(t, http.MethodPut, "/articles/a1", minimal), http.StatusCreated)
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/adminapi/wire"
 )
 
 // Values of GET /articles?sort=.
@@ -27,9 +28,9 @@ var errBadSort = httpapi.NewRequestError(http.StatusBadRequest, "bad-query",
 // total each was ranked by, keyed by ID (kept out of the articles, so a
 // client that PUTs back an article it listed sends no unknown field).
 type sharesListResponse struct {
-	Articles []articleResponse `json:"articles"`
-	Shares   map[string]int64  `json:"shares"`
-	Next     string            `json:"next,omitempty"`
+	Articles []wire.Article   `json:"articles"`
+	Shares   map[string]int64 `json:"shares"`
+	Next     string           `json:"next,omitempty"`
 }
 
 // listByShares answers GET /articles?sort=shares: live articles, drafts
@@ -54,7 +55,7 @@ func (a *admin) listByShares(w http.ResponseWriter, r *http.Request, limit int) 
 		return
 	}
 	resp := sharesListResponse{
-		Articles: make([]articleResponse, len(page.Articles)),
+		Articles: make([]wire.Article, len(page.Articles)),
 		Shares:   make(map[string]int64, len(page.Articles)),
 	}
 	for i := range page.Articles {

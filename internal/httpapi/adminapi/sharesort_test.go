@@ -15,6 +15,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 )
@@ -32,7 +33,7 @@ func TestAdminListByShares(t *testing.T) {
 	svc := newsroom.NewService(st, newsroom.Options{SiteURL: "https://news.example.bg"})
 	rt := httpapi.NewRouter()
 	sealer := cursor.New("test")
-	Register(rt, svc, StaticToken(testToken), Options{Cursors: sealer, StoreTimeout: time.Second, Shares: st})
+	Register(rt, svc, auth.Static(testToken), Options{Cursors: sealer, StoreTimeout: time.Second, Shares: st})
 	e := &adminEnv{h: httpapi.Observe(slog.New(slog.NewJSONHandler(io.Discard, nil)), rt)}
 
 	base := time.Date(2025, 12, 18, 9, 0, 0, 0, time.UTC)

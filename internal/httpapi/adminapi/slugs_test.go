@@ -14,6 +14,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 )
@@ -37,7 +38,7 @@ func newBoltAdminEnv(t *testing.T) http.Handler {
 		},
 	})
 	rt := httpapi.NewRouter()
-	Register(rt, svc, StaticToken(testToken), Options{Cursors: cursor.New("test"), StoreTimeout: time.Second})
+	Register(rt, svc, auth.Static(testToken), Options{Cursors: cursor.New("test"), StoreTimeout: time.Second})
 	return httpapi.Observe(slog.New(slog.NewJSONHandler(io.Discard, nil)), rt)
 }
 

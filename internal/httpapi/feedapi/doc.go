@@ -3,6 +3,9 @@
 // sitemap.
 //
 // Rules: validators (ETag, Last-Modified) come from the feed's small head
-// item alone, so a 304 reads nothing else; rendered documents are cached
-// per container by ETag, with their gzip'd copies.
+// item alone, so a 304 reads nothing else; a feed is listed as of its head
+// (article.FeedHead.ListedAsOf), so the head names what it shows and a
+// scheduled save, which writes no head, changes nothing a client sees
+// until the release; rendered documents are cached per container by ETag,
+// with their gzip'd copies.
 package feedapi

@@ -34,9 +34,9 @@ type Options struct {
 	Sealer *cursor.Sealer
 	// StoreTimeout bounds every store call.
 	StoreTimeout time.Duration
-	// Now is the clock: what a feed lists (scheduled articles appear at
-	// their PublishedAt), the validators and lifetimes that follow from it,
-	// and the news sitemap's 48-hour window; time.Now when nil.
+	// Now is the clock: a feed is listed as of its head's UpdatedAt but
+	// never past now (article.FeedHead.ListedAsOf), and the news sitemap's
+	// 48-hour window ends at now; time.Now when nil.
 	Now func() time.Time
 	// Cache keeps rendered feeds by validator; nil renders every time.
 	Cache *feed.Cache
@@ -50,17 +50,15 @@ const (
 	// then served stale for up to ten while it revalidates, and for a day
 	// if the origin fails.
 	feedCacheControl = "public, max-age=300, stale-while-revalidate=600, stale-if-error=86400"
-	// feedMaxAge is feedCacheControl's max-age; a feed whose next
-	// scheduled article is due sooner gets cacheUntil's shorter policy.
-	feedMaxAge = 300 * time.Second
-	// sitemapCacheControl is the news sitemap's policy, capped the same way.
+	// sitemapCacheControl is the news sitemap's policy. Neither lifetime
+	// depends on scheduled articles: a pending story shortens no max-age.
 	sitemapCacheControl = "public, max-age=300, stale-while-revalidate=600"
 	// feedRenderVersion is part of every feed validator: bump it when the
 	// rendered output changes for the same data, so no reader keeps an old
-	// rendering on a 304. feed/4: one dc:creator, dc:source and the
-	// source under the content, JSON attachments, no JSON feed authors;
-	// the scheduled count in the validator (not released by any version yet).
-	feedRenderVersion = "feed/4"
+	// rendering on a 304. feed/5: listed as of the head's UpdatedAt
+	// (feed/4: one dc:creator, dc:source and the source under the
+	// content, JSON attachments, no JSON feed authors).
+	feedRenderVersion = "feed/5"
 	// sitemapPage is the page size used to walk the site feed for the
 	// news sitemap.
 	sitemapPage = 100
@@ -166,30 +164,13 @@ func (h *feedHandler) pageURL(req *feedRequest, token string) string {
 	return u
 }
 
-// cacheUntil is the Cache-Control of a response that stays right until next
-// (the feed's next scheduled article; zero: none), given the normal policy
-// and its max-age: the normal one when next is further away than that,
-// else a max-age ending at next, without stale-while-revalidate (a stale
-// copy served past next would hide the new article for up to its window).
-// stale-if-error stays: an origin failure is another matter.
-func cacheUntil(normal string, maxAge time.Duration, now, next time.Time, staleIfError bool) string {
-	left := next.Sub(now)
-	if next.IsZero() || left >= maxAge {
-		return normal
-	}
-	cc := "public, max-age=" + strconv.FormatInt(int64(max(left, 0)/time.Second), 10)
-	if staleIfError {
-		cc += ", stale-if-error=86400"
-	}
-	return cc
-}
-
 // etag is the validator of one page of one feed in one format, derived from
 // the feed head alone, so the conditional path needs nothing else. It is
-// weak: the gzip and identity codings of a page share it. due is how many
-// of the head's scheduled articles are live at the request's instant: it
-// changes the validator exactly when the feed changes without a write.
-func (h *feedHandler) etag(req *feedRequest, head article.FeedHead, due int) string {
+// weak: the gzip and identity codings of a page share it. The page is
+// listed as of the head (article.FeedHead.ListedAsOf), so the head names
+// it exactly: it changes when a save or a release changes the feed, and a
+// scheduled article's save, which writes no head, leaves it as it was.
+func (h *feedHandler) etag(req *feedRequest, head article.FeedHead) string {
 	var buf [160]byte
 	b := append(buf[:0], feedRenderVersion...)
 	b = append(b, '\x00')
@@ -206,10 +187,6 @@ func (h *feedHandler) etag(req *feedRequest, head article.FeedHead, due int) str
 	b = strconv.AppendInt(b, head.Rev, 10)
 	b = append(b, '\x00')
 	b = strconv.AppendInt(b, head.UpdatedAt.UnixNano(), 10)
-	if due > 0 {
-		b = append(b, '\x00')
-		b = strconv.AppendInt(b, int64(due), 10)
-	}
 	sum := sha256.Sum256(b)
 	var out [4 + 22]byte
 	copy(out[:], `W/"`)
@@ -234,23 +211,19 @@ func (h *feedHandler) serve(f feed.Format, site bool) http.Handler {
 			httpapi.Error(w, r, err)
 			return
 		}
-		// One instant for the whole answer: the validators, the lifetime
-		// and the page listed all describe the feed as of now.
-		now := h.opts.Now()
-		if err := h.checkNotOnlyScheduled(r.Context(), &req, &head, now); err != nil {
-			httpapi.Error(w, r, err)
-			return
-		}
-		etag := h.etag(&req, head, head.Due(now))
+		// The validators, the date and the page listed all describe the
+		// feed as of its head: until a release bumps it, a scheduled
+		// article changes none of them, even past its time.
+		asOf := head.ListedAsOf(h.opts.Now())
+		etag := h.etag(&req, head)
 		self := h.pageURL(&req, req.token)
 		hdr := w.Header()
 		hdr["Etag"] = []string{etag}
-		modified := head.Modified(now)
-		lastMod := modified.UTC().Truncate(time.Second)
-		if !modified.IsZero() {
+		lastMod := head.UpdatedAt.UTC().Truncate(time.Second)
+		if !head.UpdatedAt.IsZero() {
 			hdr["Last-Modified"] = []string{lastMod.Format(http.TimeFormat)}
 		}
-		hdr["Cache-Control"] = []string{cacheUntil(feedCacheControl, feedMaxAge, now, head.Next(now), true)}
+		hdr["Cache-Control"] = []string{feedCacheControl}
 		hdr["Vary"] = []string{"Accept-Encoding"}
 		hdr["X-Content-Type-Options"] = []string{"nosniff"}
 		links := []string{"<" + self + `>; rel="self"`}
@@ -274,7 +247,7 @@ func (h *feedHandler) serve(f feed.Format, site bool) http.Handler {
 			plain, ok := h.opts.Cache.Get(etag)
 			hit = ok
 			if !ok {
-				plain, err = h.render(r.Context(), &req, head, self, now)
+				plain, err = h.render(r.Context(), &req, head, self, asOf)
 				if err != nil {
 					httpapi.Error(w, r, err)
 					return
@@ -301,7 +274,10 @@ func (h *feedHandler) serve(f feed.Format, site bool) http.Handler {
 }
 
 // head reads the feed head. The site feed exists before its first article
-// (an empty feed, revision 0); any other feed without a head is unknown.
+// (an empty feed, revision 0); any other feed without a head is unknown,
+// and that includes one whose only articles are still scheduled: their
+// saves write no head (its display name would show otherwise), Release
+// writes it.
 func (h *feedHandler) head(ctx context.Context, key article.FeedKey) (article.FeedHead, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.opts.StoreTimeout)
 	defer cancel()
@@ -319,37 +295,22 @@ func (h *feedHandler) head(ctx context.Context, key article.FeedKey) (article.Fe
 	return head, nil
 }
 
-// checkNotOnlyScheduled answers ErrNotFound, as for a feed that does not
-// exist, for a section, tag or author feed whose articles are all still
-// scheduled: its head exists (the saves wrote it) and carries its display
-// name, and neither may show before the first article does. Only a feed
-// with a scheduled article still to come pays the one-item query; every
-// other feed is answered from its head alone, as before.
-func (h *feedHandler) checkNotOnlyScheduled(ctx context.Context, req *feedRequest, head *article.FeedHead, now time.Time) error {
-	if req.key.Kind == article.FeedSite || head.Next(now).IsZero() {
-		return nil
+// render lists one page of the feed as of asOf and renders it.
+func (h *feedHandler) render(ctx context.Context, req *feedRequest, head article.FeedHead, self string, asOf time.Time) ([]byte, error) {
+	var page article.Page
+	if !head.UpdatedAt.IsZero() {
+		// A head never written is the site feed before anything in it
+		// went live: whatever is in it is pending, and lists at its
+		// release, which writes the head.
+		ctx, cancel := context.WithTimeout(ctx, h.opts.StoreTimeout)
+		defer cancel()
+		var err error
+		page, err = h.store.ListFeed(ctx, req.key, article.ListOptions{Limit: req.limit, After: req.after, AsOf: asOf})
+		if err != nil {
+			return nil, fmt.Errorf("list feed %s: %w", req.key, err)
+		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, h.opts.StoreTimeout)
-	defer cancel()
-	page, err := h.store.ListFeed(ctx, req.key, article.ListOptions{Limit: 1, AsOf: now})
-	if err != nil {
-		return fmt.Errorf("list feed %s: %w", req.key, err)
-	}
-	if len(page.Articles) == 0 {
-		return fmt.Errorf("feed %s has only scheduled articles: %w", req.key, article.ErrNotFound)
-	}
-	return nil
-}
-
-// render lists one page of the feed as of now and renders it.
-func (h *feedHandler) render(ctx context.Context, req *feedRequest, head article.FeedHead, self string, now time.Time) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, h.opts.StoreTimeout)
-	defer cancel()
-	page, err := h.store.ListFeed(ctx, req.key, article.ListOptions{Limit: req.limit, After: req.after, AsOf: now})
-	if err != nil {
-		return nil, fmt.Errorf("list feed %s: %w", req.key, err)
-	}
-	p := feed.Document{Key: head.Key, Updated: head.Modified(now), Articles: page.Articles, Self: self}
+	p := feed.Document{Key: head.Key, Updated: head.UpdatedAt, Articles: page.Articles, Self: self}
 	if !page.Next.IsZero() {
 		p.Next = h.pageURL(req, h.opts.Sealer.Seal(req.key.String(), page.Next))
 	}
@@ -359,18 +320,6 @@ func (h *feedHandler) render(ctx context.Context, req *feedRequest, head article
 		return nil, fmt.Errorf("render feed %s as %s: %w", req.key, req.format, err)
 	}
 	return buf.Bytes(), nil
-}
-
-// nextScheduled is the instant of the site's next scheduled article, from
-// the site feed's head (every public article is in the site feed). When
-// the head cannot be read, it is a minute from now: the sitemap is then
-// kept briefly rather than for its full lifetime.
-func (h *feedHandler) nextScheduled(ctx context.Context, now time.Time) time.Time {
-	head, err := h.head(ctx, article.SiteFeed)
-	if err != nil {
-		return now.Add(time.Minute)
-	}
-	return head.Next(now)
 }
 
 // estimate guesses the size of a rendered feed, to allocate once.
@@ -385,17 +334,26 @@ func estimate(as []article.Article) int {
 // sitemap serves the Google News sitemap: the public articles of the last
 // 48 hours, at most 1,000, found by walking the site feed newest first.
 // The walk is bounded: it stops at the first article older than the window,
-// at 1,000 articles, or after the pages that many articles can fill.
+// at 1,000 articles, or after the pages that many articles can fill. It
+// lists the site feed as of its head, as the site feed does, so a
+// scheduled article appears in both at its release; the 48-hour window
+// ends at now.
 func (h *feedHandler) sitemap(w http.ResponseWriter, r *http.Request) {
 	now := h.opts.Now()
+	head, err := h.head(r.Context(), article.SiteFeed)
+	if err != nil {
+		httpapi.Error(w, r, fmt.Errorf("sitemap: %w", err))
+		return
+	}
+	asOf := head.ListedAsOf(now)
 	var (
 		list  []article.Article
 		after article.Position
 	)
 walk:
-	for pages := 0; pages <= feed.SitemapMax/sitemapPage; pages++ {
+	for pages := 0; !head.UpdatedAt.IsZero() && pages <= feed.SitemapMax/sitemapPage; pages++ {
 		ctx, cancel := context.WithTimeout(r.Context(), h.opts.StoreTimeout)
-		page, err := h.store.ListFeed(ctx, article.SiteFeed, article.ListOptions{Limit: sitemapPage, After: after, AsOf: now})
+		page, err := h.store.ListFeed(ctx, article.SiteFeed, article.ListOptions{Limit: sitemapPage, After: after, AsOf: asOf})
 		cancel()
 		if err != nil {
 			httpapi.Error(w, r, fmt.Errorf("sitemap: list site feed: %w", err))
@@ -426,9 +384,8 @@ walk:
 	body := buf.Bytes()
 	hdr := w.Header()
 	hdr.Set("Content-Type", "application/xml; charset=utf-8")
-	hdr.Set("Cache-Control", cacheUntil(sitemapCacheControl, feedMaxAge, now, h.nextScheduled(r.Context(), now), false))
+	hdr.Set("Cache-Control", sitemapCacheControl)
 	hdr.Set("Vary", "Accept-Encoding")
-	hdr.Set("X-Content-Type-Options", "nosniff")
 	if httpapi.AcceptsGzip(r) {
 		body = httpapi.Gzip(body)
 		hdr.Set("Content-Encoding", "gzip")

@@ -6,7 +6,7 @@ import (
 	"sync"
 
 	"github.com/newsdesk/syndicate/internal/config"
-	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/studio"
@@ -16,7 +16,7 @@ import (
 // the local server both need it: the share settings the share function
 // has, a card renderer like its, and one photo fetcher limited to the
 // image origins for both the cards and the photo checks.
-func NewOptions(cfg config.Config, shares adminapi.ShareCounter) (Options, error) {
+func NewOptions(cfg config.Config, shares share.Counter) (Options, error) {
 	bg, err := card.ParseColor(cfg.BrandColor)
 	if err != nil {
 		return Options{}, err
@@ -26,6 +26,7 @@ func NewOptions(cfg config.Config, shares adminapi.ShareCounter) (Options, error
 	return Options{
 		Studio: &studio.Studio{Site: share.NewSite(cfg), SiteURL: cfg.SiteURL, ImageOrigins: cfg.ImageOrigins, Photos: photos},
 		Cards:  cards, Shares: shares, StoreTimeout: cfg.StoreTimeout, Location: cfg.Location,
+		Cursors: cursor.New(cfg.CursorSecret),
 	}, nil
 }
 

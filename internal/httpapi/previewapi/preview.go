@@ -15,8 +15,10 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/httpapi"
-	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
+	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/studio"
 )
@@ -36,7 +38,7 @@ type CardRenderer interface {
 type Options struct {
 	Studio *studio.Studio
 	Cards  CardRenderer
-	Shares adminapi.ShareCounter
+	Shares share.Counter
 	// StoreTimeout bounds the store calls of one request; 0 is 3 s.
 	StoreTimeout time.Duration
 	// Location is the site's time zone (days of the share chart); nil
@@ -45,9 +47,25 @@ type Options struct {
 	Now      func() time.Time
 	// SessionTTL is how long a browser sign-in lasts; 0 is 12 hours.
 	SessionTTL time.Duration
-	// IndexSize is how many recent articles the index lists; 0 is 30.
+	// IndexSize is how many articles a page of the index lists; 0 is 30.
 	IndexSize int
+	// SignIns limits wrong sign-ins per client; nil is auth.Limiter's
+	// defaults on Now.
+	SignIns *auth.Limiter
+	// SearchScan is how many articles one search request reads at most,
+	// newest first, before it offers to search further back; 0 is 500.
+	SearchScan int
+	// Cursors seals the index's paging positions; nil is an unkeyed
+	// sealer (config's CURSOR_SECRET in NewOptions).
+	Cursors *cursor.Sealer
 }
+
+// cursorScope keeps the index's cursors from being replayed against the
+// admin list or the feeds, and theirs against it.
+const cursorScope = "studio"
+
+// searchPage is how many articles a search reads per store call.
+const searchPage = 100
 
 // Paths of the studio.
 const (
@@ -66,15 +84,17 @@ func CardPath(id string, v int64) string {
 
 // Register adds the studio's routes to rt:
 //
-//	GET  /articles/preview                 recent articles: status, shares, warnings
+//	GET  /articles/preview                 recent articles: status, shares, warnings;
+//	                                       ?cursor= the next page, ?q= a search
 //	POST /articles/preview/sign-in         token (form) -> session cookie, 303
-//	POST /articles/preview/sign-out        clears the cookie, 303
+//	POST /articles/preview/sign-out        ends the session, clears the cookie, 303
 //	GET  /articles/{id}/preview            mock-ups, checks, card, share chart
 //	GET  /articles/{id}/preview/card.png   the card, drafts included
 //
 // The GET routes take the admin bearer token or the session cookie; a
-// browser without either gets the sign-in form (401).
-func Register(rt *httpapi.Router, svc Service, tokens adminapi.TokenSource, opts Options) {
+// browser without either gets the sign-in form (401). A client's wrong
+// sign-ins are limited (opts.SignIns): past the limit, 429.
+func Register(rt *httpapi.Router, svc Service, tokens *auth.Token, opts Options) {
 	if opts.StoreTimeout <= 0 {
 		opts.StoreTimeout = 3 * time.Second
 	}
@@ -90,7 +110,17 @@ func Register(rt *httpapi.Router, svc Service, tokens adminapi.TokenSource, opts
 	if opts.IndexSize <= 0 {
 		opts.IndexSize = 30
 	}
-	h := &handler{svc: svc, tokens: tokens, opts: opts, csrf: http.NewCrossOriginProtection()}
+	if opts.SignIns == nil {
+		opts.SignIns = &auth.Limiter{Now: opts.Now}
+	}
+	if opts.SearchScan <= 0 {
+		opts.SearchScan = 500
+	}
+	if opts.Cursors == nil {
+		opts.Cursors = cursor.New("")
+	}
+	h := &handler{svc: svc, tokens: tokens, opts: opts, csrf: http.NewCrossOriginProtection(),
+		sessions: &auth.Sessions{TTL: opts.SessionTTL, Now: opts.Now}}
 	h.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, errCrossOrigin)
 	}))
@@ -102,10 +132,11 @@ func Register(rt *httpapi.Router, svc Service, tokens adminapi.TokenSource, opts
 }
 
 type handler struct {
-	svc    Service
-	tokens adminapi.TokenSource
-	opts   Options
-	csrf   *http.CrossOriginProtection
+	svc      Service
+	tokens   *auth.Token
+	opts     Options
+	csrf     *http.CrossOriginProtection
+	sessions *auth.Sessions
 }
 
 var (
@@ -122,25 +153,35 @@ var (
 // sign-in form and anything else a problem, both 401.
 func (h *handler) guard(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		want, err := h.tokens(r.Context())
-		if err == nil && want == "" {
-			err = errors.New("previewapi: admin token is empty")
-		}
-		if err != nil {
-			httpapi.Error(w, r, errors.Join(adminapi.ErrTokenUnavailable, err))
-			return
-		}
-		if auth := r.Header.Get("Authorization"); auth != "" {
+		if r.Header.Get("Authorization") != "" {
 			// A token that is sent must be right; a cookie does not
 			// rescue a wrong one.
-			if !adminapi.ValidBearer(auth, want) {
+			ok, err := auth.CheckBearer(r, h.tokens)
+			switch {
+			case err != nil:
+				httpapi.Error(w, r, err)
+			case !ok:
 				httpapi.Error(w, r, errUnauthorized)
-				return
+			default:
+				next(w, r)
 			}
-			next(w, r)
 			return
 		}
-		if c, err := r.Cookie(CookieName); err == nil && validSession(c.Value, want, h.opts.Now(), h.opts.SessionTTL) {
+		var value string
+		if c, err := r.Cookie(CookieName); err == nil {
+			value = c.Value
+		}
+		ok, err := h.sessions.Check(r.Context(), h.tokens, value)
+		if err == nil && !ok {
+			// The token must be readable even without a cookie: a broken
+			// secret answers 503 to everyone, not the sign-in form.
+			_, err = h.tokens.Current(r.Context())
+		}
+		if err != nil {
+			httpapi.Error(w, r, errors.Join(auth.ErrTokenUnavailable, err))
+			return
+		}
+		if ok {
 			next(w, r)
 			return
 		}
@@ -190,7 +231,6 @@ func writePage(w http.ResponseWriter, r *http.Request, status int, policy string
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("Content-Security-Policy", policy)
 	hd.Set("Cache-Control", "no-store")
-	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("Vary", "Authorization, Cookie, Accept-Encoding")
@@ -234,20 +274,27 @@ func safeNext(p string) string {
 
 // signIn trades the admin token, posted from the form, for a session
 // cookie. Cross-origin posts are refused before (CrossOriginProtection),
-// so no other site can sign a browser in or out.
+// so no other site can sign a browser in or out. A client past its wrong
+// sign-ins is refused (429) before its token is looked at.
 func (h *handler) signIn(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
-	_ = r.ParseForm() // A body that does not parse has no token: 401 below.
-	want, err := h.tokens(r.Context())
-	if err == nil && want == "" {
-		err = errors.New("previewapi: admin token is empty")
-	}
-	if err != nil {
-		httpapi.Error(w, r, errors.Join(adminapi.ErrTokenUnavailable, err))
+	client := auth.Client(r)
+	if ok, wait := h.opts.SignIns.Allow(client); !ok {
+		httpapi.Error(w, r, tooManySignIns(wait))
 		return
 	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	_ = r.ParseForm() // A body that does not parse has no token: 401 below.
 	next := safeNext(r.PostForm.Get("next"))
-	if got := r.PostForm.Get("token"); got == "" || !adminapi.Equal(strings.TrimSpace(got), want) {
+	ok, err := h.tokens.Check(r.Context(), strings.TrimSpace(r.PostForm.Get("token")))
+	if err == nil && !ok {
+		_, err = h.tokens.Current(r.Context())
+	}
+	if err != nil {
+		httpapi.Error(w, r, errors.Join(auth.ErrTokenUnavailable, err))
+		return
+	}
+	if !ok {
+		h.opts.SignIns.Fail(client)
 		if wantsHTML(r) || strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 			h.signInForm(w, r, next, "Грешен ключ. Опитайте отново.", http.StatusUnauthorized)
 			return
@@ -255,14 +302,33 @@ func (h *handler) signIn(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, errUnauthorized)
 		return
 	}
-	now := h.opts.Now()
-	exp := now.Add(h.opts.SessionTTL)
-	http.SetCookie(w, sessionCookie(r, newSession(want, exp), exp, now))
+	want, err := h.tokens.Current(r.Context())
+	if err != nil {
+		httpapi.Error(w, r, errors.Join(auth.ErrTokenUnavailable, err))
+		return
+	}
+	value, exp := h.sessions.New(want)
+	http.SetCookie(w, sessionCookie(r, value, exp, h.opts.Now()))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
+// tooManySignIns is the 429 of a client past its wrong sign-ins.
+func tooManySignIns(wait time.Duration) error {
+	secs := int((wait + time.Second - 1) / time.Second)
+	return &httpapi.RequestError{Status: http.StatusTooManyRequests, Type: "too-many-sign-ins",
+		Detail: "too many wrong sign-ins from this client; retry later",
+		Header: http.Header{"Retry-After": {strconv.Itoa(max(secs, 1))}}}
+}
+
+// signOut ends the session of the request's cookie (a bearer client has
+// none) and clears the cookie.
 func (h *handler) signOut(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(CookieName); err == nil {
+		if want, err := h.tokens.Current(r.Context()); err == nil {
+			h.sessions.End(c.Value, want)
+		}
+	}
 	http.SetCookie(w, sessionCookie(r, "", time.Time{}, h.opts.Now()))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, IndexPath, http.StatusSeeOther)
@@ -274,49 +340,6 @@ func (h *handler) ctx(r *http.Request) (context.Context, context.CancelFunc) {
 
 func (h *handler) chrome(n string) studio.Chrome {
 	return studio.NewChrome(n, h.opts.Studio.Site.Name, IndexPath, SignOutPath)
-}
-
-func (h *handler) index(w http.ResponseWriter, r *http.Request) {
-	if h.opts.Studio == nil {
-		httpapi.Error(w, r, errNoStudio)
-		return
-	}
-	ctx, cancel := h.ctx(r)
-	defer cancel()
-	list, err := h.svc.List(ctx, article.ListOptions{Limit: h.opts.IndexSize})
-	if err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	now := h.opts.Now()
-	n := nonce()
-	page := &studio.IndexPage{Chrome: h.chrome(n)}
-	for i := range list.Articles {
-		a := &list.Articles[i]
-		row := studio.IndexRow{ID: a.ID, Title: article.OneLine(a.Title), URL: PreviewPath(a.ID), Status: studio.StatusOf(a, now)}
-		if t := a.SortTime(); !t.IsZero() {
-			row.When = t.In(h.opts.Location).Format("02.01.2006 15:04")
-		}
-		if h.opts.Shares != nil {
-			counts, err := h.opts.Shares.ShareCounts(ctx, a.ID)
-			if err != nil {
-				httpapi.Error(w, r, err)
-				return
-			}
-			for _, c := range counts {
-				row.Shares += c
-			}
-		}
-		_, checks, _ := h.opts.Studio.Inspect(ctx, a, now, false)
-		row.Warnings = studio.Warnings(checks)
-		page.Rows = append(page.Rows, row)
-	}
-	var buf bytes.Buffer
-	if err := studio.Render(&buf, page); err != nil {
-		httpapi.Error(w, r, err)
-		return
-	}
-	writePage(w, r, http.StatusOK, csp(n, nil), buf.Bytes())
 }
 
 // article reads the article of the path's {id}: drafts included,
@@ -338,12 +361,12 @@ func (h *handler) preview(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	a, err := h.article(ctx, r)
 	if err != nil {
-		httpapi.Error(w, r, err)
+		h.articleError(w, r, err)
 		return
 	}
 	var shares studio.Shares
 	if h.opts.Shares != nil {
-		s, err := adminapi.ReadShares(ctx, h.opts.Shares, a.ID, h.opts.Now(), h.opts.Location)
+		s, err := share.ReadCounts(ctx, h.opts.Shares, a.ID, h.opts.Now(), h.opts.Location)
 		if err != nil {
 			httpapi.Error(w, r, err)
 			return
@@ -388,10 +411,5 @@ func (h *handler) card(w http.ResponseWriter, r *http.Request) {
 	// have been missing only for now.
 	hd.Set("Cache-Control", "private, max-age=300")
 	hd.Set("Vary", "Authorization, Cookie")
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	httpapi.WriteBody(w, r, http.StatusOK, buf.Bytes())
 }

@@ -97,7 +97,7 @@ func askHostile(h http.Handler, slugs []string) []hostileReply {
 	var wg sync.WaitGroup
 	for i, slug := range slugs {
 		wg.Go(func() {
-			r := httptest.NewRequest(http.MethodGet, "/share/"+slug+"/card.png?v=1.2", nil)
+			r := httptest.NewRequest(http.MethodGet, "/share/"+slug+"/card.png?v=1.3", nil)
 			w := httptest.NewRecorder()
 			start := time.Now()
 			h.ServeHTTP(w, r)

@@ -3,7 +3,6 @@ package shareapi
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -101,8 +100,9 @@ const (
 
 // sharePageRevision changes whenever the page's shape changes, so that ETags of
 // an unchanged article still change on such a deploy. 3: card URLs carry
-// card.Revision; 4: fediverse:creator.
-const sharePageRevision = "4"
+// card.Revision. 4: the photo credit, the credited card as og:image, no
+// modified time, several authors in one article:author. 5: fediverse:creator.
+const sharePageRevision = "5"
 
 // Register adds the share function's routes to rt.
 func Register(rt *httpapi.Router, store Store, opts Options) {
@@ -141,43 +141,64 @@ type shareHandler struct {
 }
 
 // lookup finds the article named by key, a slug or else an ID, under the
-// store deadline.
+// store deadline, and answers only what is public now (shown): an article
+// that is not live (a draft, a scheduled story, a tombstone) is
+// ErrNotFound, like a key that names nothing, and a tombstone of a story
+// that was live when deleted is ErrGone. Every answer but a live article
+// takes the same store reads, GetBySlug and then, for a key that may be an
+// ID, Get: a hidden slug found by the first read still pays the second, so
+// that neither the answer nor its cost tells an embargoed story from no
+// story. The share link's copies (target) keep only what lookup found, so
+// they never hold a hidden story either.
 func (h *shareHandler) lookup(ctx context.Context, key string) (article.Article, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.opts.StoreTimeout)
 	defer cancel()
+	now := h.opts.Now()
 	a, err := h.store.GetBySlug(ctx, key)
-	if errors.Is(err, article.ErrNotFound) && article.ValidID(key) {
-		a, err = h.store.Get(ctx, key)
+	if err == nil && a.LiveAt(now) {
+		return a, nil
+	}
+	if article.ValidID(key) && (err == nil || errors.Is(err, article.ErrNotFound)) {
+		byID, idErr := h.store.Get(ctx, key)
+		if err != nil {
+			// The slug names nothing: the key may be an ID.
+			a, err = byID, idErr
+		} else if idErr != nil && !errors.Is(idErr, article.ErrNotFound) {
+			// The read a missing slug would have made failed: so does
+			// this answer, as that one would.
+			err = idErr
+		}
 	}
 	if err != nil {
 		return article.Article{}, fmt.Errorf("share: look up %q: %w", key, err)
 	}
+	if err := h.shown(key, &a); err != nil {
+		return article.Article{}, err
+	}
 	return a, nil
 }
 
-// public returns the article named in the request's {slug}, ErrGone for a
-// tombstone and ErrNotFound for a draft or a scheduled article not yet
-// live: until its time it is answered exactly as a slug that does not
-// exist, so that nothing tells an embargoed story from no story.
+// public returns the live article named in the request's {slug}, ErrGone
+// for a story deleted once it was live and ErrNotFound for anything else
+// (lookup): a draft or a scheduled article not yet live is answered
+// exactly as a slug that does not exist, so that nothing tells an
+// embargoed story from no story.
 func (h *shareHandler) public(r *http.Request) (article.Article, error) {
-	key := r.PathValue("slug")
-	a, err := h.lookup(r.Context(), key)
-	if err != nil {
-		return a, err
-	}
-	return a, h.shown(key, &a)
+	return h.lookup(r.Context(), r.PathValue("slug"))
 }
 
-// shown is public's rule for a found article a named by key: ErrGone for a
-// tombstone, ErrNotFound for a draft or a scheduled article not yet live.
+// shown is the rule for a found article a named by key: nil when it is
+// live now, ErrGone for a tombstone of a story that was live when deleted
+// (Article.WasLive), ErrNotFound for anything else (a draft, a scheduled
+// story not yet live, a story deleted before it was ever live).
 func (h *shareHandler) shown(key string, a *article.Article) error {
 	switch {
-	case a.Deleted:
-		return fmt.Errorf("share: %q: %w", key, article.ErrGone)
-	case !a.LiveAt(h.opts.Now()):
-		return fmt.Errorf("share: %q is a draft or scheduled: %w", key, article.ErrNotFound)
+	case a.LiveAt(h.opts.Now()):
+		return nil
+	case a.WasLive():
+		return fmt.Errorf("share: %q was deleted: %w", key, article.ErrGone)
 	}
-	return nil
+	return fmt.Errorf("share: %q is not public: %w", key, article.ErrNotFound)
 }
 
 // page serves the share page.
@@ -234,12 +255,7 @@ func (h *shareHandler) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	httpapi.WriteBody(w, r, http.StatusOK, buf.Bytes())
 }
 
 // statusPage answers err for a page meant for people and crawlers: an HTML
@@ -263,14 +279,9 @@ func (h *shareHandler) statusPage(w http.ResponseWriter, r *http.Request, err er
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("X-Robots-Tag", "noindex")
 	hd.Set("Cache-Control", cache)
-	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	httpapi.WriteBody(w, r, status, buf.Bytes())
 }
 
 // card serves the PNG share card. The URL carries the article version
@@ -325,11 +336,7 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 	}
 	hd.Set("Cache-Control", cache)
 	hd.Set("Content-Type", "image/png")
-	hd.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	httpapi.WriteBody(w, r, http.StatusOK, buf.Bytes())
 }
 
 // moved answers 301 Moved Permanently when the request named the public
@@ -340,8 +347,8 @@ func (h *shareHandler) card(w http.ResponseWriter, r *http.Request) {
 // cached 301 never carries another request's query), and reports whether
 // it did. Crawlers get it too: Facebook and others follow a 301 and file what
 // they read under the new URL (og:url). Tombstones and drafts never get
-// here (public), so an old slug of a deleted article is 410 as its current
-// one is.
+// here (public), so an old slug of a deleted article answers as its
+// current one does (410, or 404 if it never was live).
 func (h *shareHandler) moved(w http.ResponseWriter, r *http.Request, a *article.Article, suffix, cache string) bool {
 	key := r.PathValue("slug")
 	if key == a.Slug || !slices.Contains(a.PreviousSlugs, key) {
@@ -509,7 +516,7 @@ func (h *shareHandler) oembed(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := h.lookup(r.Context(), ref.Key)
 	if errors.Is(err, article.ErrNotFound) || errors.Is(err, article.ErrGone) ||
-		(err == nil && (!a.LiveAt(h.opts.Now()) || !ref.Matches(&a))) {
+		(err == nil && !ref.Matches(&a)) {
 		// oEmbed knows 404 only: a missing slug, a draft, a scheduled
 		// article before its time, a tombstone and
 		// a site page that is not this article are all "not ours", in the
@@ -521,18 +528,8 @@ func (h *shareHandler) oembed(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, err)
 		return
 	}
-	body, err := json.Marshal(h.opts.Site.NewOEmbed(&a, maxWidth, maxHeight))
-	if err != nil {
-		httpapi.Error(w, r, fmt.Errorf("share: oEmbed of %q: %w", a.ID, err))
-		return
-	}
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json; charset=utf-8")
 	hd.Set("Cache-Control", shareOEmbedCache)
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Length", strconv.Itoa(len(body)+1))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(append(body, '\n'))
-	}
+	httpapi.WriteJSON(w, r, http.StatusOK, h.opts.Site.NewOEmbed(&a, maxWidth, maxHeight))
 }

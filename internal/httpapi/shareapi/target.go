@@ -69,12 +69,12 @@ func (c *linkCache) put(key string, a article.Article, at time.Time) {
 
 // shareTarget is what a share link needs of a: the addresses (ID, slugs,
 // URL), the title and lead the dialogs carry, the version, and what
-// decides whether it is live. The body, most of an item, is not kept.
+// decides whether it is live (or was, for a tombstone: Article.WasLive). The body, most of an item, is not kept.
 func shareTarget(a article.Article) article.Article {
 	return article.Article{
 		ID: a.ID, Slug: a.Slug, PreviousSlugs: a.PreviousSlugs, URL: a.URL,
 		Title: a.Title, Lead: a.Lead, Version: a.Version,
-		Status: a.Status, Deleted: a.Deleted, PublishedAt: a.PublishedAt,
+		Status: a.Status, Deleted: a.Deleted, PublishedAt: a.PublishedAt, UpdatedAt: a.UpdatedAt,
 	}
 }
 
@@ -96,7 +96,8 @@ func (h *shareHandler) target(ctx context.Context, key string) (article.Article,
 	}
 	ctx, cancel := context.WithTimeout(ctx, h.opts.LinkTimeout)
 	defer cancel()
-	a, err := h.links.read(ctx, key, h.lookup, func(a article.Article) {
+	fresh := func(at time.Time) bool { return h.opts.LinkTTL > 0 && now.Sub(at) < h.opts.LinkTTL }
+	a, err := h.links.read(ctx, key, fresh, h.lookup, func(a article.Article) {
 		if h.opts.LinkTTL > 0 {
 			h.links.put(key, a, now)
 		}
@@ -114,12 +115,18 @@ func (h *shareHandler) target(ctx context.Context, key string) (article.Article,
 
 // read returns the share target of lookup(key), sharing one call among the
 // concurrent callers of one key; keep is given what was found before the
-// call ends, so a caller after it finds the copy. A caller whose ctx ends
-// first gets ctx's error; the call goes on for the others, under the first
-// caller's deadline.
-func (c *linkCache) read(ctx context.Context, key string, lookup func(context.Context, string) (article.Article, error), keep func(article.Article)) (article.Article, error) {
+// call ends, so a caller after it finds the copy. A caller that missed the
+// copy just before a call ended finds it here, when fresh says the copy
+// kept since is recent enough, instead of reading again. A caller whose
+// ctx ends first gets ctx's error; the call goes on for the others, under
+// the first caller's deadline.
+func (c *linkCache) read(ctx context.Context, key string, fresh func(at time.Time) bool, lookup func(context.Context, string) (article.Article, error), keep func(article.Article)) (article.Article, error) {
 	c.mu.Lock()
 	f, ok := c.flight[key]
+	if e, kept := c.m[key]; !ok && kept && fresh(e.at) {
+		c.mu.Unlock()
+		return e.a, nil
+	}
 	if !ok {
 		if c.flight == nil {
 			c.flight = make(map[string]*linkRead)

@@ -119,7 +119,8 @@ type Renderer struct {
 // different picture, so that card URLs (share.Site.CardURL) and ETags
 // change with it and no cache keeps the old picture as the current one.
 // Revision 2: colour emoji, the drawn separator, the photo credit.
-const Revision = 2
+// Revision 3: a long title is set smaller before it is cut.
+const Revision = 3
 
 // New parses the embedded fonts once.
 func New(opts Options) (*Renderer, error) {
@@ -270,8 +271,32 @@ const (
 	creditSize  = 18
 	creditPad   = 8
 	titleBottom = footerBase - footerSize - 40
-	titleLine   = 71 // 1.18 × titleSize
 )
+
+// titleSizes are the title's type sizes, largest first: a headline that
+// does not fit the title block at one size is set at the next, and only
+// at the last is it cut with "…" (4, 5, 6 and 7 lines).
+var titleSizes = [...]int{titleSize, 52, 46, 40}
+
+// lineStep is the distance between title baselines at size: 1.18 × size.
+func lineStep(size int) int { return (size*118 + 50) / 100 }
+
+// titleLines sets title at the largest of titleSizes at which it fits the
+// title block whole, else at the smallest, cut with "…"; it returns the
+// face used and the lines.
+func (r *Renderer) titleLines(title string, maxW fixed.Int26_6) (*textFace, []string) {
+	var face *textFace
+	var lines []string
+	for _, size := range titleSizes {
+		face = r.face(r.bold, size)
+		var cut bool
+		lines, cut = wrap(face, face.clean(title), maxW, (titleBottom-titleTop)/lineStep(size))
+		if !cut {
+			break
+		}
+	}
+	return face, lines
+}
 
 // Draw paints c, with photo when it is not nil.
 func (r *Renderer) Draw(c Card, photo image.Image) *image.RGBA {
@@ -294,11 +319,10 @@ func (r *Renderer) Draw(c Card, photo image.Image) *image.RGBA {
 	// An accent rule under the site name.
 	xdraw.Draw(dst, image.Rect(margin, margin+siteSize+22, margin+96, margin+siteSize+28), image.NewUniform(muted), image.Point{}, xdraw.Over)
 
-	title := r.face(r.bold, titleSize)
-	step := titleLine
-	maxLines := (titleBottom - titleTop) / step
-	for i, line := range wrap(title, title.clean(article.OneLine(c.Title)), maxW, maxLines) {
-		title.draw(dst, fg, margin, titleTop+titleSize+i*step, line)
+	title, lines := r.titleLines(article.OneLine(c.Title), maxW)
+	step := lineStep(title.size)
+	for i, line := range lines {
+		title.draw(dst, fg, margin, titleTop+title.size+i*step, line)
 	}
 
 	footer := r.face(r.regular, footerSize)
@@ -392,10 +416,10 @@ const ellipsis = "…"
 
 // wrap breaks s into at most maxLines lines no wider than maxW, breaking
 // between words, inside a word only when the word alone is too wide, and
-// ending the last line with "…" when text is left over.
-func wrap(face *textFace, s string, maxW fixed.Int26_6, maxLines int) []string {
+// ending the last line with "…" when text is left over; cut reports that.
+func wrap(face *textFace, s string, maxW fixed.Int26_6, maxLines int) (lines []string, cut bool) {
 	words := strings.Fields(s)
-	lines := make([]string, 0, maxLines)
+	lines = make([]string, 0, maxLines)
 	var cur strings.Builder
 	space := face.measure(" ")
 	curW := fixed.Int26_6(0)
@@ -414,7 +438,7 @@ func wrap(face *textFace, s string, maxW fixed.Int26_6, maxLines int) []string {
 			curW = 0
 			if len(lines) == maxLines {
 				lines[maxLines-1] = ellipsize(face, lines[maxLines-1]+" "+strings.Join(words[i:], " "), maxW)
-				return lines
+				return lines, true
 			}
 		}
 		if ww > maxW {
@@ -430,7 +454,7 @@ func wrap(face *textFace, s string, maxW fixed.Int26_6, maxLines int) []string {
 	if cur.Len() > 0 {
 		lines = append(lines, cur.String())
 	}
-	return lines
+	return lines, false
 }
 
 // splitWidth cuts w after as many characters as fit maxW (at least one).

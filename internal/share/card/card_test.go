@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/png"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -171,7 +172,10 @@ func TestWrap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lines := wrap(face, tt.in, width, tt.maxLines)
+			lines, cut := wrap(face, tt.in, width, tt.maxLines)
+			if cut != tt.ellipsis {
+				t.Errorf("wrap reports cut %v, want %v", cut, tt.ellipsis)
+			}
 			if len(lines) != tt.wantN {
 				t.Fatalf("wrap gave %d lines %q, want %d", len(lines), lines, tt.wantN)
 			}
@@ -185,6 +189,52 @@ func TestWrap(t *testing.T) {
 				if got := len(last) >= len(ellipsis) && last[len(last)-len(ellipsis):] == ellipsis; got != tt.ellipsis {
 					t.Errorf("last line %q ellipsised = %v, want %v", last, got, tt.ellipsis)
 				}
+			}
+		})
+	}
+}
+
+// TestTitleShrinksBeforeCutting: a headline too long for four lines at
+// the full size is set smaller, whole, when a smaller size holds it; only
+// one too long for the smallest size is cut with "…", at that size.
+func TestTitleShrinksBeforeCutting(t *testing.T) {
+	r := newRenderer(t, nil)
+	maxW := fixedI(Width - 2*margin - photoWidth - margin) // beside a photo
+	words := strings.Fields("Южна Корея и НАТО се споразумяха за общи проекти във военната индустрия " +
+		"след среща на министрите в Хага, на която присъстваха и представители на Европейската комисия " +
+		"и на Европейския парламент, както и делегации от Япония, Австралия и Нова Зеландия")
+	tests := []struct {
+		name     string
+		words    int
+		wantSize int
+		cut      bool
+	}{
+		{"short: full size", 5, titleSize, false},
+		{"five lines: smaller, whole", 18, 0, false},
+		{"too long for any size: smallest, cut", len(words), titleSizes[len(titleSizes)-1], true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			title := strings.Join(words[:tt.words], " ")
+			face, lines := r.titleLines(title, maxW)
+			if tt.wantSize != 0 && face.size != tt.wantSize {
+				t.Errorf("size %d, want %d", face.size, tt.wantSize)
+			}
+			if tt.wantSize == 0 && (face.size == titleSize || face.size == titleSizes[len(titleSizes)-1]) {
+				t.Errorf("size %d, want one between the largest and the smallest", face.size)
+			}
+			if full, _ := wrap(r.face(r.bold, titleSize), title, maxW, 4); tt.words == 18 && len(strings.Join(full, " ")) >= len(title) {
+				t.Fatalf("the test title fits four lines at full size; make it longer")
+			}
+			last := lines[len(lines)-1]
+			if got := strings.HasSuffix(last, ellipsis); got != tt.cut {
+				t.Errorf("cut %v, want %v: %q", got, tt.cut, lines)
+			}
+			if !tt.cut && strings.Join(lines, " ") != title {
+				t.Errorf("lines %q do not hold the whole title", lines)
+			}
+			if bottom := titleTop + face.size + (len(lines)-1)*lineStep(face.size); bottom > titleBottom {
+				t.Errorf("last baseline at %d, below the title block's %d", bottom, titleBottom)
 			}
 		})
 	}

@@ -286,6 +286,13 @@ func (f *Fetcher) client() *http.Client {
 
 // allowed reports whether rawURL is an http(s) URL on one of the origins.
 func (f *Fetcher) allowed(rawURL string) bool {
+	return AllowedOrigin(rawURL, f.Origins)
+}
+
+// AllowedOrigin reports whether rawURL is an http(s) URL on one of origins
+// (scheme://host, IMAGE_ORIGINS): a photo a Fetcher with those origins
+// fetches, so that a card draws it.
+func AllowedOrigin(rawURL string, origins []string) bool {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.User != nil || u.Host == "" {
 		return false
@@ -294,7 +301,7 @@ func (f *Fetcher) allowed(rawURL string) bool {
 		return false
 	}
 	origin := u.Scheme + "://" + strings.ToLower(u.Host)
-	for _, o := range f.Origins {
+	for _, o := range origins {
 		if strings.EqualFold(strings.TrimRight(o, "/"), origin) {
 			return true
 		}

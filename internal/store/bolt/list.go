@@ -116,5 +116,5 @@ func (s *Store) FeedHead(ctx context.Context, key article.FeedKey) (article.Feed
 		return article.FeedHead{}, fmt.Errorf("bolt: feed head %s: %w", key, err)
 	}
 	k := article.FeedKey{Kind: key.Kind, Slug: key.Slug, Name: h.Name}
-	return article.FeedHead{Key: k, Rev: h.Rev, UpdatedAt: h.UpdatedAt, Scheduled: h.scheduled()}, nil
+	return article.FeedHead{Key: k, Rev: h.Rev, UpdatedAt: h.UpdatedAt}, nil
 }

@@ -97,7 +97,7 @@ type head struct {
 	Rev       int64     `json:"rev"`
 	UpdatedAt time.Time `json:"updatedAt"`
 	Name      string    `json:"name,omitempty"`
-	// Scheduled maps the ID of every pending article in the feed to its
-	// PublishedAt (article.FeedHead.Scheduled).
-	Scheduled map[string]time.Time `json:"scheduled,omitempty"`
+	// Files written before pending articles left the heads may still have
+	// a "scheduled" map here: it is ignored, and dropped by the head's
+	// next write.
 }

@@ -14,7 +14,7 @@ import (
 
 // Save writes a if the stored version is still prev (0: a must be new), in
 // one transaction with its slug lock, the admin index, its feed entries and
-// the heads of every feed it joins, stays in or leaves.
+// the heads of the feeds whose public list it changes.
 func (s *Store) Save(ctx context.Context, a article.Article, prev int64) error {
 	if err := rules.CheckSave(&a, prev); err != nil {
 		return fmt.Errorf("bolt: save %q: %w", a.ID, err)
@@ -86,8 +86,9 @@ func save(tx *bbolt.Tx, a *article.Article, prev int64) error {
 }
 
 // index moves a from its old positions (old, when exists) to its new ones
-// in the admin index and the feeds, and bumps the head of every feed in the
-// old and new memberships.
+// in the admin index and the feeds, and bumps the head of every feed whose
+// public list changes at the save (rules.HeadChanges): not those of a
+// scheduled article's feeds, which Release bumps.
 func index(tx *bbolt.Tx, old *article.Article, exists bool, a *article.Article) error {
 	admin := tx.Bucket(bucketAdmin)
 	oldKey, newKey := []byte(rules.ArticleKey(old)), []byte(rules.ArticleKey(a))
@@ -128,13 +129,19 @@ func index(tx *bbolt.Tx, old *article.Article, exists bool, a *article.Article) 
 	if now.IsZero() {
 		now = time.Now()
 	}
+	var before *article.Article
+	if exists {
+		before = old
+	}
 	for id, k := range newFeeds {
-		if err := bumpHead(tx, id, k.Name, now); err != nil {
-			return err
+		if rules.HeadChanges(id, before, a, now) {
+			if err := bumpHead(tx, id, k.Name, now); err != nil {
+				return err
+			}
 		}
 	}
 	for id := range oldFeeds {
-		if _, stays := newFeeds[id]; !stays {
+		if _, stays := newFeeds[id]; !stays && rules.HeadChanges(id, before, a, now) {
 			if err := bumpHead(tx, id, "", now); err != nil {
 				return err
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -20,10 +19,10 @@ import (
 var bucketScheduled = []byte("scheduled")
 
 // schedule keeps the scheduling bookkeeping of a save in tx: a is pending
-// when it is scheduled at its save time (UpdatedAt, as for the heads); the
-// scheduled index holds it, and the head of every feed it is in holds its
-// PublishedAt, so that readers of the head alone know when the feed
-// changes. old (when exists) is the record a replaces; its entries go.
+// when it is scheduled at its save time (UpdatedAt, as for the heads), and
+// then the scheduled index holds it, for Release to find. Nothing of it
+// goes into a feed's head (see rules.HeadChanges). old (when exists) is
+// the record a replaces; its entry goes.
 func schedule(tx *bbolt.Tx, old *record, exists bool, a *article.Article) (pending bool, err error) {
 	now := a.UpdatedAt
 	if now.IsZero() {
@@ -37,77 +36,28 @@ func schedule(tx *bbolt.Tx, old *record, exists bool, a *article.Article) (pendi
 	if err != nil {
 		return false, fmt.Errorf("scheduled index: %w", err)
 	}
-	feeds := rules.FeedIDs(a)
 	if exists && old.Pending {
 		oa := old.article()
 		if err := sched.Delete([]byte(rules.ArticleKey(&oa))); err != nil {
 			return false, fmt.Errorf("unschedule: %w", err)
-		}
-		for id := range rules.FeedIDs(&oa) {
-			if _, stays := feeds[id]; !stays || !pending {
-				if err := scheduleHead(tx, id, a.ID, time.Time{}); err != nil {
-					return false, err
-				}
-			}
 		}
 	}
 	if pending {
 		if err := sched.Put([]byte(rules.ArticleKey(a)), []byte(a.ID)); err != nil {
 			return false, fmt.Errorf("schedule: %w", err)
 		}
-		for id := range feeds {
-			if err := scheduleHead(tx, id, a.ID, a.PublishedAt); err != nil {
-				return false, err
-			}
-		}
 	}
 	return pending, nil
 }
 
-// scheduleHead records that article id goes live in feed at at, or, with
-// a zero at, that it no longer waits there. It does not bump the head:
-// the save or release that calls it does.
-func scheduleHead(tx *bbolt.Tx, feed, id string, at time.Time) error {
-	heads := tx.Bucket(bucketHeads)
-	var h head
-	if v := heads.Get([]byte(feed)); v != nil {
-		if err := json.Unmarshal(v, &h); err != nil {
-			return fmt.Errorf("decode head %s: %w", feed, err)
-		}
-	}
-	if at.IsZero() {
-		delete(h.Scheduled, id)
-	} else {
-		if h.Scheduled == nil {
-			h.Scheduled = map[string]time.Time{}
-		}
-		h.Scheduled[id] = at
-	}
-	v, err := json.Marshal(h)
-	if err != nil {
-		return fmt.Errorf("encode head %s: %w", feed, err)
-	}
-	if err := heads.Put([]byte(feed), v); err != nil {
-		return fmt.Errorf("put head %s: %w", feed, err)
-	}
-	return nil
-}
-
-// scheduled lists the head's scheduled instants in ascending order.
-func (h *head) scheduled() []time.Time {
-	if len(h.Scheduled) == 0 {
-		return nil
-	}
-	return slices.SortedFunc(maps.Values(h.Scheduled), time.Time.Compare)
-}
-
 // Release makes every pending article whose PublishedAt is at or before
 // now an ordinary live one, in one transaction: it leaves the scheduled
-// index and its feeds' heads, and each of those heads gets a new revision
-// stamped now. The articles themselves are unchanged (their version too),
-// and feeds list them from their PublishedAt on whether or not Release has
-// run; Release is what tells the feeds' readers that they changed. It
-// returns the released articles, oldest first.
+// index, and the head of each of its feeds gets a new revision stamped now
+// (and the article's display name, as a live save would give it). The
+// articles themselves are unchanged (their version too). Feeds list as of
+// their head's UpdatedAt (article.FeedHead.ListedAsOf), so this is when
+// they show the article and when their validators change. It returns the
+// released articles, oldest first.
 func (s *Store) Release(ctx context.Context, now time.Time) ([]article.Article, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("bolt: release: %w", err)
@@ -145,11 +95,8 @@ func (s *Store) Release(ctx context.Context, now time.Time) ([]article.Article, 
 				return fmt.Errorf("put: %w", err)
 			}
 			a := r.article()
-			for id := range rules.FeedIDs(&a) {
-				if err := scheduleHead(tx, id, a.ID, time.Time{}); err != nil {
-					return err
-				}
-				if err := bumpHead(tx, id, "", now); err != nil {
+			for id, k := range rules.FeedIDs(&a) {
+				if err := bumpHead(tx, id, k.Name, now); err != nil {
 					return err
 				}
 			}

@@ -3,12 +3,7 @@ package dynamo
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
-	"time"
-
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/newsdesk/syndicate/internal/article"
 )
@@ -31,36 +26,9 @@ func (s *Store) FeedHead(ctx context.Context, key article.FeedKey) (article.Feed
 	if err != nil {
 		return article.FeedHead{}, fmt.Errorf("dynamo: feed head %s: updatedAt: %w", key, err)
 	}
-	sched, err := headScheduled(av)
-	if err != nil {
-		return article.FeedHead{}, fmt.Errorf("dynamo: feed head %s: %w", key, err)
-	}
 	return article.FeedHead{
 		Key:       article.FeedKey{Kind: key.Kind, Slug: key.Slug, Name: h.Name},
 		Rev:       h.Rev,
 		UpdatedAt: updated,
-		Scheduled: sched,
 	}, nil
-}
-
-// headScheduled reads the instants of a head's pending articles, one
-// attribute each (prefixHeadScheduled + ID), in ascending order.
-func headScheduled(av map[string]types.AttributeValue) ([]time.Time, error) {
-	var out []time.Time
-	for name, v := range av {
-		if !strings.HasPrefix(name, prefixHeadScheduled) {
-			continue
-		}
-		s, ok := v.(*types.AttributeValueMemberS)
-		if !ok {
-			return nil, fmt.Errorf("%s: not a string", name)
-		}
-		t, err := parseTime(s.Value)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		out = append(out, t)
-	}
-	slices.SortFunc(out, time.Time.Compare)
-	return out, nil
 }

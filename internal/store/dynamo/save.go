@@ -120,8 +120,8 @@ func (s *Store) saveItems(a, old *article.Article, prev int64) ([]types.Transact
 		it.GSI1PK, it.GSI1SK = AdminPartition, rules.ArticleKey(a)
 	}
 	// A scheduled article is pending until Release: its canonical item
-	// joins the schedule on the feed index, and the heads of its feeds
-	// hold its PublishedAt.
+	// joins the schedule on the feed index. Its feeds' heads are not
+	// written (rules.HeadChanges): Release bumps them.
 	pending := a.ScheduledAt(now)
 	if pending {
 		it.Pending, it.Feed, it.FeedSort = true, SchedulePartition, rules.ArticleKey(a)
@@ -206,16 +206,12 @@ func (s *Store) saveItems(a, old *article.Article, prev int64) ([]types.Transact
 		}
 	}
 	for _, feed := range slices.Sorted(maps.Keys(heads)) {
-		// The head holds a's PublishedAt while a is pending in it; any
-		// other save drops what an earlier one may have left (removing a
-		// missing attribute is no error).
-		var sched scheduleChange
-		if _, in := newFeeds[feed]; in && pending {
-			sched = scheduleChange{id: a.ID, at: a.PublishedAt}
-		} else if old != nil && old.Public() {
-			sched = scheduleChange{id: a.ID}
+		// Only a feed whose public list changes now gets a new head: a
+		// scheduled article's feeds wait for Release.
+		if !rules.HeadChanges(feed, old, a, now) {
+			continue
 		}
-		up, err := headUpdate(s.table, feed, heads[feed].Name, now, sched)
+		up, err := headUpdate(s.table, feed, heads[feed].Name, now, a.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -267,28 +263,16 @@ func conditionalPut(table *string, av map[string]types.AttributeValue, cond expr
 	}}, nil
 }
 
-// scheduleChange is what a head update does to one article's scheduled
-// instant: nothing (no id), set it (at) or remove it (zero at).
-type scheduleChange struct {
-	id string
-	at time.Time
-}
-
 // headUpdate adds one to a feed's revision and stamps it. name, when not
 // empty, replaces the display name: the latest article to join names the
-// feed. sched sets or removes one pending article's instant.
-func headUpdate(table *string, feed, name string, now time.Time, sched scheduleChange) (types.TransactWriteItem, error) {
+// feed. It removes the head's legacy pending attribute of the article id
+// (prefixHeadScheduled), if any.
+func headUpdate(table *string, feed, name string, now time.Time, id string) (types.TransactWriteItem, error) {
 	up := expression.Add(expression.Name(attrRev), expression.Value(1)).
-		Set(expression.Name(attrUpdatedAt), expression.Value(formatTime(now)))
+		Set(expression.Name(attrUpdatedAt), expression.Value(formatTime(now))).
+		Remove(expression.Name(prefixHeadScheduled + id))
 	if name != "" {
 		up = up.Set(expression.Name(attrName), expression.Value(name))
-	}
-	switch {
-	case sched.id == "":
-	case sched.at.IsZero():
-		up = up.Remove(expression.Name(prefixHeadScheduled + sched.id))
-	default:
-		up = up.Set(expression.Name(prefixHeadScheduled+sched.id), expression.Value(formatTime(sched.at)))
 	}
 	expr, err := expression.NewBuilder().WithUpdate(up).Build()
 	if err != nil {

@@ -20,14 +20,16 @@ import (
 // Release makes every pending article whose PublishedAt is at or before
 // now an ordinary live one. It queries the schedule (SchedulePartition on
 // the feed index) for what is due and writes, per article, one
-// transaction: the canonical item loses its pending mark (on condition
-// that it still has it at the version read, so a save in between wins),
-// and the head of each of its feeds drops the article's instant and gets
-// a new revision stamped now. That canonical item's stream record is the
-// one the notifier turns into CDN invalidations and WebSub pings. The
-// article itself, its version included, is unchanged; feeds list it from
-// its PublishedAt whether or not Release has run. It returns the articles
-// it released, oldest first.
+// transaction: the canonical item loses its pending mark and leaves the
+// schedule (on condition that it still has the mark at the version read,
+// so a save in between wins), and the head of each of its feeds gets a new
+// revision stamped now and the article's display name, as a live save
+// would give it; the saves of a pending article wrote no head. That
+// canonical item's stream record is the one the notifier turns into CDN
+// invalidations and WebSub pings. The article itself, its version
+// included, is unchanged. Feeds list as of their head's UpdatedAt
+// (article.FeedHead.ListedAsOf), so this is when they show it. It returns
+// the articles it released, oldest first.
 func (s *Store) Release(ctx context.Context, now time.Time) ([]article.Article, error) {
 	due, err := s.due(ctx, now)
 	if err != nil {
@@ -116,7 +118,7 @@ func (s *Store) releaseItems(a *article.Article, now time.Time) ([]types.Transac
 	}}}
 	feeds := rules.FeedIDs(a)
 	for _, feed := range slices.Sorted(maps.Keys(feeds)) {
-		item, err := headUpdate(s.table, feed, "", now, scheduleChange{id: a.ID})
+		item, err := headUpdate(s.table, feed, feeds[feed].Name, now, a.ID)
 		if err != nil {
 			return nil, err
 		}

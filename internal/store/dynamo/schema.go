@@ -69,8 +69,13 @@ const (
 	// attrPreviousSlugs is the list of an article's previous slugs.
 	attrPreviousSlugs = "previousSlugs"
 	attrPending       = "pending"
-	// prefixHeadScheduled + an article's ID names the attribute of a feed
-	// head holding the PublishedAt of that pending article.
+	// prefixHeadScheduled + an article's ID named the attribute of a feed
+	// head that held the PublishedAt of that pending article, before
+	// pending articles left the heads (every feed request reads its head,
+	// and the attributes grew it by ~100 bytes per pending article). No
+	// write sets one; every head update for an article removes its own,
+	// so tables written before lose them as their articles are saved or
+	// released.
 	prefixHeadScheduled = "sched:"
 )
 

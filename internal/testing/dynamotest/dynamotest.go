@@ -9,7 +9,8 @@
 // iteration", HTTP 500) or be undone by another transaction's rollback.
 // DynamoDB serialises transactions and single-item writes, so each client
 // from Client sends one request at a time. Give all code under test that
-// shares a table the same client.
+// shares a table the same client. Proxied puts a fault proxy between a
+// store client and moto.
 package dynamotest
 
 import (

@@ -107,6 +107,28 @@ func FeedIDs(a *article.Article) map[string]article.FeedKey {
 	return m
 }
 
+// HeadChanges reports whether a save that replaces old (nil: none) with a
+// at now changes what feed shows the public, and so must bump its head: a
+// was live in it before, or is live in it after. A save of a scheduled
+// article (new, edited, moved to another feed or time, back to a draft,
+// deleted) changes no head while the article was never live: its feed
+// entries are bounded out of every listing until its time, and Release
+// bumps the heads then. Nothing a feed's readers can see (validators,
+// dates, lifetimes) tells that a story is coming.
+func HeadChanges(feed string, old, a *article.Article, now time.Time) bool {
+	if a.LiveAt(now) {
+		if _, in := FeedIDs(a)[feed]; in {
+			return true
+		}
+	}
+	if old != nil && old.LiveAt(now) {
+		if _, in := FeedIDs(old)[feed]; in {
+			return true
+		}
+	}
+	return false
+}
+
 // CheckHistory rejects a save whose slug history (derived by the store from
 // the stored article, article.SlugHistory) outgrows article.MaxPreviousSlugs.
 // The admin service refuses such a rename first, with a field error.

@@ -130,3 +130,44 @@ func TestParseSharesKey(t *testing.T) {
 		}
 	}
 }
+
+func TestHeadChanges(t *testing.T) {
+	now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	art := func(section string, status article.Status, at time.Time) *article.Article {
+		return &article.Article{ID: "a", Slug: "a", Section: section, Status: status, PublishedAt: at}
+	}
+	live := art("Свят", article.StatusPublished, now.Add(-time.Hour))
+	due := art("Свят", article.StatusPublished, now.Add(-time.Second)) // scheduled, its time come, unreleased
+	sched := art("Свят", article.StatusPublished, now.Add(time.Hour))
+	schedSport := art("Спорт", article.StatusPublished, now.Add(2*time.Hour))
+	draft := art("Свят", article.StatusDraft, time.Time{})
+	gone := live.Tombstone(now)
+	world, sport := "section/svyat", "section/sport"
+	tests := []struct {
+		name    string
+		feed    string
+		old, a  *article.Article
+		changes bool
+	}{
+		{"new live", world, nil, live, true},
+		{"new scheduled", world, nil, sched, false},
+		{"scheduled, new time and section (old feed)", world, sched, schedSport, false},
+		{"scheduled, new time and section (new feed)", sport, sched, schedSport, false},
+		{"scheduled back to a draft", world, sched, draft, false},
+		{"scheduled deleted", world, sched, &gone, false},
+		{"live edited", world, live, live, true},
+		{"live moved into the future", world, live, sched, true},
+		{"live deleted", world, live, &gone, true},
+		{"saved after its time, unreleased", world, due, due, true},
+		{"a feed it is in neither before nor after", sport, live, live, false},
+		{"site feed of a scheduled save", article.SiteFeed.String(), nil, sched, false},
+		{"site feed of a live save", article.SiteFeed.String(), nil, live, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := HeadChanges(tc.feed, tc.old, tc.a, now); got != tc.changes {
+				t.Errorf("HeadChanges(%s) = %t, want %t", tc.feed, got, tc.changes)
+			}
+		})
+	}
+}

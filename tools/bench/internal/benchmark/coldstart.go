@@ -26,11 +26,11 @@ import (
 // rieModule is the pinned emulator (the tool line in the service's go.mod).
 const rieModule = "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie"
 
-// MaxBootstrapBytes is the size target of an arm64 bootstrap: 10 MB.
-const MaxBootstrapBytes = 10_000_000
-
-// MaxColdStart is the cold-start target, process start to first response.
-const MaxColdStart = 30 * time.Millisecond
+// MaxOwnInit is the cold-start rule: a function's own init, its INIT
+// REPORT's median above the trivial bootstrap's measured in the same run,
+// is at most this. Size is reported beside it but is not the rule: it is
+// not what drives the init (docs/figures.md).
+const MaxOwnInit = 10 * time.Millisecond
 
 // coldEvents names the events/ file each function is invoked with: a
 // request that reads the store, as a first request after a deploy would.
@@ -114,8 +114,7 @@ func ColdStartSection(ctx context.Context, opts ColdStartOptions) Section {
 			continue
 		}
 		sec.Rows = append(sec.Rows, Row{Case: fn + ": arm64 bootstrap size",
-			Result: fmt.Sprintf("%s (%d bytes)", FormatBytes(float64(fi.Size())), fi.Size()),
-			Target: "< 10 MB", Verdict: Check(fi.Size() < MaxBootstrapBytes)})
+			Result: fmt.Sprintf("%s (%d bytes)", FormatBytes(float64(fi.Size())), fi.Size())})
 	}
 	sec.Notes = append(sec.Notes, "size: GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -ldflags='-s -w', as build.mk builds for provided.al2023")
 	if opts.DynamoDBEndpoint == "" {
@@ -134,14 +133,16 @@ func ColdStartSection(ctx context.Context, opts ColdStartOptions) Section {
 		"cold start: each function built for this machine with build.mk's flags and run under the pinned aws-lambda-rie, a new emulator and bootstrap every start, against moto_server: a table of its own, created and seeded with the sample articles just before the first start, which the starts only read; load average (1 min) "+load+" when they began",
 		"init is the emulator's INIT REPORT: from starting the bootstrap to its first call for an event (the Runtime API's /next), so the Go runtime's start and main's setup, nothing of the request; this emulator's REPORT line also prints an 'Init Duration', which is only the hand-off to init (under 1 ms) and is not used",
 		"first request is the emulator's INVOKE RTDONE: from handing the event (an events/ sample: one that reads the store, or for notify a stream record whose pings go to a loopback hub) to the runtime until its response, so the handler, the SDK's first connection and the round trips to moto_server, which is far slower than DynamoDB (the dynamo rows of the Go benchmarks)",
-		"process start → first response: the clock starts just before the emulator's process starts and stops when the first invocation is answered, so the emulator's own start-up, init, the first request and the harness's polling; the target is judged on it",
+		"process start → first response: the clock starts just before the emulator's process starts and stops when the first invocation is answered, so the emulator's own start-up, init, the first request and the harness's polling",
+		"the rule is judged on init alone: each function's median at most 10 ms above the trivial bootstrap's in the same run (the function's own init: package initialisation and main's setup); sizes are reported beside it, not judged, since they do not drive the init",
 		"the baseline rows are the same measurements with a bootstrap that answers at once, so 'above the baseline' is the function's own share",
 		"on AWS the first request also pays the sandbox and the download of the code, which no local figure includes")
 	return sec
 }
 
-// coldStartRows are the baseline's rows, then init, first request and
-// process start → first response for each function.
+// coldStartRows are the baseline's rows, then init (judged: at most
+// MaxOwnInit above the baseline's), first request and process start →
+// first response for each function.
 func coldStartRows(baseline ColdStart, runs []ColdStart) []Row {
 	spread := func(ds []time.Duration) string {
 		return fmt.Sprintf("median %s of %d (min %s, max %s)", FormatDuration(MedianDuration(ds)), len(ds),
@@ -166,13 +167,13 @@ func coldStartRows(baseline ColdStart, runs []ColdStart) []Row {
 		if r.Status != 0 {
 			status = ", answered " + strconv.Itoa(r.Status)
 		}
-		med := MedianDuration(r.Starts)
+		own := MedianDuration(r.Inits) - MedianDuration(baseline.Inits)
 		rows = append(rows,
-			Row{Case: r.Name + ": init", Result: spread(r.Inits) + above(r.Inits, baseline.Inits)},
+			Row{Case: r.Name + ": init", Result: spread(r.Inits) + above(r.Inits, baseline.Inits),
+				Target: "≤ baseline + 10 ms", Verdict: Check(own <= MaxOwnInit)},
 			Row{Case: r.Name + ": first request", Result: spread(r.Firsts) + above(r.Firsts, baseline.Firsts) + status},
 			Row{Case: r.Name + ": cold start, process start → first response",
-				Result: spread(r.Starts) + above(r.Starts, baseline.Starts),
-				Target: "< 30 ms", Verdict: Check(med < MaxColdStart)})
+				Result: spread(r.Starts) + above(r.Starts, baseline.Starts)})
 	}
 	return rows
 }

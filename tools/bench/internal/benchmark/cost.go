@@ -20,6 +20,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
 	"github.com/newsdesk/syndicate/internal/newsroom"
@@ -184,7 +185,7 @@ func MeasureCosts(ctx context.Context, endpoint string) ([]CostCase, error) {
 	clicks := new(shareapi.ClickStats)
 	shareOpts.Clicks = clicks
 	rt := httpapi.NewRouter()
-	adminapi.Register(rt, svc, adminapi.StaticToken(AdminToken), adminapi.NewOptions(cfg, store()))
+	adminapi.Register(rt, svc, auth.Static(AdminToken), adminapi.NewOptions(cfg, store()))
 	feedapi.Register(rt, store(), feedapi.NewOptions(cfg))
 	shareapi.Register(rt, store(), shareOpts)
 

@@ -1,4 +1,4 @@
-package secret
+package parameter
 
 import (
 	"context"
@@ -19,8 +19,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
-
-	"github.com/newsdesk/syndicate/internal/article"
 )
 
 var testCfg = aws.Config{
@@ -42,7 +40,7 @@ func TestSSMRequest(t *testing.T) {
 		w.Write([]byte(`{"Parameter":{"Name":"/syndicate/admin-token","Type":"SecureString","Value":"tok","Version":3}}`))
 	}))
 	defer srv.Close()
-	s := NewSSM(testCfg, SSMOptions{Endpoint: srv.URL, Now: func() time.Time { return signingTime }})
+	s := New(testCfg, Options{Endpoint: srv.URL, Now: func() time.Time { return signingTime }})
 	v, err := s.GetParameter(context.Background(), "/syndicate/admin-token")
 	if err != nil || v != "tok" {
 		t.Fatalf("GetParameter = %q, %v; want tok, nil", v, err)
@@ -112,7 +110,7 @@ func TestSSMAnswers(t *testing.T) {
 				io.WriteString(w, tt.body)
 			}))
 			defer srv.Close()
-			got, err := NewSSM(testCfg, SSMOptions{Endpoint: srv.URL}).GetParameter(context.Background(), "/p")
+			got, err := New(testCfg, Options{Endpoint: srv.URL}).GetParameter(context.Background(), "/p")
 			if got != tt.want {
 				t.Errorf("value = %q, want %q", got, tt.want)
 			}
@@ -126,11 +124,6 @@ func TestSSMAnswers(t *testing.T) {
 			}
 			if err != nil && !strings.Contains(err.Error(), tt.wantDetail) {
 				t.Errorf("err = %v, want it to mention %q", err, tt.wantDetail)
-			}
-			// Through Parameter, what is not missing is a 503.
-			_, perr := Parameter(NewSSM(testCfg, SSMOptions{Endpoint: srv.URL}), "/p")(context.Background())
-			if tt.wantErr == errAny && !errors.Is(perr, article.ErrUnavailable) {
-				t.Errorf("Parameter err = %v, want ErrUnavailable", perr)
 			}
 		})
 	}
@@ -151,14 +144,14 @@ func TestSSMTimeout(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(release)
-	_, err := NewSSM(testCfg, SSMOptions{Endpoint: srv.URL, Timeout: 50 * time.Millisecond}).GetParameter(context.Background(), "/p")
+	_, err := New(testCfg, Options{Endpoint: srv.URL, Timeout: 50 * time.Millisecond}).GetParameter(context.Background(), "/p")
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want a deadline error", err)
 	}
 }
 
 func TestSSMNoCredentials(t *testing.T) {
-	_, err := NewSSM(aws.Config{Region: "eu-central-1"}, SSMOptions{Endpoint: "http://127.0.0.1:1"}).GetParameter(context.Background(), "/p")
+	_, err := New(aws.Config{Region: "eu-central-1"}, Options{Endpoint: "http://127.0.0.1:1"}).GetParameter(context.Background(), "/p")
 	if err == nil || !strings.Contains(err.Error(), "no credentials") {
 		t.Errorf("err = %v, want no credentials", err)
 	}
@@ -173,7 +166,7 @@ func TestSSMEndpointFromConfig(t *testing.T) {
 	defer srv.Close()
 	cfg := testCfg
 	cfg.BaseEndpoint = aws.String(srv.URL)
-	if v, err := NewSSM(cfg, SSMOptions{}).GetParameter(context.Background(), "/p"); err != nil || v != "v" || !hit {
+	if v, err := New(cfg, Options{}).GetParameter(context.Background(), "/p"); err != nil || v != "v" || !hit {
 		t.Errorf("GetParameter = %q, %v (server hit: %v); want v from cfg.BaseEndpoint", v, err, hit)
 	}
 }
@@ -213,7 +206,7 @@ func TestSSMMoto(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("PutParameter: %v", err)
 	}
-	s := NewSSM(cfg, SSMOptions{Endpoint: endpoint, Timeout: time.Minute})
+	s := New(cfg, Options{Endpoint: endpoint, Timeout: time.Minute})
 	if got, err := s.GetParameter(ctx, name); err != nil || got != "тайна-token" {
 		t.Errorf("GetParameter = %q, %v; want the stored value", got, err)
 	}
@@ -241,7 +234,7 @@ func BenchmarkSSMGetParameter(b *testing.B) {
 		io.WriteString(w, `{"Parameter":{"Name":"/syndicate/admin-token","Type":"SecureString","Value":"tok","Version":1}}`)
 	}))
 	defer srv.Close()
-	s := NewSSM(testCfg, SSMOptions{Endpoint: srv.URL})
+	s := New(testCfg, Options{Endpoint: srv.URL})
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

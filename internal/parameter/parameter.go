@@ -1,4 +1,4 @@
-package secret
+package parameter
 
 import (
 	"bytes"
@@ -17,7 +17,10 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
-// DefaultTimeout bounds one GetParameter call when SSMOptions.Timeout is
+// ErrMissing means the parameter does not exist or is empty.
+var ErrMissing = errors.New("parameter: missing or empty")
+
+// DefaultTimeout bounds one GetParameter call when Options.Timeout is
 // zero: the call runs inside an admin request, under the function timeout.
 const DefaultTimeout = 3 * time.Second
 
@@ -25,8 +28,8 @@ const DefaultTimeout = 3 * time.Second
 // (advanced tier), and the rest of the answer is metadata.
 const maxResponse = 64 << 10
 
-// SSMOptions are the optional settings of NewSSM.
-type SSMOptions struct {
+// Options are the optional settings of New.
+type Options struct {
 	// Endpoint replaces https://ssm.<region>.amazonaws.com (moto, a VPC
 	// endpoint); empty means cfg.BaseEndpoint, else the regional one.
 	Endpoint string
@@ -40,9 +43,10 @@ type SSMOptions struct {
 	Now func() time.Time
 }
 
-// SSM calls GetParameter (WithDecryption) over SSM's JSON 1.1 protocol,
-// signed with SigV4 for cfg's region and credentials.
-type SSM struct {
+// Store calls SSM's GetParameter (WithDecryption) and PutParameter over
+// its JSON 1.1 protocol, signed with the SDK's SigV4 signer for cfg's
+// region and credentials.
+type Store struct {
 	endpoint string
 	region   string
 	creds    aws.CredentialsProvider
@@ -54,10 +58,10 @@ type SSM struct {
 	signer *v4.Signer
 }
 
-// NewSSM returns an SSM client for cfg (region and credentials, usually
+// New returns a Store for cfg (region and credentials, usually
 // from awsenv.Config).
-func NewSSM(cfg aws.Config, opts SSMOptions) *SSM {
-	s := &SSM{
+func New(cfg aws.Config, opts Options) *Store {
+	s := &Store{
 		endpoint: opts.Endpoint,
 		region:   cfg.Region,
 		creds:    cfg.Credentials,
@@ -86,7 +90,7 @@ func NewSSM(cfg aws.Config, opts SSMOptions) *SSM {
 
 // RegionalEndpoint is SSM's public endpoint in region: amazonaws.com, or
 // amazonaws.com.cn in the China regions. Other partitions need
-// SSMOptions.Endpoint.
+// Options.Endpoint.
 func RegionalEndpoint(region string) string {
 	suffix := ".amazonaws.com"
 	if strings.HasPrefix(region, "cn-") {
@@ -118,7 +122,7 @@ type errorResponse struct {
 // ParameterNotFound (and an answer without a parameter) is ErrMissing;
 // every other failure is returned as is, naming the SSM error code when
 // there is one but never the value.
-func (s *SSM) GetParameter(ctx context.Context, name string) (string, error) {
+func (s *Store) GetParameter(ctx context.Context, name string) (string, error) {
 	data, err := s.call(ctx, "GetParameter", getParameterRequest{Name: name, WithDecryption: true})
 	if err != nil {
 		return "", err
@@ -145,13 +149,13 @@ type putParameterRequest struct {
 // PutParameter overwrites the String parameter name with value: small
 // state a function keeps between runs (the follow function's ETag), not a
 // secret.
-func (s *SSM) PutParameter(ctx context.Context, name, value string) error {
+func (s *Store) PutParameter(ctx context.Context, name, value string) error {
 	_, err := s.call(ctx, "PutParameter", putParameterRequest{Name: name, Value: value, Type: "String", Overwrite: true})
 	return err
 }
 
 // call sends one SSM action, signed, and returns the answer's body.
-func (s *SSM) call(ctx context.Context, action string, in any) ([]byte, error) {
+func (s *Store) call(ctx context.Context, action string, in any) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	body, err := json.Marshal(in)
