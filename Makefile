@@ -15,7 +15,7 @@ export PATH := $(PATH):$(abspath $(VENV))/bin
 # stays out of the service's go.mod; vet, test and tidy-check cover both.
 TOOLS     := tools/bench
 
-.PHONY: run import test prereqs check-tree vet fmt-check tidy-check lint-template unit build deploy bench simulate fuzz clean
+.PHONY: run import test test-wordpress prereqs check-tree vet fmt-check tidy-check lint-template unit build deploy bench simulate fuzz clean
 
 ## run: the whole service on 127.0.0.1:3000 (PORT overrides) on the embedded store, seeded.
 run:
@@ -35,6 +35,13 @@ test: prereqs
 	./scripts/with-moto.sh $(GO) test -race -count=1 ./...
 	$(GO) -C $(TOOLS) test -race -count=1 ./...
 
+## test-wordpress: the importer against a real WordPress 6.1 (Debian's wordpress, MariaDB, Apache with PHP, all on
+## loopback; installed with apt when run as root): scripts/test-wordpress.sh seeds a site, runs the tests tagged
+## `wordpress` (REST, WXR and feed in sequence, the follow function, the golden pairs) and tears it all down.
+## UPDATE=1 also rewrites the golden pairs taken from it. .ci/run runs it after `make test`.
+test-wordpress:
+	./scripts/test-wordpress.sh
+
 # What the tests need, each missing one a line naming its install command; run
 # before anything else, so a fresh machine learns at once what it lacks.
 prereqs:
@@ -46,6 +53,7 @@ check-tree:
 
 vet:
 	$(GO) vet ./...
+	$(GO) vet -tags wordpress ./internal/importer/
 	$(GO) -C $(TOOLS) vet ./...
 
 fmt-check:
@@ -82,9 +90,10 @@ bench:
 	./scripts/with-moto.sh bash -o pipefail -c '$(GO) test -run "^$$" -bench . -benchmem -count $(BENCH_COUNT) -benchtime $(BENCHTIME) ./... | tee bench.txt'
 	./scripts/with-moto.sh $(GO) -C $(TOOLS) run . -root "$(CURDIR)" -gobench bench.txt -out docs/figures.md
 
-## simulate: a viral day's request mix, bounded and on loopback, through a caching proxy with the template's
-## cache keys (internal/testing/cdnsim) in front of the local server on moto; healthy, then with every share-counter
-## write throttled. Writes docs/simulation.md. SIM_REQUESTS per phase (default 20000).
+## simulate: a viral hour's request mix, bounded and on loopback, through the edge model (internal/testing/cdnsim:
+## the template's cache keys, cold edge locations, lifetimes on a simulated clock) in front of the local server on
+## moto: the whole mix, readers only, every share-counter write throttled; then a correction's time to every edge.
+## Writes docs/simulation.md. SIM_REQUESTS per phase (default 20000).
 SIM_REQUESTS ?= 20000
 simulate:
 	./scripts/with-moto.sh $(GO) -C $(TOOLS) run ./simulate -root "$(CURDIR)" -requests $(SIM_REQUESTS) -out docs/simulation.md

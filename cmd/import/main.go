@@ -43,7 +43,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		workers  = fs.Int("workers", 8, "writes in flight at once")
 		allPages = fs.Bool("all-pages", false, "follow a feed's archive pages (RFC 5005, JSON Feed next_url, WordPress ?paged=)")
 		maxPages = fs.Int("max-pages", 1000, "at most this many pages of a paged source")
-		language = fs.String("language", "bg", "language of articles whose source names none")
+		language = fs.String("language", "", "the publisher's language, for new articles whose item names none; a feed's channel language is only a hint (default: the channel's, else bg)")
 		source   = fs.String("source", "", "the articles' source (agency) when an item names none")
 		timeout  = fs.Duration("timeout", 30*time.Second, "per HTTP request")
 	)

@@ -89,9 +89,22 @@ func rssPage(f *rss.Feed, doc []byte, docURL string, opts Options) Page {
 			Status: article.StatusPublished,
 			Source: opts.Source,
 		}
+		// A feed has no featured image of WordPress's, no links of the
+		// bylines, one list of categories and tags, and a language only
+		// of the channel: those keep what is stored (merge).
+		carries := fieldTitle | fieldBody | fieldLead | fieldPublishedAt | fieldURL | fieldStatus
 		a.Body, a.Lead = it.Content, it.Description
 		if a.Body == "" {
 			a.Body, a.Lead = it.Description, ""
+			carries &^= fieldLead
+			if p.WordPress {
+				// WordPress's "summary" feeds: the description is the
+				// excerpt, not the text.
+				carries &^= fieldBody
+			}
+		}
+		if strings.TrimSpace(newsroom.PlainText(a.Lead)) == "" {
+			carries &^= fieldLead
 		}
 		itemSource := false
 		if it.Source != nil && strings.TrimSpace(it.Source.Title) != "" {
@@ -100,7 +113,9 @@ func rssPage(f *rss.Feed, doc []byte, docURL string, opts Options) Page {
 		if it.DublinCoreExt != nil && len(it.DublinCoreExt.Source) > 0 && strings.TrimSpace(it.DublinCoreExt.Source[0]) != "" && !itemSource {
 			a.Source, itemSource = it.DublinCoreExt.Source[0], true
 		}
-		creditSource(&a, itemSource)
+		if creditSource(&a, itemSource) || itemSource {
+			carries |= fieldSource
+		}
 		a.PublishedAt = feedTime(it.PubDate, it.PubDateParsed)
 		if it.DublinCoreExt != nil {
 			if a.PublishedAt.IsZero() && len(it.DublinCoreExt.Date) > 0 {
@@ -116,9 +131,17 @@ func rssPage(f *rss.Feed, doc []byte, docURL string, opts Options) Page {
 		if len(a.Authors) == 0 && it.Author != "" {
 			a.Authors = append(a.Authors, article.Author{Name: rssAuthorName(it.Author)})
 		}
+		if len(a.Authors) > 0 {
+			carries |= fieldAuthors
+		}
 		var cats []string
 		for _, c := range it.Categories {
-			cats = append(cats, c.Value)
+			if !defaultCategory(c.Value) {
+				cats = append(cats, c.Value)
+			}
+		}
+		if len(cats) > 0 {
+			carries |= fieldTags
 		}
 		a.Section, a.Tags = primary(cats)
 		a.Image = mediaImage(it.Extensions, docURL)
@@ -132,8 +155,14 @@ func rssPage(f *rss.Feed, doc []byte, docURL string, opts Options) Page {
 				}
 			}
 		}
+		if a.Image != nil {
+			carries |= fieldImage
+		}
+		if a.PublishedAt.IsZero() {
+			carries &^= fieldPublishedAt
+		}
 		fill(&a, lang)
-		item := Item{Kind: KindArticle, Ref: ref, Article: a}
+		item := Item{Kind: KindArticle, Ref: ref, Article: a, carries: withTitle(carries, it.Title), rendered: p.WordPress}
 		item.identify(site, key, it.Link)
 		p.Items = append(p.Items, item)
 	}
@@ -164,6 +193,7 @@ func atomPage(f *atom.Feed, docURL string, opts Options) Page {
 			Status: article.StatusPublished,
 			Source: opts.Source,
 		}
+		carries := fieldTitle | fieldBody | fieldLead | fieldPublishedAt | fieldURL | fieldStatus
 		itemSource := false
 		if e.Source != nil && e.Source.Title != "" {
 			a.Source, itemSource = e.Source.Title, true
@@ -174,9 +204,18 @@ func atomPage(f *atom.Feed, docURL string, opts Options) Page {
 				a.Body = textHTML(a.Body)
 			}
 		}
-		creditSource(&a, itemSource)
+		if creditSource(&a, itemSource) || itemSource {
+			carries |= fieldSource
+		}
 		if a.Body == "" {
 			a.Body, a.Lead = textHTML(e.Summary), ""
+			carries &^= fieldLead
+			if p.WordPress {
+				carries &^= fieldBody
+			}
+		}
+		if strings.TrimSpace(newsroom.PlainText(a.Lead)) == "" {
+			carries &^= fieldLead
 		}
 		for _, l := range e.Links {
 			switch {
@@ -199,14 +238,34 @@ func atomPage(f *atom.Feed, docURL string, opts Options) Page {
 		// entry's own authors are.
 		for _, au := range e.Authors {
 			a.Authors = append(a.Authors, article.Author{Name: au.Name, URL: resolve(docURL, au.URI)})
+			if au.URI != "" {
+				carries |= fieldAuthorURLs
+			}
 		}
-		a.Section, a.Tags = atomTerms(e.Categories)
+		if len(a.Authors) > 0 {
+			carries |= fieldAuthors
+		}
+		var told bool
+		a.Section, a.Tags, told = atomTerms(e.Categories)
+		if told {
+			carries |= fieldSection
+		}
+		if a.Section != "" || len(a.Tags) > 0 {
+			carries |= fieldTags
+		}
+		if a.Image != nil {
+			carries |= fieldImage
+		}
+		if a.PublishedAt.IsZero() {
+			carries &^= fieldPublishedAt
+		}
 		ref := itemRef("Atom entry", i, e.ID, e.Title)
 		content := ""
 		if e.Content != nil {
 			content = e.Content.Value
 		}
-		item := Item{Kind: KindArticle, Ref: ref, Article: a, Modified: feedTime(e.Updated, e.UpdatedParsed)}
+		item := Item{Kind: KindArticle, Ref: ref, Article: a, Modified: feedTime(e.Updated, e.UpdatedParsed),
+			carries: withTitle(carries, e.Title), rendered: p.WordPress}
 		if protectedInFeed(e.Title, e.Summary, content) {
 			item = Item{Kind: KindProtected, Ref: ref}
 		} else {
@@ -235,11 +294,26 @@ func jsonPage(f *jsonfeed.Feed, docURL string, opts Options) Page {
 			Source:   opts.Source,
 			Language: it.Language,
 		}
+		carries := fieldTitle | fieldBody | fieldLead | fieldPublishedAt | fieldURL | fieldStatus
+		if validLanguage(strings.TrimSpace(it.Language)) {
+			carries |= fieldLanguage
+		}
 		if strings.TrimSpace(a.Body) == "" {
 			a.Body = textHTML(it.ContentText)
 		}
-		creditSource(&a, false)
+		if creditSource(&a, false) {
+			carries |= fieldSource
+		}
+		if strings.TrimSpace(newsroom.PlainText(a.Lead)) == "" {
+			carries &^= fieldLead
+		}
 		a.PublishedAt = feedTime(it.DatePublished, nil)
+		if a.PublishedAt.IsZero() {
+			a.PublishedAt = feedTime(it.DateModified, nil)
+		}
+		if a.PublishedAt.IsZero() {
+			carries &^= fieldPublishedAt
+		}
 		authors := it.Authors
 		if len(authors) == 0 && it.Author != nil {
 			authors = []*jsonfeed.Author{it.Author}
@@ -247,14 +321,24 @@ func jsonPage(f *jsonfeed.Feed, docURL string, opts Options) Page {
 		for _, au := range authors {
 			if au != nil {
 				a.Authors = append(a.Authors, article.Author{Name: au.Name, URL: resolve(docURL, au.URL)})
+				if au.URL != "" {
+					carries |= fieldAuthorURLs
+				}
 			}
 		}
+		if len(a.Authors) > 0 {
+			carries |= fieldAuthors
+		}
 		a.Section, a.Tags = primary(it.Tags)
+		if len(it.Tags) > 0 {
+			carries |= fieldTags
+		}
 		if u := resolve(docURL, it.Image); u != "" {
 			a.Image = &article.Image{URL: u}
+			carries |= fieldImage
 		}
 		item := Item{Kind: KindArticle, Ref: itemRef("JSON Feed item", i, it.ID, it.Title), Article: a,
-			Modified: feedTime(it.DateModified, nil)}
+			Modified: feedTime(it.DateModified, nil), carries: withTitle(carries, it.Title)}
 		if protectedInFeed(it.Title, it.Summary, it.ContentHTML) {
 			item = Item{Kind: KindProtected, Ref: item.Ref}
 		} else {
@@ -287,25 +371,37 @@ func protectedInFeed(title, summary, content string) bool {
 }
 
 // atomTerms reads Atom categories: one whose scheme ends in "section"
-// is the section (this service's own feeds mark it so), else the first
-// category; the label is the name, else the term.
-func atomTerms(cs []*atom.Category) (string, []string) {
+// is the section (this service's own feeds mark it so; told is then
+// set), else the first category; the label is the name, else the term.
+func atomTerms(cs []*atom.Category) (section string, tags []string, told bool) {
 	var cats []string
-	section := -1
+	at := -1
 	for _, c := range cs {
 		name := firstNonEmpty(c.Label, c.Term)
-		if name == "" {
+		if name == "" || defaultCategory(name) {
 			continue
 		}
-		if section < 0 && strings.HasSuffix(strings.ToLower(c.Scheme), "section") {
-			section = len(cats)
+		if at < 0 && strings.HasSuffix(strings.ToLower(c.Scheme), "section") {
+			at = len(cats)
 		}
 		cats = append(cats, name)
 	}
-	if section < 0 {
-		return primary(cats)
+	if at < 0 {
+		section, tags = primary(cats)
+		return section, tags, false
 	}
-	return cats[section], append(append([]string(nil), cats[:section]...), cats[section+1:]...)
+	return cats[at], append(append([]string(nil), cats[:at]...), cats[at+1:]...), true
+}
+
+// defaultCategory reports WordPress's default category, which its feeds
+// list and its REST API and this importer's WXR mapping leave out
+// ("Uncategorized", in Bulgarian "Некатегоризирани" or "Без категория").
+func defaultCategory(name string) bool {
+	switch strings.ToLower(strings.TrimSpace(html.UnescapeString(name))) {
+	case "uncategorized", "некатегоризирани", "без категория":
+		return true
+	}
+	return false
 }
 
 // primary makes the first category the section and the rest tags.
@@ -528,14 +624,16 @@ func takeSourceCredit(body string) (string, string) {
 }
 
 // creditSource moves the credit this service's feeds add to the content into
-// a.Source, which it sets unless the item named a source of its own.
-func creditSource(a *article.Article, itemSource bool) {
+// a.Source, which it sets unless the item named a source of its own; it
+// reports whether there was one.
+func creditSource(a *article.Article, itemSource bool) bool {
 	body, src := takeSourceCredit(a.Body)
 	if src == "" {
-		return
+		return false
 	}
 	a.Body = body
 	if !itemSource {
 		a.Source = src
 	}
+	return true
 }

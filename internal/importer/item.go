@@ -47,9 +47,39 @@ type Item struct {
 	Modified time.Time
 	// Err is why the item could not be mapped; it is reported as a failure.
 	Err error
+	// rendered is set when the body is WordPress content rendered here
+	// (WXR) or for a WordPress feed: it may differ from the REST API's
+	// rendering in markup only (sameContent).
+	rendered bool
+	// note is a warning to report when the item is written (what its
+	// rendering dropped).
+	note string
+	// carries is what the source states about the post (zero: every
+	// field); the rest keeps the stored values on an update (merge).
+	carries field
 	// ident is what Article.ID was made from, to tell two items sharing a
 	// GUID apart (distinct).
 	ident identity
+}
+
+// allFields is every field an item can carry.
+const allFields = fieldSource<<1 - 1
+
+// fields is what the item carries.
+func (it *Item) fields() field {
+	if it.carries == 0 {
+		return allFields
+	}
+	return it.carries
+}
+
+// withTitle is c without fieldTitle when the source gives no title (the
+// mapping makes one from the text).
+func withTitle(c field, raw string) field {
+	if newsroom.PlainText(raw) == "" {
+		return c &^ fieldTitle
+	}
+	return c
 }
 
 // identity is what an item's article ID is made of: the site, the key

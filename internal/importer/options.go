@@ -9,8 +9,12 @@ import (
 
 // Options says how a source is mapped.
 type Options struct {
-	// Language is the articles' language when the source names none (or
-	// an invalid one); "bg" if empty.
+	// Language is the publisher's language (cmd/import's -language, the
+	// follow function's SITE_LANGUAGE): a new article's language when its
+	// item names none. A channel's language (RSS, WXR, Atom, JSON Feed) is
+	// only a hint, used when this is empty; "bg" when neither says.
+	// An article already stored keeps its language unless its item names
+	// another (a JSON Feed item's own language).
 	Language string
 	// Source fills article.Source when the item names none (RSS <source>).
 	Source string
@@ -21,12 +25,14 @@ type Options struct {
 	MaxPages int
 }
 
+// language is a new article's language: the publisher's, else the
+// channel's hint doc, else "bg".
 func (o Options) language(doc string) string {
+	if l := strings.TrimSpace(o.Language); l != "" && validLanguage(l) {
+		return l
+	}
 	if doc = strings.TrimSpace(doc); doc != "" && validLanguage(doc) {
 		return doc
-	}
-	if o.Language != "" {
-		return o.Language
 	}
 	return "bg"
 }

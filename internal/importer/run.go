@@ -27,7 +27,21 @@ type Importer struct {
 	DryRun bool
 	// Progress, if set, is told about every item done.
 	Progress *Progress
+	// Now is the clock that tells a publication time too far ahead (a
+	// junk year); time.Now if nil.
+	Now func() time.Time
 }
+
+// MaxAhead is how far ahead of the import a source's publication time may
+// be: WordPress schedules posts days or months ahead; a year like 2999 is
+// a typo or a placeholder, which would be held back as a scheduled story
+// for ever. Such an item is refused.
+const MaxAhead = 366 * 24 * time.Hour
+
+// Warnings about items imported otherwise than the source has them.
+const (
+	warnUndated = "no publication date at the source (empty pubDate, dc:date, published): imported as a draft, out of the feeds and the news sitemap; publish it here with its date"
+)
 
 // Summary is what an import did (or, dry, would do).
 type Summary struct {
@@ -217,14 +231,36 @@ func (im *Importer) one(ctx context.Context, sanitizer *newsroom.Sanitizer, it *
 	if it.Kind != KindArticle {
 		return result{o: skipped, kind: it.Kind}
 	}
+	now := time.Now
+	if im.Now != nil {
+		now = im.Now
+	}
+	if p := it.Article.PublishedAt; p.After(now().Add(MaxAhead)) {
+		err := fmt.Errorf("publishedAt %s is more than a year ahead: a junk date, refused (fix it at the source)", p.Format(time.RFC3339))
+		return result{o: failed, reason: err.Error(), cause: err}
+	}
+	warning := ""
+	if it.Article.Status == article.StatusPublished && it.Article.PublishedAt.IsZero() {
+		// Undated: published now, it would take the top of every feed
+		// and the news sitemap. A new article is a draft; a stored one
+		// keeps its status and time.
+		undated := *it
+		undated.Article.Status = article.StatusDraft
+		undated.carries = it.fields() &^ (fieldStatus | fieldPublishedAt)
+		it, warning = &undated, warnUndated
+	}
 	if err := check(sanitizer, it.Article); err != nil {
 		return result{o: failed, reason: err.Error(), cause: err}
 	}
 	// A write that meets a version it did not expect (another writer, or
 	// an earlier attempt whose answer was lost) is looked at once more.
 	for attempt := 0; ; attempt++ {
-		o, kind, err := im.write(ctx, sanitizer, it.Article)
+		o, kind, err := im.write(ctx, sanitizer, it)
 		switch {
+		case err == nil && o == created:
+			return result{o: o, kind: kind, warning: joinWarnings(warning, it.note)}
+		case err == nil && o == updated:
+			return result{o: o, kind: kind, warning: it.note}
 		case err == nil:
 			return result{o: o, kind: kind}
 		case errors.Is(err, ErrUnauthorized):
@@ -277,8 +313,11 @@ func (im *Importer) withdraw(ctx context.Context, it *Item) result {
 	}
 }
 
-// write brings the stored article in line with want.
-func (im *Importer) write(ctx context.Context, sanitizer *newsroom.Sanitizer, want article.Article) (outcome, Kind, error) {
+// write brings the stored article in line with the item: created as the
+// source has it, or the fields the source carries merged onto the stored
+// article (merge).
+func (im *Importer) write(ctx context.Context, sanitizer *newsroom.Sanitizer, it *Item) (outcome, Kind, error) {
+	want := clone(it.Article)
 	cur, err := im.Sink.Get(ctx, want.ID)
 	switch {
 	case errors.Is(err, article.ErrNotFound):
@@ -294,7 +333,11 @@ func (im *Importer) write(ctx context.Context, sanitizer *newsroom.Sanitizer, wa
 	case err != nil:
 		return failed, "", err
 	}
-	keepServerFields(&want, &cur)
+	merge(&want, &cur, it.fields())
+	if body := sanitizer.HTML(article.DropXMLForbidden(want.Body), want.URL); sameHTML(body, cur.Body) || it.rendered && sameContent(body, cur.Body) {
+		// A rendering of the same text: nothing new.
+		want.Body = cur.Body
+	}
 	if same(sanitizer, want, cur) {
 		return unchanged, "", nil
 	}
@@ -310,21 +353,6 @@ func (im *Importer) write(ctx context.Context, sanitizer *newsroom.Sanitizer, wa
 		return unchanged, "", nil
 	}
 	return updated, "", nil
-}
-
-// keepServerFields carries over what the source does not have: the slug,
-// comment count and related articles set in this service, the publication
-// time of a draft, the URL the service made.
-func keepServerFields(want, cur *article.Article) {
-	want.Slug = cur.Slug
-	want.CommentCount = cur.CommentCount
-	want.Related = cur.Related
-	if want.PublishedAt.IsZero() {
-		want.PublishedAt = cur.PublishedAt
-	}
-	if want.URL == "" {
-		want.URL = cur.URL
-	}
 }
 
 // check validates a as the service would store it, so that a dry run
@@ -374,6 +402,17 @@ func clone(a article.Article) article.Article {
 		a.Image = &img
 	}
 	return a
+}
+
+// joinWarnings joins the non-empty warnings with "; ".
+func joinWarnings(w ...string) string {
+	var out []string
+	for _, s := range w {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // reasonOf is the report line's reason for err.

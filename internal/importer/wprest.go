@@ -170,8 +170,17 @@ func ParseREST(doc []byte, pageURL string, opts Options) ([]Item, error) {
 				}
 			}
 		}
+		// The REST API has no language; a featured image it does not
+		// embed (not public) is not said to be gone.
+		carries := fieldTitle | fieldBody | fieldLead | fieldSection | fieldTags | fieldPublishedAt | fieldURL | fieldStatus
+		if len(p.Embedded.Author) > 0 {
+			carries |= fieldAuthors | fieldAuthorURLs
+		}
+		if p.FeaturedMedia == 0 || a.Image != nil {
+			carries |= fieldImage
+		}
 		fill(&a, lang)
-		it := Item{Kind: KindArticle, Ref: ref, Article: a, Modified: wpTime(p.Modified, p.ModifiedGMT)}
+		it := Item{Kind: KindArticle, Ref: ref, Article: a, Modified: wpTime(p.Modified, p.ModifiedGMT), carries: withTitle(carries, p.Title.Rendered)}
 		it.identify(site, key, p.Link)
 		items = append(items, it)
 	}

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/newsroom"
+	"github.com/newsdesk/syndicate/internal/wpcontent"
 )
 
 // Namespaces of a WXR file. The wp: and excerpt: ones carry the WXR
@@ -51,6 +53,8 @@ type wxrItem struct {
 	Modified   string        `xml:"post_modified"`
 	ModGMT     string        `xml:"post_modified_gmt"`
 	Status     string        `xml:"status"`
+	Parent     string        `xml:"post_parent"`
+	MenuOrder  string        `xml:"menu_order"`
 	PostType   string        `xml:"post_type"`
 	Password   string        `xml:"post_password"`
 	Attachment string        `xml:"attachment_url"`
@@ -128,6 +132,7 @@ func parseWXR(r io.Reader, opts Options, w Window) ([]Item, int, error) {
 		names[a.Login] = a.DisplayName
 	}
 	lang := opts.language(ch.Language)
+	media := wxrMedia(attachments, site)
 	items := make([]Item, 0, len(ch.Items))
 	for i := range ch.Items {
 		it := &ch.Items[i]
@@ -152,10 +157,14 @@ func parseWXR(r io.Reader, opts Options, w Window) ([]Item, int, error) {
 			items = append(items, p)
 			continue
 		}
+		// WXR holds what the author wrote; the REST API and the feed give
+		// it as WordPress renders it (the_content, the_title and
+		// the_excerpt), and so is it imported.
+		content := wpcontent.Render(wpcontent.Post{ID: strings.TrimSpace(it.PostID), Content: it.encoded(false), Media: media})
 		a := article.Article{
-			Title:  it.Title,
-			Body:   it.encoded(false),
-			Lead:   it.encoded(true),
+			Title:  wpcontent.Texturize(it.Title),
+			Body:   content.HTML,
+			Lead:   wpcontent.Texturize(it.encoded(true)),
 			URL:    resolve(site, it.Link),
 			Status: st,
 			Source: opts.Source,
@@ -171,15 +180,62 @@ func parseWXR(r io.Reader, opts Options, w Window) ([]Item, int, error) {
 			a.Authors = append(a.Authors, article.Author{Name: name})
 		}
 		a.Section, a.Tags = wxrTerms(it)
-		if att := attachments[strings.TrimSpace(it.meta("_thumbnail_id"))]; att != nil {
+		// WXR has the bylines' names, not their links, and the language
+		// only of the site; the excerpt only when one was written.
+		carries := fieldTitle | fieldBody | fieldSection | fieldTags | fieldPublishedAt | fieldURL | fieldStatus
+		if len(a.Authors) > 0 {
+			carries |= fieldAuthors
+		}
+		if strings.TrimSpace(newsroom.PlainText(a.Lead)) != "" {
+			carries |= fieldLead
+		}
+		thumb := strings.TrimSpace(it.meta("_thumbnail_id"))
+		if att := attachments[thumb]; att != nil {
 			a.Image = wxrImage(att, site)
+			carries |= fieldImage
+		} else if thumb == "" || thumb == "0" {
+			carries |= fieldImage // no featured image
 		}
 		fill(&a, lang)
-		item := Item{Kind: KindArticle, Ref: ref, Article: a, Modified: wpTime(it.Modified, it.ModGMT)}
+		item := Item{Kind: KindArticle, Ref: ref, Article: a, Modified: wpTime(it.Modified, it.ModGMT), carries: withTitle(carries, it.Title),
+			rendered: true, note: droppedNote(content.Dropped)}
 		item.identify(site, key, it.Link)
 		items = append(items, item)
 	}
 	return items, total, nil
+}
+
+// wxrMedia is the attachments as wpcontent needs them: file, page, alt
+// text, caption, size, parent and order.
+func wxrMedia(attachments map[string]*wxrItem, site string) map[string]wpcontent.Media {
+	out := make(map[string]wpcontent.Media, len(attachments))
+	for id, att := range attachments {
+		m := wpcontent.Media{ID: id, URL: firstNonEmpty(att.Attachment, att.GUID), Link: resolve(site, att.Link),
+			Alt: att.meta("_wp_attachment_image_alt"), Caption: att.encoded(true), Parent: strings.TrimSpace(att.Parent)}
+		m.Order, _ = strconv.Atoi(strings.TrimSpace(att.MenuOrder))
+		meta := att.meta("_wp_attachment_metadata")
+		if g := phpWidth.FindStringSubmatch(meta); g != nil {
+			m.Width, _ = strconv.Atoi(g[1])
+		}
+		if g := phpHeight.FindStringSubmatch(meta); g != nil {
+			m.Height, _ = strconv.Atoi(g[1])
+		}
+		out[id] = m
+	}
+	return out
+}
+
+// droppedNote is the warning for what the rendering dropped, "" if nothing.
+func droppedNote(dropped map[string]int) string {
+	if len(dropped) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(dropped))
+	for n, c := range dropped {
+		names = append(names, fmt.Sprintf("%s ×%d", n, c))
+	}
+	sort.Strings(names)
+	return "dropped from the body (WordPress renders them only on its own pages): " + strings.Join(names, ", ")
 }
 
 // wxrTerms picks the section, the primary category (Yoast's

@@ -13,8 +13,10 @@ import (
 	"github.com/newsdesk/syndicate/internal/article"
 )
 
-// Audience says who a share page is for; see the package httpapi share
-// handler for how it is chosen and why the two stay correct behind a CDN.
+// Audience says who a share page is for. The share route serves the
+// Crawler page to everyone, so that one public copy per edge serves all
+// (see shareapi's page handler); Person is the page for a browser without
+// scripts where no shared cache stands in front.
 type Audience int
 
 const (

@@ -72,9 +72,7 @@ const (
 	// long, while the card URL's version makes a changed card visible at
 	// once to whoever reads the page again.
 	sharePageCache = "public, max-age=600, s-maxage=3600"
-	// A person's page is never stored by a shared cache; see the page handler.
-	sharePersonCache = "private, max-age=600"
-	shareCardCache   = "public, max-age=31536000, immutable"
+	shareCardCache = "public, max-age=31536000, immutable"
 	// A card drawn without its photo because the origin failed, or asked
 	// for with a stale version, is only right for now.
 	shareCardShortCache = "public, max-age=300"
@@ -201,29 +199,25 @@ func (h *shareHandler) shown(key string, a *article.Article) error {
 	return fmt.Errorf("share: %q is not public: %w", key, article.ErrNotFound)
 }
 
-// page serves the share page.
+// page serves the share page: one page for everyone, public and cached
+// at the edge.
 //
-// Crawlers and people get different pages from one URL, and a shared CDN
-// cache must never give one the other's. The mechanism:
+// It is the crawler page (share.Crawler): no meta refresh (Facebook's
+// scraper follows one and would read the article instead of the card), but
+// the one-line redirect script, which sends on every person whose browser
+// runs scripts (and the crawlers that run them, Googlebot and Applebot, to
+// the canonical article they should index anyway); a browser without
+// scripts shows the title, lead, picture and a link to the article.
 //
-//   - The crawler page has no meta refresh (Facebook's scraper follows one
-//     and would read the article instead of the card), but it does carry
-//     the one-line redirect script. It is cached publicly, and it is right
-//     for everyone: a crawler does not run the script and stays, a person
-//     served it from a cache is sent on by the script, and the crawlers
-//     that run scripts (Googlebot, Applebot) land on the canonical article,
-//     which is the page they should index anyway.
-//   - The person page adds <meta http-equiv="refresh"> for browsers without
-//     scripts, and is "private": no shared cache stores it, so no crawler
-//     can ever be served it from one.
-//
-// So whichever variant a CDN holds, it holds the crawler page, and that
-// page is correct for every client. Vary: User-Agent is sent as well, for
-// caches that honour it, but correctness does not depend on it: CloudFront,
-// for one, does not key on User-Agent unless told to, and keying on it
-// would split the cache into one entry per browser build. The user agent
-// list (share.IsCrawler) only decides whether the refresh tag is added;
-// a crawler it misses at worst follows the refresh to the article page.
+// Until issue 18 people got a page of their own with a meta refresh,
+// marked private: no shared cache could keep it, so the CDN answered
+// readers only while a crawler's copy of the page was in it (a crawler's
+// Accept-Encoding differs from a browser's, so often not even then), and
+// with no crawler about every reader reached the origin. One page for
+// everyone is cached per edge and encoding from the first request on,
+// whoever makes it, and nothing a cache can give a crawler is wrong for
+// it. The user agent list (share.IsCrawler) decides nothing here: nothing
+// varies by User-Agent, so no Vary is sent.
 func (h *shareHandler) page(w http.ResponseWriter, r *http.Request) {
 	a, err := h.public(r)
 	if err != nil {
@@ -233,14 +227,9 @@ func (h *shareHandler) page(w http.ResponseWriter, r *http.Request) {
 	if h.moved(w, r, &a, "", shareMovedCache) {
 		return
 	}
-	aud, cache, tag := share.Crawler, sharePageCache, "c"
-	if !share.IsCrawler(r.Header.Get("User-Agent")) {
-		aud, cache, tag = share.Person, sharePersonCache, "p"
-	}
 	hd := w.Header()
-	hd.Set("Vary", "User-Agent")
-	hd.Set("Cache-Control", cache)
-	etag := `"` + strconv.FormatInt(a.Version, 10) + "-" + tag + sharePageRevision + `"`
+	hd.Set("Cache-Control", sharePageCache)
+	etag := `"` + strconv.FormatInt(a.Version, 10) + "-c" + sharePageRevision + `"`
 	hd.Set("ETag", etag)
 	if !a.UpdatedAt.IsZero() {
 		hd.Set("Last-Modified", a.UpdatedAt.UTC().Format(http.TimeFormat))
@@ -250,7 +239,7 @@ func (h *shareHandler) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := h.opts.Site.WritePage(&buf, &a, aud); err != nil {
+	if err := h.opts.Site.WritePage(&buf, &a, share.Crawler); err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}

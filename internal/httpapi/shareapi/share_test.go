@@ -175,8 +175,7 @@ func TestSharePage(t *testing.T) {
 	seed := shareSeed()
 	t.Run("crawler", func(t *testing.T) {
 		w := e.get(t, "/share/"+seed.Slug, "User-Agent", shareCrawlerUA)
-		shareWant(t, w, 200, "Content-Type", "text/html; charset=utf-8", "Cache-Control", sharePageCache,
-			"Vary", "User-Agent", "ETag", `"1-c5"`)
+		shareWant(t, w, 200, "Content-Type", "text/html; charset=utf-8", "Cache-Control", sharePageCache, "ETag", `"1-c5"`)
 		body := w.Body.String()
 		if strings.Contains(body, "http-equiv") {
 			t.Errorf("crawler page has a meta refresh")
@@ -188,11 +187,18 @@ func TestSharePage(t *testing.T) {
 			t.Errorf("crawler was redirected")
 		}
 	})
-	t.Run("browser", func(t *testing.T) {
+	t.Run("browser: the same public page, sent on by its script", func(t *testing.T) {
 		w := e.get(t, "/share/"+seed.Slug, "User-Agent", shareBrowserUA)
-		shareWant(t, w, 200, "Cache-Control", sharePersonCache, "Vary", "User-Agent", "ETag", `"1-p5"`)
-		if !strings.Contains(w.Body.String(), `<meta http-equiv="refresh" content="0;url=`+seed.URL+`">`) {
-			t.Errorf("browser page has no refresh to the article")
+		crawler := e.get(t, "/share/"+seed.Slug, "User-Agent", shareCrawlerUA)
+		shareWant(t, w, 200, "Cache-Control", sharePageCache, "ETag", `"1-c5"`)
+		if w.Body.String() != crawler.Body.String() {
+			t.Errorf("a person's page differs from a crawler's: one page for everyone is what a shared cache may keep")
+		}
+		if v := w.Header().Get("Vary"); v != "" {
+			t.Errorf("Vary %q: nothing varies", v)
+		}
+		if !strings.Contains(w.Body.String(), `location.replace`) || !strings.Contains(w.Body.String(), `<a href="`+seed.URL+`">`) {
+			t.Errorf("the page neither sends a person on nor links the article")
 		}
 	})
 	t.Run("by id", func(t *testing.T) {
@@ -239,9 +245,9 @@ func TestSharePage(t *testing.T) {
 	}
 }
 
-// TestSharePageUserAgents checks every crawler gets the card page without
-// a refresh, and every browser the page with one; both are 200 and never
-// an HTTP redirect.
+// TestSharePageUserAgents checks every crawler and every browser gets the
+// one public page, without a meta refresh, with the redirect script; 200
+// and never an HTTP redirect.
 func TestSharePageUserAgents(t *testing.T) {
 	e := newBoltShareEnv(t, nil)
 	slug := shareSeed().Slug
@@ -270,10 +276,12 @@ func TestSharePageUserAgents(t *testing.T) {
 		t.Run(ua, func(t *testing.T) {
 			w := e.get(t, "/share/"+slug, "User-Agent", ua)
 			shareWant(t, w, 200, "Location", "")
+			// One page for everyone: never a meta refresh (a crawler
+			// would follow it), always public.
 			refresh := strings.Contains(w.Body.String(), `http-equiv="refresh"`)
 			public := strings.HasPrefix(w.Header().Get("Cache-Control"), "public")
-			if refresh == crawler || public != crawler {
-				t.Errorf("refresh %v, public cache %v; want %v, %v", refresh, public, !crawler, crawler)
+			if refresh || !public {
+				t.Errorf("refresh %v, public cache %v; want no refresh, public (crawler %v)", refresh, public, crawler)
 			}
 			if !strings.Contains(w.Body.String(), "location.replace(") {
 				t.Errorf("page lacks the redirect script")

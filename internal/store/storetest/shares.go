@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,9 +19,7 @@ func testShares(t *testing.T, s Store) {
 		t.Errorf("ShareCounts before any share = %v (nil: %t), %v; want an empty map", got, got == nil, err)
 	}
 	for _, network := range []string{"facebook", "facebook", "viber", "facebook", "x"} {
-		if err := s.IncrementShare(ctx(t), "a", network); err != nil {
-			t.Errorf("IncrementShare(a, %s) = %v", network, err)
-		}
+		increment(t, s, "a", network)
 	}
 	got, err = s.ShareCounts(ctx(t), "a")
 	want := map[string]int64{"facebook": 3, "viber": 1, "x": 1}
@@ -38,26 +37,70 @@ func testShares(t *testing.T, s Store) {
 
 // testConcurrentShares: a burst of concurrent clicks on one article, over
 // more increments than the dynamo store has counter shards, loses none.
+// An increment that answered an error may or may not have been counted
+// (see increment), so the exact total is wanted only when none did.
 func testConcurrentShares(t *testing.T, s Store) {
 	const workers, each = 20, 10
 	networks := []string{"facebook", "x"}
+	var failed [2]atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Go(func() {
-			network := networks[w%2]
 			for i := 0; i < each; i++ {
-				if err := s.IncrementShare(ctx(t), "a", network); err != nil {
-					t.Errorf("IncrementShare(a, %s) = %v", network, err)
-					return
+				if err := s.IncrementShare(ctx(t), "a", networks[w%2]); err != nil {
+					t.Logf("IncrementShare(a, %s) = %v", networks[w%2], err)
+					failed[w%2].Add(1)
 				}
 			}
 		})
 	}
 	wg.Wait()
 	got, err := s.ShareCounts(ctx(t), "a")
-	want := map[string]int64{"facebook": workers / 2 * each, "x": workers / 2 * each}
-	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("ShareCounts after %d concurrent increments = %v, %v; want %v", workers*each, got, err, want)
+	if err != nil {
+		t.Fatalf("ShareCounts after %d concurrent increments = %v", workers*each, err)
+	}
+	for i, network := range networks {
+		sent, failed := int64(workers/2*each), failed[i].Load()
+		switch {
+		case failed > sent/10:
+			t.Errorf("%d of %d increments of %s failed", failed, sent, network)
+		case got[network] < sent-failed || got[network] > sent:
+			t.Errorf("ShareCounts[%s] after %d concurrent increments (%d of them failed) = %d; want %d", network, sent, failed, got[network], sent)
+		}
+	}
+	if len(got) != len(networks) {
+		t.Errorf("ShareCounts after concurrent increments = %v; want only %v", got, networks)
+	}
+}
+
+// increment counts one share of id on network. A store may answer an
+// error for an increment it applied (moto losing its answer on a busy
+// machine; the dynamo suite sends UpdateItem without retries, so that such
+// a write is not counted twice): the count is read back, and the share is
+// sent again only when it was not counted.
+func increment(t *testing.T, s Store, id, network string) {
+	t.Helper()
+	const attempts = 3
+	for attempt := 1; ; attempt++ {
+		before, err := s.ShareCounts(ctx(t), id)
+		if err != nil {
+			t.Fatalf("ShareCounts(%s) = %v", id, err)
+		}
+		err = s.IncrementShare(ctx(t), id, network)
+		if err == nil {
+			return
+		}
+		after, rerr := s.ShareCounts(ctx(t), id)
+		switch {
+		case rerr != nil:
+			t.Fatalf("IncrementShare(%s, %s) = %v, then ShareCounts = %v", id, network, err, rerr)
+		case after[network] == before[network]+1:
+			t.Logf("IncrementShare(%s, %s) = %v, yet counted: read back", id, network, err)
+			return
+		case attempt == attempts:
+			t.Fatalf("IncrementShare(%s, %s) failed %d times, last %v", id, network, attempts, err)
+		}
+		t.Logf("IncrementShare(%s, %s) = %v, not counted: sent again", id, network, err)
 	}
 }
 
@@ -83,9 +126,7 @@ func RunDailyShares(t *testing.T, open func(t *testing.T, now func() time.Time, 
 	click := func(at time.Time, network string) {
 		t.Helper()
 		set(at)
-		if err := s.IncrementShare(ctx(t), "a", network); err != nil {
-			t.Fatalf("IncrementShare(a, %s) at %s = %v", network, at, err)
-		}
+		increment(t, s, "a", network)
 	}
 
 	got, err := s.DailyShares(ctx(t), "a", clock.AddDate(0, 0, -30), clock)
@@ -98,9 +139,7 @@ func RunDailyShares(t *testing.T, open func(t *testing.T, now func() time.Time, 
 	click(time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC), "viber")
 	click(time.Date(2026, 3, 5, 8, 0, 0, 0, time.UTC), "x")
 	click(time.Date(2026, 2, 27, 8, 0, 0, 0, time.UTC), "x") // before the range below
-	if err := s.IncrementShare(ctx(t), "other", "x"); err != nil {
-		t.Fatalf("IncrementShare(other, x) = %v", err)
-	}
+	increment(t, s, "other", "x")
 
 	tests := []struct {
 		name     string

@@ -10,7 +10,8 @@
 // DynamoDB serialises transactions and single-item writes, so each client
 // from Client sends one request at a time. Give all code under test that
 // shares a table the same client. Proxied puts a fault proxy between a
-// store client and moto.
+// store client and moto. WithoutRetries sends named operations once, for
+// tests that count writes exactly.
 package dynamotest
 
 import (
@@ -50,9 +51,10 @@ const Timeout = 5 * time.Minute
 const missing = EndpointVar + " is not set: run `make test`, which starts moto_server"
 
 // Client returns a client for the server at $DYNAMODB_ENDPOINT, with dummy
-// static credentials in us-east-1. Without the variable the test is skipped,
-// or fails when $CI is set, so CI cannot pass by skipping.
-func Client(t testing.TB) *dynamodb.Client {
+// static credentials in us-east-1, changed by opts (WithoutRetries).
+// Without the variable the test is skipped, or fails when $CI is set, so CI
+// cannot pass by skipping.
+func Client(t testing.TB, opts ...func(*dynamodb.Options)) *dynamodb.Client {
 	t.Helper()
 	endpoint := os.Getenv(EndpointVar)
 	if endpoint == "" {
@@ -75,7 +77,7 @@ func Client(t testing.TB) *dynamodb.Client {
 		Logger: logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
 			fmt.Fprintf(os.Stderr, "%s: dynamodb SDK %s: %s\n", name, c, fmt.Sprintf(format, v...))
 		}),
-	})
+	}, opts...)
 }
 
 // serial sends one request at a time; see the package comment for why.
