@@ -72,7 +72,9 @@ func run(log *slog.Logger) error {
 	store := dynamo.New(client, cfg.TableName, dynamo.WithConsistentReads(), dynamo.WithLocation(cfg.Location))
 	svc := newsroom.NewService(store, newsroom.Options{SiteURL: cfg.SiteURL})
 	rt := httpapi.NewRouter()
-	adminapi.Register(rt, svc, tokens, adminapi.NewOptions(cfg, store))
+	adminOpts := adminapi.NewOptions(cfg, store)
+	adminOpts.Fediverse = store
+	adminapi.Register(rt, svc, tokens, adminOpts)
 	// The preview studio draws cards too (drafts have no public card), so
 	// this function links the card renderer; see docs/preview.md.
 	previewOpts, err := previewapi.NewOptions(cfg, store)

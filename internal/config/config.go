@@ -79,6 +79,26 @@ type Config struct {
 	// FollowStateParameter names the SSM String parameter where the follow
 	// function keeps the source's ETag and Last-Modified between runs.
 	FollowStateParameter string
+
+	// FediverseHandle is the newsroom's fediverse user name (@news@…);
+	// FediverseDomain the host of its address: BASE_URL's host by
+	// default, or the publisher's site when that redirects
+	// /.well-known/webfinger here (docs/fediverse.md).
+	FediverseHandle string
+	FediverseDomain string
+	// FediverseSummary, FediverseIconURL and FediverseHeaderURL are the
+	// account's bio, avatar (LOGO_URL by default) and banner.
+	FediverseSummary   string
+	FediverseIconURL   string
+	FediverseHeaderURL string
+	// FediverseKeyParameter is the SSM SecureString holding the actor's
+	// RSA private key (PEM); required in Lambda. Locally the key is made
+	// once in DATA_DIR/fediverse-key.pem.
+	FediverseKeyParameter string
+	// FediverseAllowPrivate lets the fediverse function reach peers on
+	// private and loopback addresses: on for make run (a local Mastodon
+	// or GoToSocial), refused in Lambda.
+	FediverseAllowPrivate bool
 }
 
 // LambdaFunctionNameEnv is set by Lambda (and sam local, and the runtime
@@ -189,6 +209,46 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("FOLLOW_STATE_PARAMETER", "must be an SSM parameter path starting with /, got %q", p)
 	}
 
+	c.FediverseHandle = strings.ToLower(get("FEDIVERSE_HANDLE", "news"))
+	if !validHandle(c.FediverseHandle) {
+		bad("FEDIVERSE_HANDLE", "must be 1-30 characters a-z, 0-9 or _, got %q", getenv("FEDIVERSE_HANDLE"))
+	}
+	defaultDomain := ""
+	if u, err := url.Parse(c.BaseURL); err == nil {
+		defaultDomain = u.Host
+	}
+	c.FediverseDomain = strings.ToLower(get("FEDIVERSE_DOMAIN", defaultDomain))
+	if d := c.FediverseDomain; d == "" || strings.ContainsAny(d, "/@ :") && !validHostPort(d) {
+		bad("FEDIVERSE_DOMAIN", "must be a host name such as news.example.bg, got %q", getenv("FEDIVERSE_DOMAIN"))
+	}
+	c.FediverseSummary = get("FEDIVERSE_SUMMARY", "")
+	for _, v := range []struct {
+		name string
+		dst  *string
+		def  string
+	}{{"FEDIVERSE_ICON_URL", &c.FediverseIconURL, c.LogoURL}, {"FEDIVERSE_HEADER_URL", &c.FediverseHeaderURL, ""}} {
+		if u := get(v.name, v.def); u != "" {
+			*v.dst = httpURL(bad, v.name, u)
+		}
+	}
+	c.FediverseKeyParameter = get("FEDIVERSE_KEY_PARAMETER", "")
+	if p := c.FediverseKeyParameter; p != "" && !strings.HasPrefix(p, "/") {
+		bad("FEDIVERSE_KEY_PARAMETER", "must be an SSM parameter path starting with /, got %q", p)
+	}
+	inLambda := getenv(LambdaFunctionNameEnv) != ""
+	switch v := get("FEDIVERSE_ALLOW_PRIVATE", ""); v {
+	case "":
+		c.FediverseAllowPrivate = !inLambda
+	case "true", "1":
+		if inLambda {
+			bad("FEDIVERSE_ALLOW_PRIVATE", "must not be set in Lambda: peers could make the function call into its own network")
+		}
+		c.FediverseAllowPrivate = true
+	case "false", "0":
+	default:
+		bad("FEDIVERSE_ALLOW_PRIVATE", "must be true or false, got %q", v)
+	}
+
 	c.CursorSecret = get("CURSOR_SECRET", "")
 	switch {
 	case c.CursorSecret != "":
@@ -227,6 +287,39 @@ func httpURL(bad func(string, string, ...any), name, v string) string {
 		return ""
 	}
 	return v
+}
+
+// validHandle is activitypub.ValidHandle (config imports no service
+// package).
+func validHandle(h string) bool {
+	if h == "" || len(h) > 30 {
+		return false
+	}
+	for _, r := range h {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// validHostPort accepts host:port, as a local BASE_URL's host is.
+func validHostPort(s string) bool {
+	host, port, ok := strings.Cut(s, ":")
+	if !ok || host == "" || strings.ContainsAny(host, "/@ ") {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n > 0 && n < 65536
+}
+
+// NeedFediverseKey reports a missing key parameter, which the fediverse
+// function needs in Lambda.
+func (c Config) NeedFediverseKey() error {
+	if c.FediverseKeyParameter == "" {
+		return errors.New("config: FEDIVERSE_KEY_PARAMETER must be set for the fediverse function")
+	}
+	return nil
 }
 
 func validColor(s string) bool {

@@ -85,6 +85,44 @@ func TestCursorSecretIsNeverDerivedInLambda(t *testing.T) {
 	}
 }
 
+func TestFediverse(t *testing.T) {
+	c, err := Load(env(map[string]string{"BASE_URL": "https://api.news.example.bg", "LOGO_URL": "https://news.example.bg/logo.png"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.FediverseHandle != "news" || c.FediverseDomain != "api.news.example.bg" || c.FediverseIconURL != "https://news.example.bg/logo.png" || !c.FediverseAllowPrivate {
+		t.Errorf("defaults: handle %q domain %q icon %q allowPrivate %v", c.FediverseHandle, c.FediverseDomain, c.FediverseIconURL, c.FediverseAllowPrivate)
+	}
+	if c, _ := Load(env(nil)); c.FediverseDomain != "127.0.0.1:3000" {
+		t.Errorf("local domain = %q, want 127.0.0.1:3000", c.FediverseDomain)
+	}
+	c, err = Load(env(map[string]string{"FEDIVERSE_HANDLE": "Novini", "FEDIVERSE_DOMAIN": "News.Example.BG"}))
+	if err != nil || c.FediverseHandle != "novini" || c.FediverseDomain != "news.example.bg" {
+		t.Errorf("handle %q domain %q err %v", c.FediverseHandle, c.FediverseDomain, err)
+	}
+	lambda := map[string]string{LambdaFunctionNameEnv: "f", "CURSOR_SECRET": "0123456789abcdef0123"}
+	if c, err := Load(env(lambda)); err != nil || c.FediverseAllowPrivate {
+		t.Errorf("in Lambda: allowPrivate %v, err %v", c.FediverseAllowPrivate, err)
+	}
+	for _, tc := range []struct{ name, value string }{
+		{"FEDIVERSE_HANDLE", "news desk"},
+		{"FEDIVERSE_HANDLE", "нови"},
+		{"FEDIVERSE_DOMAIN", "news.example.bg/x"},
+		{"FEDIVERSE_KEY_PARAMETER", "fedi-key"},
+		{"FEDIVERSE_ICON_URL", "ftp://x"},
+		{"FEDIVERSE_ALLOW_PRIVATE", "maybe"},
+	} {
+		_, err := Load(env(map[string]string{tc.name: tc.value}))
+		if err == nil || !strings.Contains(err.Error(), tc.name) {
+			t.Errorf("%s=%q: err = %v, want one naming it", tc.name, tc.value, err)
+		}
+	}
+	lambda["FEDIVERSE_ALLOW_PRIVATE"] = "true"
+	if _, err := Load(env(lambda)); err == nil || !strings.Contains(err.Error(), "FEDIVERSE_ALLOW_PRIVATE") {
+		t.Errorf("FEDIVERSE_ALLOW_PRIVATE in Lambda: err = %v", err)
+	}
+}
+
 // TestOriginSecretPrevious: during a rotation both values are loaded; the
 // previous one is optional.
 func TestOriginSecretPrevious(t *testing.T) {

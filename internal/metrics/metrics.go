@@ -45,6 +45,12 @@ const (
 	ImportCreated = "ImportCreated"
 	ImportUpdated = "ImportUpdated"
 	ImportFailed  = "ImportFailed"
+	// The federate function's deliveries to fediverse servers: answered
+	// 2xx, refused for good (4xx but 429, or a private address), and
+	// still failing after every attempt (5xx, 429, timeouts).
+	DeliveriesSent    = "DeliveriesSent"
+	DeliveriesRefused = "DeliveriesRefused"
+	DeliveriesFailed  = "DeliveriesFailed"
 )
 
 // Dimension names.
@@ -363,7 +369,8 @@ func appendNumber(b []byte, key string, v float64) []byte {
 
 // counterOrder fixes the order of the counters in a record.
 var counterOrder = [...]string{FeedCacheHits, FeedCacheMisses, CardsWithoutPhoto, CounterWriteFailures, PingsSent, PingsFailed, Released,
-	ImportCreated, ImportUpdated, ImportFailed, PingsRefused, InvalidationFailures, ShareLinksDegraded, OriginRefused}
+	ImportCreated, ImportUpdated, ImportFailed, PingsRefused, InvalidationFailures, ShareLinksDegraded, OriginRefused,
+	DeliveriesSent, DeliveriesRefused, DeliveriesFailed}
 
 // ms is d in milliseconds with microsecond precision.
 func ms(d time.Duration) float64 {

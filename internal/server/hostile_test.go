@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,6 +30,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/auth"
+	"github.com/newsdesk/syndicate/internal/httpapi/fediapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/httpapitest"
 	"github.com/newsdesk/syndicate/internal/httpapi/previewapi"
@@ -131,6 +134,12 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 		StoreTimeout: cfg.StoreTimeout, Cache: feed.NewCache(1 << 20),
 	})
 
+	fediOpts, err := fediapi.NewOptions(cfg, hostileKey(t), st, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fediapi.Register(rt, fediOpts)
+
 	logs := &lockedBuffer{}
 	nato, err := st.Get(t.Context(), seed.IDNATO)
 	if err != nil {
@@ -144,6 +153,24 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 		nato:   nato,
 		feed:   nato.Feeds()[1],
 	}
+}
+
+var (
+	hostileKeyOnce sync.Once
+	hostileKeyRSA  *rsa.PrivateKey
+)
+
+// hostileKey is the fediverse actor's key, made once per test binary.
+func hostileKey(t *testing.T) *rsa.PrivateKey {
+	t.Helper()
+	hostileKeyOnce.Do(func() {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		hostileKeyRSA = k
+	})
+	return hostileKeyRSA
 }
 
 // hostileReq is one request. Path is set on the URL as it is, so it may
@@ -289,6 +316,8 @@ func (e *hostileEnv) good(rt httpapi.Route, path string) hostileReq {
 		q.target += "?v=" + strconv.FormatInt(e.nato.Version, 10)
 	case rt.Path == "/oembed":
 		q.target += "?url=" + url.QueryEscape("https://share.news.example.bg/share/"+e.nato.Slug)
+	case rt.Path == "/.well-known/webfinger":
+		q.target += "?resource=" + url.QueryEscape("acct:news@share.news.example.bg")
 	}
 	return q
 }

@@ -20,10 +20,12 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/auth"
+	"github.com/newsdesk/syndicate/internal/httpapi/fediapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/previewapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
@@ -40,6 +42,7 @@ type Store interface {
 	shareapi.Store
 	feedapi.Store
 	adminapi.ShareReader
+	fediverse.Store
 	Release(ctx context.Context, now time.Time) ([]article.Article, error)
 }
 
@@ -73,6 +76,10 @@ type Server struct {
 	// Clicks counts the share links' counter writes (counted, failed,
 	// late); Wait on it before reading counts.
 	Clicks *shareapi.ClickStats
+	// Fediverse is the newsroom's fediverse address, news@127.0.0.1:3000.
+	Fediverse string
+
+	announcer *announcer
 
 	cfg   config.Config
 	log   *slog.Logger
@@ -108,7 +115,21 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 		s.Token = base64.RawURLEncoding.EncodeToString(b[:])
 		s.TokenGenerated = true
 	}
-	svc := newsroom.NewService(st, newsroom.Options{SiteURL: cfg.SiteURL, Now: now})
+	// The fediverse account signs with a key made once in DATA_DIR (the
+	// deployed functions' is in SSM); saves and releases are announced to
+	// its followers as the federate function does from the stream.
+	key, err := fediverse.KeyFile(filepath.Join(cfg.DataDir, "fediverse-key.pem"))
+	if err != nil {
+		return nil, err
+	}
+	fediOpts, err := fediapi.NewOptions(cfg, key, st, st)
+	if err != nil {
+		return nil, err
+	}
+	fediOpts.Now = now
+	s.announcer = &announcer{Store: st, fed: fediapi.NewFederator(fediOpts, log), now: now, log: log}
+	s.announcer.fed.Now = now
+	svc := newsroom.NewService(s.announcer, newsroom.Options{SiteURL: cfg.SiteURL, Now: now})
 	n, err := seed.Ensure(ctx, svc, cfg.SiteURL, cfg.StoreTimeout)
 	if err != nil {
 		return nil, err
@@ -119,6 +140,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 	tokens := auth.Static(s.Token)
 	adminOpts := adminapi.NewOptions(cfg, st)
 	adminOpts.Now = now
+	adminOpts.Fediverse = st
 	adminapi.Register(rt, svc, tokens, adminOpts)
 	previewOpts, err := previewapi.NewOptions(cfg, st)
 	if err != nil {
@@ -137,6 +159,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 	feedOpts := feedapi.NewOptions(cfg)
 	feedOpts.Now = now
 	feedapi.Register(rt, st, feedOpts)
+	fediapi.Register(rt, fediOpts)
+	s.Fediverse = fediOpts.Pub.Account()
 
 	s.Routes = rt.Routes()
 	if servesSite(cfg) {
@@ -192,6 +216,9 @@ func (s *Server) ensureTable(ctx context.Context, client *dynamodb.Client) error
 func (s *Server) Close() error {
 	if s.Clicks != nil {
 		s.Clicks.Wait()
+	}
+	if s.announcer != nil {
+		s.announcer.Wait()
 	}
 	if s.close == nil {
 		return nil
@@ -253,6 +280,9 @@ func (s *Server) ReleaseDue(ctx context.Context) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.StoreTimeout)
 	defer cancel()
 	released, err := s.Store.Release(ctx, s.now())
+	if s.announcer != nil {
+		s.announcer.released(released)
+	}
 	for i := range released {
 		s.log.Info("server: scheduled article released",
 			slog.String("id", released[i].ID), slog.String("slug", released[i].Slug),
@@ -302,6 +332,9 @@ func (s *Server) PrintURLs(ctx context.Context, out io.Writer, base string) {
 		}
 	}
 	fmt.Fprintf(out, "  %s/sitemap-news.xml\n", base)
+	if s.Fediverse != "" {
+		fmt.Fprintf(out, "\nfediverse: follow @%s (docs/fediverse.md)\n  %s/.well-known/webfinger?resource=acct:%s\n", s.Fediverse, base, s.Fediverse)
+	}
 	fmt.Fprintf(out, "\nroutes:\n")
 	for _, r := range s.Routes {
 		fmt.Fprintf(out, "  %-6s %s%s\n", r.Method, base, r.Path)

@@ -22,6 +22,8 @@ func testSite() Site {
 		Location:    sofia,
 		LogoURL:     "https://news.example.bg/logo.png",
 		TwitterSite: "@novini",
+
+		FediverseCreator: "@news@news.example.bg",
 	}
 }
 

@@ -58,6 +58,8 @@ type Meta struct {
 	Published time.Time
 	// OEmbedURL is the oEmbed discovery link (its answer is NewOEmbed).
 	OEmbedURL string
+	// FediverseCreator is fediverse:creator, the newsroom's account.
+	FediverseCreator string
 }
 
 // Meta computes the share page data of a.
@@ -78,6 +80,8 @@ func (s *Site) Meta(a *article.Article) Meta {
 		Credit:       Credit(a),
 		Section:      article.OneLine(a.Section),
 		OEmbedURL:    s.OEmbedURL(a),
+
+		FediverseCreator: article.OneLine(s.FediverseCreator),
 	}
 	m.Title = Trim(m.FullTitle, TitleMax)
 	m.Description = Trim(m.Lead, DescriptionMax)

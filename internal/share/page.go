@@ -111,6 +111,9 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	if m.TwitterSite != "" {
 		b = meta(b, "name", "twitter:site", m.TwitterSite)
 	}
+	if m.FediverseCreator != "" {
+		b = meta(b, "name", "fediverse:creator", m.FediverseCreator)
+	}
 	b = link(b, "alternate", "application/json+oembed", m.OEmbedURL)
 	b = link(b, "alternate", "application/rss+xml", s.rssURL())
 	b = link(b, "alternate", "application/atom+xml", s.atomURL())

@@ -158,6 +158,7 @@ func TestPageSeedMetadata(t *testing.T) {
 		"twitter:title":          "Южна Корея и НАТО се споразумяха за общи проекти във военната…",
 		"twitter:image":          "https://img.news.example.bg/2025/12/nato-korea.jpg",
 		"twitter:site":           "@novini",
+		"fediverse:creator":      "@news@news.example.bg",
 	}
 	for k, v := range want {
 		if len(got[k]) != 1 || got[k][0] != v {
@@ -306,7 +307,7 @@ func TestPageHostile(t *testing.T) {
 				"meta[article:published_time]", "meta[article:section]",
 				"meta[article:tag]", "meta[article:tag]", "meta[article:author]",
 				"meta[twitter:card]", "meta[twitter:title]", "meta[twitter:description]", "meta[twitter:image]",
-				"meta[twitter:image:alt]", "meta[twitter:site]",
+				"meta[twitter:image:alt]", "meta[twitter:site]", "meta[fediverse:creator]",
 				"link[alternate application/json+oembed]", "link[alternate application/rss+xml]", "link[alternate application/atom+xml]",
 				"meta[viewport]", "script[application/ld+json]", "style",
 				"body", "main", "h1", "p", "img", "p", "a", "script[]")

@@ -35,6 +35,10 @@ type Site struct {
 	// CardOrigins are the origins card photos are fetched from
 	// (IMAGE_ORIGINS): a photo elsewhere is not on the card.
 	CardOrigins []string
+	// FediverseCreator is the newsroom's fediverse address, @news@host,
+	// for <meta name="fediverse:creator">: Mastodon credits the account
+	// under the link preview of every share of the page. Optional.
+	FediverseCreator string
 }
 
 // NewSite takes the share settings from the configuration.
@@ -49,6 +53,9 @@ func NewSite(c config.Config) Site {
 		LogoURL:     c.LogoURL,
 		TwitterSite: c.TwitterSite,
 		CardOrigins: c.ImageOrigins,
+	}
+	if c.FediverseHandle != "" && c.FediverseDomain != "" {
+		s.FediverseCreator = "@" + c.FediverseHandle + "@" + c.FediverseDomain
 	}
 	if s.TwitterSite != "" && !strings.HasPrefix(s.TwitterSite, "@") {
 		s.TwitterSite = "@" + s.TwitterSite

@@ -38,8 +38,11 @@ type Options struct {
 	Cursors      *cursor.Sealer
 	StoreTimeout time.Duration
 	Shares       ShareReader
-	Location     *time.Location
-	Now          func() time.Time
+	// Fediverse adds the story's fediverse counts and replies to GET
+	// /articles/{id}/shares; optional.
+	Fediverse FediverseReader
+	Location  *time.Location
+	Now       func() time.Time
 }
 
 // Admin list limits.

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/share"
 )
@@ -40,10 +42,74 @@ func (a *admin) shares(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, r, err)
 		return
 	}
-	resp, err := share.ReadCounts(ctx, a.opts.Shares, id, a.opts.Now(), a.opts.Location)
+	counts, err := share.ReadCounts(ctx, a.opts.Shares, id, a.opts.Now(), a.opts.Location)
 	if err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
+	resp := sharesResponse{Counts: counts}
+	if a.opts.Fediverse != nil {
+		if resp.Fediverse, err = ReadFediverse(ctx, a.opts.Fediverse, id); err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
+	}
 	writeJSON(w, r, http.StatusOK, resp)
+}
+
+// sharesResponse is the wire form of GET /articles/{id}/shares: the share
+// counts and, when the routes have a FediverseReader, the story on the
+// fediverse.
+type sharesResponse struct {
+	share.Counts
+	Fediverse *FediverseCounts `json:"fediverse,omitempty"`
+}
+
+// FediverseReader reads the fediverse state (fediverse.Store).
+type FediverseReader interface {
+	Followers(ctx context.Context) ([]fediverse.Follower, error)
+	Interactions(ctx context.Context, articleID string) ([]fediverse.Interaction, error)
+}
+
+// MaxReplies is how many replies GET /articles/{id}/shares lists, newest
+// first.
+const MaxReplies = 50
+
+// FediverseCounts is a story on the fediverse: the newsroom's followers,
+// the story's likes, boosts and replies, and its newest replies.
+type FediverseCounts struct {
+	Followers int64            `json:"followers"`
+	Likes     int64            `json:"likes"`
+	Boosts    int64            `json:"boosts"`
+	Replies   int64            `json:"replies"`
+	Recent    []FediverseReply `json:"recentReplies"`
+}
+
+// FediverseReply is one reply: its author (actor id), page, plain text
+// (sanitised when received) and time.
+type FediverseReply struct {
+	Author string    `json:"author"`
+	URL    string    `json:"url"`
+	Text   string    `json:"text"`
+	At     time.Time `json:"at"`
+}
+
+// ReadFediverse reads id's fediverse counts and newest replies.
+func ReadFediverse(ctx context.Context, st FediverseReader, id string) (*FediverseCounts, error) {
+	fs, err := st.Followers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	is, err := st.Interactions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c := fediverse.Tally(is)
+	out := &FediverseCounts{Followers: int64(len(fs)), Likes: c.Likes, Boosts: c.Boosts, Replies: c.Replies, Recent: []FediverseReply{}}
+	for i := len(is) - 1; i >= 0 && len(out.Recent) < MaxReplies; i-- {
+		if is[i].Kind == fediverse.KindReply {
+			out.Recent = append(out.Recent, FediverseReply{Author: is[i].Actor, URL: is[i].URL, Text: is[i].Text, At: is[i].At.UTC()})
+		}
+	}
+	return out, nil
 }

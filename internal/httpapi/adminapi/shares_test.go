@@ -1,6 +1,7 @@
 package adminapi
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/cursor"
+	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/newsroom"
@@ -122,4 +124,52 @@ func TestAdminShares(t *testing.T) {
 		w := e.do(t, http.MethodGet, "/articles/a1/shares", "", "Authorization", "")
 		wantStatus(t, w, http.StatusUnauthorized)
 	})
+}
+
+// TestAdminSharesFediverse: with a FediverseReader, GET
+// /articles/{id}/shares adds the story's fediverse likes, boosts and
+// replies, the newsroom's followers, and its replies newest first.
+func TestAdminSharesFediverse(t *testing.T) {
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	svc := newsroom.NewService(st, newsroom.Options{SiteURL: "https://news.example.bg"})
+	rt := httpapi.NewRouter()
+	Register(rt, svc, auth.Static(testToken), Options{Cursors: cursor.New("test"), StoreTimeout: time.Second, Shares: st, Fediverse: st})
+	e := &adminEnv{h: httpapi.Observe(slog.New(slog.NewJSONHandler(io.Discard, nil)), rt)}
+	wantStatus(t, e.do(t, http.MethodPut, "/articles/a1", minimal), http.StatusCreated)
+
+	ctx := t.Context()
+	t0 := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	for i, f := range []string{"https://m.example/users/ana", "https://g.example/users/bo"} {
+		if err := st.SaveFollower(ctx, fediverse.Follower{Actor: f, Inbox: f + "/inbox", Since: t0}); err != nil {
+			t.Fatal(err)
+		}
+		for _, kind := range []string{fediverse.KindLike, fediverse.KindAnnounce} {
+			if i == 1 && kind == fediverse.KindAnnounce {
+				continue
+			}
+			if err := st.SaveInteraction(ctx, fediverse.Interaction{ArticleID: "a1", Kind: kind, Key: f, Actor: f, At: t0}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for i, text := range []string{"първи", "втори"} {
+		r := fediverse.Interaction{ArticleID: "a1", Kind: fediverse.KindReply, Key: fmt.Sprintf("https://m.example/n/%d", i),
+			Actor: "https://m.example/users/ana", At: t0.Add(time.Duration(i) * time.Minute), URL: fmt.Sprintf("https://m.example/@ana/%d", i), Text: text}
+		if err := st.SaveInteraction(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := e.do(t, http.MethodGet, "/articles/a1/shares", "")
+	wantStatus(t, w, http.StatusOK)
+	got := decodeBody[sharesResponse](t, w).Fediverse
+	if got == nil || got.Followers != 2 || got.Likes != 2 || got.Boosts != 1 || got.Replies != 2 {
+		t.Fatalf("fediverse = %+v, want 2 followers, 2 likes, 1 boost, 2 replies", got)
+	}
+	if len(got.Recent) != 2 || got.Recent[0].Text != "втори" || got.Recent[1].URL != "https://m.example/@ana/0" || got.Recent[0].Author != "https://m.example/users/ana" {
+		t.Errorf("recent replies = %+v, want the newest first", got.Recent)
+	}
 }

@@ -99,8 +99,8 @@ const (
 // sharePageRevision changes whenever the page's shape changes, so that ETags of
 // an unchanged article still change on such a deploy. 3: card URLs carry
 // card.Revision. 4: the photo credit, the credited card as og:image, no
-// modified time, several authors in one article:author.
-const sharePageRevision = "4"
+// modified time, several authors in one article:author. 5: fediverse:creator.
+const sharePageRevision = "5"
 
 // Register adds the share function's routes to rt.
 func Register(rt *httpapi.Router, store Store, opts Options) {

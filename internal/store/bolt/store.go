@@ -68,7 +68,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, name := range [][]byte{bucketArticles, bucketSlugs, bucketAdmin, bucketFeeds, bucketHeads, bucketShares, bucketShareDays} {
+		for _, name := range append([][]byte{bucketArticles, bucketSlugs, bucketAdmin, bucketFeeds, bucketHeads, bucketShares, bucketShareDays}, fediBuckets...) {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}

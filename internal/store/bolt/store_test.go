@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 	"github.com/newsdesk/syndicate/internal/store/storetest"
 )
@@ -27,6 +28,10 @@ func open(t testing.TB) *bolt.Store {
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Store { return open(t) })
+}
+
+func TestFediverseConformance(t *testing.T) {
+	storetest.RunFediverse(t, func(t *testing.T) fediverse.Store { return open(t) })
 }
 
 func TestReopen(t *testing.T) {

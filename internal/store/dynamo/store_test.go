@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 	"github.com/newsdesk/syndicate/internal/store/storetest"
 	"github.com/newsdesk/syndicate/internal/testing/dynamotest"
@@ -21,6 +22,11 @@ func TestConformance(t *testing.T) {
 	// time, and separate tables need not wait for each other.
 	dynamotest.Client(t)
 	storetest.Run(t, func(t *testing.T) storetest.Store { return openCounting(t) })
+}
+
+func TestFediverseConformance(t *testing.T) {
+	dynamotest.Client(t)
+	storetest.RunFediverse(t, func(t *testing.T) fediverse.Store { return open(t, dynamo.WithConsistentReads()) })
 }
 
 func TestDailyShares(t *testing.T) {

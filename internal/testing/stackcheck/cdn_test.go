@@ -20,7 +20,15 @@ var cacheKeys = []struct {
 	{"/feeds/*", []string{"limit", "cursor"}},
 	{"/oembed", []string{"url", "format", "maxwidth", "maxheight"}},
 	{"/sitemap-news.xml", nil},
+	{"/.well-known/*", []string{"resource"}},
+	{"/nodeinfo/*", nil},
+	{fediversePattern, nil},
 }
+
+// fediversePattern is the fediverse's ActivityPub paths: the one
+// behaviour that takes POST (the inboxes) and forwards the HTTP Signature
+// headers (FediverseOriginRequestPolicy).
+const fediversePattern = "/ap/*"
 
 // cachingDisabled stands, in cacheKeys, for the managed CachingDisabled
 // policy: share links are counted per click, and a caching policy would let
@@ -78,6 +86,12 @@ func TestCDN(t *testing.T) {
 	// The origin sees only what the cache key holds: another query
 	// parameter reaching it would make one cache entry's content depend
 	// on whichever viewer filled it.
+	// The fediverse's forwards the signature headers and nothing else.
+	fcfg, _ := Get(tp.Resources("AWS::CloudFront::OriginRequestPolicy")["FediverseOriginRequestPolicy"], "Properties", "OriginRequestPolicyConfig")
+	if got := strs(Must(Get(fcfg, "HeadersConfig", "Headers"))); !slices.Equal(got, []string{"User-Agent", "Signature", "Date", "Digest", "Content-Type"}) ||
+		String(fcfg, "QueryStringsConfig", "QueryStringBehavior") != "none" || String(fcfg, "CookiesConfig", "CookieBehavior") != "none" {
+		t.Errorf("fediverse origin request policy forwards headers %v: want User-Agent and the signature's (Signature, Date, Digest, Content-Type) only, no query, no cookies", got)
+	}
 	ocfg, _ := Get(orp, "Properties", "OriginRequestPolicyConfig")
 	if got := String(ocfg, "QueryStringsConfig", "QueryStringBehavior"); got != "none" {
 		t.Errorf("origin request policy forwards query strings %q, want none beyond the cache key", got)
@@ -95,11 +109,20 @@ func TestCDN(t *testing.T) {
 		behaviours = l.([]any)
 	}
 	check := func(where string, beh any, want []string) {
-		if got := strs(Must(Get(beh, "AllowedMethods"))); !slices.Equal(got, []string{"GET", "HEAD"}) {
-			t.Errorf("%s allows %v, want GET and HEAD only (the admin API is not behind the CDN)", where, got)
+		methods, orp := []string{"GET", "HEAD"}, "OriginRequestPolicy"
+		if where == fediversePattern {
+			// CloudFront allows POST only with every method; the router
+			// answers 405 to the others.
+			methods, orp = []string{"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}, "FediverseOriginRequestPolicy"
+			if got := strs(Must(Get(beh, "CachedMethods"))); !slices.Equal(got, []string{"GET", "HEAD"}) {
+				t.Errorf("%s caches %v, want GET and HEAD only", where, got)
+			}
 		}
-		if got := Refs(Must(Get(beh, "OriginRequestPolicyId"))); !slices.Equal(got, []string{"OriginRequestPolicy"}) {
-			t.Errorf("%s: origin request policy %v, want OriginRequestPolicy", where, got)
+		if got := strs(Must(Get(beh, "AllowedMethods"))); !slices.Equal(got, methods) {
+			t.Errorf("%s allows %v, want %v (the admin API is not behind the CDN)", where, got, methods)
+		}
+		if got := Refs(Must(Get(beh, "OriginRequestPolicyId"))); !slices.Equal(got, []string{orp}) {
+			t.Errorf("%s: origin request policy %v, want %s", where, got, orp)
 		}
 		if id, _ := Get(beh, "CachePolicyId"); id == managedCachingDisabled {
 			if !slices.Equal(want, []string{cachingDisabled}) {
@@ -140,7 +163,7 @@ func TestCDN(t *testing.T) {
 	// Every public GET route is matched by a pattern that keys on what its
 	// handler reads: the feeds' limit and cursor, oEmbed's parameters.
 	fns := tp.Resources("AWS::Serverless::Function")
-	for _, id := range []string{"FeedsFunction", "ShareFunction"} {
+	for _, id := range []string{"FeedsFunction", "ShareFunction", "FediverseFunction"} {
 		keys, _ := templateRoutes(t, fns[id])
 		for _, k := range keys {
 			method, path, _ := strings.Cut(k, " ")

@@ -52,6 +52,10 @@ type invocation struct {
 	// run, and the IDs of the most-shared list after it, in order.
 	clicks int
 	ranked []string
+
+	// federate: followers stored before the invocation, each on a
+	// loopback server, which the deployed function must refuse to reach.
+	followers int
 }
 
 const (
@@ -162,6 +166,24 @@ var runs = []struct {
 	{"follow", []invocation{
 		// followFeed serves internal/importer/testdata/news.rss: 4 items.
 		{file: "follow-scheduled.json", created: 4},
+	}},
+	{"fediverse", []invocation{
+		{file: "fediverse-webfinger.json", status: 200,
+			headers: map[string]string{"Content-Type": "application/jrd+json", "Access-Control-Allow-Origin": "*"},
+			body:    []string{`"subject":"acct:news@127.0.0.1:3000"`, `"href":"` + baseURL + `/ap/actor"`}},
+		{file: "fediverse-actor.json", status: 200,
+			headers: map[string]string{"Content-Type": "application/activity+json"},
+			body:    []string{`"type":"Organization"`, `"preferredUsername":"news"`, `"publicKeyPem":"-----BEGIN PUBLIC KEY-----`, `"sharedInbox":"` + baseURL + `/ap/inbox"`}},
+		{file: "fediverse-note.json", status: 200,
+			headers: map[string]string{"Content-Type": "application/activity+json"},
+			present: []string{"ETag", "Cache-Control"},
+			body:    []string{`"type":"Note"`, `"id":"` + baseURL + `/ap/notes/yuzhna-koreya-nato"`, `"contentMap":{"bg":`, `"type":"Hashtag"`}},
+		{file: "fediverse-inbox-unsigned.json", status: 401,
+			headers: map[string]string{"Content-Type": "application/problem+json"},
+			present: []string{"Www-Authenticate"}},
+	}},
+	{"federate", []invocation{
+		{file: "federate-publish.json", followers: 1},
 	}},
 	{"tally", []invocation{
 		{file: "tally-batch.json", clicks: 3, ranked: []string{"yuzhna-koreya-nato", "sbu-belbek"}},

@@ -65,6 +65,11 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 		"ReleaseFunction": {"dynamodb:Query", "dynamodb:UpdateItem"},
 		"FollowFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
 			"ssm:GetParameter", "ssm:PutParameter"},
+		"FederateFunction": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
+			"dynamodb:GetItem", "dynamodb:Query", "ssm:GetParameter",
+			"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
+		// Writes only to the fediverse items (checked below).
+		"FediverseFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem", "ssm:GetParameter"},
 		// Its item-level limits: TestTally.
 		"TallyFunction": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
 			"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
@@ -106,6 +111,23 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 						want := []string{dynamo.ArticlePartitionPrefix + "*", dynamo.SlugPartitionPrefix + "*"}
 						if got := strs(Must(Get(st, "Condition", "ForAllValues:StringLike", "dynamodb:LeadingKeys"))); !slices.Equal(got, want) {
 							t.Errorf("share GetItem limited to partitions %q, want %q", got, want)
+						}
+					}
+					if (a == "dynamodb:PutItem" || a == "dynamodb:DeleteItem") && id == "FediverseFunction" {
+						want := []string{dynamo.FediPartitionPrefix + "*"}
+						if got := strs(Must(Get(st, "Condition", "ForAllValues:StringLike", "dynamodb:LeadingKeys"))); !slices.Equal(got, want) {
+							t.Errorf("fediverse %s limited to partitions %q, want %q: it must not write articles", a, got, want)
+						}
+					}
+					if (a == "dynamodb:GetItem" || a == "dynamodb:Query") && id == "FederateFunction" {
+						want := []string{dynamo.ArticlePartitionPrefix + "*", dynamo.FediPartitionPrefix + "*"}
+						if got := strs(Must(Get(st, "Condition", "ForAllValues:StringLike", "dynamodb:LeadingKeys"))); !slices.Equal(got, want) {
+							t.Errorf("federate %s limited to partitions %q, want %q", a, got, want)
+						}
+					}
+					if a == "ssm:GetParameter" && (id == "FediverseFunction" || id == "FederateFunction") {
+						if r := String(resources, "Fn::Sub"); !strings.HasSuffix(r, ":parameter${FediverseKeyParameter}") {
+							t.Errorf("fediverse ssm:GetParameter on %q, want the key parameter only", r)
 						}
 					}
 					if a == "dynamodb:UpdateItem" && id == "ShareFunction" {

@@ -374,6 +374,8 @@ func TestEveryResourceIsChecked(t *testing.T) {
 		"CursorSecretValue": "TestCursorSecretIsNeverDerived", "ReleaseScheduleRole": "TestReleaseSchedule",
 		"FollowState": "TestFollow", "FollowImportFailedAlarm": "TestFollow",
 		"TallyRole": "TestTally", "TallyIteratorAgeAlarm": "TestServiceAlarms",
+		"FederateRole":         "TestPoliciesAreLeastPrivilege",
+		"DiscoveryCachePolicy": "TestCDN", "FediverseOriginRequestPolicy": "TestCDN",
 		"CounterWriteFailuresAlarm": "TestSilentFailuresPage", "AdminApi5xxAlarm": "TestSilentFailuresPage",
 		"ReleaseHeartbeatAlarm": "TestSilentFailuresPage", "InvalidationFailuresAlarm": "TestSilentFailuresPage",
 		"HubRefusalsAlarm": "TestSilentFailuresPage", "OriginRefusalsAlarm": "TestSilentFailuresPage",

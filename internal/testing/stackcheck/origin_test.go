@@ -38,7 +38,7 @@ func TestOriginSecret(t *testing.T) {
 		t.Errorf("origin header value %v, want %s", Must(Get(h, "HeaderValue")), currentSecretRef)
 	}
 	fns := tp.Resources("AWS::Serverless::Function")
-	for _, id := range []string{"FeedsFunction", "ShareFunction"} {
+	for _, id := range []string{"FeedsFunction", "ShareFunction", "FediverseFunction"} {
 		for _, c := range []struct{ name, cond, ref string }{
 			{"ORIGIN_SECRET", "UseOriginSecret", currentSecretRef},
 			{"ORIGIN_SECRET_PREVIOUS", "AcceptPreviousOriginSecret", previousSecretRef},
@@ -50,7 +50,7 @@ func TestOriginSecret(t *testing.T) {
 		}
 	}
 	for id := range fns {
-		if id == "FeedsFunction" || id == "ShareFunction" {
+		if id == "FeedsFunction" || id == "ShareFunction" || id == "FediverseFunction" {
 			continue
 		}
 		for _, name := range []string{"ORIGIN_SECRET", "ORIGIN_SECRET_PREVIOUS"} {

@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -28,8 +30,11 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/fediverse"
+	"github.com/newsdesk/syndicate/internal/httpsig"
 	"github.com/newsdesk/syndicate/internal/importer"
 	"github.com/newsdesk/syndicate/internal/newsroom"
+	"github.com/newsdesk/syndicate/internal/parameter"
 	"github.com/newsdesk/syndicate/internal/release"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
@@ -89,12 +94,19 @@ func TestLambdaRuntime(t *testing.T) {
 		"FOLLOW_STATE_PARAMETER=" + followState,
 		"AWS_ENDPOINT_URL_SSM=" + os.Getenv(dynamotest.EndpointVar),
 	}
+	fediverseEnv := []string{
+		"FEDIVERSE_KEY_PARAMETER=" + fediverseKey(t),
+		"AWS_ENDPOINT_URL_SSM=" + os.Getenv(dynamotest.EndpointVar),
+	}
 	for _, r := range runs {
 		t.Run(r.dir, func(t *testing.T) {
 			bootstrap := buildBootstrap(t, r.dir, bin)
 			fnEnv := append(slices.Clone(env), "AWS_LAMBDA_FUNCTION_NAME="+logicalID(r.dir))
 			if r.dir == "follow" {
 				fnEnv = append(fnEnv, followEnv...)
+			}
+			if r.dir == "fediverse" || r.dir == "federate" {
+				fnEnv = append(fnEnv, fediverseEnv...)
 			}
 			fn := startEmulator(t, rie, bootstrap, fnEnv)
 			for _, inv := range r.invocations {
@@ -105,6 +117,10 @@ func TestLambdaRuntime(t *testing.T) {
 					}
 					if r.dir == "tally" {
 						checkTally(t, fn, store, inv, payload)
+						return
+					}
+					if r.dir == "federate" {
+						checkFederate(t, fn, store, inv, payload)
 						return
 					}
 					if streamFunctions[r.dir] {
@@ -382,6 +398,58 @@ func checkNotify(t *testing.T, fn *function, hub *recordingHub, want invocation,
 	}
 }
 
+// fediverseKey puts a fresh RSA key into an SSM parameter on moto, as
+// docs/fediverse.md's command does before a deploy, and returns its name.
+func fediverseKey(t *testing.T) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemText, err := httpsig.PrivateKeyPEM(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "/syndicate-rie/fediverse-key-" + fmt.Sprint(time.Now().UnixNano())
+	ssm := parameter.New(dynamo.LocalConfig(), parameter.Options{Endpoint: os.Getenv(dynamotest.EndpointVar), Timeout: dynamotest.Timeout})
+	if err := ssm.PutParameter(t.Context(), name, string(pemText)); err != nil {
+		t.Fatalf("put the fediverse key on moto: %v", err)
+	}
+	return name
+}
+
+// checkFederate stores followers whose server is on loopback, invokes the
+// announcer with a story's publication and checks that it announced the
+// story to them, and that, deployed, it refused to reach a private
+// address: the follower's server sees nothing.
+func checkFederate(t *testing.T, fn *function, store *dynamo.Store, want invocation, payload []byte) {
+	t.Helper()
+	var hits atomic.Int64
+	peer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	t.Cleanup(peer.Close)
+	for i := range want.followers {
+		actor := fmt.Sprintf("%s/users/%d", peer.URL, i)
+		if err := store.SaveFollower(t.Context(), fediverse.Follower{Actor: actor, Inbox: actor + "/inbox", SharedInbox: peer.URL + "/inbox"}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = store.RemoveFollower(context.Background(), actor) })
+	}
+	var res events.DynamoDBEventResponse
+	if err := json.Unmarshal(fn.invoke(t, payload), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.BatchItemFailures) != 0 {
+		t.Errorf("failures = %v, want none", res.BatchItemFailures)
+	}
+	logs := fn.logs.String()
+	if !strings.Contains(logs, `"fediverse: announced"`) || !strings.Contains(logs, `"activity":"Create"`) || !strings.Contains(logs, `"refused":1`) {
+		t.Errorf("want one Create announced and refused (a loopback server, deployed); logs:\n%s", logs)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the loopback follower server got %d requests from the deployed function", n)
+	}
+}
+
 // followState is the SSM parameter the follow function keeps its
 // validators in, on moto; unique per run, since moto lives for the suite.
 var followState = "/syndicate-rie/follow-state-" + fmt.Sprint(time.Now().UnixNano())
@@ -547,7 +615,7 @@ func (s *syncBuffer) String() string {
 func checkTelemetry(t *testing.T, dir, out string) {
 	t.Helper()
 	records, logLines := 0, 0
-	storeCalls, pings, released := 0.0, 0.0, 0.0
+	storeCalls, pings, released, deliveries := 0.0, 0.0, 0.0, 0.0
 	for _, line := range strings.Split(out, "\n") {
 		var m map[string]any
 		if !strings.HasPrefix(line, "{") || json.Unmarshal([]byte(line), &m) != nil {
@@ -563,6 +631,11 @@ func checkTelemetry(t *testing.T, dir, out string) {
 			}
 			if n, ok := m["PingsSent"].(float64); ok {
 				pings += n
+			}
+			for _, k := range []string{"DeliveriesSent", "DeliveriesRefused", "DeliveriesFailed"} {
+				if n, ok := m[k].(float64); ok {
+					deliveries += n
+				}
 			}
 			if n, ok := m["Released"].(float64); ok {
 				released += n
@@ -587,7 +660,11 @@ func checkTelemetry(t *testing.T, dir, out string) {
 	if records == 0 || logLines == 0 {
 		t.Errorf("%s wrote %d metrics records and %d log lines, want both", dir, records, logLines)
 	}
-	if streamFunctions[dir] && pings == 0 {
+	if dir == "federate" {
+		if deliveries == 0 {
+			t.Errorf("%s: no DeliveriesSent, DeliveriesRefused or DeliveriesFailed in its metrics", dir)
+		}
+	} else if streamFunctions[dir] && pings == 0 {
 		t.Errorf("%s: no PingsSent in its metrics", dir)
 	}
 	if dir == "release" && released == 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/adminapi"
+	"github.com/newsdesk/syndicate/internal/httpapi/fediapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/previewapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/shareapi"
@@ -36,10 +37,15 @@ var routers = map[string]func() *httpapi.Router{
 		shareapi.Register(rt, nil, shareapi.Options{})
 		return rt
 	},
+	"fediverse": func() *httpapi.Router {
+		rt := httpapi.NewRouter()
+		fediapi.Register(rt, fediapi.Options{})
+		return rt
+	},
 }
 
 // streamFunctions are the functions triggered by the table stream, not HTTP.
-var streamFunctions = map[string]bool{"notify": true, "tally": true}
+var streamFunctions = map[string]bool{"notify": true, "tally": true, "federate": true}
 
 // scheduledFunctions are the functions invoked by a schedule, not HTTP:
 // release by EventBridge Scheduler, follow by an EventBridge rule.

@@ -1,0 +1,98 @@
+// A fediverse peer made with Fedify, an ActivityPub framework nobody here
+// wrote: its account "ana" follows the newsroom's actor (OUR_ACTOR), and
+// everything it receives is checked by Fedify (HTTP Signatures against the
+// newsroom's published key, Digest, the activity's shape) before this
+// script sees it. It reports on stdout, one line each, prefixed FEDIPEER:
+//   ready <base URL>          listening
+//   note <json>               the story's Note as Fedify parsed it (NOTE_URL)
+//   followed <follow id>      the Follow was delivered (our inbox said 2xx)
+//   accept <follow id>        our Accept arrived, signed, for that Follow
+//   create <json>             a Create arrived, signed, with its Note
+//   error <message>           anything that went wrong
+// Run by internal/httpapi/fediapi's TestInteropWithFedify.
+import http from "node:http";
+import {
+  Accept, Create, Endpoints, Follow, Hashtag, Image, MemoryKvStore, Note, Person,
+  createFederation, generateCryptoKeyPair,
+} from "@fedify/fedify";
+
+const ourActor = process.env.OUR_ACTOR;
+const noteURL = process.env.NOTE_URL;
+const say = (kind, v) => process.stdout.write(`FEDIPEER ${kind} ${typeof v === "string" ? v : JSON.stringify(v)}\n`);
+
+const keys = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
+const federation = createFederation({ kv: new MemoryKvStore(), allowPrivateAddress: true });
+
+federation.setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
+  if (identifier !== "ana") return null;
+  const [pair] = await ctx.getActorKeyPairs(identifier);
+  return new Person({
+    id: ctx.getActorUri(identifier), preferredUsername: identifier, name: "Ана",
+    inbox: ctx.getInboxUri(identifier), endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+    publicKey: pair.cryptographicKey,
+  });
+}).setKeyPairsDispatcher(async (_ctx, identifier) => (identifier === "ana" ? [keys] : []));
+
+federation.setInboxListeners("/users/{identifier}/inbox", "/inbox")
+  .on(Accept, async (_ctx, accept) => {
+    const follow = await accept.getObject();
+    if (accept.actorId?.href !== ourActor) return say("error", `Accept from ${accept.actorId?.href}`);
+    say("accept", follow?.id?.href ?? "");
+  })
+  .on(Create, async (_ctx, create) => {
+    const note = await create.getObject();
+    if (!(note instanceof Note)) return say("error", "Create of something other than a Note");
+    say("create", await describe(note, create));
+  })
+  .onError((_ctx, err) => say("error", String(err)));
+
+async function describe(note, create) {
+  const tags = [];
+  for await (const t of note.getTags()) if (t instanceof Hashtag) tags.push(t.name?.toString());
+  const images = [];
+  for await (const a of note.getAttachments()) if (a instanceof Image) images.push(a.name?.toString());
+  return {
+    id: note.id?.href, attributedTo: note.attributionId?.href, content: note.content?.toString(),
+    bg: note.contents.find((c) => c.language?.toString() === "bg")?.toString() ?? null,
+    url: note.url?.href, published: note.published?.toString(), tags, images,
+    to: note.toIds.map((u) => u.href), cc: note.ccIds.map((u) => u.href),
+    activity: create?.id?.href ?? null,
+  };
+}
+
+const server = http.createServer(async (req, res) => {
+  try {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const body = chunks.length ? Buffer.concat(chunks) : undefined;
+    const request = new Request(`http://${req.headers.host}${req.url}`, {
+      method: req.method, headers: req.headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
+    });
+    const response = await federation.fetch(request, { contextData: undefined });
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  } catch (err) {
+    say("error", String(err));
+    res.writeHead(500).end();
+  }
+});
+
+server.listen(0, "127.0.0.1", async () => {
+  const base = `http://127.0.0.1:${server.address().port}`;
+  say("ready", base);
+  try {
+    const ctx = federation.createContext(new URL(base), undefined);
+    const note = await ctx.lookupObject(noteURL);
+    if (!(note instanceof Note)) throw new Error(`${noteURL} is not a Note to Fedify`);
+    say("note", await describe(note, null));
+    const recipient = await ctx.lookupObject(ourActor);
+    if (recipient?.inboxId == null) throw new Error(`${ourActor} has no inbox to Fedify`);
+    const follow = new Follow({ id: new URL(`${base}/follows/1`), actor: ctx.getActorUri("ana"), object: recipient.id });
+    await ctx.sendActivity({ identifier: "ana" }, recipient, follow, { immediate: true });
+    say("followed", follow.id.href);
+  } catch (err) {
+    say("error", String(err?.stack ?? err));
+  }
+});
+
+process.on("SIGTERM", () => server.close(() => process.exit(0)));
