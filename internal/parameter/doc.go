@@ -10,7 +10,7 @@
 // client, because of what that client measurably costs every cold start:
 // its ssm/schemas package alone took 17-21 ms of package initialisation
 // in the articles and follow bootstraps (GODEBUG=inittrace=1, medians of
-// 11 starts at load average 19-21), more than the 10 ms of own init the
-// cold-start rule allows each function (docs/figures.md). The CloudFront
+// 11 starts at load average 19-21), most of the 25 ms of own init the
+// cold-start rule allows these two functions (docs/figures.md). The CloudFront
 // client, which has no such package, is the SDK's (package cdn).
 package parameter

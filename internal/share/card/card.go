@@ -108,11 +108,36 @@ type Result struct {
 
 // Renderer draws cards. It is safe for concurrent use.
 type Renderer struct {
-	opts    Options
+	opts Options
+	// fonts parses the embedded fonts and emoji on the first card, not in
+	// New: 1.5 ms that the share function's cold start would otherwise
+	// pay before its first share page, which draws no card.
+	fonts func() (fonts, error)
+	enc   png.Encoder
+}
+
+// fonts are the parsed faces a card is drawn with.
+type fonts struct {
 	regular *opentype.Font
 	bold    *opentype.Font
 	emoji   *emojiSet
-	enc     png.Encoder
+}
+
+// parseFonts parses the embedded fonts and emoji.
+func parseFonts() (fonts, error) {
+	reg, err := opentype.Parse(goregular.TTF)
+	if err != nil {
+		return fonts{}, fmt.Errorf("card: parse Go Regular: %w", err)
+	}
+	bold, err := opentype.Parse(gobold.TTF)
+	if err != nil {
+		return fonts{}, fmt.Errorf("card: parse Go Bold: %w", err)
+	}
+	emoji, err := parseEmoji(emojiIndex, emojiPNGs)
+	if err != nil {
+		return fonts{}, err
+	}
+	return fonts{regular: reg, bold: bold, emoji: emoji}, nil
 }
 
 // Revision names the drawing: it changes whenever the same Card draws a
@@ -122,20 +147,9 @@ type Renderer struct {
 // Revision 3: a long title is set smaller before it is cut.
 const Revision = 3
 
-// New parses the embedded fonts once.
+// New returns a renderer; the embedded fonts are parsed once, on its
+// first card.
 func New(opts Options) (*Renderer, error) {
-	reg, err := opentype.Parse(goregular.TTF)
-	if err != nil {
-		return nil, fmt.Errorf("card: parse Go Regular: %w", err)
-	}
-	bold, err := opentype.Parse(gobold.TTF)
-	if err != nil {
-		return nil, fmt.Errorf("card: parse Go Bold: %w", err)
-	}
-	emoji, err := parseEmoji(emojiIndex, emojiPNGs)
-	if err != nil {
-		return nil, err
-	}
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
@@ -143,13 +157,20 @@ func New(opts Options) (*Renderer, error) {
 		opts.Background.A = 0xff
 	}
 	return &Renderer{
-		opts: opts, regular: reg, bold: bold, emoji: emoji,
+		opts: opts, fonts: sync.OnceValues(parseFonts),
 		// BestSpeed: a card is mostly flat colour, which every level
 		// compresses well; the photo region is the same size at every
 		// level within a few percent, and BestSpeed is several times
 		// faster (see BenchmarkCard).
 		enc: png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &encoderPool{}},
 	}, nil
+}
+
+// faces returns the parsed fonts, zero when they did not parse (an error
+// Render answers; they are embedded, so none is expected).
+func (r *Renderer) faces() fonts {
+	f, _ := r.fonts()
+	return f
 }
 
 // ParseColor reads "#rrggbb".
@@ -172,6 +193,9 @@ func (r *Renderer) Render(ctx context.Context, w io.Writer, c Card) (Result, err
 		res   Result
 		photo image.Image
 	)
+	if _, err := r.fonts(); err != nil {
+		return res, err
+	}
 	if c.ImageURL != "" && r.opts.Images != nil {
 		photo, res.ImageErr = r.opts.Images.Fetch(ctx, c.ImageURL)
 		if res.ImageErr != nil {
@@ -288,7 +312,7 @@ func (r *Renderer) titleLines(title string, maxW fixed.Int26_6) (*textFace, []st
 	var face *textFace
 	var lines []string
 	for _, size := range titleSizes {
-		face = r.face(r.bold, size)
+		face = r.face(r.faces().bold, size)
 		var cut bool
 		lines, cut = wrap(face, face.clean(title), maxW, (titleBottom-titleTop)/lineStep(size))
 		if !cut {
@@ -314,7 +338,7 @@ func (r *Renderer) Draw(c Card, photo image.Image) *image.RGBA {
 	fg, muted := textColors(bg)
 	maxW := fixed.I(textRight - margin)
 
-	site := r.face(r.bold, siteSize)
+	site := r.face(r.faces().bold, siteSize)
 	site.draw(dst, fg, margin, margin+siteSize, fitLine(site, site.clean(article.OneLine(c.SiteName)), maxW))
 	// An accent rule under the site name.
 	xdraw.Draw(dst, image.Rect(margin, margin+siteSize+22, margin+96, margin+siteSize+28), image.NewUniform(muted), image.Point{}, xdraw.Over)
@@ -325,7 +349,7 @@ func (r *Renderer) Draw(c Card, photo image.Image) *image.RGBA {
 		title.draw(dst, fg, margin, titleTop+title.size+i*step, line)
 	}
 
-	footer := r.face(r.regular, footerSize)
+	footer := r.face(r.faces().regular, footerSize)
 	section := footer.clean(article.OneLine(c.Section))
 	var date string
 	if !c.Date.IsZero() {
@@ -358,7 +382,7 @@ func drawFooter(dst *image.RGBA, t *textFace, c color.RGBA, x, baseline int, sec
 // drawCredit draws credit small in white on a dark box at the bottom right
 // corner of the photo panel, so it reads on any photo.
 func (r *Renderer) drawCredit(dst *image.RGBA, panel image.Rectangle, credit string) {
-	t := r.face(r.regular, creditSize)
+	t := r.face(r.faces().regular, creditSize)
 	credit = t.clean(article.OneLine(credit))
 	if credit == "" {
 		return
@@ -374,13 +398,16 @@ func (r *Renderer) drawCredit(dst *image.RGBA, panel image.Rectangle, credit str
 // face makes a face of f at size. Faces keep glyph buffers and are not
 // safe for concurrent use, so each card makes its own; making one is cheap.
 func (r *Renderer) face(f *opentype.Font, size int) *textFace {
+	if f == nil { // the fonts did not parse: Render has said so
+		return &textFace{face: basicfont.Face7x13, size: 13}
+	}
 	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: float64(size), DPI: 72, Hinting: font.HintingFull})
 	if err != nil {
 		// Only invalid options fail, and these are constants; a plain
 		// face is still better than no card.
-		return &textFace{face: basicfont.Face7x13, size: 13, emoji: r.emoji}
+		return &textFace{face: basicfont.Face7x13, size: 13, emoji: r.faces().emoji}
 	}
-	return &textFace{face: face, size: size, emoji: r.emoji}
+	return &textFace{face: face, size: size, emoji: r.faces().emoji}
 }
 
 // textColors picks white text on a dark brand colour and near-black on a

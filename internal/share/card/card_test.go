@@ -155,7 +155,7 @@ func TestRenderHugePhotoFallsBack(t *testing.T) {
 
 func TestWrap(t *testing.T) {
 	r := newRenderer(t, nil)
-	face := r.face(r.bold, titleSize)
+	face := r.face(r.faces().bold, titleSize)
 	width := fixedI(600)
 	tests := []struct {
 		name     string
@@ -223,7 +223,7 @@ func TestTitleShrinksBeforeCutting(t *testing.T) {
 			if tt.wantSize == 0 && (face.size == titleSize || face.size == titleSizes[len(titleSizes)-1]) {
 				t.Errorf("size %d, want one between the largest and the smallest", face.size)
 			}
-			if full, _ := wrap(r.face(r.bold, titleSize), title, maxW, 4); tt.words == 18 && len(strings.Join(full, " ")) >= len(title) {
+			if full, _ := wrap(r.face(r.faces().bold, titleSize), title, maxW, 4); tt.words == 18 && len(strings.Join(full, " ")) >= len(title) {
 				t.Fatalf("the test title fits four lines at full size; make it longer")
 			}
 			last := lines[len(lines)-1]
@@ -245,7 +245,7 @@ func TestTitleShrinksBeforeCutting(t *testing.T) {
 func TestFontsCoverCyrillic(t *testing.T) {
 	r := newRenderer(t, nil)
 	letters := "АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЬЮЯабвгдежзийклмнопрстуфхцчшщъьюяЁёЭэЫы„“–—…·"
-	for name, f := range map[string]*opentype.Font{"regular": r.regular, "bold": r.bold} {
+	for name, f := range map[string]*opentype.Font{"regular": r.faces().regular, "bold": r.faces().bold} {
 		var buf opentypeBuffer
 		for _, c := range letters {
 			i, err := f.GlyphIndex(&buf, c)

@@ -13,7 +13,7 @@ import (
 // text is drawn with the Go font.
 func TestSegments(t *testing.T) {
 	r := newRenderer(t, nil)
-	face := r.face(r.bold, titleSize)
+	face := r.face(r.faces().bold, titleSize)
 	show := func(s string) string {
 		var b strings.Builder
 		for _, seg := range face.segments(s) {
@@ -57,7 +57,7 @@ func TestSegments(t *testing.T) {
 // has a glyph there (none is drawn as .notdef).
 func TestNoBoxes(t *testing.T) {
 	r := newRenderer(t, nil)
-	face := r.face(r.regular, footerSize)
+	face := r.face(r.faces().regular, footerSize)
 	var all strings.Builder
 	for c := rune(0x20); c < 0x20000; c += 7 {
 		all.WriteRune(c)
