@@ -100,7 +100,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	}
 	s.close = closeStore
 	if keeper != nil {
-		keeper.ensure = func(ctx context.Context) error { return s.ensureTable(ctx, keeper.client) }
+		keeper.keep(func(ctx context.Context) error { return s.ensureTable(ctx, keeper.client) })
 	}
 	return s, nil
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -38,19 +39,26 @@ type tableKeeper struct {
 	// mu makes concurrent calls that find the table missing wait for one
 	// re-creation.
 	mu sync.Mutex
-	// ensure creates the table if missing and seeds it if empty; set once
-	// the store exists, before any request is served.
-	ensure func(context.Context) error
-	// client is the DynamoDB client sending through the keeper.
+	// ensure creates the table if missing and seeds it if empty. It is set
+	// once the server is built, while goroutines the build started (the
+	// seed's fediverse announcements) may already be sending calls through
+	// the keeper: hence atomic. Until then calls pass straight through.
+	ensure atomic.Pointer[func(context.Context) error]
+	// client is the DynamoDB client sending through the keeper, set before
+	// its first call.
 	client *dynamodb.Client
 }
+
+// keep makes the keeper re-create the table with ensure from now on.
+func (k *tableKeeper) keep(ensure func(context.Context) error) { k.ensure.Store(&ensure) }
 
 // ensuring marks the context of ensure's own calls, which must pass
 // straight through (and cannot wait for mu, which their caller holds).
 type ensuring struct{}
 
 func (k *tableKeeper) Do(r *http.Request) (*http.Response, error) {
-	if k.ensure == nil || r.Context().Value(ensuring{}) != nil {
+	ensure := k.ensure.Load()
+	if ensure == nil || r.Context().Value(ensuring{}) != nil {
 		return k.next.Do(r)
 	}
 	var body []byte
@@ -76,7 +84,7 @@ func (k *tableKeeper) Do(r *http.Request) (*http.Response, error) {
 	if err != nil || !bytes.Contains(head, []byte("ResourceNotFoundException")) {
 		return resp, nil
 	}
-	if err := k.recreate(r.Context()); err != nil {
+	if err := k.recreate(r.Context(), *ensure); err != nil {
 		k.log.Error("server: table missing and not re-created", slog.String("error", err.Error()))
 		return resp, nil
 	}
@@ -86,11 +94,11 @@ func (k *tableKeeper) Do(r *http.Request) (*http.Response, error) {
 	return k.next.Do(again)
 }
 
-func (k *tableKeeper) recreate(ctx context.Context) error {
+func (k *tableKeeper) recreate(ctx context.Context, ensure func(context.Context) error) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.WithValue(context.WithoutCancel(ctx), ensuring{}, true), recreateTimeout)
 	defer cancel()
 	k.log.Warn("server: the DynamoDB table is missing (did the local DynamoDB restart?); re-creating and re-seeding it")
-	return k.ensure(ctx)
+	return ensure(ctx)
 }
