@@ -14,6 +14,7 @@ export PATH := $(PATH):$(abspath $(VENV))/bin
 # The benchmark harness is a module of its own, so that its load generator
 # stays out of the service's go.mod; vet, test and tidy-check cover both.
 TOOLS     := tools/bench
+RACE_LOGS := $(CURDIR)/.race
 
 .PHONY: run import test test-wordpress prereqs check-tree vet fmt-check tidy-check lint-template unit build deploy bench simulate fuzz clean
 
@@ -29,11 +30,15 @@ import:
 
 ## test: prerequisites (scripts/prereqs.sh: Go's version, the pinned Python tools, installed into .venv when missing),
 ## vet, gofmt and go mod tidy checks, template lint, and every test with -race (the service's, then the
-## harness's in tools/bench), the DynamoDB suite against a private moto_server.
+## harness's in tools/bench), the DynamoDB suite against a private moto_server. Data race reports go to
+## .race/ and are printed, a frame a line, after a failed run (scripts/race-summary.sh).
 test: prereqs
 	$(MAKE) --no-print-directory check-tree vet fmt-check tidy-check lint-template
-	./scripts/with-moto.sh $(GO) test -race -count=1 ./...
-	$(GO) -C $(TOOLS) test -race -count=1 ./...
+	@rm -rf $(RACE_LOGS) && mkdir -p $(RACE_LOGS)
+	GORACE=log_path=$(RACE_LOGS)/report ./scripts/with-moto.sh $(GO) test -race -count=1 ./... \
+		|| { ./scripts/race-summary.sh $(RACE_LOGS); exit 1; }
+	GORACE=log_path=$(RACE_LOGS)/report $(GO) -C $(TOOLS) test -race -count=1 ./... \
+		|| { ./scripts/race-summary.sh $(RACE_LOGS); exit 1; }
 
 ## test-wordpress: the importer against a real WordPress 6.1 (Debian's wordpress, MariaDB, Apache with PHP, all on
 ## loopback; installed with apt when run as root): scripts/test-wordpress.sh seeds a site, runs the tests tagged
