@@ -233,9 +233,11 @@ func (h *handler) following(w http.ResponseWriter, r *http.Request) {
 	writeAS(w, r, http.StatusOK, collectionCache, "", h.opts.Pub.Collection(activitypub.FollowingPath, 0, nil))
 }
 
-// story returns the article of {id} when it is live; a tombstone is
-// article.ErrGone (with the article), a draft, a scheduled story or a
-// missing one article.ErrNotFound.
+// story returns the article of {id} when it is live; the tombstone of a
+// story that was live is article.ErrGone (with the article); a draft, a
+// scheduled story, one deleted before it was ever live (the share pages'
+// rule, article.WasLive: a deletion tells nothing about an embargo) or a
+// missing one is article.ErrNotFound.
 func (h *handler) story(r *http.Request) (article.Article, error) {
 	id := r.PathValue("id")
 	if !article.ValidID(id) {
@@ -247,8 +249,10 @@ func (h *handler) story(r *http.Request) (article.Article, error) {
 	switch {
 	case err != nil:
 		return a, fmt.Errorf("fediapi: note %q: %w", id, err)
-	case a.Deleted:
+	case a.WasLive():
 		return a, fmt.Errorf("fediapi: note %q: %w", id, article.ErrGone)
+	case a.Deleted:
+		return a, fmt.Errorf("fediapi: note %q never was public: %w", id, article.ErrNotFound)
 	case !a.LiveAt(h.opts.Now()):
 		// Unpublished after federating: gone for the fediverse too. A
 		// story that never was public is answered as a missing one.

@@ -101,6 +101,9 @@ type env struct {
 	now   time.Time
 }
 
+// embargoedID is the story setup schedules and deletes before its time.
+const embargoedID = "embargo-iztrit"
+
 func setup(t *testing.T) *env {
 	t.Helper()
 	keys(t)
@@ -128,6 +131,17 @@ func setup(t *testing.T) *env {
 	gone := seed.Articles("https://news.example.bg")[1]
 	gone.Version = 1
 	if err := st.Save(ctx, gone.Tombstone(e.now), 1); err != nil {
+		t.Fatal(err)
+	}
+	// A story scheduled for tomorrow and deleted before its time never
+	// was public: its id must answer as a missing one's, not 410.
+	embargoed := seed.Articles("https://news.example.bg")[2]
+	embargoed.ID, embargoed.Slug, embargoed.Version = embargoedID, "embargo-iztrita", 1
+	embargoed.PublishedAt = e.now.Add(24 * time.Hour)
+	if err := st.Save(ctx, embargoed, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Save(ctx, embargoed.Tombstone(e.now), 1); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := config.Load(func(k string) string {
@@ -250,7 +264,7 @@ func TestNotes(t *testing.T) {
 	if resp.StatusCode != http.StatusGone || !bytes.Contains(body, []byte(`"type":"Tombstone"`)) || !bytes.Contains(body, []byte(`"formerType":"Note"`)) {
 		t.Errorf("deleted story: %d %s", resp.StatusCode, body)
 	}
-	for _, id := range []string{seed.IDDraft, "missing", "..%2f"} {
+	for _, id := range []string{seed.IDDraft, embargoedID, "missing", "..%2f"} {
 		if resp, body := e.get(t, activitypub.NotesPath+id, activitypub.ContentType); resp.StatusCode != 404 {
 			t.Errorf("note %s: %d %s", id, resp.StatusCode, body)
 		}
