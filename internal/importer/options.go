@@ -23,6 +23,11 @@ type Options struct {
 	AllPages bool
 	// MaxPages bounds the pages read from a paged source; 1000 if zero.
 	MaxPages int
+	// Window selects the items of the first document that a load keeps
+	// (the follow function's run reads a window of a large feed); zero
+	// keeps them all. RSS, Atom and WXR are read as a stream, so the items
+	// outside it are never held.
+	Window Window
 }
 
 // language is a new article's language: the publisher's, else the

@@ -35,6 +35,9 @@ type Loaded struct {
 	// NotModified is set when the first document answered 304: nothing
 	// changed since Validators were taken.
 	NotModified bool
+	// Total is the number of items the first document holds, those
+	// outside Options.Window included.
+	Total int
 }
 
 // Load reads src. since, when not zero, makes the first fetch
@@ -93,14 +96,17 @@ func (l *Loader) loadFeed(ctx context.Context, src string, since Validators) (Lo
 	}
 	out.Pages = 1
 	if IsWXR(resp.Body) {
-		out.Items, err = ParseWXR(bytes.NewReader(resp.Body), l.Options)
-		return distinct(out), err
+		out.Items, out.Total, err = parseWXR(bytes.NewReader(resp.Body), l.Options, l.Options.Window)
+		if err != nil {
+			return Loaded{}, err
+		}
+		return distinct(out), nil
 	}
-	p, err := ParseFeed(resp.Body, src, l.Options)
+	p, total, err := parseFeedWindow(resp.Body, src, l.Options, l.Options.Window)
 	if err != nil {
 		return Loaded{}, fmt.Errorf("importer: %s: %w", src, err)
 	}
-	out.Items = p.Items
+	out.Items, out.Total = p.Items, total
 	if !l.Options.AllPages {
 		return distinct(out), nil
 	}

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/mmcdole/gofeed"
+	jsonfeed "github.com/mmcdole/gofeed/json"
 	"golang.org/x/net/html/charset"
 )
 
@@ -27,8 +29,8 @@ func (w Window) has(i int) bool {
 
 func (w Window) all() bool { return w.Skip <= 0 && w.Limit <= 0 }
 
-// slice applies w to items already read.
-func (w Window) slice(items []Item) []Item {
+// window applies w to items already read.
+func window[T any](w Window, items []T) []T {
 	if w.all() {
 		return items
 	}
@@ -261,4 +263,47 @@ func readWXR(r io.Reader, w Window) (*wxrChannel, map[string]*wxrItem, int, erro
 		}
 	}
 	return ch, attachments, total, nil
+}
+
+// parseFeedWindow is ParseFeed of the items w selects, and the number of
+// items the document holds. RSS and Atom are read as a stream
+// (windowFeed), so the items outside w are never held; a JSON Feed, or
+// an XML feed in UTF-16, is decoded whole (its size bounded by the
+// Fetcher's MaxBytes) and then cut.
+func parseFeedWindow(doc []byte, docURL string, opts Options, w Window) (Page, int, error) {
+	var name string
+	switch gofeed.DetectFeedType(bytes.NewReader(doc)) {
+	case gofeed.FeedTypeRSS:
+		name = "item"
+	case gofeed.FeedTypeAtom:
+		name = "entry"
+	case gofeed.FeedTypeJSON:
+		if w.all() {
+			break
+		}
+		f, err := (&jsonfeed.Parser{}).Parse(bytes.NewReader(doc))
+		if err != nil {
+			return Page{}, 0, fmt.Errorf("importer: JSON Feed: %w", err)
+		}
+		total := len(f.Items)
+		f.Items = window(w, f.Items)
+		return jsonPage(f, docURL, opts), total, nil
+	}
+	if name != "" && !w.all() {
+		cut, total, err := windowFeed(bytes.NewReader(doc), name, w)
+		if err == nil {
+			p, err := ParseFeed(cut, docURL, opts)
+			return p, total, err
+		}
+		if !errors.Is(err, errNotASCII) {
+			return Page{}, 0, fmt.Errorf("importer: %w", err)
+		}
+	}
+	p, err := ParseFeed(doc, docURL, opts)
+	if err != nil {
+		return Page{}, 0, err
+	}
+	total := len(p.Items)
+	p.Items = window(w, p.Items)
+	return p, total, nil
 }

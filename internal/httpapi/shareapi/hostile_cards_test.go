@@ -1,7 +1,6 @@
 package shareapi
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -13,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +21,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
+	"github.com/newsdesk/syndicate/internal/testing/procmem"
 )
 
 // The hostile photos of issue 11 (internal/share/card/testdata/hostile):
@@ -109,23 +108,6 @@ func askHostile(h http.Handler, slugs []string) []hostileReply {
 	return replies
 }
 
-// peakRSS is the process's peak resident set (VmHWM), in bytes.
-func peakRSS() (int64, error) {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10, err
-		}
-	}
-	return 0, fmt.Errorf("no VmHWM in /proc/self/status")
-}
-
 // TestHostileCardsChild is the child process's work: serve the hostile
 // cards at once and print what it measured. It does nothing in a normal
 // run.
@@ -136,7 +118,7 @@ func TestHostileCardsChild(t *testing.T) {
 	h, slugs := hostileShare(t)
 	rep := hostileReport{Cards: askHostile(h, slugs)}
 	var err error
-	if rep.PeakRSS, err = peakRSS(); err != nil {
+	if rep.PeakRSS, err = procmem.PeakRSS(); err != nil {
 		t.Fatal(err)
 	}
 	b, err := json.Marshal(rep)
