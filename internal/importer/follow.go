@@ -71,9 +71,10 @@ func (p ParameterState) Save(ctx context.Context, v FollowState) error {
 }
 
 // DefaultFollowItems is how many items one follow run imports at most when
-// Follower.MaxItems is zero. TestFollowPeakMemory's run of 500 items from
-// a 100,000-item feed takes about 2 s and peaks at 80 MiB here; a window
-// of 500 leaves most of the 120 s run for a slow store and source.
+// Follower.MaxItems is zero. A run of 500 items from a 100,000-item feed
+// (BenchmarkFollowPeak) takes 1-2 s and peaks under 90 MiB here, against
+// TestFollowPeakMemory's bound of 128 MiB; a window of 500 leaves most of
+// the 120 s run for a slow store and source.
 const DefaultFollowItems = 500
 
 // Follower imports from a publisher's feed on a schedule: one conditional

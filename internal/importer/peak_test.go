@@ -20,27 +20,48 @@ import (
 // source is refused or finished under 128 MB of peak resident memory.
 const peakLimit = 128 << 20
 
-// TestFollowPeakMemory runs one follow run, in a process of its own built
-// without -race as the Lambda is (testdata/followpeak), against hostile
-// sources, and reads that process's peak resident memory (VmHWM):
-//
-//   - a gzip bomb: a 600 MiB document of one repeated byte, under 1 MiB on
-//     the wire;
-//   - a 250 MiB feed of real items, gzipped;
-//   - 100,000 small items in a 12 MiB feed, under Fetcher.MaxBytes.
-//
-// The first two are refused at Fetcher.MaxBytes, naming the limit; the
-// third is read a window of DefaultFollowItems, the rest left to the next
-// runs. Each stays under peakLimit.
-func TestFollowPeakMemory(t *testing.T) {
+// followPeakBinary builds testdata/followpeak without -race, as the Lambda
+// is built.
+func followPeakBinary(tb testing.TB) string {
+	tb.Helper()
 	if runtime.GOOS != "linux" {
-		t.Skip("VmHWM is read from /proc")
+		tb.Skip("VmHWM is read from /proc")
 	}
-	bin := filepath.Join(t.TempDir(), "followpeak")
+	bin := filepath.Join(tb.TempDir(), "followpeak")
 	build := exec.Command("go", "build", "-o", bin, "./testdata/followpeak")
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build testdata/followpeak: %v\n%s", err, out)
+		tb.Fatalf("go build testdata/followpeak: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// peakReport is what followpeak prints.
+type peakReport struct {
+	Result    FollowResult
+	Error     string
+	PeakBytes int64
+	Seconds   float64
+}
+
+// followPeak runs bin against url.
+func followPeak(tb testing.TB, bin, url string) peakReport {
+	tb.Helper()
+	cmd := exec.Command(bin, url)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		tb.Fatalf("followpeak: %v", err)
+	}
+	var r peakReport
+	if err := json.Unmarshal(out, &r); err != nil {
+		tb.Fatalf("followpeak said %s: %v", out, err)
+	}
+	return r
+}
+
+// hostileSources serves /bomb, /big and /many (TestFollowPeakMemory).
+func hostileSources(tb testing.TB) *httptest.Server {
+	tb.Helper()
 	item := func(w io.Writer, i int) {
 		fmt.Fprintf(w, "<item><title>Новина %d: общината реши</title><link>https://feed.example.bg/n-%d</link><guid>n-%d</guid>"+
 			"<pubDate>Mon, 01 Dec 2025 08:00:00 +0000</pubDate><description>Лийд на новина %d. Снимка: БТА</description></item>\n", i, i, i, i)
@@ -91,35 +112,38 @@ func TestFollowPeakMemory(t *testing.T) {
 	}
 	many.WriteString("</channel></rss>")
 	if many.Len() >= DefaultMaxBytes {
-		t.Fatalf("the many-items feed is %d bytes, over DefaultMaxBytes", many.Len())
+		tb.Fatalf("the many-items feed is %d bytes, over DefaultMaxBytes", many.Len())
 	}
 	mux.HandleFunc("/many", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/rss+xml")
 		w.Write(many.Bytes())
 	})
 	src := httptest.NewServer(mux)
-	defer src.Close()
+	tb.Cleanup(src.Close)
+	return src
+}
 
+// TestFollowPeakMemory runs one follow run, in a process of its own built
+// without -race as the Lambda is (testdata/followpeak), against hostile
+// sources, and reads that process's peak resident memory (VmHWM):
+//
+//   - a gzip bomb: a 600 MiB document of one repeated byte, under 1 MiB on
+//     the wire;
+//   - a 250 MiB feed of real items, gzipped;
+//   - 100,000 small items in a 12 MiB feed, under Fetcher.MaxBytes.
+//
+// The first two are refused at Fetcher.MaxBytes, naming the limit; the
+// third is read a window of DefaultFollowItems, the rest left to the next
+// runs. Each stays under peakLimit.
+func TestFollowPeakMemory(t *testing.T) {
+	bin := followPeakBinary(t)
+	src := hostileSources(t)
 	for _, c := range []struct {
 		path    string
 		refused bool
 	}{{"/bomb", true}, {"/big", true}, {"/many", false}} {
 		t.Run(strings.TrimPrefix(c.path, "/"), func(t *testing.T) {
-			cmd := exec.Command(bin, src.URL+c.path)
-			cmd.Stderr = os.Stderr
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("followpeak: %v", err)
-			}
-			var r struct {
-				Result    FollowResult
-				Error     string
-				PeakBytes int64
-				Seconds   float64
-			}
-			if err := json.Unmarshal(out, &r); err != nil {
-				t.Fatalf("followpeak said %s: %v", out, err)
-			}
+			r := followPeak(t, bin, src.URL+c.path)
 			t.Logf("%s: peak RSS %.1f MiB, %.2f s, %+v %s", c.path, float64(r.PeakBytes)/(1<<20), r.Seconds, r.Result, r.Error)
 			if r.PeakBytes >= peakLimit {
 				t.Errorf("peak RSS %.1f MiB, over %d MiB", float64(r.PeakBytes)/(1<<20), peakLimit>>20)
@@ -134,6 +158,23 @@ func TestFollowPeakMemory(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkFollowPeak is TestFollowPeakMemory's 100,000-item run as a
+// figure: the peak resident memory and the time of one follow run (its
+// first window) in a process built without -race.
+func BenchmarkFollowPeak(b *testing.B) {
+	bin := followPeakBinary(b)
+	src := hostileSources(b)
+	var r peakReport
+	for b.Loop() {
+		r = followPeak(b, bin, src.URL+"/many")
+	}
+	if r.Error != "" || r.Result.Items != DefaultFollowItems {
+		b.Fatalf("run = %+v %q", r.Result, r.Error)
+	}
+	b.ReportMetric(float64(r.PeakBytes)/1e6, "peak-rss-MB")
+	b.ReportMetric(r.Seconds, "run-s")
 }
 
 // countingWriter counts what it passes on and keeps the first error.
