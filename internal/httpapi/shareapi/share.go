@@ -67,11 +67,18 @@ type Options struct {
 
 // Cache lifetimes of the share routes.
 const (
-	// Crawlers re-scrape rarely and on their own schedule; ten minutes in
-	// browsers and an hour in the CDN keep a corrected title from waiting
-	// long, while the card URL's version makes a changed card visible at
-	// once to whoever reads the page again.
-	sharePageCache = "public, max-age=600, s-maxage=3600"
+	// An edit, a correction or a takedown is public at every edge within a
+	// minute. The notifier's invalidation usually gets there first, but
+	// CloudFront publishes no bound on how long an invalidation takes, so
+	// the lifetime is the bound: an edge keeps the page 30 s, then for at
+	// most 30 s more answers its copy to the first viewer while it fetches
+	// the page again (stale-while-revalidate: a 304 from one read when
+	// nothing changed). No copy an edge serves is over a minute old, and a
+	// page read every few seconds at an edge is always a hit there.
+	// Browsers, which readers only pass through (the page sends them on),
+	// keep it ten minutes. The card URL's version makes a changed card
+	// visible with the page that names it.
+	sharePageCache = "public, max-age=600, s-maxage=30, stale-while-revalidate=30"
 	shareCardCache = "public, max-age=31536000, immutable"
 	// A card drawn without its photo because the origin failed, or asked
 	// for with a stale version, is only right for now.
@@ -86,7 +93,8 @@ const (
 	// problems are: one small read per request for a missing slug.
 	shareNotFoundCache = "no-store"
 	shareGoneCache     = "public, max-age=3600"
-	shareOEmbedCache   = "public, max-age=3600"
+	// oEmbed carries the title and the photo too: the share page's bound.
+	shareOEmbedCache = sharePageCache
 	// A renamed article's old share page and card move for good, but the
 	// article may take the old slug back one day, and then a cached
 	// old → new 301 meets a fresh new → old one: a loop until the first

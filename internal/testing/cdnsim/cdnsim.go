@@ -3,6 +3,7 @@ package cdnsim
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -131,6 +132,10 @@ type Proxy struct {
 	// edge has. nil drops them everywhere at once (CloudFront does not:
 	// the simulation sets delays).
 	InvalidationDelay func(edge int) time.Duration
+
+	// refreshes counts the stale-while-revalidate refreshes in flight
+	// (Settle).
+	refreshes sync.WaitGroup
 
 	mu            sync.Mutex
 	edges         []*edgeCache
@@ -314,7 +319,15 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !e.revalidating {
 			e.revalidating = true
 			st.Origin++
-			go p.refresh(r.Clone(context.WithoutCancel(r.Context())), b, enc, ec, key, e, st)
+			// The refresh is also a flight: a request that comes once the
+			// window has closed, while it still runs, waits for it. It
+			// takes the origin's real time, which the simulation's clock,
+			// moved per request, stretches to seconds; at CloudFront it
+			// lands in a fraction of one, long before the window closes.
+			f := &flight{done: make(chan struct{})}
+			ec.flights[key] = f
+			p.refreshes.Add(1)
+			go p.refresh(r.Clone(context.WithoutCancel(r.Context())), b, enc, ec, key, e, f, st)
 		}
 		p.mu.Unlock()
 		p.write(w, r, e, "Hit from edge (stale)")
@@ -364,13 +377,31 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.write(w, r, f.e, "Miss from edge")
 }
 
+// errInvalidatedMeanwhile is a refresh's outcome when its copy was
+// invalidated while it ran.
+var errInvalidatedMeanwhile = errors.New("cdnsim: invalidated during the refresh")
+
+// Settle waits for the stale-while-revalidate refreshes in flight; call
+// it while no request is being served. A refresh takes the origin's real
+// time, while a test's or the simulation's clock may be moved on
+// meanwhile, by seconds for the milliseconds it takes: settling before
+// moving the clock makes a refresh take no time on it, nearer CloudFront,
+// whose refresh takes a fraction of a second against lifetimes of many.
+func (p *Proxy) Settle() { p.refreshes.Wait() }
+
 // refresh revalidates e in the background (stale-while-revalidate).
-func (p *Proxy) refresh(r *http.Request, b Behavior, enc string, ec *edgeCache, key string, e *entry, st *Stats) {
+func (p *Proxy) refresh(r *http.Request, b Behavior, enc string, ec *edgeCache, key string, e *entry, f *flight, st *Stats) {
+	defer p.refreshes.Done()
 	n, err := p.fetch(r, b, enc, e)
 	p.mu.Lock()
+	defer close(f.done)
 	defer p.mu.Unlock()
+	if ec.flights[key] == f {
+		delete(ec.flights, key)
+	}
 	e.revalidating = false
 	if err != nil {
+		f.err = err
 		return
 	}
 	if n.status == http.StatusNotModified {
@@ -378,8 +409,12 @@ func (p *Proxy) refresh(r *http.Request, b Behavior, enc string, ec *edgeCache, 
 		n = e.refreshed(n)
 	}
 	if ec.entries[key] != e {
-		return // invalidated meanwhile
+		// Invalidated meanwhile: what the refresh fetched may be older
+		// than the invalidation, so the requests waiting ask the origin.
+		f.err = errInvalidatedMeanwhile
+		return
 	}
+	f.e = n
 	if n.storable() {
 		ec.entries[key] = n
 	} else {

@@ -249,19 +249,56 @@ func TestModelStaleWhileRevalidate(t *testing.T) {
 	if resp.Header.Get("X-Cache") != "Hit from edge (stale)" || body != "v1" {
 		t.Errorf("in the window: %q %q, want the stale copy", resp.Header.Get("X-Cache"), body)
 	}
-	for o.count() < 2 || p.Stats()["*"].Origin < 2 {
-		runtime.Gosched()
+	// Settle waits for the refresh: then the new copy is served, the
+	// clock not moved.
+	p.Settle()
+	if o.count() != 2 || p.Stats()["*"].Origin != 2 {
+		t.Errorf("after Settle: %d origin fetches, %d counted, want 2", o.count(), p.Stats()["*"].Origin)
 	}
-	// The refresh lands; then the new copy is served.
-	for {
-		if _, b := fetch(t, srv, "/f"); b == "v2" {
-			break
-		}
-		runtime.Gosched()
+	if resp, b := fetch(t, srv, "/f"); b != "v2" || resp.Header.Get("X-Cache") != "Hit from edge" {
+		t.Errorf("after the refresh: %q %q, want the new copy from the edge", resp.Header.Get("X-Cache"), b)
 	}
 	c.add(301*time.Second + 600*time.Second)
 	if resp, _ := fetch(t, srv, "/f"); resp.Header.Get("X-Cache") != "Miss from edge" {
 		t.Errorf("past the window: X-Cache %q, want a miss", resp.Header.Get("X-Cache"))
+	}
+}
+
+// TestModelRefreshOutlivingTheWindow: a request that comes once the
+// stale window has closed, while the refresh it began still runs (the
+// origin's real time, stretched on the simulated clock), waits for that
+// refresh instead of sending the origin another request.
+func TestModelRefreshOutlivingTheWindow(t *testing.T) {
+	o := &origin{cc: "public, max-age=30, stale-while-revalidate=30", body: "v1"}
+	p, srv, c := newModel(t, o, 1, Behavior{Pattern: "*"})
+	fetch(t, srv, "/f")
+	gate := make(chan struct{})
+	o.mu.Lock()
+	o.body, o.gate = "v2", gate
+	o.mu.Unlock()
+	c.add(31 * time.Second)
+	if resp, body := fetch(t, srv, "/f"); body != "v1" || resp.Header.Get("X-Cache") != "Hit from edge (stale)" {
+		t.Fatalf("in the window: %q %q", resp.Header.Get("X-Cache"), body)
+	}
+	for o.count() < 2 {
+		runtime.Gosched() // the refresh reaches the origin and waits at the gate
+	}
+	c.add(31 * time.Second) // the window has closed; the refresh still runs
+	type answer struct{ cache, body string }
+	got := make(chan answer, 1)
+	go func() {
+		resp, body := fetch(t, srv, "/f")
+		got <- answer{resp.Header.Get("X-Cache"), body}
+	}()
+	// Stats takes the lock the request holds from its count to its wait:
+	// once it shows the third request, that request is waiting.
+	for p.Stats()["*"].Requests < 3 {
+		runtime.Gosched()
+	}
+	close(gate)
+	a := <-got
+	if a.body != "v2" || a.cache != "Hit from edge (collapsed)" || o.count() != 2 {
+		t.Errorf("past the window during the refresh: %q %q after %d origin requests, want v2 collapsed onto the refresh (2)", a.cache, a.body, o.count())
 	}
 }
 

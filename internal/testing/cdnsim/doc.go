@@ -13,7 +13,10 @@
 //     stored and never shared with concurrent requests (only storable
 //     answers are collapsed); no header is not cached (DefaultTTL 0);
 //     stale-while-revalidate serves the expired copy while one background
-//     request refreshes it;
+//     request refreshes it, and a request past the window while that
+//     refresh runs waits for it (the origin's real time is seconds on a
+//     clock moved per request, a fraction of one at CloudFront); Settle
+//     waits for the refreshes before a clock is moved;
 //   - revalidation: an expired copy with an ETag is asked for with
 //     If-None-Match, and a 304 keeps it; a viewer's own matching
 //     If-None-Match is answered 304 at the edge;

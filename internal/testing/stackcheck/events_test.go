@@ -102,14 +102,14 @@ var runs = []struct {
 	}},
 	{"share", []invocation{
 		{file: "share-crawler.json", status: 200,
-			headers: map[string]string{"Content-Type": "text/html; charset=utf-8", "Cache-Control": "public, max-age=600, s-maxage=3600"},
+			headers: map[string]string{"Content-Type": "text/html; charset=utf-8", "Cache-Control": "public, max-age=600, s-maxage=30, stale-while-revalidate=30"},
 			present: []string{"ETag"},
 			body: []string{`<meta property="og:title"`, natoTitle,
 				`<meta property="og:url" content="` + baseURL + "/share/" + natoSlug + `">`,
 				`<meta property="og:image" content="` + siteURL + `/media/2025/12/yuzhna-koreya-nato.jpg">`}},
 		// One public page for everyone: a person's is the crawler's.
 		{file: "share-person.json", status: 200,
-			headers: map[string]string{"Cache-Control": "public, max-age=600, s-maxage=3600"},
+			headers: map[string]string{"Cache-Control": "public, max-age=600, s-maxage=30, stale-while-revalidate=30"},
 			body:    []string{natoTitle, "location.replace("}},
 		{file: "share-not-found.json", status: 404},
 		{file: "share-card.json", status: 200,

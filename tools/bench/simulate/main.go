@@ -522,6 +522,7 @@ func runCorrections(behaviors []cdnsim.Behavior, endpoint string, edges, n int, 
 					out.seconds = append(out.seconds, clock.Now().Sub(start).Seconds())
 				}
 			}
+			g.proxy.Settle() // a background refresh lands before the clock moves on
 			clock.advance(step)
 		}
 		out.missing += left
@@ -614,7 +615,8 @@ func render(phases []phase, fixes []corrections, n, workers, edges int, span tim
 	fmt.Fprintf(&b, "Written by `make simulate` (tools/bench/simulate) on %s, load average %s, %d requests per phase, %d in flight, on loopback: "+
 		"the local server on DynamoDB (moto_server behind internal/testing/faultproxy) as the origin, refusing requests without the CDN's secret; "+
 		"internal/testing/cdnsim in front with template.yaml's cache behaviours and Cache-Control lifetimes, %d edge locations that start cold "+
-		"(each request at a random one), Accept-Encoding in the key, revalidation with ETag, stale-while-revalidate, private answers never shared. "+
+		"(each request at a random one), Accept-Encoding in the key, revalidation with ETag, stale-while-revalidate (a refresh taken as landing before its window closes: "+
+		"the origin's real time would be stretched by the simulated clock), private answers never shared. "+
 		"Each phase's requests are spread over %s of simulated time (the edge's clock; no real waiting), so lifetimes expire as they would. "+
 		"The mix is the issue's hour in proportion (requests/s): ", time.Now().UTC().Format("2006-01-02 15:04 UTC"), loadavg(), n, workers, edges, span)
 	for i, c := range cs {
