@@ -35,8 +35,9 @@ type Loaded struct {
 	// NotModified is set when the first document answered 304: nothing
 	// changed since Validators were taken.
 	NotModified bool
-	// Total is the number of items the first document holds, those
-	// outside Options.Window included.
+	// Total is the number of items the first document holds (a feed, an
+	// export, the REST API's first page), those outside Options.Window
+	// included.
 	Total int
 }
 
@@ -53,7 +54,7 @@ func (l *Loader) Load(ctx context.Context, src string, since Validators) (Loaded
 		if err != nil {
 			return Loaded{}, err
 		}
-		return distinct(Loaded{Items: items, Pages: 1}), nil
+		return distinct(Loaded{Items: items, Pages: 1, Total: len(items)}), nil
 	}
 	if posts, ok := restPostsURL(src); ok {
 		return l.loadREST(ctx, posts, since)
@@ -203,6 +204,9 @@ func (l *Loader) loadREST(ctx context.Context, posts string, since Validators) (
 		}
 		out.Pages++
 		out.Items = append(out.Items, items...)
+		if n == 1 {
+			out.Total = len(items)
+		}
 		pages, err := strconv.Atoi(resp.Header.Get("X-WP-TotalPages"))
 		if n == 1 && err == nil {
 			total = pages
