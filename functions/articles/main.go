@@ -81,6 +81,7 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	previewOpts.Fediverse = store
 	previewapi.Register(rt, svc, tokens, previewOpts)
 	lambdahttp.Start(httpapi.Observe(log, rt, httpapi.WithMetrics(emf)))
 	return nil

@@ -2,6 +2,7 @@ package activitypub
 
 import (
 	"html"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -101,7 +102,7 @@ func (p *Publication) Actor(since time.Time) Actor {
 		a.Published = timestamp(since)
 	}
 	if p.SiteURL != "" {
-		a.Attachment = []PropertyVal{{Type: "PropertyValue", Name: "Website", Value: link(p.SiteURL, displayURL(p.SiteURL))}}
+		a.Attachment = []PropertyVal{{Type: "PropertyValue", Name: "Website", Value: link(p.SiteURL, DisplayURL(p.SiteURL))}}
 	}
 	return a
 }
@@ -117,10 +118,19 @@ func link(href, text string) string {
 	return `<a href="` + html.EscapeString(href) + `" rel="nofollow noopener" target="_blank">` + html.EscapeString(text) + `</a>`
 }
 
-// displayURL is a URL as Mastodon shows one: no scheme, no trailing slash.
-func displayURL(u string) string {
+// DisplayURL is a URL as Mastodon shows one: no scheme, no trailing slash.
+func DisplayURL(u string) string {
 	u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
 	return strings.TrimSuffix(u, "/")
+}
+
+// SiteRoot is the publisher's site URL as the actor links it: with a
+// trailing slash when it has no path.
+func SiteRoot(siteURL string) string {
+	if u, err := url.Parse(siteURL); err == nil && u.Path == "" {
+		return siteURL + "/"
+	}
+	return siteURL
 }
 
 // timestamp is the xsd:dateTime form peers parse: UTC, seconds.

@@ -107,7 +107,7 @@ func (p *Publication) Note(a *article.Article) Note {
 		b.WriteString("</p>")
 	}
 	b.WriteString("<p>")
-	b.WriteString(link(canonical, displayURL(canonical)))
+	b.WriteString(link(canonical, DisplayURL(canonical)))
 	b.WriteString("</p>")
 	seen := map[string]bool{}
 	var tags []string

@@ -111,3 +111,37 @@ func Tally(is []Interaction) Counts {
 	}
 	return c
 }
+
+// StoryReader is what ReadStory reads (a Store).
+type StoryReader interface {
+	Followers(ctx context.Context) ([]Follower, error)
+	Interactions(ctx context.Context, articleID string) ([]Interaction, error)
+}
+
+// Story is a story on the fediverse as the newsroom sees it: how many
+// follow the newsroom, the story's totals and its newest replies, newest
+// first.
+type Story struct {
+	Followers int
+	Counts
+	Replies []Interaction
+}
+
+// ReadStory reads articleID's Story, with at most maxReplies replies.
+func ReadStory(ctx context.Context, st StoryReader, articleID string, maxReplies int) (Story, error) {
+	fs, err := st.Followers(ctx)
+	if err != nil {
+		return Story{}, err
+	}
+	is, err := st.Interactions(ctx, articleID)
+	if err != nil {
+		return Story{}, err
+	}
+	s := Story{Followers: len(fs), Counts: Tally(is), Replies: []Interaction{}}
+	for i := len(is) - 1; i >= 0 && len(s.Replies) < maxReplies; i-- {
+		if is[i].Kind == KindReply {
+			s.Replies = append(s.Replies, is[i])
+		}
+	}
+	return s, nil
+}

@@ -147,6 +147,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 		return nil, err
 	}
 	previewOpts.Now = now
+	previewOpts.Fediverse = st
 	previewapi.Register(rt, svc, tokens, previewOpts)
 	shareOpts, err := shareapi.NewOptions(cfg)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,6 +36,12 @@ var pages = sync.OnceValue(func() *template.Template {
 				M     Mockup
 				Theme string
 			}{m, theme}
+		},
+		"initial": func(name string) string {
+			for _, r := range name {
+				return strings.ToUpper(string(r))
+			}
+			return "?"
 		},
 		"level": func(l Level) string {
 			switch l {
@@ -80,6 +87,34 @@ type PreviewPage struct {
 	Shares           Shares
 	Chart            Chart
 	PageSize         string
+	// Fediverse is the story on the fediverse; nil shows no such section.
+	Fediverse *Fediverse
+}
+
+// Fediverse is a story as the newsroom's fediverse followers get it: its
+// Note as Mastodon draws it in a timeline (Toot), and what they did with
+// it.
+type Fediverse struct {
+	Toot                              Toot
+	Followers, Likes, Boosts, Replies int64
+	// Recent are the newest replies, newest first.
+	Recent []Reply
+}
+
+// Toot is the parts of a story's Note that Mastodon shows: the account,
+// the bold title, the lead, the link, the hashtags and the photo.
+type Toot struct {
+	Name, Account         string
+	Title, Lead           string
+	Link, LinkText        string
+	Tags                  []string
+	Image, ImageAlt, When string
+}
+
+// Reply is one reply to a story: who, where, what (plain text, sanitised
+// when it was received) and when (in the site's time zone).
+type Reply struct {
+	Author, URL, Text, At string
 }
 
 // IndexPage is GET /articles/preview: one page of the newest articles,

@@ -66,10 +66,7 @@ type sharesResponse struct {
 }
 
 // FediverseReader reads the fediverse state (fediverse.Store).
-type FediverseReader interface {
-	Followers(ctx context.Context) ([]fediverse.Follower, error)
-	Interactions(ctx context.Context, articleID string) ([]fediverse.Interaction, error)
-}
+type FediverseReader = fediverse.StoryReader
 
 // MaxReplies is how many replies GET /articles/{id}/shares lists, newest
 // first.
@@ -96,20 +93,14 @@ type FediverseReply struct {
 
 // ReadFediverse reads id's fediverse counts and newest replies.
 func ReadFediverse(ctx context.Context, st FediverseReader, id string) (*FediverseCounts, error) {
-	fs, err := st.Followers(ctx)
+	s, err := fediverse.ReadStory(ctx, st, id, MaxReplies)
 	if err != nil {
 		return nil, err
 	}
-	is, err := st.Interactions(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	c := fediverse.Tally(is)
-	out := &FediverseCounts{Followers: int64(len(fs)), Likes: c.Likes, Boosts: c.Boosts, Replies: c.Replies, Recent: []FediverseReply{}}
-	for i := len(is) - 1; i >= 0 && len(out.Recent) < MaxReplies; i-- {
-		if is[i].Kind == fediverse.KindReply {
-			out.Recent = append(out.Recent, FediverseReply{Author: is[i].Actor, URL: is[i].URL, Text: is[i].Text, At: is[i].At.UTC()})
-		}
+	out := &FediverseCounts{Followers: int64(s.Followers), Likes: s.Likes, Boosts: s.Boosts, Replies: s.Counts.Replies,
+		Recent: make([]FediverseReply, 0, len(s.Replies))}
+	for _, r := range s.Replies {
+		out.Recent = append(out.Recent, FediverseReply{Author: r.Actor, URL: r.URL, Text: r.Text, At: r.At.UTC()})
 	}
 	return out, nil
 }

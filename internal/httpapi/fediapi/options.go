@@ -3,10 +3,8 @@ package fediapi
 import (
 	"crypto/rsa"
 	"log/slog"
-	"net/url"
 	"time"
 
-	"github.com/newsdesk/syndicate/internal/activitypub"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/httpsig"
@@ -30,16 +28,8 @@ func NewOptions(cfg config.Config, key *rsa.PrivateKey, articles Articles, store
 	if err != nil {
 		return Options{}, err
 	}
-	site := cfg.SiteURL
-	if u, err := url.Parse(site); err == nil && u.Path == "" {
-		site += "/"
-	}
-	pub := &activitypub.Publication{
-		BaseURL: cfg.BaseURL, Handle: cfg.FediverseHandle, Domain: cfg.FediverseDomain,
-		Name: cfg.SiteName, Summary: cfg.FediverseSummary, SiteURL: site,
-		IconURL: cfg.FediverseIconURL, HeaderURL: cfg.FediverseHeaderURL, Language: cfg.Language,
-		PublicKeyPEM: pemText,
-	}
+	pub := fediverse.PublicationOf(cfg)
+	pub.PublicKeyPEM = pemText
 	if err := pub.Check(); err != nil {
 		return Options{}, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/cursor"
+	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/share"
 	"github.com/newsdesk/syndicate/internal/share/card"
 	"github.com/newsdesk/syndicate/internal/studio"
@@ -26,7 +27,8 @@ func NewOptions(cfg config.Config, shares share.Counter) (Options, error) {
 	return Options{
 		Studio: &studio.Studio{Site: share.NewSite(cfg), SiteURL: cfg.SiteURL, ImageOrigins: cfg.ImageOrigins, Photos: photos},
 		Cards:  cards, Shares: shares, StoreTimeout: cfg.StoreTimeout, Location: cfg.Location,
-		Cursors: cursor.New(cfg.CursorSecret),
+		Cursors:     cursor.New(cfg.CursorSecret),
+		Publication: fediverse.PublicationOf(cfg),
 	}, nil
 }
 

@@ -14,8 +14,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newsdesk/syndicate/internal/activitypub"
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cursor"
+	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/auth"
 	"github.com/newsdesk/syndicate/internal/share"
@@ -58,7 +60,15 @@ type Options struct {
 	// Cursors seals the index's paging positions; nil is an unkeyed
 	// sealer (config's CURSOR_SECRET in NewOptions).
 	Cursors *cursor.Sealer
+	// Publication draws a story's Note as the newsroom's fediverse
+	// followers get it, and Fediverse reads what they did with it; the
+	// page has no fediverse section without Publication.
+	Publication *activitypub.Publication
+	Fediverse   fediverse.StoryReader
 }
+
+// MaxReplies is how many replies to a story the preview page lists.
+const MaxReplies = 20
 
 // cursorScope keeps the index's cursors from being replayed against the
 // admin list or the feeds, and theirs against it.
@@ -378,12 +388,74 @@ func (h *handler) preview(w http.ResponseWriter, r *http.Request) {
 	}
 	n := nonce()
 	page := h.opts.Studio.Preview(ctx, &a, h.opts.Now(), shares, h.chrome(n), studio.Links{Card: CardPath(a.ID, a.Version)})
+	origins := []string{h.opts.Studio.ImageOrigin(&a)}
+	if h.opts.Publication != nil {
+		fedi, err := h.fediverse(ctx, &a)
+		if err != nil {
+			httpapi.Error(w, r, err)
+			return
+		}
+		page.Fediverse = fedi
+		origins = append(origins, originOf(fedi.Toot.Image))
+	}
 	var buf bytes.Buffer
 	if err := studio.Render(&buf, page); err != nil {
 		httpapi.Error(w, r, err)
 		return
 	}
-	writePage(w, r, http.StatusOK, csp(n, []string{h.opts.Studio.ImageOrigin(&a)}), buf.Bytes())
+	writePage(w, r, http.StatusOK, csp(n, origins), buf.Bytes())
+}
+
+// fediverse is a's section of the preview page: its Note as Mastodon
+// shows it, and, with a Fediverse reader, its followers' likes, boosts
+// and newest replies.
+func (h *handler) fediverse(ctx context.Context, a *article.Article) (*studio.Fediverse, error) {
+	pub := h.opts.Publication
+	note := pub.Note(a)
+	t := studio.Toot{
+		Name: pub.Name, Account: "@" + pub.Handle + "@" + pub.Domain,
+		Title: article.OneLine(a.Title), Lead: article.OneLine(a.Lead),
+		Link: note.URL, LinkText: activitypub.DisplayURL(note.URL),
+	}
+	if !a.PublishedAt.IsZero() {
+		t.When = a.PublishedAt.In(h.location()).Format("2.01.2006 15:04")
+	}
+	for _, tag := range note.Tag {
+		t.Tags = append(t.Tags, strings.TrimPrefix(tag.Name, "#"))
+	}
+	if len(note.Attachment) > 0 {
+		t.Image, t.ImageAlt = note.Attachment[0].URL, note.Attachment[0].Name
+	}
+	out := &studio.Fediverse{Toot: t}
+	if h.opts.Fediverse == nil {
+		return out, nil
+	}
+	st, err := fediverse.ReadStory(ctx, h.opts.Fediverse, a.ID, MaxReplies)
+	if err != nil {
+		return nil, err
+	}
+	out.Followers, out.Likes, out.Boosts, out.Replies = int64(st.Followers), st.Likes, st.Boosts, st.Counts.Replies
+	for _, r := range st.Replies {
+		out.Recent = append(out.Recent, studio.Reply{Author: r.Actor, URL: r.URL, Text: r.Text,
+			At: r.At.In(h.location()).Format("2.01.2006 15:04")})
+	}
+	return out, nil
+}
+
+func (h *handler) location() *time.Location {
+	if h.opts.Location != nil {
+		return h.opts.Location
+	}
+	return time.UTC
+}
+
+// originOf is u's scheme://host, "" when u is not an absolute http(s) URL.
+func originOf(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return ""
+	}
+	return p.Scheme + "://" + p.Host
 }
 
 // card draws the article's share card as the share function would, for
