@@ -413,6 +413,16 @@ func TestPreviewStudioInBrowser(t *testing.T) {
 			}
 			saveScreen(t, n.id, shot, 600)
 		}
+		// The story as the fediverse followers get it.
+		do(t, "the fediverse section", visible(`#fediverse .toot`))
+		if toot := text(t, `#fediverse .toot`); !strings.Contains(toot, "@news@") {
+			t.Errorf("the Mastodon mock-up reads %q, want the account", toot)
+		}
+		shot, err := chromedp.Run(bctx, chromedp.Screenshot(chromedp.CSS("#fediverse")))
+		if err != nil {
+			t.Fatalf("screenshot fediverse: %v", err)
+		}
+		saveScreen(t, "fediverse", shot, 600)
 	})
 
 	t.Run("phone", func(t *testing.T) {
