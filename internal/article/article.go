@@ -14,10 +14,13 @@ const (
 	StatusDraft     Status = "draft"
 )
 
-// Author is a byline. URL is optional.
+// Author is a byline. URL is optional, and so is Fediverse, the author's
+// fediverse address (@name@server.example), which the share page names
+// for Mastodon's byline on link previews (fediverse:creator).
 type Author struct {
-	Name string
-	URL  string
+	Name      string
+	URL       string
+	Fediverse string
 }
 
 // Image is an article's main picture. Width and Height are pixels, zero when

@@ -3,6 +3,7 @@ package article
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -63,6 +64,9 @@ func Validate(a *Article) error {
 		}
 		if au.URL != "" {
 			httpURL(&v, f+".url", au.URL)
+		}
+		if au.Fediverse != "" && !ValidFediverseAddress(au.Fediverse) {
+			v.Add(f+".fediverse", "must be a fediverse address such as @name@server.example, at most %d characters", MaxFediverseAddress)
 		}
 	}
 	text(&v, "source", a.Source, MaxSourceRunes, false)
@@ -138,7 +142,7 @@ func TextBytes(a *Article) int {
 	n := len(a.ID) + len(a.Slug) + len(a.Title) + len(a.Lead) + len(a.Body) + len(a.URL) +
 		len(a.Source) + len(a.Section) + len(a.Language) + len(a.Status)
 	for _, au := range a.Authors {
-		n += len(au.Name) + len(au.URL)
+		n += len(au.Name) + len(au.URL) + len(au.Fediverse)
 	}
 	for _, t := range a.Tags {
 		n += len(t)
@@ -213,4 +217,17 @@ func validLanguage(s string) bool {
 		}
 	}
 	return true
+}
+
+// MaxFediverseAddress bounds an author's fediverse address.
+const MaxFediverseAddress = 100
+
+// fediverseAddress is @name@host as Mastodon writes it: a user name of
+// letters, digits, _ . and -, and a host name with a dot.
+var fediverseAddress = regexp.MustCompile(`^@[A-Za-z0-9_][A-Za-z0-9_.-]*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$`)
+
+// ValidFediverseAddress reports whether s is a fediverse address,
+// @name@server.example, of at most MaxFediverseAddress characters.
+func ValidFediverseAddress(s string) bool {
+	return len(s) <= MaxFediverseAddress && fediverseAddress.MatchString(s)
 }

@@ -71,6 +71,16 @@ func TestValidate(t *testing.T) {
 			a.Authors = append(a.Authors, Author{Name: "Мария", URL: "/avtori/maria"})
 		}, []string{"authors[1].url"}},
 		{"author without name", func(a *Article) { a.Authors[0].Name = "" }, []string{"authors[0].name"}},
+		{"author's fediverse address", func(a *Article) { a.Authors[0].Fediverse = "@ivan_petrov@mastodon.social" }, nil},
+		{"author's fediverse address on a subdomain", func(a *Article) { a.Authors[0].Fediverse = "@ivan.p@social.news.example.bg" }, nil},
+		{"fediverse address without the leading @", func(a *Article) { a.Authors[0].Fediverse = "ivan@mastodon.social" }, []string{"authors[0].fediverse"}},
+		{"fediverse address without a server", func(a *Article) { a.Authors[0].Fediverse = "@ivan" }, []string{"authors[0].fediverse"}},
+		{"fediverse address on a host without a dot", func(a *Article) { a.Authors[0].Fediverse = "@ivan@localhost" }, []string{"authors[0].fediverse"}},
+		{"fediverse address as a URL", func(a *Article) { a.Authors[0].Fediverse = "https://mastodon.social/@ivan" }, []string{"authors[0].fediverse"}},
+		{"fediverse address with markup", func(a *Article) { a.Authors[0].Fediverse = `@ivan"><script>@x.bg` }, []string{"authors[0].fediverse"}},
+		{"fediverse address too long", func(a *Article) {
+			a.Authors[0].Fediverse = "@" + strings.Repeat("i", MaxFediverseAddress) + "@mastodon.social"
+		}, []string{"authors[0].fediverse"}},
 		{"author name without letters", func(a *Article) { a.Authors[0].Name = "***" }, []string{"authors[0].name"}},
 		{"too many authors", func(a *Article) {
 			a.Authors = slices.Repeat([]Author{{Name: "А"}}, MaxAuthors+1)

@@ -85,22 +85,25 @@ func merge(want, cur *article.Article, carries field) {
 }
 
 // mergeAuthors: the source's bylines when it carries them; a byline whose
-// link the source does not carry keeps the stored link of the same name.
+// link the source does not carry keeps the stored link of the same name,
+// and every byline keeps the stored fediverse address of the same name,
+// which no source carries (an editor sets it in the admin API).
 func mergeAuthors(want, cur []article.Author, carries field) []article.Author {
 	if !carries.has(fieldAuthors) {
 		return cur
 	}
-	if carries.has(fieldAuthorURLs) {
-		return want
-	}
-	links := make(map[string]string, len(cur))
+	stored := make(map[string]article.Author, len(cur))
 	for _, a := range cur {
-		links[article.Slugify(newsroom.PlainText(a.Name))] = a.URL
+		stored[article.Slugify(newsroom.PlainText(a.Name))] = a
 	}
 	out := make([]article.Author, len(want))
 	for i, a := range want {
-		if a.URL == "" {
-			a.URL = links[article.Slugify(newsroom.PlainText(a.Name))]
+		old := stored[article.Slugify(newsroom.PlainText(a.Name))]
+		if a.URL == "" && !carries.has(fieldAuthorURLs) {
+			a.URL = old.URL
+		}
+		if a.Fediverse == "" {
+			a.Fediverse = old.Fediverse
 		}
 		out[i] = a
 	}

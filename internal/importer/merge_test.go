@@ -223,7 +223,7 @@ func TestSourcesMergeNeverSubtract(t *testing.T) {
 func TestMergeRules(t *testing.T) {
 	when := time.Date(2025, 12, 18, 8, 30, 0, 0, time.UTC)
 	cur := article.Article{ID: "x", Title: "T", Body: "<p>b</p>", Lead: "L", Language: "bg", Section: "Градът",
-		Tags: []string{"транспорт", "автобуси"}, Authors: []article.Author{{Name: "Иван Петров", URL: "https://s/a/"}},
+		Tags: []string{"транспорт", "автобуси"}, Authors: []article.Author{{Name: "Иван Петров", URL: "https://s/a/", Fediverse: "@ivan@mastodon.social"}},
 		Image:       &article.Image{URL: "https://s/i.jpg", Width: 10, Height: 5, Alt: "a", Credit: "c"},
 		PublishedAt: when.In(time.FixedZone("", 7200)), URL: "https://s/p/", Status: article.StatusPublished, Source: "БТА"}
 	for _, tc := range []struct {
@@ -240,7 +240,12 @@ func TestMergeRules(t *testing.T) {
 		{"author links kept when the source has names only", allFields &^ fieldAuthorURLs, func(a *article.Article) {
 			a.Authors = []article.Author{{Name: "Иван Петров"}, {Name: "Нов Автор"}}
 		}, func(a *article.Article) {
-			a.Authors = []article.Author{{Name: "Иван Петров", URL: "https://s/a/"}, {Name: "Нов Автор"}}
+			a.Authors = []article.Author{{Name: "Иван Петров", URL: "https://s/a/", Fediverse: "@ivan@mastodon.social"}, {Name: "Нов Автор"}}
+		}},
+		{"fediverse addresses kept when the source carries links", allFields, func(a *article.Article) {
+			a.Authors = []article.Author{{Name: "Нов Автор", URL: "https://s/n/"}, {Name: "Иван Петров", URL: "https://s/a2/"}}
+		}, func(a *article.Article) {
+			a.Authors = []article.Author{{Name: "Нов Автор", URL: "https://s/n/"}, {Name: "Иван Петров", URL: "https://s/a2/", Fediverse: "@ivan@mastodon.social"}}
 		}},
 		{"the same terms as one list", allFields &^ fieldSection, func(a *article.Article) {
 			a.Section, a.Tags = "Транспорт", []string{"Градът", "автобуси"}

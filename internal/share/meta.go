@@ -1,6 +1,7 @@
 package share
 
 import (
+	"slices"
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
@@ -58,8 +59,10 @@ type Meta struct {
 	Published time.Time
 	// OEmbedURL is the oEmbed discovery link (its answer is NewOEmbed).
 	OEmbedURL string
-	// FediverseCreator is fediverse:creator, the newsroom's account.
-	FediverseCreator string
+	// FediverseCreators are the fediverse:creator tags: the authors'
+	// addresses, in byline order, then the newsroom's account. Mastodon
+	// credits the first whose account lists the site's domain.
+	FediverseCreators []string
 }
 
 // Meta computes the share page data of a.
@@ -80,8 +83,14 @@ func (s *Site) Meta(a *article.Article) Meta {
 		Credit:       Credit(a),
 		Section:      article.OneLine(a.Section),
 		OEmbedURL:    s.OEmbedURL(a),
-
-		FediverseCreator: article.OneLine(s.FediverseCreator),
+	}
+	for _, au := range a.Authors {
+		if au.Fediverse != "" && !slices.Contains(m.FediverseCreators, au.Fediverse) {
+			m.FediverseCreators = append(m.FediverseCreators, article.OneLine(au.Fediverse))
+		}
+	}
+	if c := article.OneLine(s.FediverseCreator); c != "" {
+		m.FediverseCreators = append(m.FediverseCreators, c)
 	}
 	m.Title = Trim(m.FullTitle, TitleMax)
 	m.Description = Trim(m.Lead, DescriptionMax)

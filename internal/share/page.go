@@ -111,8 +111,8 @@ func (s *Site) AppendPage(b []byte, a *article.Article, aud Audience) ([]byte, e
 	if m.TwitterSite != "" {
 		b = meta(b, "name", "twitter:site", m.TwitterSite)
 	}
-	if m.FediverseCreator != "" {
-		b = meta(b, "name", "fediverse:creator", m.FediverseCreator)
+	for _, c := range m.FediverseCreators {
+		b = meta(b, "name", "fediverse:creator", c)
 	}
 	b = link(b, "alternate", "application/json+oembed", m.OEmbedURL)
 	b = link(b, "alternate", "application/rss+xml", s.rssURL())

@@ -211,6 +211,43 @@ func TestPageAuthorNames(t *testing.T) {
 	}
 }
 
+// TestPageFediverseCreators: an author's fediverse address is a
+// fediverse:creator tag before the newsroom's, in byline order, once each;
+// authors without one add none.
+func TestPageFediverseCreators(t *testing.T) {
+	s := testSite()
+	for _, tt := range []struct {
+		name    string
+		authors []article.Author
+		want    string
+	}{
+		{"no author's address", []article.Author{{Name: "БТА"}}, "@news@news.example.bg"},
+		{"one author's", []article.Author{{Name: "Иван Петров", Fediverse: "@ivan@mastodon.social"}, {Name: "Мария Иванова"}},
+			"@ivan@mastodon.social|@news@news.example.bg"},
+		{"two, one repeated", []article.Author{{Name: "Мария Иванова", Fediverse: "@maria@social.example.bg"},
+			{Name: "Иван Петров", Fediverse: "@ivan@mastodon.social"}, {Name: "Мария И.", Fediverse: "@maria@social.example.bg"}},
+			"@maria@social.example.bg|@ivan@mastodon.social|@news@news.example.bg"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := seedArticle()
+			a.Authors = tt.authors
+			doc, err := html.Parse(bytes.NewReader(render(t, s, a, Crawler)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, m := range metas(doc) {
+				if m[0] == "fediverse:creator" {
+					got = append(got, m[1])
+				}
+			}
+			if strings.Join(got, "|") != tt.want {
+				t.Errorf("fediverse:creator = %q, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestPageImageChoice(t *testing.T) {
 	s := testSite()
 	card := "https://share.news.example.bg/share/" + seedArticle().Slug + "/card.png?v=3.3"

@@ -478,6 +478,8 @@ func TestAdminDecode(t *testing.T) {
 		{name: "tags not an array", body: `{"title":"X","tags":"НАТО"}`, want: 422, fields: []string{"tags"}},
 		{name: "tag a number", body: `{"title":"X","tags":["НАТО",7]}`, want: 422, fields: []string{"tags[1]"}},
 		{name: "image width a string", body: `{"title":"X","image":{"url":"https://x.bg/a.jpg","width":"1200"}}`, want: 422, fields: []string{"image.width"}},
+		{name: "author's fediverse address", body: `{"title":"X","authors":[{"name":"A","fediverse":"@a@mastodon.social"}]}`, want: 201},
+		{name: "author's fediverse address as a URL", body: `{"title":"X","authors":[{"name":"A","fediverse":"https://mastodon.social/@a"}]}`, want: 422, fields: []string{"authors[0].fediverse"}},
 		{name: "author url a number", body: `{"title":"X","authors":[{"name":"A"},{"name":"B","url":5}]}`, want: 422, fields: []string{"authors[1].url"}},
 		{name: "commentCount fraction", body: `{"title":"X","commentCount":1.5}`, want: 422, fields: []string{"commentCount"}},
 		{name: "invalid UTF-8 in title", body: "{\"title\":\"Ю\xff\"}", want: 422, fields: []string{"title"}},

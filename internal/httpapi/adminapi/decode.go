@@ -470,7 +470,7 @@ func (req *articleRequest) toArticle(fe *article.ValidationError) article.Articl
 	if req.Authors != nil {
 		a.Authors = make([]article.Author, len(req.Authors))
 		for i, au := range req.Authors {
-			a.Authors[i] = article.Author{Name: au.Name, URL: au.URL}
+			a.Authors[i] = article.Author(au)
 		}
 	}
 	if img := req.Image; img != nil {

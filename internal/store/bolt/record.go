@@ -38,8 +38,9 @@ type record struct {
 }
 
 type authorRecord struct {
-	Name string `json:"name"`
-	URL  string `json:"url,omitempty"`
+	Name      string `json:"name"`
+	URL       string `json:"url,omitempty"`
+	Fediverse string `json:"fediverse,omitempty"`
 }
 
 type imageRecord struct {

@@ -50,8 +50,9 @@ type item struct {
 }
 
 type authorItem struct {
-	Name string `dynamodbav:"name"`
-	URL  string `dynamodbav:"url,omitempty"`
+	Name      string `dynamodbav:"name"`
+	URL       string `dynamodbav:"url,omitempty"`
+	Fediverse string `dynamodbav:"fediverse,omitempty"`
 }
 
 type imageItem struct {

@@ -24,7 +24,7 @@ func fullArticle(id string) article.Article {
 		UpdatedAt:   time.Date(2026, 3, 1, 6, 30, 0, 1, time.FixedZone("", -3*60*60-30*60)),
 		CreatedAt:   time.Date(2026, 2, 28, 21, 0, 0, 500, time.UTC),
 		Authors: []article.Author{
-			{Name: "Иван Петров", URL: "https://news.example.bg/avtori/ivan-petrov"},
+			{Name: "Иван Петров", URL: "https://news.example.bg/avtori/ivan-petrov", Fediverse: "@ivan_petrov@mastodon.social"},
 			{Name: "Мария Иванова"},
 		},
 		Source:       "БТА",

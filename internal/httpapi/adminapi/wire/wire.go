@@ -42,8 +42,9 @@ type Article struct {
 
 // Author is a byline on the wire.
 type Author struct {
-	Name string `json:"name"`
-	URL  string `json:"url,omitempty"`
+	Name      string `json:"name"`
+	URL       string `json:"url,omitempty"`
+	Fediverse string `json:"fediverse,omitempty"`
 }
 
 // Image is an article's picture on the wire.
@@ -80,7 +81,7 @@ func From(a *article.Article) Article {
 		PreviousSlugs: nonNil(a.PreviousSlugs),
 	}
 	for i, au := range a.Authors {
-		out.Authors[i] = Author{Name: au.Name, URL: au.URL}
+		out.Authors[i] = Author(au)
 	}
 	if img := a.Image; img != nil {
 		out.Image = &Image{URL: img.URL, Width: img.Width, Height: img.Height, Alt: img.Alt, Credit: img.Credit}
@@ -96,7 +97,7 @@ func (w *Article) Article() (article.Article, error) {
 		CommentCount: w.CommentCount, Related: w.Related, Version: w.Version, PreviousSlugs: w.PreviousSlugs,
 		Authors: make([]article.Author, len(w.Authors))}
 	for i, au := range w.Authors {
-		a.Authors[i] = article.Author{Name: au.Name, URL: au.URL}
+		a.Authors[i] = article.Author(au)
 	}
 	if img := w.Image; img != nil {
 		a.Image = &article.Image{URL: img.URL, Width: img.Width, Height: img.Height, Alt: img.Alt, Credit: img.Credit}

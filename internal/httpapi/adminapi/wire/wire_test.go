@@ -16,7 +16,7 @@ func TestRoundTrip(t *testing.T) {
 	at := time.Date(2026, 11, 30, 16, 40, 0, 123456789, time.UTC)
 	a := article.Article{ID: "k1", Slug: "nato", Title: "T", Lead: "L", Body: "<p>B</p>", URL: "https://x.bg/nato",
 		PublishedAt: at, CreatedAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Minute),
-		Authors: []article.Author{{Name: "Ана", URL: "https://x.bg/a"}}, Source: "БТА", Section: "svyat",
+		Authors: []article.Author{{Name: "Ана", URL: "https://x.bg/a", Fediverse: "@ana@mastodon.social"}}, Source: "БТА", Section: "svyat",
 		Tags: []string{"нато"}, Image: &article.Image{URL: "https://x.bg/i.jpg", Width: 1200, Height: 800, Alt: "a", Credit: "EPA"},
 		Language: "bg", Status: article.StatusPublished, CommentCount: 3, Related: []string{"k2"}, Version: 4,
 		PreviousSlugs: []string{"old"}}
