@@ -83,6 +83,11 @@ type Store interface {
 	RemoveInteraction(ctx context.Context, articleID, kind, key string) error
 	// Interactions lists a story's interactions, oldest first.
 	Interactions(ctx context.Context, articleID string) ([]Interaction, error)
+	// ReplyStory returns the story a kept reply answers, from the
+	// reply's id (its KindReply interaction's Key): a Delete of the reply
+	// names the reply only. It wraps article.ErrNotFound when no reply
+	// of that id is kept.
+	ReplyStory(ctx context.Context, replyID string) (articleID string, err error)
 
 	// MarkActivity records that the activity with this id was handled;
 	// first is false when it already was.

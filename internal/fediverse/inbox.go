@@ -31,6 +31,7 @@ const (
 	OutcomeCounted    = "counted"
 	OutcomeUncounted  = "uncounted"
 	OutcomeReply      = "reply"
+	OutcomeUnreplied  = "unreplied"
 	OutcomeMoved      = "moved"
 	OutcomeDuplicate  = "duplicate"
 	OutcomeIgnored    = "ignored"
@@ -105,9 +106,7 @@ func (in *Inbox) apply(ctx context.Context, from RemoteKey, act activitypub.Inco
 			}
 			return OutcomeUnfollowed, nil
 		}
-		// A deleted reply stays listed: the Delete names the reply only,
-		// and no index leads from a reply to its story yet.
-		return OutcomeIgnored, nil
+		return in.unreply(ctx, actor, act.ObjectRef())
 	case "Move":
 		return in.move(ctx, actor, act)
 	}
@@ -218,6 +217,35 @@ func (in *Inbox) reply(ctx context.Context, actor string, act activitypub.Incomi
 		return "", err
 	}
 	return OutcomeReply, nil
+}
+
+// unreply removes the reply replyID when its author deletes it: the
+// Delete names the reply only (a Tombstone), and ReplyStory leads to its
+// story. A Delete by anyone but the reply's author changes nothing.
+func (in *Inbox) unreply(ctx context.Context, actor, replyID string) (string, error) {
+	if !activitypub.AbsoluteURL(replyID) {
+		return OutcomeIgnored, nil
+	}
+	id, err := in.Store.ReplyStory(ctx, replyID)
+	if errors.Is(err, article.ErrNotFound) {
+		return OutcomeIgnored, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	is, err := in.Store.Interactions(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	for _, i := range is {
+		if i.Kind == KindReply && i.Key == replyID && i.Actor == actor {
+			if err := in.Store.RemoveInteraction(ctx, id, KindReply, replyID); err != nil {
+				return "", err
+			}
+			return OutcomeUnreplied, nil
+		}
+	}
+	return OutcomeIgnored, nil
 }
 
 // move moves actor's follow to the account it moved to (target), once

@@ -195,6 +195,25 @@ func TestReplay(t *testing.T) {
 		strings.Join(got, ",") != "https://new.example/users/cy https://new.example/inbox,https://gts.example/users/bo https://gts.example/inbox" {
 		t.Errorf("followers after undo and move = %v", got)
 	}
+	// Ana deletes her reply: a Delete of a Tombstone naming the reply
+	// only. The same Delete from another account changes nothing.
+	forged := sample(t, "mastodon-delete-reply")
+	forged.ID, forged.Actor = "https://gts.example/users/bo/delete/1", "https://gts.example/users/bo"
+	if got, err := in.Handle(ctx, keyOf(string(forged.Actor)), forged); err != nil || got != fediverse.OutcomeIgnored {
+		t.Errorf("another account's Delete of the reply: %s, %v; want ignored", got, err)
+	}
+	if is, _ := st.Interactions(ctx, id); fediverse.Tally(is).Replies != 1 {
+		t.Errorf("replies after another account's Delete = %d, want 1", fediverse.Tally(is).Replies)
+	}
+	if got := handle(t, in, "mastodon-delete-reply"); got != fediverse.OutcomeUnreplied {
+		t.Errorf("delete reply: %s", got)
+	}
+	if is, _ := st.Interactions(ctx, id); fediverse.Tally(is).Replies != 0 {
+		t.Errorf("replies after the author's Delete = %d, want 0", fediverse.Tally(is).Replies)
+	}
+	if got := handle(t, in, "mastodon-delete-reply"); got != fediverse.OutcomeDuplicate {
+		t.Errorf("the Delete again: %s, want duplicate", got)
+	}
 	// Ana follows again, then her account is deleted.
 	again := sample(t, "mastodon-follow")
 	again.ID += "-again"

@@ -23,9 +23,11 @@ var (
 	bucketActivities = []byte("fedi-activities")
 	// keyId → JSON remote key.
 	bucketKeys = []byte("fedi-keys")
+	// reply id → article ID (fediverse.Store.ReplyStory).
+	bucketReplies = []byte("fedi-replies")
 )
 
-var fediBuckets = [][]byte{bucketFollowers, bucketInteractions, bucketActivities, bucketKeys}
+var fediBuckets = [][]byte{bucketFollowers, bucketInteractions, bucketActivities, bucketKeys, bucketReplies}
 
 var _ fediverse.Store = (*Store)(nil)
 
@@ -117,15 +119,72 @@ func interactionKey(articleID, kind, key string) []byte {
 	return []byte(articleID + "\x00" + kind + "\x00" + key)
 }
 
-// SaveInteraction adds i, or replaces the one with its story, kind and key.
+// SaveInteraction adds i, or replaces the one with its story, kind and
+// key; a reply's id leads to its story too (ReplyStory), in the same
+// transaction.
 func (s *Store) SaveInteraction(ctx context.Context, i fediverse.Interaction) error {
-	return s.fediPut(ctx, "save "+i.Kind+" of "+i.ArticleID, bucketInteractions,
-		interactionKey(i.ArticleID, i.Kind, i.Key), interactionRecord(i))
+	what := "save " + i.Kind + " of " + i.ArticleID
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("bolt: %s: %w", what, err)
+	}
+	b, err := json.Marshal(interactionRecord(i))
+	if err != nil {
+		return fmt.Errorf("bolt: %s: %w", what, err)
+	}
+	err = s.db.Update(func(tx *bbolt.Tx) error {
+		if i.Kind == fediverse.KindReply {
+			if err := tx.Bucket(bucketReplies).Put([]byte(i.Key), []byte(i.ArticleID)); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketInteractions).Put(interactionKey(i.ArticleID, i.Kind, i.Key), b)
+	})
+	if err != nil {
+		return fmt.Errorf("bolt: %s: %w", what, err)
+	}
+	return nil
 }
 
-// RemoveInteraction removes one interaction, if it is there.
+// RemoveInteraction removes one interaction, if it is there, and a
+// reply's way to its story.
 func (s *Store) RemoveInteraction(ctx context.Context, articleID, kind, key string) error {
-	return s.fediDelete(ctx, "remove "+kind+" of "+articleID, bucketInteractions, interactionKey(articleID, kind, key))
+	what := "remove " + kind + " of " + articleID
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("bolt: %s: %w", what, err)
+	}
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		if kind == fediverse.KindReply {
+			if r := tx.Bucket(bucketReplies); string(r.Get([]byte(key))) == articleID {
+				if err := r.Delete([]byte(key)); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(bucketInteractions).Delete(interactionKey(articleID, kind, key))
+	})
+	if err != nil {
+		return fmt.Errorf("bolt: %s: %w", what, err)
+	}
+	return nil
+}
+
+// ReplyStory returns the story the reply replyID answers.
+func (s *Store) ReplyStory(ctx context.Context, replyID string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("bolt: story of reply %q: %w", replyID, err)
+	}
+	var id string
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		id = string(tx.Bucket(bucketReplies).Get([]byte(replyID)))
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("bolt: story of reply %q: %w", replyID, err)
+	}
+	if id == "" {
+		return "", fmt.Errorf("bolt: story of reply %q: %w", replyID, article.ErrNotFound)
+	}
+	return id, nil
 }
 
 // Interactions lists a story's interactions, oldest first.

@@ -37,7 +37,24 @@ const (
 	// FEDI#KEY#<keyId>, sort key KEY.
 	prefixKey = FediPartitionPrefix + "KEY#"
 	skKey     = "KEY"
+	// FEDI#REPLY#<sha-256 of a reply's id>, sort key REPLY: the story
+	// the reply answers (ReplyStory).
+	prefixReply = FediPartitionPrefix + "REPLY#"
+	skReply     = "REPLY"
 )
+
+// replyItem leads from a reply's id to its story.
+type replyItem struct {
+	PK        string `dynamodbav:"pk"`
+	SK        string `dynamodbav:"sk"`
+	ReplyID   string `dynamodbav:"replyId"`
+	ArticleID string `dynamodbav:"articleId"`
+}
+
+func replyPK(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return prefixReply + hex.EncodeToString(sum[:])
+}
 
 // AttrExpires is the table's time-to-live attribute (epoch seconds):
 // DynamoDB deletes an item some time after it. template.yaml names it.
@@ -167,6 +184,14 @@ func (s *Store) Followers(ctx context.Context) ([]fediverse.Follower, error) {
 
 // SaveInteraction adds i, or replaces the one with its story, kind and key.
 func (s *Store) SaveInteraction(ctx context.Context, i fediverse.Interaction) error {
+	// A reply's way to its story is written first: left alone by a
+	// failure after it, it leads to no reply, which ReplyStory's callers
+	// take as none.
+	if i.Kind == fediverse.KindReply {
+		if err := s.put(ctx, "SaveInteraction", replyItem{PK: replyPK(i.Key), SK: skReply, ReplyID: i.Key, ArticleID: i.ArticleID}); err != nil {
+			return fmt.Errorf("dynamo: save reply of %q: %w", i.ArticleID, err)
+		}
+	}
 	it := interactionItem{PK: prefixStory + i.ArticleID, SK: i.Kind + "#" + i.Key, ArticleID: i.ArticleID, Kind: i.Kind,
 		Key: i.Key, Actor: i.Actor, ActivityID: i.ActivityID, At: i.At.UTC(), URL: i.URL, Text: i.Text}
 	if err := s.put(ctx, "SaveInteraction", it); err != nil {
@@ -180,7 +205,30 @@ func (s *Store) RemoveInteraction(ctx context.Context, articleID, kind, k string
 	if err := s.del(ctx, "RemoveInteraction", prefixStory+articleID, kind+"#"+k); err != nil {
 		return fmt.Errorf("dynamo: remove %s of %q: %w", kind, articleID, err)
 	}
+	if kind == fediverse.KindReply {
+		if err := s.del(ctx, "RemoveInteraction", replyPK(k), skReply); err != nil {
+			return fmt.Errorf("dynamo: remove reply of %q: %w", articleID, err)
+		}
+	}
 	return nil
+}
+
+// ReplyStory returns the story the reply replyID answers.
+func (s *Store) ReplyStory(ctx context.Context, replyID string) (string, error) {
+	av, ok, err := s.getItem(ctx, "ReplyStory", replyPK(replyID), skReply, s.consistent)
+	if err != nil {
+		return "", fmt.Errorf("dynamo: story of reply %q: %w", replyID, err)
+	}
+	var it replyItem
+	if ok {
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return "", fmt.Errorf("dynamo: story of reply %q: %w", replyID, err)
+		}
+	}
+	if !ok || it.ReplyID != replyID || it.ArticleID == "" {
+		return "", fmt.Errorf("dynamo: story of reply %q: %w", replyID, article.ErrNotFound)
+	}
+	return it.ArticleID, nil
 }
 
 // Interactions lists a story's interactions, oldest first.

@@ -115,6 +115,16 @@ func testInteractions(t *testing.T, s fediverse.Store) {
 	if len(got) != 3 || !sameInteraction(got[2], reply) {
 		t.Errorf("Interactions = %+v, want the reply last and whole", got)
 	}
+	// A reply's id leads to its story, until the reply is removed.
+	if id, err := s.ReplyStory(ctx, reply.Key); err != nil || id != "a1" {
+		t.Errorf("ReplyStory(reply) = %q, %v; want a1", id, err)
+	}
+	if _, err := s.ReplyStory(ctx, like.Key); !errors.Is(err, article.ErrNotFound) {
+		t.Errorf("ReplyStory(a like's key) = %v, want ErrNotFound", err)
+	}
+	if _, err := s.ReplyStory(ctx, "https://g.example/n/none"); !errors.Is(err, article.ErrNotFound) {
+		t.Errorf("ReplyStory(none) = %v, want ErrNotFound", err)
+	}
 	if err := s.RemoveInteraction(ctx, "a1", fediverse.KindLike, like.Key); err != nil {
 		t.Fatal(err)
 	}
@@ -128,6 +138,15 @@ func testInteractions(t *testing.T, s fediverse.Store) {
 	got, _ = s.Interactions(ctx, "a2")
 	if len(got) != 1 {
 		t.Errorf("a2 has %d interactions, want 1", len(got))
+	}
+	if err := s.RemoveInteraction(ctx, "a1", fediverse.KindReply, reply.Key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReplyStory(ctx, reply.Key); !errors.Is(err, article.ErrNotFound) {
+		t.Errorf("ReplyStory after the reply's removal = %v, want ErrNotFound", err)
+	}
+	if got, _ = s.Interactions(ctx, "a1"); fediverse.Tally(got) != (fediverse.Counts{Boosts: 1}) {
+		t.Errorf("counts after the reply's removal = %+v", fediverse.Tally(got))
 	}
 	got, err = s.Interactions(ctx, "none")
 	if err != nil || len(got) != 0 {
