@@ -80,7 +80,12 @@ func (f *Federator) Announce(ctx context.Context, l Lifecycle) (Report, error) {
 	var act activitypub.Activity
 	switch kind {
 	case SendDelete:
-		act = f.Pub.Delete(l.ID, now())
+		at := now()
+		act = f.Pub.Delete(l.ID, at)
+		// The id answers 410 from now on, as the Delete arrives.
+		if err := f.Store.SaveInteraction(ctx, Interaction{ArticleID: l.ID, Kind: KindWithdrawn, At: at}); err != nil {
+			return Report{}, fmt.Errorf("fediverse: announce %q: %w", l.ID, err)
+		}
 	default:
 		a, err := f.Articles.Get(ctx, l.ID)
 		if errors.Is(err, article.ErrNotFound) {
@@ -93,6 +98,10 @@ func (f *Federator) Announce(ctx context.Context, l Lifecycle) (Report, error) {
 			return Report{}, nil
 		}
 		if kind == SendCreate {
+			// Public again: its id answers with the Note, not 410.
+			if err := f.Store.RemoveInteraction(ctx, l.ID, KindWithdrawn, ""); err != nil {
+				return Report{}, fmt.Errorf("fediverse: announce %q: %w", l.ID, err)
+			}
 			act = f.Pub.Create(&a)
 		} else {
 			act = f.Pub.Update(&a)

@@ -179,6 +179,38 @@ func TestFederatorAnnounces(t *testing.T) {
 	if b := bodies(); len(b) != 2 || !strings.Contains(b[0], `"type":"Delete"`) || !strings.Contains(b[0], `"type":"Tombstone"`) {
 		t.Errorf("delete delivered as %v", b)
 	}
+	// The Delete marks the story withdrawn (its id answers 410) until it
+	// is public again; the mark is in no count.
+	withdrawn := func() int {
+		t.Helper()
+		is, err := st.Interactions(ctx, seed.IDNATO)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, i := range is {
+			if i.Kind == fediverse.KindWithdrawn {
+				n++
+				if !i.At.Equal(in.Now()) {
+					t.Errorf("withdrawn at %v, want the Delete's time %v", i.At, in.Now())
+				}
+			}
+		}
+		if c := fediverse.Tally(is); c != (fediverse.Counts{}) {
+			t.Errorf("the mark counted: %+v", c)
+		}
+		return n
+	}
+	if n := withdrawn(); n != 1 {
+		t.Errorf("after the Delete: %d withdrawn marks, want 1", n)
+	}
+	if rep, _ := fed.Announce(ctx, fediverse.Lifecycle{ID: seed.IDNATO, IsLive: true, OldVersion: 3, NewVersion: 4}); rep.Sent != 2 {
+		t.Errorf("published again: %+v", rep)
+	}
+	if n := withdrawn(); n != 0 {
+		t.Errorf("public again: %d withdrawn marks, want none", n)
+	}
+	bodies()
 	// A draft's record, and a Create of a story no longer live, send nothing.
 	for _, l := range []fediverse.Lifecycle{{ID: "draft", OldVersion: 1, NewVersion: 2}, {ID: "draft", IsLive: true, NewVersion: 3}} {
 		if rep, err := fed.Announce(ctx, l); err != nil || rep.Sent != 0 {

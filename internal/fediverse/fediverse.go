@@ -27,11 +27,15 @@ func (f *Follower) DeliveryInbox() string {
 	return f.Inbox
 }
 
-// The kinds of interaction with a story.
+// The kinds of interaction with a story. KindWithdrawn is the newsroom's
+// own: the story was public and the followers were sent its Delete (it
+// was unpublished); its At is when, and its id answers 410 with a
+// Tombstone until it is public again. Tally counts it nowhere.
 const (
-	KindLike     = "like"
-	KindAnnounce = "announce"
-	KindReply    = "reply"
+	KindLike      = "like"
+	KindAnnounce  = "announce"
+	KindReply     = "reply"
+	KindWithdrawn = "withdrawn"
 )
 
 // Interaction is one peer's like, boost or reply of one story. Key makes

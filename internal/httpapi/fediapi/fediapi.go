@@ -234,7 +234,9 @@ func (h *handler) following(w http.ResponseWriter, r *http.Request) {
 }
 
 // story returns the article of {id} when it is live; the tombstone of a
-// story that was live is article.ErrGone (with the article); a draft, a
+// story that was live, or a story the followers were sent a Delete of
+// when it was unpublished (fediverse.KindWithdrawn), is article.ErrGone
+// (with the article, its UpdatedAt the time it went); a draft, a
 // scheduled story, one deleted before it was ever live (the share pages'
 // rule, article.WasLive: a deletion tells nothing about an embargo) or a
 // missing one is article.ErrNotFound.
@@ -256,9 +258,32 @@ func (h *handler) story(r *http.Request) (article.Article, error) {
 	case !a.LiveAt(h.opts.Now()):
 		// Unpublished after federating: gone for the fediverse too. A
 		// story that never was public is answered as a missing one.
+		at, ok, err := h.withdrawn(ctx, id)
+		if err != nil {
+			return a, fmt.Errorf("fediapi: note %q: %w", id, err)
+		}
+		if ok {
+			a.UpdatedAt = at
+			return a, fmt.Errorf("fediapi: note %q was withdrawn: %w", id, article.ErrGone)
+		}
 		return a, fmt.Errorf("fediapi: note %q is not public: %w", id, article.ErrNotFound)
 	}
 	return a, nil
+}
+
+// withdrawn reports when the followers were sent the Delete of story id,
+// unpublished after it was public (fediverse.KindWithdrawn).
+func (h *handler) withdrawn(ctx context.Context, id string) (time.Time, bool, error) {
+	is, err := h.opts.Store.Interactions(ctx, id)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	for _, i := range is {
+		if i.Kind == fediverse.KindWithdrawn {
+			return i.At, true, nil
+		}
+	}
+	return time.Time{}, false, nil
 }
 
 func (h *handler) note(w http.ResponseWriter, r *http.Request) {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/activitypub"
+	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/httpapi"
@@ -101,8 +102,12 @@ type env struct {
 	now   time.Time
 }
 
-// embargoedID is the story setup schedules and deletes before its time.
-const embargoedID = "embargo-iztrit"
+// embargoedID is the story setup schedules and deletes before its time;
+// unpublishedID the one it unpublished after its followers got it.
+const (
+	embargoedID   = "embargo-iztrit"
+	unpublishedID = "vazvarnata"
+)
 
 func setup(t *testing.T) *env {
 	t.Helper()
@@ -142,6 +147,17 @@ func setup(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	if err := st.Save(ctx, embargoed.Tombstone(e.now), 1); err != nil {
+		t.Fatal(err)
+	}
+	// A story unpublished after it was public: a draft now, and its
+	// followers were sent the Delete (the federator's mark).
+	unpublished := seed.Articles("https://news.example.bg")[3]
+	unpublished.ID, unpublished.Slug, unpublished.Version = unpublishedID, "vazvarnata", 1
+	unpublished.Status = article.StatusDraft
+	if err := st.Save(ctx, unpublished, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveInteraction(ctx, fediverse.Interaction{ArticleID: unpublishedID, Kind: fediverse.KindWithdrawn, At: e.now.Add(-time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := config.Load(func(k string) string {
@@ -263,6 +279,11 @@ func TestNotes(t *testing.T) {
 	resp, body = e.get(t, activitypub.NotesPath+seed.IDBelbek, activitypub.ContentType)
 	if resp.StatusCode != http.StatusGone || !bytes.Contains(body, []byte(`"type":"Tombstone"`)) || !bytes.Contains(body, []byte(`"formerType":"Note"`)) {
 		t.Errorf("deleted story: %d %s", resp.StatusCode, body)
+	}
+	resp, body = e.get(t, activitypub.NotesPath+unpublishedID, activitypub.ContentType)
+	deleted := `"deleted":"` + e.now.Add(-time.Minute).UTC().Format(time.RFC3339) + `"`
+	if resp.StatusCode != http.StatusGone || !bytes.Contains(body, []byte(`"type":"Tombstone"`)) || !bytes.Contains(body, []byte(deleted)) {
+		t.Errorf("unpublished story: %d %s, want 410 and a Tombstone with %s", resp.StatusCode, body, deleted)
 	}
 	for _, id := range []string{seed.IDDraft, embargoedID, "missing", "..%2f"} {
 		if resp, body := e.get(t, activitypub.NotesPath+id, activitypub.ContentType); resp.StatusCode != 404 {
