@@ -5,8 +5,10 @@
 //
 // Rules: a missing or empty parameter is ErrMissing, a deployment mistake
 // rather than a passing fault; errors name the SSM error code, never a
-// value; every call is bounded by Options.Timeout. SSM is reached by one
-// call signed with the SDK's SigV4 signer, not through the SDK's ssm
+// value; every call is bounded by Options.Timeout, within which a
+// throttled, 5xx or dropped attempt is tried again (DefaultAttempts, the
+// errors the SDK's standard retryer retries). SSM is reached by a call
+// signed with the SDK's SigV4 signer, not through the SDK's ssm
 // client, because of what that client measurably costs every cold start:
 // its ssm/schemas package alone took 17-21 ms of package initialisation
 // in the articles and follow bootstraps (GODEBUG=inittrace=1, medians of

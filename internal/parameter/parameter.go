@@ -41,7 +41,22 @@ type Options struct {
 	}
 	// Now is the signing clock; nil means time.Now.
 	Now func() time.Time
+	// Attempts is how many times a call is tried (Attempts); Backoff the
+	// first wait between two, doubled after each (DefaultBackoff). Both
+	// stay within Timeout.
+	Attempts int
+	Backoff  time.Duration
 }
+
+// A call is tried again, up to Attempts times within its Timeout, when
+// SSM throttles it (ThrottlingException, TooManyUpdates, HTTP 429), fails
+// on its side (HTTP 5xx) or the connection fails: the errors the SDK's
+// standard retryer retries. Everything else, ParameterNotFound and
+// AccessDeniedException included, is answered at once.
+const (
+	DefaultAttempts = 3
+	DefaultBackoff  = 100 * time.Millisecond
+)
 
 // Store calls SSM's GetParameter (WithDecryption) and PutParameter over
 // its JSON 1.1 protocol, signed with the SDK's SigV4 signer for cfg's
@@ -54,8 +69,10 @@ type Store struct {
 	client   interface {
 		Do(*http.Request) (*http.Response, error)
 	}
-	now    func() time.Time
-	signer *v4.Signer
+	now      func() time.Time
+	signer   *v4.Signer
+	attempts int
+	backoff  time.Duration
 }
 
 // New returns a Store for cfg (region and credentials, usually
@@ -69,6 +86,14 @@ func New(cfg aws.Config, opts Options) *Store {
 		client:   opts.HTTPClient,
 		now:      opts.Now,
 		signer:   v4.NewSigner(),
+		attempts: opts.Attempts,
+		backoff:  opts.Backoff,
+	}
+	if s.attempts <= 0 {
+		s.attempts = DefaultAttempts
+	}
+	if s.backoff <= 0 {
+		s.backoff = DefaultBackoff
 	}
 	if s.endpoint == "" && cfg.BaseEndpoint != nil {
 		s.endpoint = *cfg.BaseEndpoint
@@ -154,7 +179,8 @@ func (s *Store) PutParameter(ctx context.Context, name, value string) error {
 	return err
 }
 
-// call sends one SSM action, signed, and returns the answer's body.
+// call sends one SSM action, signed, and returns the answer's body; a
+// throttled or failed attempt is tried again (DefaultAttempts).
 func (s *Store) call(ctx context.Context, action string, in any) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
@@ -162,46 +188,68 @@ func (s *Store) call(ctx context.Context, action string, in any) ([]byte, error)
 	if err != nil {
 		return nil, fmt.Errorf("ssm: encode request: %w", err)
 	}
+	wait := s.backoff
+	for attempt := 1; ; attempt++ {
+		data, retry, err := s.attempt(ctx, action, body)
+		if err == nil || !retry || attempt >= s.attempts {
+			return data, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, err
+		case <-t.C:
+		}
+		wait *= 2
+	}
+}
+
+// attempt sends action once and reports whether a failure may be tried
+// again.
+func (s *Store) attempt(ctx context.Context, action string, body []byte) ([]byte, bool, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(s.endpoint, "/")+"/", bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("ssm: request: %w", err)
+		return nil, false, fmt.Errorf("ssm: request: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	req.Header.Set("X-Amz-Target", "AmazonSSM."+action)
 	if s.creds == nil {
-		return nil, errors.New("ssm: no credentials")
+		return nil, false, errors.New("ssm: no credentials")
 	}
 	creds, err := s.creds.Retrieve(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("ssm: credentials: %w", err)
+		return nil, false, fmt.Errorf("ssm: credentials: %w", err)
 	}
 	sum := sha256.Sum256(body)
 	if err := s.signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "ssm", s.region, s.now()); err != nil {
-		return nil, fmt.Errorf("ssm: sign: %w", err)
+		return nil, false, fmt.Errorf("ssm: sign: %w", err)
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("ssm: %s: %w", action, err)
+		return nil, ctx.Err() == nil, fmt.Errorf("ssm: %s: %w", action, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
 	if err != nil {
-		return nil, fmt.Errorf("ssm: %s: read: %w", action, err)
+		return nil, ctx.Err() == nil, fmt.Errorf("ssm: %s: read: %w", action, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		code, msg := errorCode(resp.Header.Get("X-Amzn-ErrorType"), data)
 		if code == "ParameterNotFound" {
-			return nil, fmt.Errorf("ssm: %s: %s: %w", action, code, ErrMissing)
+			return nil, false, fmt.Errorf("ssm: %s: %s: %w", action, code, ErrMissing)
 		}
+		retry := resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests ||
+			code == "ThrottlingException" || code == "TooManyUpdates"
 		if code == "" {
 			code = "no error code"
 		}
 		if msg != "" {
 			code += ": " + msg
 		}
-		return nil, fmt.Errorf("ssm: %s: HTTP %d: %s", action, resp.StatusCode, code)
+		return nil, retry, fmt.Errorf("ssm: %s: HTTP %d: %s", action, resp.StatusCode, code)
 	}
-	return data, nil
+	return data, false, nil
 }
 
 // errorCode is the bare error code of an SSM error answer, from the

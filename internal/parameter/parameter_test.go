@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -241,5 +242,62 @@ func BenchmarkSSMGetParameter(b *testing.B) {
 		if _, err := s.GetParameter(ctx, "/syndicate/admin-token"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestSSMRetries: a throttled or failed attempt is tried again, up to
+// Attempts; an answer that cannot change (not found, denied) is not.
+func TestSSMRetries(t *testing.T) {
+	type answer struct {
+		status int
+		body   string // "drop": the connection is closed without an answer
+	}
+	ok := answer{200, `{"Parameter":{"Value":"tok"}}`}
+	tests := []struct {
+		name     string
+		answers  []answer // the last repeats
+		want     string
+		wantErr  error
+		requests int
+	}{
+		{"server error, then the value", []answer{{503, `{}`}, ok}, "tok", nil, 2},
+		{"throttled twice, then the value", []answer{{400, `{"__type":"ThrottlingException"}`}, {400, `{"__type":"ThrottlingException"}`}, ok}, "tok", nil, 3},
+		{"too many updates, then the value", []answer{{400, `{"__type":"TooManyUpdates"}`}, ok}, "tok", nil, 2},
+		{"429, then the value", []answer{{429, `{}`}, ok}, "tok", nil, 2},
+		{"connection dropped, then the value", []answer{{0, "drop"}, ok}, "tok", nil, 2},
+		{"server error every time", []answer{{500, `oops`}}, "", errAny, 3},
+		{"not found", []answer{{400, `{"__type":"ParameterNotFound"}`}}, "", ErrMissing, 1},
+		{"access denied", []answer{{400, `{"__type":"AccessDeniedException"}`}}, "", errAny, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var n atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				i := int(n.Add(1)) - 1
+				a := tt.answers[min(i, len(tt.answers)-1)]
+				if a.body == "drop" {
+					conn, _, err := w.(http.Hijacker).Hijack()
+					if err == nil {
+						conn.Close()
+					}
+					return
+				}
+				w.WriteHeader(a.status)
+				io.WriteString(w, a.body)
+			}))
+			defer srv.Close()
+			got, err := New(testCfg, Options{Endpoint: srv.URL, Backoff: time.Millisecond, Timeout: time.Minute}).GetParameter(context.Background(), "/p")
+			if got != tt.want || int(n.Load()) != tt.requests {
+				t.Errorf("value %q after %d requests, want %q after %d (err %v)", got, n.Load(), tt.want, tt.requests, err)
+			}
+			switch {
+			case tt.wantErr == nil && err != nil:
+				t.Errorf("err = %v", err)
+			case tt.wantErr == errAny && (err == nil || errors.Is(err, ErrMissing)):
+				t.Errorf("err = %v, want a failure", err)
+			case tt.wantErr == ErrMissing && !errors.Is(err, ErrMissing):
+				t.Errorf("err = %v, want ErrMissing", err)
+			}
+		})
 	}
 }
