@@ -357,12 +357,18 @@ func Warnings(cs []Check) int {
 	return n
 }
 
+// When is t as the studio shows a time: day, month, year, hour and
+// minute in the site's time zone loc (nil: UTC).
+func When(t time.Time, loc *time.Location) string {
+	return t.In(cmp.Or(loc, time.UTC)).Format("02.01.2006 15:04")
+}
+
 // ScheduledText says what happens to a story scheduled for at, in the
 // site's time zone loc (nil: UTC), as docs/scheduling.md describes it: the
 // preview page's banner and its "scheduled" check both say it, so they
 // cannot disagree.
 func ScheduledText(at time.Time, loc *time.Location) string {
-	when := at.In(cmp.Or(loc, time.UTC)).Format("02.01.2006 15:04")
+	when := When(at, loc)
 	return "Насрочена за " + when + ". Дотогава не е публична: страницата за споделяне, картата и връзките за " +
 		"споделяне отговарят като за липсваща статия, а емисиите и news sitemap не я показват и не се променят " +
 		"(нито заглавките им). В " + when + " се отварят страницата за споделяне, картата и oEmbed; емисиите, " +

@@ -101,6 +101,10 @@ type Fediverse struct {
 	Recent []Reply
 }
 
+// ImageOrigin is the origin of the Note's photo, "" when it has none: the
+// page's Content-Security-Policy must allow it.
+func (f *Fediverse) ImageOrigin() string { return originOf(f.Toot.Image) }
+
 // Toot is the parts of a story's Note that Mastodon shows: the account,
 // the bold title, the lead, the link, the hashtags and the photo.
 type Toot struct {

@@ -63,7 +63,7 @@ func (h *handler) index(w http.ResponseWriter, r *http.Request) {
 		}
 		if !next.IsZero() && len(rows) < h.opts.IndexSize {
 			note = fmt.Sprintf("Прегледани са %d статии, до %s. „Търси по-назад“ продължава с по-старите.",
-				scanned, last.In(h.opts.Location).Format("02.01.2006 15:04"))
+				scanned, studio.When(last, h.opts.Location))
 		}
 	}
 	ctx, cancel := h.ctx(r)
@@ -81,7 +81,7 @@ func (h *handler) index(w http.ResponseWriter, r *http.Request) {
 		a := &rows[i]
 		row := studio.IndexRow{ID: a.ID, Title: article.OneLine(a.Title), URL: PreviewPath(a.ID), Status: studio.StatusOf(a, now)}
 		if t := a.SortTime(); !t.IsZero() {
-			row.When = t.In(h.opts.Location).Format("02.01.2006 15:04")
+			row.When = studio.When(t, h.opts.Location)
 		}
 		if h.opts.Shares != nil {
 			counts, err := h.opts.Shares.ShareCounts(ctx, a.ID)

@@ -396,7 +396,7 @@ func (h *handler) preview(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		page.Fediverse = fedi
-		origins = append(origins, originOf(fedi.Toot.Image))
+		origins = append(origins, fedi.ImageOrigin())
 	}
 	var buf bytes.Buffer
 	if err := studio.Render(&buf, page); err != nil {
@@ -418,7 +418,7 @@ func (h *handler) fediverse(ctx context.Context, a *article.Article) (*studio.Fe
 		Link: note.URL, LinkText: activitypub.DisplayURL(note.URL),
 	}
 	if !a.PublishedAt.IsZero() {
-		t.When = a.PublishedAt.In(h.location()).Format("2.01.2006 15:04")
+		t.When = studio.When(a.PublishedAt, h.opts.Location)
 	}
 	for _, tag := range note.Tag {
 		t.Tags = append(t.Tags, strings.TrimPrefix(tag.Name, "#"))
@@ -437,25 +437,9 @@ func (h *handler) fediverse(ctx context.Context, a *article.Article) (*studio.Fe
 	out.Followers, out.Likes, out.Boosts, out.Replies = int64(st.Followers), st.Likes, st.Boosts, st.Counts.Replies
 	for _, r := range st.Replies {
 		out.Recent = append(out.Recent, studio.Reply{Author: r.Actor, URL: r.URL, Text: r.Text,
-			At: r.At.In(h.location()).Format("2.01.2006 15:04")})
+			At: studio.When(r.At, h.opts.Location)})
 	}
 	return out, nil
-}
-
-func (h *handler) location() *time.Location {
-	if h.opts.Location != nil {
-		return h.opts.Location
-	}
-	return time.UTC
-}
-
-// originOf is u's scheme://host, "" when u is not an absolute http(s) URL.
-func originOf(u string) string {
-	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return ""
-	}
-	return p.Scheme + "://" + p.Host
 }
 
 // card draws the article's share card as the share function would, for
