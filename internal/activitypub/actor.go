@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/newsdesk/syndicate/internal/article"
 )
 
 // actorContext declares the terms beyond ActivityStreams that Mastodon
@@ -93,10 +95,10 @@ func (p *Publication) Actor(since time.Time) Actor {
 		Indexable:         true,
 	}
 	if p.IconURL != "" {
-		a.Icon = &Image{Type: "Image", MediaType: mediaType(p.IconURL), URL: p.IconURL}
+		a.Icon = &Image{Type: "Image", MediaType: article.ImageType(p.IconURL), URL: p.IconURL}
 	}
 	if p.HeaderURL != "" {
-		a.Image = &Image{Type: "Image", MediaType: mediaType(p.HeaderURL), URL: p.HeaderURL}
+		a.Image = &Image{Type: "Image", MediaType: article.ImageType(p.HeaderURL), URL: p.HeaderURL}
 	}
 	if !since.IsZero() {
 		a.Published = timestamp(since)
@@ -135,28 +137,3 @@ func SiteRoot(siteURL string) string {
 
 // timestamp is the xsd:dateTime form peers parse: UTC, seconds.
 func timestamp(t time.Time) string { return t.UTC().Truncate(time.Second).Format(time.RFC3339) }
-
-// mediaType guesses an image's MIME type from its path; "" when unsure.
-func mediaType(u string) string {
-	p := u
-	if i := strings.IndexAny(p, "?#"); i >= 0 {
-		p = p[:i]
-	}
-	dot := strings.LastIndexByte(p, '.')
-	if dot < 0 || strings.IndexByte(p[dot:], '/') >= 0 {
-		return ""
-	}
-	switch strings.ToLower(p[dot+1:]) {
-	case "jpg", "jpeg":
-		return "image/jpeg"
-	case "png":
-		return "image/png"
-	case "webp":
-		return "image/webp"
-	case "gif":
-		return "image/gif"
-	case "avif":
-		return "image/avif"
-	}
-	return ""
-}

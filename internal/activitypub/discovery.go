@@ -5,6 +5,8 @@ import (
 	"html"
 	"net/url"
 	"strings"
+
+	"github.com/newsdesk/syndicate/internal/article"
 )
 
 // JRD is a WebFinger answer (RFC 7033 section 4.4).
@@ -58,7 +60,7 @@ func (p *Publication) WebFinger(resource string) (JRD, error) {
 		{Rel: "http://webfinger.net/rel/profile-page", Type: "text/html", Href: p.SiteURL},
 	}
 	if p.IconURL != "" {
-		links = append(links, Link{Rel: "http://webfinger.net/rel/avatar", Type: mediaType(p.IconURL), Href: p.IconURL})
+		links = append(links, Link{Rel: "http://webfinger.net/rel/avatar", Type: article.ImageType(p.IconURL), Href: p.IconURL})
 	}
 	return JRD{Subject: "acct:" + p.Account(), Aliases: []string{p.ActorID()}, Links: links}, nil
 }

@@ -140,7 +140,7 @@ func (p *Publication) Note(a *article.Article) Note {
 		if alt == "" {
 			alt = article.OneLine(a.Title)
 		}
-		n.Attachment = append(n.Attachment, Image{Type: "Image", MediaType: mediaType(im.URL), URL: im.URL,
+		n.Attachment = append(n.Attachment, Image{Type: "Image", MediaType: article.ImageType(im.URL), URL: im.URL,
 			Name: alt, Width: im.Width, Height: im.Height})
 	}
 	return n

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"net/url"
@@ -260,27 +261,9 @@ func (m slugs) of(name string) string {
 	return s
 }
 
-// imageType guesses the media type of an image from its URL's extension;
-// feeds must name one and the store does not keep it.
-func imageType(u string) string {
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	ext := u[strings.LastIndexByte(u, '.')+1:]
-	switch strings.ToLower(ext) {
-	case "png":
-		return "image/png"
-	case "gif":
-		return "image/gif"
-	case "webp":
-		return "image/webp"
-	case "avif":
-		return "image/avif"
-	case "svg":
-		return "image/svg+xml"
-	}
-	return "image/jpeg"
-}
+// imageType is an enclosure's MIME type: article.ImageType, else JPEG,
+// which an enclosure must name and most photos are.
+func imageType(u string) string { return cmp.Or(article.ImageType(u), "image/jpeg") }
 
 // NewChannel builds the Channel of a deployment from its configuration. The TTL
 // matches the max-age the feed routes send.

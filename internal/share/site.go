@@ -134,7 +134,7 @@ func (s *Site) OGImage(a *article.Article) Image {
 	}
 	if im := a.Image; im != nil && im.Width > 0 && im.Height > 0 {
 		if u := safeURL(im.URL); u != "" {
-			return Image{URL: u, Type: imageType(u), Width: im.Width, Height: im.Height, Alt: imageAlt(a)}
+			return Image{URL: u, Type: article.ImageType(u), Width: im.Width, Height: im.Height, Alt: imageAlt(a)}
 		}
 	}
 	return s.cardImage(a)
@@ -149,7 +149,7 @@ func (s *Site) TwitterImage(a *article.Article) Image {
 	}
 	if im := a.Image; im != nil {
 		if u := safeURL(im.URL); u != "" {
-			return Image{URL: u, Type: imageType(u), Width: im.Width, Height: im.Height, Alt: imageAlt(a)}
+			return Image{URL: u, Type: article.ImageType(u), Width: im.Width, Height: im.Height, Alt: imageAlt(a)}
 		}
 	}
 	return s.cardImage(a)
@@ -202,29 +202,6 @@ func imageAlt(a *article.Article) string {
 		return alt
 	}
 	return article.OneLine(a.Title)
-}
-
-// imageType guesses an image's MIME type from its path, "" when unsure.
-func imageType(u string) string {
-	p := u
-	if i := strings.IndexAny(p, "?#"); i >= 0 {
-		p = p[:i]
-	}
-	dot := strings.LastIndexByte(p, '.')
-	if dot < 0 || strings.IndexByte(p[dot:], '/') >= 0 {
-		return ""
-	}
-	switch strings.ToLower(p[dot+1:]) {
-	case "jpg", "jpeg":
-		return "image/jpeg"
-	case "png":
-		return "image/png"
-	case "webp":
-		return "image/webp"
-	case "gif":
-		return "image/gif"
-	}
-	return ""
 }
 
 // Card is what a's share card shows: the card route draws it, and the
