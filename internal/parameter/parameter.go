@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	smithytime "github.com/aws/smithy-go/time"
 )
 
 // ErrMissing means the parameter does not exist or is empty.
@@ -194,12 +195,8 @@ func (s *Store) call(ctx context.Context, action string, in any) ([]byte, error)
 		if err == nil || !retry || attempt >= s.attempts {
 			return data, err
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if smithytime.SleepWithContext(ctx, wait) != nil {
 			return nil, err
-		case <-t.C:
 		}
 		wait *= 2
 	}
