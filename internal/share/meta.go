@@ -85,8 +85,8 @@ func (s *Site) Meta(a *article.Article) Meta {
 		OEmbedURL:    s.OEmbedURL(a),
 	}
 	for _, au := range a.Authors {
-		if au.Fediverse != "" && !slices.Contains(m.FediverseCreators, au.Fediverse) {
-			m.FediverseCreators = append(m.FediverseCreators, article.OneLine(au.Fediverse))
+		if c := article.OneLine(au.Fediverse); c != "" && !slices.Contains(m.FediverseCreators, c) {
+			m.FediverseCreators = append(m.FediverseCreators, c)
 		}
 	}
 	if c := article.OneLine(s.FediverseCreator); c != "" {
