@@ -1,8 +1,6 @@
 package benchmark
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,11 +8,12 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/newsdesk/syndicate/internal/testing/procmem"
 )
 
 // Build runs `go build` for pkg into out with extra env (GOOS, GOARCH...)
@@ -123,49 +122,12 @@ func (p *Process) Stop(grace time.Duration) {
 	_ = syscall.Kill(-pgid, syscall.SIGKILL)
 }
 
-// Memory is a process's resident set from /proc/PID/status.
-type Memory struct {
-	RSS  int64 // VmRSS, bytes
-	Peak int64 // VmHWM, bytes: the highest RSS so far
-}
+// Memory is a process's resident set (procmem.Memory); ReadMemory reads
+// it from /proc/PID/status.
+type Memory = procmem.Memory
 
 // ReadMemory reads VmRSS and VmHWM of pid (Linux only).
-func ReadMemory(pid int) (Memory, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return Memory{}, fmt.Errorf("memory of %d: %w", pid, err)
-	}
-	return parseStatus(b)
-}
-
-// parseStatus reads VmRSS and VmHWM (in kB) from a /proc/PID/status text.
-func parseStatus(b []byte) (Memory, error) {
-	var m Memory
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if !ok || (k != "VmRSS" && k != "VmHWM") {
-			continue
-		}
-		f := strings.Fields(v)
-		if len(f) != 2 || f[1] != "kB" {
-			return Memory{}, fmt.Errorf("status: %s: unexpected %q", k, v)
-		}
-		n, err := strconv.ParseInt(f[0], 10, 64)
-		if err != nil {
-			return Memory{}, fmt.Errorf("status: %s: %w", k, err)
-		}
-		if k == "VmRSS" {
-			m.RSS = n << 10
-		} else {
-			m.Peak = n << 10
-		}
-	}
-	if m.RSS == 0 || m.Peak == 0 {
-		return Memory{}, errors.New("status: no VmRSS or VmHWM")
-	}
-	return m, nil
-}
+func ReadMemory(pid int) (Memory, error) { return procmem.Read(pid) }
 
 // WaitHTTP polls url until it answers with a status below 500, the process
 // exits, or timeout passes.
