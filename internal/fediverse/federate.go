@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	smithytime "github.com/aws/smithy-go/time"
 
 	"github.com/newsdesk/syndicate/internal/activitypub"
 	"github.com/newsdesk/syndicate/internal/article"
@@ -250,14 +251,7 @@ func (f *Fanout) Deliver(ctx context.Context, inboxes []string, body []byte) Rep
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return smithytime.SleepWithContext(ctx, d) == nil
 }
 
 // StreamReader reads a stream record's story change (dynamo.StreamLifecycle);

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	smithytime "github.com/aws/smithy-go/time"
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/feed"
@@ -479,14 +480,7 @@ func (n *Notifier) ping(ctx context.Context, topic string) pingOutcome {
 
 // sleep waits d or until ctx ends, reporting whether it waited d.
 func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return smithytime.SleepWithContext(ctx, d) == nil
 }
 
 // backoff is the ceiling of the wait after the attempt-th failure.
