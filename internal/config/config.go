@@ -99,6 +99,10 @@ type Config struct {
 	// private and loopback addresses: on for make run (a local Mastodon
 	// or GoToSocial), refused in Lambda.
 	FediverseAllowPrivate bool
+	// DeliveryQueueURL is the fediverse delivery queue (SQS FIFO): the
+	// federate function sends to it, the deliver function backs off on
+	// it. Empty under make run, which delivers in process.
+	DeliveryQueueURL string
 }
 
 // LambdaFunctionNameEnv is set by Lambda (and sam local, and the runtime
@@ -249,6 +253,12 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("FEDIVERSE_ALLOW_PRIVATE", "must be true or false, got %q", v)
 	}
 
+	if c.DeliveryQueueURL = get("DELIVERY_QUEUE_URL", ""); c.DeliveryQueueURL != "" {
+		if u, err := url.Parse(c.DeliveryQueueURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !strings.HasSuffix(u.Path, ".fifo") {
+			bad("DELIVERY_QUEUE_URL", "must be an SQS FIFO queue's URL (https://sqs.<region>.amazonaws.com/<account>/<name>.fifo), got %q", c.DeliveryQueueURL)
+		}
+	}
+
 	c.CursorSecret = get("CURSOR_SECRET", "")
 	switch {
 	case c.CursorSecret != "":
@@ -318,6 +328,15 @@ func validHostPort(s string) bool {
 func (c Config) NeedFediverseKey() error {
 	if c.FediverseKeyParameter == "" {
 		return errors.New("config: FEDIVERSE_KEY_PARAMETER must be set for the fediverse function")
+	}
+	return nil
+}
+
+// NeedDeliveryQueue reports a missing delivery queue, which the federate
+// and deliver functions need.
+func (c Config) NeedDeliveryQueue() error {
+	if c.DeliveryQueueURL == "" {
+		return errors.New("config: DELIVERY_QUEUE_URL must be set for the federate and deliver functions")
 	}
 	return nil
 }

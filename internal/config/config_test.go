@@ -111,11 +111,20 @@ func TestFediverse(t *testing.T) {
 		{"FEDIVERSE_KEY_PARAMETER", "fedi-key"},
 		{"FEDIVERSE_ICON_URL", "ftp://x"},
 		{"FEDIVERSE_ALLOW_PRIVATE", "maybe"},
+		{"DELIVERY_QUEUE_URL", "https://sqs.eu-central-1.amazonaws.com/123456789012/deliveries"},
+		{"DELIVERY_QUEUE_URL", "sqs/deliveries.fifo"},
 	} {
 		_, err := Load(env(map[string]string{tc.name: tc.value}))
 		if err == nil || !strings.Contains(err.Error(), tc.name) {
 			t.Errorf("%s=%q: err = %v, want one naming it", tc.name, tc.value, err)
 		}
+	}
+	if err := c.NeedDeliveryQueue(); err == nil || !strings.Contains(err.Error(), "DELIVERY_QUEUE_URL") {
+		t.Errorf("no delivery queue: err = %v, want one naming DELIVERY_QUEUE_URL", err)
+	}
+	q := "https://sqs.eu-central-1.amazonaws.com/123456789012/syndicate-Deliveries.fifo"
+	if c, err := Load(env(map[string]string{"DELIVERY_QUEUE_URL": q})); err != nil || c.DeliveryQueueURL != q || c.NeedDeliveryQueue() != nil {
+		t.Errorf("DELIVERY_QUEUE_URL=%s: %q, %v", q, c.DeliveryQueueURL, err)
 	}
 	lambda["FEDIVERSE_ALLOW_PRIVATE"] = "true"
 	if _, err := Load(env(lambda)); err == nil || !strings.Contains(err.Error(), "FEDIVERSE_ALLOW_PRIVATE") {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -57,22 +58,23 @@ type Federator struct {
 	Pub      *activitypub.Publication
 	Store    Store
 	Articles ArticleReader
-	Fanout   *Fanout
-	Now      func() time.Time
-	Log      *slog.Logger
+	// Outbox takes the deliveries: the queue deployed, Direct locally.
+	Outbox Outbox
+	Now    func() time.Time
+	Log    *slog.Logger
 	// Metrics receives one record per batch Handle reads: deliveries
-	// sent, refused and failed. Optional.
+	// queued. Optional.
 	Metrics *metrics.Emitter
 }
 
-// Announce sends what change l calls for to every follower's server, one
+// Announce queues what change l calls for to every follower's server, one
 // delivery per unique inbox (shared inboxes first). A Create or Update is
 // of the story as stored now: if it is no longer live, a later record
-// announces that. It returns the delivery report.
-func (f *Federator) Announce(ctx context.Context, l Lifecycle) (Report, error) {
+// announces that. It returns how many deliveries it queued.
+func (f *Federator) Announce(ctx context.Context, l Lifecycle) (int, error) {
 	kind := Decide(l)
 	if kind == SendNothing {
-		return Report{}, nil
+		return 0, nil
 	}
 	now := time.Now
 	if f.Now != nil {
@@ -85,23 +87,23 @@ func (f *Federator) Announce(ctx context.Context, l Lifecycle) (Report, error) {
 		act = f.Pub.Delete(l.ID, at)
 		// The id answers 410 from now on, as the Delete arrives.
 		if err := f.Store.SaveInteraction(ctx, Interaction{ArticleID: l.ID, Kind: KindWithdrawn, At: at}); err != nil {
-			return Report{}, fmt.Errorf("fediverse: announce %q: %w", l.ID, err)
+			return 0, fmt.Errorf("fediverse: announce %q: %w", l.ID, err)
 		}
 	default:
 		a, err := f.Articles.Get(ctx, l.ID)
 		if errors.Is(err, article.ErrNotFound) {
-			return Report{}, nil
+			return 0, nil
 		}
 		if err != nil {
-			return Report{}, fmt.Errorf("fediverse: announce %q: %w", l.ID, err)
+			return 0, fmt.Errorf("fediverse: announce %q: %w", l.ID, err)
 		}
 		if !a.LiveAt(now()) {
-			return Report{}, nil
+			return 0, nil
 		}
 		if kind == SendCreate {
 			// Public again: its id answers with the Note, not 410.
 			if err := f.Store.RemoveInteraction(ctx, l.ID, KindWithdrawn, ""); err != nil {
-				return Report{}, fmt.Errorf("fediverse: announce %q: %w", l.ID, err)
+				return 0, fmt.Errorf("fediverse: announce %q: %w", l.ID, err)
 			}
 			act = f.Pub.Create(&a)
 		} else {
@@ -110,20 +112,30 @@ func (f *Federator) Announce(ctx context.Context, l Lifecycle) (Report, error) {
 	}
 	body, err := activitypub.Marshal(act)
 	if err != nil {
-		return Report{}, err
+		return 0, err
 	}
 	followers, err := f.Store.Followers(ctx)
 	if err != nil {
-		return Report{}, fmt.Errorf("fediverse: announce %q: %w", l.ID, err)
+		return 0, fmt.Errorf("fediverse: announce %q: %w", l.ID, err)
 	}
 	inboxes := UniqueInboxes(followers)
-	rep := f.Fanout.Deliver(ctx, inboxes, body)
+	// The same change announced again (a stream record delivered twice)
+	// has the same keys, which the queue drops; a later change of the
+	// same kind (published again) has a new version.
+	key := l.ID + "/" + kind + "/" + strconv.FormatInt(l.NewVersion, 10)
+	queued := now()
+	ds := make([]Delivery, len(inboxes))
+	for i, in := range inboxes {
+		ds[i] = Delivery{Key: key, Inbox: in, Activity: body, Queued: queued}
+	}
+	if err := f.Outbox.Enqueue(ctx, ds); err != nil {
+		return 0, fmt.Errorf("fediverse: announce %q: %w", l.ID, err)
+	}
 	if f.Log != nil {
 		f.Log.LogAttrs(ctx, slog.LevelInfo, "fediverse: announced", slog.String("article", l.ID), slog.String("activity", kind),
-			slog.Int("followers", len(followers)), slog.Int("inboxes", len(inboxes)), slog.Int("sent", rep.Sent),
-			slog.Int("refused", len(rep.Refused)), slog.Int("failed", len(rep.Failed)))
+			slog.Int("followers", len(followers)), slog.Int("inboxes", len(inboxes)), slog.Int("queued", len(ds)))
 	}
-	return rep, nil
+	return len(ds), nil
 }
 
 // UniqueInboxes is where one activity for all followers goes: each
@@ -259,10 +271,10 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 type StreamReader func(r *events.DynamoDBStreamRecord) (Lifecycle, bool, error)
 
 // Handle announces every story change of a batch of the table's stream, in
-// order. A record whose story or followers could not be read is reported
-// in BatchItemFailures (Lambda retries from it); a delivery that fails is
-// logged and counted, not retried from the stream, which would resend to
-// every server.
+// order. A record whose story or followers could not be read, or whose
+// deliveries could not all be queued, is reported in BatchItemFailures
+// (Lambda retries from it; the deliveries already queued are dropped by
+// the queue as repeats).
 func (f *Federator) Handle(ctx context.Context, read StreamReader, e events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	var res events.DynamoDBEventResponse
 	rec := new(metrics.Recorder)
@@ -277,11 +289,9 @@ func (f *Federator) Handle(ctx context.Context, read StreamReader, e events.Dyna
 		r := &e.Records[i]
 		l, ok, err := read(&r.Change)
 		if err == nil && ok {
-			var rep Report
-			rep, err = f.Announce(ctx, l)
-			rec.Add(metrics.DeliveriesSent, rep.Sent)
-			rec.Add(metrics.DeliveriesRefused, len(rep.Refused))
-			rec.Add(metrics.DeliveriesFailed, len(rep.Failed))
+			var n int
+			n, err = f.Announce(ctx, l)
+			rec.Add(metrics.DeliveriesQueued, n)
 		}
 		if err != nil {
 			if f.Log != nil {

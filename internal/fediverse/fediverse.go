@@ -103,6 +103,9 @@ type Store interface {
 	SaveKey(ctx context.Context, k RemoteKey) error
 	// Key returns a cached key, wrapping article.ErrNotFound when none is.
 	Key(ctx context.Context, keyID string) (RemoteKey, error)
+
+	// The health of peer hosts that deliveries fail to reach.
+	HostStore
 }
 
 // Tally counts interactions by kind.

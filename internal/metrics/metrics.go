@@ -45,12 +45,25 @@ const (
 	ImportCreated = "ImportCreated"
 	ImportUpdated = "ImportUpdated"
 	ImportFailed  = "ImportFailed"
-	// The federate function's deliveries to fediverse servers: answered
-	// 2xx, refused for good (4xx but 429, or a private address), and
-	// still failing after every attempt (5xx, 429, timeouts).
+	// Deliveries to fediverse servers: queued by the federate function
+	// (one per unique inbox); then, by the deliver function, answered 2xx,
+	// refused for good (4xx but 429, or a private address), retried later
+	// (5xx, 429, timeouts with attempts left), failed on the last attempt
+	// (to the dead-letter queue), and skipped unsent (a host failing for
+	// days); followers removed with their dead host.
+	DeliveriesQueued  = "DeliveriesQueued"
 	DeliveriesSent    = "DeliveriesSent"
 	DeliveriesRefused = "DeliveriesRefused"
+	DeliveriesRetried = "DeliveriesRetried"
 	DeliveriesFailed  = "DeliveriesFailed"
+	DeliveriesSkipped = "DeliveriesSkipped"
+	FollowersPruned   = "FollowersPruned"
+	// DeliveryLatency (milliseconds) is a sent delivery's time from the
+	// story change to the inbox's 2xx; DeliveryBackoff (seconds) the wait
+	// before a failed delivery's next attempt, with the host as a
+	// property (EmitSample).
+	DeliveryLatency = "DeliveryLatency"
+	DeliveryBackoff = "DeliveryBackoff"
 )
 
 // Dimension names.
@@ -59,6 +72,9 @@ const (
 	DimRoute       = "Route"
 	DimStatusClass = "StatusClass"
 	DimNetwork     = "Network"
+	// PropHost is a property, not a dimension: a dimension value per peer
+	// host would be a billed custom metric each.
+	PropHost = "Host"
 )
 
 // Options are the settings of New.
@@ -111,6 +127,24 @@ type Recorder struct {
 	counted      [len(counterOrder)]bool
 	network      string
 	clicks       int
+	// latencies are DeliveryLatency values, in milliseconds.
+	latencies []float64
+}
+
+// maxValues bounds the values of one metric in a record (EMF's limit).
+const maxValues = 100
+
+// Latency records a delivery's latency (DeliveryLatency); the first
+// maxValues of a unit of work are kept.
+func (r *Recorder) Latency(d time.Duration) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	if len(r.latencies) < maxValues {
+		r.latencies = append(r.latencies, ms(d))
+	}
+	r.mu.Unlock()
 }
 
 // Store records one call to the store (an HTTP attempt to DynamoDB) that
@@ -218,6 +252,7 @@ func (e *Emitter) emit(req *Request, r *Recorder) error {
 		r.mu.Lock()
 		rec.storeCalls, rec.storeErrors, rec.storeLatency = r.storeCalls, r.storeErrors, r.storeLatency
 		rec.counts, rec.counted, rec.network, rec.clicks = r.counts, r.counted, r.network, r.clicks
+		rec.latencies = slices.Clone(r.latencies)
 		r.mu.Unlock()
 	}
 	counters := false
@@ -226,7 +261,7 @@ func (e *Emitter) emit(req *Request, r *Recorder) error {
 	}
 	// Outside a request (a scheduled run), store figures go by Service.
 	unitStore := req == nil && rec.storeCalls > 0
-	if req == nil && !counters && rec.clicks == 0 && !unitStore {
+	if req == nil && !counters && rec.clicks == 0 && !unitStore && len(rec.latencies) == 0 {
 		return nil
 	}
 	e.mu.Lock()
@@ -277,7 +312,7 @@ func (e *Emitter) emit(req *Request, r *Recorder) error {
 		def(true, ShareClicks, "Count")
 		b = append(b, "]}"...)
 	}
-	if counters {
+	if counters || len(rec.latencies) > 0 {
 		directive(`"` + DimService + `"`)
 		first := true
 		for i, name := range counterOrder {
@@ -285,6 +320,9 @@ func (e *Emitter) emit(req *Request, r *Recorder) error {
 				def(first, name, "Count")
 				first = false
 			}
+		}
+		if len(rec.latencies) > 0 {
+			def(first, DeliveryLatency, "Milliseconds")
 		}
 		b = append(b, "]}"...)
 	}
@@ -318,6 +356,16 @@ func (e *Emitter) emit(req *Request, r *Recorder) error {
 		if rec.counted[i] {
 			b = appendNumber(b, name, float64(rec.counts[i]))
 		}
+	}
+	if len(rec.latencies) > 0 {
+		b = append(b, `,"`+DeliveryLatency+`":[`...)
+		for i, v := range rec.latencies {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendFloat(b, v, 'f', -1, 64)
+		}
+		b = append(b, ']')
 	}
 	b = append(b, "}\n"...)
 	e.buf = b
@@ -370,7 +418,30 @@ func appendNumber(b []byte, key string, v float64) []byte {
 // counterOrder fixes the order of the counters in a record.
 var counterOrder = [...]string{FeedCacheHits, FeedCacheMisses, CardsWithoutPhoto, CounterWriteFailures, PingsSent, PingsFailed, Released,
 	ImportCreated, ImportUpdated, ImportFailed, PingsRefused, InvalidationFailures, ShareLinksDegraded, OriginRefused,
-	DeliveriesSent, DeliveriesRefused, DeliveriesFailed}
+	DeliveriesSent, DeliveriesRefused, DeliveriesFailed, DeliveriesQueued, DeliveriesRetried, DeliveriesSkipped, FollowersPruned}
+
+// EmitBackoff writes one DeliveryBackoff record: host's next attempt is
+// after d. By Service, with the host as a property, so CloudWatch Logs
+// Insights lists the hosts in backoff and the metric shows the longest.
+func (e *Emitter) EmitBackoff(host string, d time.Duration) error {
+	if e == nil {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	b := append(e.buf[:0], `{"_aws":{"Timestamp":`...)
+	b = strconv.AppendInt(b, e.now().UnixMilli(), 10)
+	b = append(b, `,"CloudWatchMetrics":[{"Namespace":"`+Namespace+`","Dimensions":[["`+DimService+`"]],"Metrics":[{"Name":"`+
+		DeliveryBackoff+`","Unit":"Seconds"}]}]}`...)
+	b = appendString(b, DimService, e.service)
+	b = appendString(b, "level", e.level)
+	b = appendString(b, PropHost, host)
+	b = appendNumber(b, DeliveryBackoff, d.Seconds())
+	b = append(b, "}\n"...)
+	e.buf = b
+	_, err := e.w.Write(b)
+	return err
+}
 
 // ms is d in milliseconds with microsecond precision.
 func ms(d time.Duration) float64 {

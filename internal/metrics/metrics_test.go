@@ -113,7 +113,17 @@ func checkEMF(t *testing.T, line []byte) map[string]any {
 		for _, m := range defs {
 			def := m.(map[string]any)
 			name, _ := def["Name"].(string)
-			if _, ok := root[name].(json.Number); !ok {
+			switch v := root[name].(type) {
+			case json.Number:
+			case []any:
+				// EMF's values: an array of at most 100 numbers.
+				for _, x := range v {
+					if _, ok := x.(json.Number); !ok || len(v) > 100 {
+						t.Errorf("metric %q: values %v, want at most 100 numbers", name, v)
+						break
+					}
+				}
+			default:
 				t.Errorf("metric %q: root member %v, want a number", name, root[name])
 			}
 			if u, ok := def["Unit"].(string); ok && !slices.Contains(emfUnits, u) {
@@ -327,5 +337,43 @@ func TestStringsAreEscaped(t *testing.T) {
 		if root["Route"] != want || root["requestId"] != want || root["Service"] != want {
 			t.Errorf("%q came back as %q", s, root["Route"])
 		}
+	}
+}
+
+// TestEmitDeliveries: the deliver function's batch record carries its
+// counters and the latencies as one array (EMF's values); a backoff is a
+// record of its own with the host as a property, never a dimension.
+func TestEmitDeliveries(t *testing.T) {
+	var buf bytes.Buffer
+	e := New(&buf, Options{Service: "deliver", Now: clock})
+	rec := new(Recorder)
+	rec.Add(DeliveriesSent, 2)
+	rec.Add(DeliveriesRetried, 1)
+	rec.Latency(1500 * time.Millisecond)
+	rec.Latency(250 * time.Microsecond)
+	for range maxValues {
+		rec.Latency(time.Second)
+	}
+	if err := e.Emit(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.EmitBackoff("mastodon.example", 90*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "deliveries.jsonl", buf.Bytes())
+	lines := bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n"))
+	if len(lines) != 2 {
+		t.Fatalf("%d records, want 2", len(lines))
+	}
+	batch := checkEMF(t, lines[0])
+	if vs, ok := batch[DeliveryLatency].([]any); !ok || len(vs) != maxValues || fmt.Sprint(vs[0], " ", vs[1]) != "1500 0.25" {
+		t.Errorf("latencies = %v, want %d values starting 1500 0.25", batch[DeliveryLatency], maxValues)
+	}
+	backoff := checkEMF(t, lines[1])
+	if backoff[PropHost] != "mastodon.example" || fmt.Sprint(backoff[DeliveryBackoff]) != "90" {
+		t.Errorf("backoff record = %v", backoff)
+	}
+	if bytes.Contains(lines[1], []byte(`"Dimensions":[["Service","Host"]]`)) || !bytes.Contains(lines[1], []byte(`"Dimensions":[["Service"]]`)) {
+		t.Errorf("backoff by Service only: %s", lines[1])
 	}
 }

@@ -127,7 +127,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 		return nil, err
 	}
 	fediOpts.Now = now
-	s.announcer = &announcer{Store: st, fed: fediapi.NewFederator(fediOpts, log), now: now, log: log}
+	s.announcer = &announcer{Store: st, fed: fediapi.NewFederator(fediOpts, fediapi.DirectOutbox(fediOpts, log), log), now: now, log: log}
 	s.announcer.fed.Now = now
 	svc := newsroom.NewService(s.announcer, newsroom.Options{SiteURL: cfg.SiteURL, Now: now})
 	n, err := seed.Ensure(ctx, svc, cfg.SiteURL, cfg.StoreTimeout)

@@ -50,20 +50,31 @@ func NewOptions(cfg config.Config, key *rsa.PrivateKey, articles Articles, store
 	}, nil
 }
 
-// Fan-out limits of the announcer: deliveries at once, to one host at
-// once, and attempts per inbox (1 s, 2 s, 4 s apart).
+// Limits of make run's in-process delivery (fediverse.Direct):
+// deliveries at once, to one host at once, and attempts per inbox (1 s,
+// 2 s, 4 s apart).
 const (
 	FanoutConcurrency = 64
 	FanoutPerHost     = 2
 	FanoutAttempts    = 4
 )
 
-// NewFederator is the announcer on opts' publication, store and signing
-// client, as the federate function and the local server wire it.
-func NewFederator(opts Options, log *slog.Logger) *fediverse.Federator {
-	return &fediverse.Federator{
-		Pub: opts.Pub, Store: opts.Store, Articles: opts.Articles, Log: log, Now: opts.Now,
-		Fanout: &fediverse.Fanout{Post: opts.Inbox.Deliver, Concurrency: FanoutConcurrency, PerHost: FanoutPerHost,
-			Attempts: FanoutAttempts, Backoff: time.Second},
-	}
+// NewFederator is the announcer on opts' publication and store, queueing
+// to out, as the federate function and the local server wire it.
+func NewFederator(opts Options, out fediverse.Outbox, log *slog.Logger) *fediverse.Federator {
+	return &fediverse.Federator{Pub: opts.Pub, Store: opts.Store, Articles: opts.Articles, Log: log, Now: opts.Now, Outbox: out}
+}
+
+// DirectOutbox is make run's outbox: every delivery sent at once with
+// opts' signing client.
+func DirectOutbox(opts Options, log *slog.Logger) *fediverse.Direct {
+	return &fediverse.Direct{Log: log, Fanout: &fediverse.Fanout{Post: opts.Inbox.Deliver, Concurrency: FanoutConcurrency,
+		PerHost: FanoutPerHost, Attempts: FanoutAttempts, Backoff: time.Second}}
+}
+
+// NewDeliverer is the deliver function's sender: opts' signing client
+// (each request signed as it is sent), host health on opts' store, the
+// default schedule.
+func NewDeliverer(opts Options, log *slog.Logger) *fediverse.Deliverer {
+	return &fediverse.Deliverer{Post: opts.Inbox.Deliver, Store: opts.Store, Policy: fediverse.DefaultPolicy, Now: opts.Now, Log: log}
 }

@@ -25,9 +25,11 @@ var (
 	bucketKeys = []byte("fedi-keys")
 	// reply id → article ID (fediverse.Store.ReplyStory).
 	bucketReplies = []byte("fedi-replies")
+	// peer host → JSON delivery record (fediverse.HostStore).
+	bucketHosts = []byte("fedi-hosts")
 )
 
-var fediBuckets = [][]byte{bucketFollowers, bucketInteractions, bucketActivities, bucketKeys, bucketReplies}
+var fediBuckets = [][]byte{bucketFollowers, bucketInteractions, bucketActivities, bucketKeys, bucketReplies, bucketHosts}
 
 var _ fediverse.Store = (*Store)(nil)
 
@@ -264,4 +266,69 @@ func (s *Store) Key(ctx context.Context, keyID string) (fediverse.RemoteKey, err
 		return fediverse.RemoteKey{}, fmt.Errorf("bolt: key %s: %w", keyID, article.ErrNotFound)
 	}
 	return fediverse.RemoteKey(r), nil
+}
+
+type hostRecord struct {
+	FailingSince time.Time `json:"failingSince"`
+	LastFailure  time.Time `json:"lastFailure"`
+	Failures     int64     `json:"failures"`
+}
+
+// Host returns host's delivery record; the zero one when none is kept.
+func (s *Store) Host(ctx context.Context, host string) (fediverse.HostHealth, error) {
+	if err := ctx.Err(); err != nil {
+		return fediverse.HostHealth{}, fmt.Errorf("bolt: host %s: %w", host, err)
+	}
+	h := fediverse.HostHealth{Host: host}
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		v := tx.Bucket(bucketHosts).Get([]byte(host))
+		if v == nil {
+			return nil
+		}
+		var r hostRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return err
+		}
+		h.FailingSince, h.LastFailure, h.Failures = r.FailingSince, r.LastFailure, r.Failures
+		return nil
+	})
+	if err != nil {
+		return fediverse.HostHealth{}, fmt.Errorf("bolt: host %s: %w", host, err)
+	}
+	return h, nil
+}
+
+// HostFailed records a failed delivery to host at at, in one transaction.
+func (s *Store) HostFailed(ctx context.Context, host string, at time.Time) (fediverse.HostHealth, error) {
+	if err := ctx.Err(); err != nil {
+		return fediverse.HostHealth{}, fmt.Errorf("bolt: host %s failed: %w", host, err)
+	}
+	var r hostRecord
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketHosts)
+		if v := b.Get([]byte(host)); v != nil {
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+		}
+		if r.FailingSince.IsZero() {
+			r.FailingSince = at.UTC()
+		}
+		r.LastFailure = at.UTC()
+		r.Failures++
+		v, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(host), v)
+	})
+	if err != nil {
+		return fediverse.HostHealth{}, fmt.Errorf("bolt: host %s failed: %w", host, err)
+	}
+	return fediverse.HostHealth{Host: host, FailingSince: r.FailingSince, LastFailure: r.LastFailure, Failures: r.Failures}, nil
+}
+
+// HostRecovered removes host's record.
+func (s *Store) HostRecovered(ctx context.Context, host string) error {
+	return s.fediDelete(ctx, "host "+host+" recovered", bucketHosts, []byte(host))
 }

@@ -312,3 +312,76 @@ func (s *Store) Key(ctx context.Context, keyID string) (fediverse.RemoteKey, err
 	}
 	return fediverse.RemoteKey{KeyID: it.KeyID, Owner: it.Owner, PEM: it.PEM, Inbox: it.Inbox, SharedInbox: it.SharedInbox, Fetched: it.Fetched}, nil
 }
+
+// FEDI#HOST#<host>, sort key HOST: a peer host's delivery record, kept
+// HostMemory after its last failure (the table's TTL) and removed by a
+// success.
+const (
+	prefixHost = FediPartitionPrefix + "HOST#"
+	skHost     = "HOST"
+)
+
+// HostMemory is how long a host's failures are remembered after the last
+// one: longer than fediverse.DefaultPolicy.PruneAfter.
+const HostMemory = 30 * 24 * time.Hour
+
+type hostItem struct {
+	FailingSince time.Time `dynamodbav:"failingSince"`
+	LastFailure  time.Time `dynamodbav:"lastFailure"`
+	Failures     int64     `dynamodbav:"failures"`
+}
+
+func (it hostItem) health(host string) fediverse.HostHealth {
+	return fediverse.HostHealth{Host: host, FailingSince: it.FailingSince, LastFailure: it.LastFailure, Failures: it.Failures}
+}
+
+// Host returns host's delivery record; the zero one when none is kept.
+func (s *Store) Host(ctx context.Context, host string) (fediverse.HostHealth, error) {
+	av, ok, err := s.getItem(ctx, "Host", prefixHost+host, skHost, s.consistent)
+	if err != nil {
+		return fediverse.HostHealth{}, fmt.Errorf("dynamo: host %s: %w", host, err)
+	}
+	var it hostItem
+	if ok {
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return fediverse.HostHealth{}, fmt.Errorf("dynamo: host %s: %w", host, err)
+		}
+	}
+	return it.health(host), nil
+}
+
+// HostFailed records a failed delivery to host at at: one UpdateItem,
+// which keeps the first failure's time and counts.
+func (s *Store) HostFailed(ctx context.Context, host string, at time.Time) (fediverse.HostHealth, error) {
+	when := &types.AttributeValueMemberS{Value: at.UTC().Format(time.RFC3339Nano)}
+	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                s.table,
+		Key:                      key(prefixHost+host, skHost),
+		UpdateExpression:         aws.String("SET failingSince = if_not_exists(failingSince, :at), lastFailure = :at, #exp = :exp ADD failures :one"),
+		ExpressionAttributeNames: map[string]string{"#exp": AttrExpires},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":at":  when,
+			":exp": &types.AttributeValueMemberN{Value: strconv.FormatInt(at.Add(HostMemory).Unix(), 10)},
+			":one": &types.AttributeValueMemberN{Value: "1"},
+		},
+		ReturnValues:           types.ReturnValueAllNew,
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	})
+	if err != nil {
+		return fediverse.HostHealth{}, fmt.Errorf("dynamo: host %s failed: %w", host, classify(err))
+	}
+	s.reportOne("HostFailed:UpdateItem", out.ConsumedCapacity)
+	var it hostItem
+	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
+		return fediverse.HostHealth{}, fmt.Errorf("dynamo: host %s failed: %w", host, err)
+	}
+	return it.health(host), nil
+}
+
+// HostRecovered removes host's record.
+func (s *Store) HostRecovered(ctx context.Context, host string) error {
+	if err := s.del(ctx, "HostRecovered", prefixHost+host, skHost); err != nil {
+		return fmt.Errorf("dynamo: host %s recovered: %w", host, err)
+	}
+	return nil
+}

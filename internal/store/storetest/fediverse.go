@@ -23,6 +23,7 @@ func RunFediverse(t *testing.T, open func(t *testing.T) fediverse.Store) {
 		{"Interactions", testInteractions},
 		{"Activities", testActivities},
 		{"Keys", testKeys},
+		{"Hosts", testHosts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -204,4 +205,46 @@ func sameInteraction(a, b fediverse.Interaction) bool {
 	at := a.At.Equal(b.At)
 	a.At, b.At = time.Time{}, time.Time{}
 	return at && a == b
+}
+
+// testHosts: a host's failures are kept from the first one with no
+// success since, counted, and forgotten by a success; hosts are apart.
+func testHosts(t *testing.T, s fediverse.Store) {
+	ctx := context.Background()
+	h, err := s.Host(ctx, "down.example")
+	if err != nil || h.Failing() || h.Host != "down.example" || h.Failures != 0 {
+		t.Fatalf("a host never failing: %+v, %v; want the zero record", h, err)
+	}
+	for i, at := range []time.Time{fediT0, fediT0.Add(time.Hour), fediT0.Add(26 * time.Hour)} {
+		h, err = s.HostFailed(ctx, "down.example", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !h.FailingSince.Equal(fediT0) || !h.LastFailure.Equal(at) || h.Failures != int64(i+1) {
+			t.Errorf("failure %d: %+v; want failing since %v, last at %v, %d failures", i+1, h, fediT0, at, i+1)
+		}
+	}
+	if _, err := s.HostFailed(ctx, "other.example:8443", fediT0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Host(ctx, "down.example")
+	if err != nil || !got.FailingSince.Equal(fediT0) || !got.LastFailure.Equal(fediT0.Add(26*time.Hour)) || got.Failures != 3 {
+		t.Errorf("Host = %+v, %v; want what HostFailed returned last", got, err)
+	}
+	if err := s.HostRecovered(ctx, "down.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.HostRecovered(ctx, "never.example"); err != nil {
+		t.Errorf("recovering a host with no record: %v", err)
+	}
+	if h, err := s.Host(ctx, "down.example"); err != nil || h.Failing() || h.Failures != 0 {
+		t.Errorf("after a success: %+v, %v; want no record", h, err)
+	}
+	// Failing again starts a new run of failures.
+	if h, err := s.HostFailed(ctx, "down.example", fediT0.Add(48*time.Hour)); err != nil || !h.FailingSince.Equal(fediT0.Add(48*time.Hour)) || h.Failures != 1 {
+		t.Errorf("failing again: %+v, %v", h, err)
+	}
+	if h, err := s.Host(ctx, "other.example:8443"); err != nil || !h.FailingSince.Equal(fediT0.Add(time.Minute)) || h.Failures != 1 {
+		t.Errorf("the other host: %+v, %v", h, err)
+	}
 }
