@@ -10,7 +10,7 @@ GO ?= go
 # -trimpath and -s -w make the binary smaller and reproducible.
 SAM_GO_BUILD = GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w'
 
-.PHONY: build-ArticlesFunction build-FeedsFunction build-ShareFunction build-NotifyFunction build-ReleaseFunction build-FollowFunction build-TallyFunction build-FediverseFunction build-FederateFunction sam-artifacts-dir
+.PHONY: build-ArticlesFunction build-FeedsFunction build-ShareFunction build-NotifyFunction build-ReleaseFunction build-FollowFunction build-TallyFunction build-FediverseFunction build-FederateFunction build-DeliverFunction sam-artifacts-dir
 
 sam-artifacts-dir:
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set: these targets are run by sam build"; exit 1; }
@@ -41,3 +41,6 @@ build-FediverseFunction: sam-artifacts-dir
 
 build-FederateFunction: sam-artifacts-dir
 	$(SAM_GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/federate
+
+build-DeliverFunction: sam-artifacts-dir
+	$(SAM_GO_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/deliver

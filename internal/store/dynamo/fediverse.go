@@ -27,7 +27,7 @@ const (
 	FediPartitionPrefix = "FEDI#"
 	// One partition of followers, sort key the actor id: a story's
 	// delivery reads it whole, one Query page per 1 MB.
-	pkFollowers = FediPartitionPrefix + "FOLLOWERS"
+	pkFollowers = FediFollowersPartition
 	// FEDI#STORY#<article ID>, sort key <kind>#<key>.
 	prefixStory = FediPartitionPrefix + "STORY#"
 	// FEDI#ACTIVITY#<sha-256 of the activity id>, sort key ACTIVITY,
@@ -317,8 +317,16 @@ func (s *Store) Key(ctx context.Context, keyID string) (fediverse.RemoteKey, err
 // HostMemory after its last failure (the table's TTL) and removed by a
 // success.
 const (
-	prefixHost = FediPartitionPrefix + "HOST#"
+	prefixHost = FediHostPrefix
 	skHost     = "HOST"
+)
+
+// FediFollowersPartition and FediHostPrefix are what the deliver
+// function's IAM policy allows it: the followers (to prune a dead host's)
+// and the hosts' records.
+const (
+	FediFollowersPartition = FediPartitionPrefix + "FOLLOWERS"
+	FediHostPrefix         = FediPartitionPrefix + "HOST#"
 )
 
 // HostMemory is how long a host's failures are remembered after the last

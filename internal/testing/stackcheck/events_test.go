@@ -18,6 +18,7 @@ import (
 	"github.com/newsdesk/syndicate/internal/importer"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/notify"
+	"github.com/newsdesk/syndicate/internal/outbox"
 	"github.com/newsdesk/syndicate/internal/release"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
 	"github.com/newsdesk/syndicate/internal/tally"
@@ -54,8 +55,10 @@ type invocation struct {
 	ranked []string
 
 	// federate: followers stored before the invocation, each on a
-	// loopback server, which the deployed function must refuse to reach.
+	// loopback server: one delivery per server must be queued.
 	followers int
+	// deliver: deliveries refused (a loopback inbox, deployed).
+	refused int
 }
 
 const (
@@ -185,6 +188,9 @@ var runs = []struct {
 	{"federate", []invocation{
 		{file: "federate-publish.json", followers: 1},
 	}},
+	{"deliver", []invocation{
+		{file: "deliver-batch.json", refused: 1},
+	}},
 	{"tally", []invocation{
 		{file: "tally-batch.json", clicks: 3, ranked: []string{"yuzhna-koreya-nato", "sbu-belbek"}},
 	}},
@@ -197,6 +203,10 @@ func inputType(t *testing.T, dir string) reflect.Type {
 	if dir == "tally" {
 		// func(*Aggregator, context.Context, events.DynamoDBEvent)
 		return reflect.TypeOf((*tally.Aggregator).Handle).In(2)
+	}
+	if queueFunctions[dir] {
+		// func(*Handler, context.Context, events.SQSEvent)
+		return reflect.TypeOf((*outbox.Handler).Handle).In(2)
 	}
 	if streamFunctions[dir] {
 		// func(*Notifier, context.Context, events.DynamoDBEvent)
@@ -296,6 +306,8 @@ func TestEventsDecode(t *testing.T) {
 					checkHTTPEvent(t, e, routes)
 				case events.DynamoDBEvent:
 					checkStreamEvent(t, e)
+				case events.SQSEvent:
+					checkQueueEvent(t, e)
 				case release.Event:
 					if _, err := time.Parse(time.RFC3339, e.ScheduledTime); err != nil || e.ExecutionID == "" {
 						t.Errorf("scheduledTime %q (%v) and executionId %q, want what EventBridge Scheduler fills in", e.ScheduledTime, err, e.ExecutionID)
@@ -309,6 +321,28 @@ func TestEventsDecode(t *testing.T) {
 					t.Fatalf("no check for %T", e)
 				}
 			})
+		}
+	}
+}
+
+// checkQueueEvent: what Lambda sends from the FIFO delivery queue: the
+// attributes the handler reads, and bodies that are deliveries.
+func checkQueueEvent(t *testing.T, e events.SQSEvent) {
+	t.Helper()
+	if len(e.Records) == 0 || len(e.Records) > outbox.MaxBatch {
+		t.Fatalf("%d records, want 1 to %d", len(e.Records), outbox.MaxBatch)
+	}
+	for _, m := range e.Records {
+		if m.EventSource != "aws:sqs" || !strings.HasSuffix(m.EventSourceARN, ".fifo") || m.MessageId == "" || m.ReceiptHandle == "" {
+			t.Errorf("record %+v: want a FIFO queue's message with an id and a receipt handle", m)
+		}
+		d, err := outbox.Decode(m.Body)
+		if err != nil {
+			t.Errorf("body: %v", err)
+			continue
+		}
+		if m.Attributes["MessageGroupId"] != outbox.GroupID(&d) || m.Attributes["MessageDeduplicationId"] == "" || m.Attributes["ApproximateReceiveCount"] == "" {
+			t.Errorf("attributes %v: want MessageGroupId %q (the inbox's host), a deduplication id and a receive count", m.Attributes, outbox.GroupID(&d))
 		}
 	}
 }

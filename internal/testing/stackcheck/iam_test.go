@@ -65,8 +65,14 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 		"ReleaseFunction": {"dynamodb:Query", "dynamodb:UpdateItem"},
 		"FollowFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
 			"ssm:GetParameter", "ssm:PutParameter"},
+		// Queues only: it signs nothing, so it reads no key.
 		"FederateFunction": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
-			"dynamodb:GetItem", "dynamodb:Query", "ssm:GetParameter",
+			"dynamodb:GetItem", "dynamodb:Query", "sqs:SendMessage",
+			"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
+		// Receives from the queue, never sends; host health and the
+		// followers' partition only (checked below).
+		"DeliverFunction": {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
+			"dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "ssm:GetParameter",
 			"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
 		// Writes only to the fediverse items (checked below).
 		"FediverseFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem", "ssm:GetParameter"},
@@ -125,7 +131,18 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 							t.Errorf("federate %s limited to partitions %q, want %q", a, got, want)
 						}
 					}
-					if a == "ssm:GetParameter" && (id == "FediverseFunction" || id == "FederateFunction") {
+					if strings.HasPrefix(a, "sqs:") && (id == "FederateFunction" || id == "DeliverFunction") {
+						if got := Refs(resources); !slices.Equal(got, []string{"DeliveryQueue"}) {
+							t.Errorf("%s on %v, want the DeliveryQueue only", a, resources)
+						}
+					}
+					if strings.HasPrefix(a, "dynamodb:") && id == "DeliverFunction" {
+						want := []string{dynamo.FediHostPrefix + "*", dynamo.FediFollowersPartition}
+						if got := strs(Must(Get(st, "Condition", "ForAllValues:StringLike", "dynamodb:LeadingKeys"))); !slices.Equal(got, want) {
+							t.Errorf("deliver %s limited to partitions %q, want %q", a, got, want)
+						}
+					}
+					if a == "ssm:GetParameter" && (id == "FediverseFunction" || id == "DeliverFunction") {
 						if r := String(resources, "Fn::Sub"); !strings.HasSuffix(r, ":parameter${FediverseKeyParameter}") {
 							t.Errorf("fediverse ssm:GetParameter on %q, want the key parameter only", r)
 						}

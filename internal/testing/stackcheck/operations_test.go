@@ -7,6 +7,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/newsdesk/syndicate/internal/fediverse"
+	"github.com/newsdesk/syndicate/internal/outbox"
 )
 
 // templateTimeout is a function's Timeout in seconds, its own or Globals'.
@@ -213,6 +217,7 @@ func TestServiceAlarms(t *testing.T) {
 		{"NotifyIteratorAgeAlarm", "AWS/Lambda", "IteratorAge", "FunctionName", "NotifyFunction"},
 		{"NotifyFailuresAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "NotifyFailures"},
 		{"TallyIteratorAgeAlarm", "AWS/Lambda", "IteratorAge", "FunctionName", "TallyFunction"},
+		{"DeliveryDeadLettersAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "DeliveryDeadLetters"},
 	} {
 		ns, m, dims := metric(alarm(t, tp, c.id))
 		if ns != c.ns || m != c.metric || !slices.Equal(dims[c.dim], []string{c.ref}) {
@@ -308,6 +313,63 @@ func TestNotifyFailuresQueue(t *testing.T) {
 	}
 }
 
+// TestDeliveryQueue: the fediverse delivery queue is FIFO (per-host
+// groups: outbox), encrypted, kept beyond the retries, redriven to its
+// FIFO dead-letter queue after fediverse.DefaultPolicy.Attempts receives;
+// its visibility timeout is at least the deliver function's timeout (AWS
+// refuses less); the deliver function reads it with partial batch
+// responses and a concurrency cap, and both functions are given its URL.
+func TestDeliveryQueue(t *testing.T) {
+	tp := template(t)
+	qs := tp.Resources("AWS::SQS::Queue")
+	q, dlq := qs["DeliveryQueue"], qs["DeliveryDeadLetters"]
+	if q == nil || dlq == nil {
+		t.Fatal("no DeliveryQueue or DeliveryDeadLetters")
+	}
+	for id, r := range map[string]map[string]any{"DeliveryQueue": q, "DeliveryDeadLetters": dlq} {
+		if got, _ := Get(r, "Properties", "FifoQueue"); got != true {
+			t.Errorf("%s FifoQueue = %v, want true", id, got)
+		}
+		if got, _ := Get(r, "Properties", "SqsManagedSseEnabled"); got != true {
+			t.Errorf("%s SqsManagedSseEnabled = %v, want true", id, got)
+		}
+	}
+	if got := Refs(Must(Get(q, "Properties", "RedrivePolicy", "deadLetterTargetArn"))); !slices.Equal(got, []string{"DeliveryDeadLetters"}) {
+		t.Errorf("redrive to %v, want DeliveryDeadLetters", got)
+	}
+	if got, _ := Get(q, "Properties", "RedrivePolicy", "maxReceiveCount"); got != int64(fediverse.DefaultPolicy.Attempts) {
+		t.Errorf("maxReceiveCount = %v, want fediverse.DefaultPolicy.Attempts (%d)", got, fediverse.DefaultPolicy.Attempts)
+	}
+	retention, _ := Get(q, "Properties", "MessageRetentionPeriod")
+	if r, ok := retention.(int64); !ok || time.Duration(r)*time.Second <= fediverse.DefaultPolicy.RetryWindow() {
+		t.Errorf("MessageRetentionPeriod = %v s, want more than the retries' %v", retention, fediverse.DefaultPolicy.RetryWindow())
+	}
+	fn := tp.Resources("AWS::Serverless::Function")["DeliverFunction"]
+	timeout, _ := Get(fn, "Properties", "Timeout")
+	if vt, _ := Get(q, "Properties", "VisibilityTimeout"); vt.(int64) < timeout.(int64) {
+		t.Errorf("VisibilityTimeout %v below the deliver function's timeout %v", vt, timeout)
+	}
+	ev := Must(Get(fn, "Properties", "Events", "DeliveryQueue", "Properties"))
+	if got := Refs(Must(Get(ev, "Queue"))); !slices.Equal(got, []string{"DeliveryQueue"}) {
+		t.Errorf("deliver reads %v, want DeliveryQueue", got)
+	}
+	if got := strs(Must(Get(ev, "FunctionResponseTypes"))); !slices.Equal(got, []string{"ReportBatchItemFailures"}) {
+		t.Errorf("FunctionResponseTypes = %v, want ReportBatchItemFailures", got)
+	}
+	if got := Refs(Must(Get(ev, "ScalingConfig", "MaximumConcurrency"))); !slices.Equal(got, []string{"DeliveryConcurrency"}) {
+		t.Errorf("MaximumConcurrency = %v, want the DeliveryConcurrency parameter", got)
+	}
+	if got, _ := Get(ev, "BatchSize"); got != int64(outbox.MaxBatch) {
+		t.Errorf("BatchSize = %v, want %d", got, outbox.MaxBatch)
+	}
+	for _, id := range []string{"FederateFunction", "DeliverFunction"} {
+		v, _ := Get(tp.Resources("AWS::Serverless::Function")[id], "Properties", "Environment", "Variables", "DELIVERY_QUEUE_URL")
+		if got := Refs(v); !slices.Equal(got, []string{"DeliveryQueue"}) {
+			t.Errorf("%s DELIVERY_QUEUE_URL = %v, want the DeliveryQueue's URL", id, v)
+		}
+	}
+}
+
 func TestShareConcurrency(t *testing.T) {
 	tp := template(t)
 	for id, fn := range tp.Resources("AWS::Serverless::Function") {
@@ -375,6 +437,9 @@ func TestEveryResourceIsChecked(t *testing.T) {
 		"FollowState": "TestFollow", "FollowImportFailedAlarm": "TestFollow",
 		"TallyRole": "TestTally", "TallyIteratorAgeAlarm": "TestServiceAlarms",
 		"FederateRole":         "TestPoliciesAreLeastPrivilege",
+		"DeliverRole":          "TestPoliciesAreLeastPrivilege",
+		"DeliveryQueue":        "TestDeliveryQueue", "DeliveryDeadLetters": "TestDeliveryQueue",
+		"DeliveryDeadLettersAlarm": "TestServiceAlarms",
 		"DiscoveryCachePolicy": "TestCDN", "FediverseOriginRequestPolicy": "TestCDN",
 		"CounterWriteFailuresAlarm": "TestSilentFailuresPage", "AdminApi5xxAlarm": "TestSilentFailuresPage",
 		"ReleaseHeartbeatAlarm": "TestSilentFailuresPage", "InvalidationFailuresAlarm": "TestSilentFailuresPage",

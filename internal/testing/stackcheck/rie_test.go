@@ -28,12 +28,16 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/httpsig"
 	"github.com/newsdesk/syndicate/internal/importer"
 	"github.com/newsdesk/syndicate/internal/newsroom"
+	"github.com/newsdesk/syndicate/internal/outbox"
 	"github.com/newsdesk/syndicate/internal/parameter"
 	"github.com/newsdesk/syndicate/internal/release"
 	"github.com/newsdesk/syndicate/internal/seed"
@@ -98,6 +102,11 @@ func TestLambdaRuntime(t *testing.T) {
 		"FEDIVERSE_KEY_PARAMETER=" + fediverseKey(t),
 		"AWS_ENDPOINT_URL_SSM=" + os.Getenv(dynamotest.EndpointVar),
 	}
+	queue := newDeliveryQueue(t)
+	queueEnv := []string{
+		"DELIVERY_QUEUE_URL=" + queue.url,
+		"AWS_ENDPOINT_URL_SQS=" + os.Getenv(dynamotest.EndpointVar),
+	}
 	for _, r := range runs {
 		t.Run(r.dir, func(t *testing.T) {
 			bootstrap := buildBootstrap(t, r.dir, bin)
@@ -105,8 +114,11 @@ func TestLambdaRuntime(t *testing.T) {
 			if r.dir == "follow" {
 				fnEnv = append(fnEnv, followEnv...)
 			}
-			if r.dir == "fediverse" || r.dir == "federate" {
+			if r.dir == "fediverse" || r.dir == "deliver" {
 				fnEnv = append(fnEnv, fediverseEnv...)
+			}
+			if r.dir == "federate" || r.dir == "deliver" {
+				fnEnv = append(fnEnv, queueEnv...)
 			}
 			fn := startEmulator(t, rie, bootstrap, fnEnv)
 			for _, inv := range r.invocations {
@@ -120,7 +132,11 @@ func TestLambdaRuntime(t *testing.T) {
 						return
 					}
 					if r.dir == "federate" {
-						checkFederate(t, fn, store, inv, payload)
+						checkFederate(t, fn, store, queue, inv, payload)
+						return
+					}
+					if r.dir == "deliver" {
+						checkDeliver(t, fn, inv, payload)
 						return
 					}
 					if streamFunctions[r.dir] {
@@ -418,11 +434,31 @@ func fediverseKey(t *testing.T) string {
 	return name
 }
 
+// deliveryQueue is a FIFO delivery queue on moto, as template.yaml's
+// DeliveryQueue.
+type deliveryQueue struct {
+	url    string
+	client *sqs.Client
+}
+
+func newDeliveryQueue(t *testing.T) *deliveryQueue {
+	t.Helper()
+	c := outbox.NewClient(dynamo.LocalConfig(), os.Getenv(dynamotest.EndpointVar))
+	out, err := c.CreateQueue(t.Context(), &sqs.CreateQueueInput{QueueName: aws.String("rie-deliveries-" + fmt.Sprint(time.Now().UnixNano()) + ".fifo"),
+		Attributes: map[string]string{"FifoQueue": "true"}})
+	if err != nil {
+		t.Fatalf("create the delivery queue on moto: %v", err)
+	}
+	t.Cleanup(func() { _, _ = c.DeleteQueue(context.Background(), &sqs.DeleteQueueInput{QueueUrl: out.QueueUrl}) })
+	return &deliveryQueue{url: aws.ToString(out.QueueUrl), client: c}
+}
+
 // checkFederate stores followers whose server is on loopback, invokes the
-// announcer with a story's publication and checks that it announced the
-// story to them, and that, deployed, it refused to reach a private
-// address: the follower's server sees nothing.
-func checkFederate(t *testing.T, fn *function, store *dynamo.Store, want invocation, payload []byte) {
+// announcer with a story's publication and checks that it queued one
+// delivery of the story's Create per server on the delivery queue,
+// grouped by the server's host; the server itself sees nothing (the
+// deliver function sends).
+func checkFederate(t *testing.T, fn *function, store *dynamo.Store, queue *deliveryQueue, want invocation, payload []byte) {
 	t.Helper()
 	var hits atomic.Int64
 	peer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
@@ -442,11 +478,50 @@ func checkFederate(t *testing.T, fn *function, store *dynamo.Store, want invocat
 		t.Errorf("failures = %v, want none", res.BatchItemFailures)
 	}
 	logs := fn.logs.String()
-	if !strings.Contains(logs, `"fediverse: announced"`) || !strings.Contains(logs, `"activity":"Create"`) || !strings.Contains(logs, `"refused":1`) {
-		t.Errorf("want one Create announced and refused (a loopback server, deployed); logs:\n%s", logs)
+	if !strings.Contains(logs, `"fediverse: announced"`) || !strings.Contains(logs, `"activity":"Create"`) || !strings.Contains(logs, `"queued":1`) {
+		t.Errorf("want one Create announced and queued; logs:\n%s", logs)
+	}
+	out, err := queue.client.ReceiveMessage(t.Context(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(queue.url), MaxNumberOfMessages: 10,
+		MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Messages) != want.followers {
+		t.Fatalf("%d messages on the delivery queue, want %d", len(out.Messages), want.followers)
+	}
+	for _, m := range out.Messages {
+		d, err := outbox.Decode(aws.ToString(m.Body))
+		if err != nil || d.Inbox != peer.URL+"/inbox" || !strings.Contains(string(d.Activity), `"type":"Create"`) {
+			t.Errorf("queued %s (%v), want the Create for %s/inbox", aws.ToString(m.Body), err, peer.URL)
+		}
+		if g := m.Attributes["MessageGroupId"]; g != strings.TrimPrefix(peer.URL, "http://") {
+			t.Errorf("MessageGroupId %q, want the inbox's host", g)
+		}
+		_, _ = queue.client.DeleteMessage(t.Context(), &sqs.DeleteMessageInput{QueueUrl: aws.String(queue.url), ReceiptHandle: m.ReceiptHandle})
 	}
 	if n := hits.Load(); n != 0 {
-		t.Errorf("the loopback follower server got %d requests from the deployed function", n)
+		t.Errorf("the follower server got %d requests from the announcer", n)
+	}
+}
+
+// checkDeliver invokes the deliver function with a batch whose inbox is
+// on loopback: deployed, it refuses the private address for good (no
+// retry, nothing in batchItemFailures) and counts it.
+func checkDeliver(t *testing.T, fn *function, want invocation, payload []byte) {
+	t.Helper()
+	var res events.SQSEventResponse
+	if err := json.Unmarshal(fn.invoke(t, payload), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.BatchItemFailures) != 0 {
+		t.Errorf("failures = %v, want none: a refused delivery is not retried", res.BatchItemFailures)
+	}
+	logs := fn.logs.String()
+	if n := strings.Count(logs, `"outbox: delivery refused"`); n != want.refused || !strings.Contains(logs, "address is not public") {
+		t.Errorf("%d deliveries refused, want %d for a private address; logs:\n%s", n, want.refused, logs)
+	}
+	if !strings.Contains(logs, fmt.Sprintf(`"DeliveriesRefused":%d`, want.refused)) {
+		t.Errorf("no DeliveriesRefused %d in the metrics; logs:\n%s", want.refused, logs)
 	}
 }
 
@@ -632,7 +707,7 @@ func checkTelemetry(t *testing.T, dir, out string) {
 			if n, ok := m["PingsSent"].(float64); ok {
 				pings += n
 			}
-			for _, k := range []string{"DeliveriesSent", "DeliveriesRefused", "DeliveriesFailed"} {
+			for _, k := range []string{"DeliveriesQueued", "DeliveriesSent", "DeliveriesRefused", "DeliveriesFailed"} {
 				if n, ok := m[k].(float64); ok {
 					deliveries += n
 				}
@@ -660,9 +735,9 @@ func checkTelemetry(t *testing.T, dir, out string) {
 	if records == 0 || logLines == 0 {
 		t.Errorf("%s wrote %d metrics records and %d log lines, want both", dir, records, logLines)
 	}
-	if dir == "federate" {
+	if dir == "federate" || dir == "deliver" {
 		if deliveries == 0 {
-			t.Errorf("%s: no DeliveriesSent, DeliveriesRefused or DeliveriesFailed in its metrics", dir)
+			t.Errorf("%s: no DeliveriesQueued, DeliveriesSent, DeliveriesRefused or DeliveriesFailed in its metrics", dir)
 		}
 	} else if streamFunctions[dir] && pings == 0 {
 		t.Errorf("%s: no PingsSent in its metrics", dir)
@@ -670,7 +745,7 @@ func checkTelemetry(t *testing.T, dir, out string) {
 	if dir == "release" && released == 0 {
 		t.Errorf("%s: no Released in its metrics", dir)
 	}
-	if !streamFunctions[dir] && !scheduledFunctions[dir] && storeCalls == 0 {
+	if !streamFunctions[dir] && !scheduledFunctions[dir] && !queueFunctions[dir] && storeCalls == 0 {
 		t.Errorf("%s: no StoreCalls in its metrics: the DynamoDB client is not timed", dir)
 	}
 }

@@ -47,6 +47,10 @@ var routers = map[string]func() *httpapi.Router{
 // streamFunctions are the functions triggered by the table stream, not HTTP.
 var streamFunctions = map[string]bool{"notify": true, "tally": true, "federate": true}
 
+// queueFunctions are the functions fed by an SQS queue: deliver, by the
+// fediverse delivery queue.
+var queueFunctions = map[string]bool{"deliver": true}
+
 // scheduledFunctions are the functions invoked by a schedule, not HTTP:
 // release by EventBridge Scheduler, follow by an EventBridge rule.
 var scheduledFunctions = map[string]bool{"release": true, "follow": true}

@@ -63,8 +63,8 @@ func TestEveryFunctionFolderHasAResourceAndViceVersa(t *testing.T) {
 	var want []string
 	for _, d := range functionDirs(t) {
 		want = append(want, logicalID(d))
-		if _, ok := routers[d]; !ok && !streamFunctions[d] && !scheduledFunctions[d] {
-			t.Errorf("functions/%s: neither an HTTP function (routers) nor a stream or scheduled function in this test", d)
+		if _, ok := routers[d]; !ok && !streamFunctions[d] && !scheduledFunctions[d] && !queueFunctions[d] {
+			t.Errorf("functions/%s: neither an HTTP function (routers) nor a stream, queue or scheduled function in this test", d)
 		}
 	}
 	got := sortedKeys(tp.Resources("AWS::Serverless::Function"))
