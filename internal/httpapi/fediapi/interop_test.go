@@ -194,10 +194,14 @@ func TestInteropWithFedify(t *testing.T) {
 		t.Fatalf("followers = %+v, %v", fs, err)
 	}
 
-	fed := fediapi.NewFederator(opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	rep, err := fed.Announce(ctx, fediverse.Lifecycle{ID: seed.IDNATO, IsLive: true, NewVersion: 1})
-	if err != nil || rep.Sent != 1 {
-		t.Fatalf("announce = %+v, %v", rep, err)
+	// The deployed path: queued, then sent by the deliver function's
+	// deliverer, signed as it is sent.
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	queued := &deliverNow{d: fediapi.NewDeliverer(opts, quiet)}
+	fed := fediapi.NewFederator(opts, queued, quiet)
+	n, err := fed.Announce(ctx, fediverse.Lifecycle{ID: seed.IDNATO, IsLive: true, NewVersion: 1})
+	if err != nil || n != 1 || len(queued.results) != 1 || queued.results[0] != fediverse.ResultSent {
+		t.Fatalf("announce = %d, %v, delivered %v; want one delivery sent", n, err, queued.results)
 	}
 	var created noteSeen
 	if err := json.Unmarshal([]byte(next("create")), &created); err != nil {
@@ -206,4 +210,22 @@ func TestInteropWithFedify(t *testing.T) {
 	if created.ID != note.ID || created.Content != note.Content {
 		t.Errorf("Fedify received the Create of %+v", created)
 	}
+}
+
+// deliverNow is an outbox that hands each delivery to the deliverer at
+// once, as the deliver function would on its first attempt.
+type deliverNow struct {
+	d       *fediverse.Deliverer
+	results []string
+}
+
+func (o *deliverNow) Enqueue(ctx context.Context, ds []fediverse.Delivery) error {
+	for _, d := range ds {
+		out, err := o.d.Attempt(ctx, d, 1)
+		if err != nil {
+			return err
+		}
+		o.results = append(o.results, out.Result)
+	}
+	return nil
 }
