@@ -334,8 +334,8 @@ type simResult struct {
 	deliveries int
 	// reach is each instance's time to its first 2xx from the story's
 	// change, with the backoffs it was given added as if waited.
-	reach   []time.Duration
-	polls   int
+	reach []time.Duration
+	polls int
 	// queued is the federator's time to queue every delivery.
 	queued time.Duration
 }
