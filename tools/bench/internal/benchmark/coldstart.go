@@ -20,8 +20,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
 	"github.com/newsdesk/syndicate/internal/httpsig"
 	"github.com/newsdesk/syndicate/internal/newsroom"
+	"github.com/newsdesk/syndicate/internal/outbox"
 	"github.com/newsdesk/syndicate/internal/parameter"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
@@ -38,7 +42,7 @@ const rieModule = "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-
 // stream or a fediverse server's background fetch calls. Those link the
 // HTML sanitizer, whose package initialisation (bluemonday with
 // gorilla/css and x/net/html, 6.4 ms by GODEBUG=inittrace=1) runs before
-// main and cannot be deferred, or the importer, or (fediverse, federate)
+// main and cannot be deferred, or the importer, or (fediverse, deliver)
 // read their signing key from SSM before the first request, which the
 // actor document and every delivery need. Size is reported beside it but
 // is not the rule: it is not what drives the init (docs/figures.md).
@@ -71,6 +75,7 @@ var coldEvents = map[string]string{
 	"follow":    "follow-scheduled.json",
 	"fediverse": "fediverse-actor.json",
 	"federate":  "federate-publish.json",
+	"deliver":   "deliver-batch.json",
 }
 
 // followFeed is the publisher's feed the follow function reads on each
@@ -248,6 +253,10 @@ func coldStarts(ctx context.Context, opts ColdStartOptions, fns []string) ([]Col
 	if err != nil {
 		return nil, ColdStart{}, err
 	}
+	queueURL, err := createDeliveryQueue(ctx, opts.DynamoDBEndpoint)
+	if err != nil {
+		return nil, ColdStart{}, err
+	}
 	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
@@ -275,9 +284,12 @@ func coldStarts(ctx context.Context, opts ColdStartOptions, fns []string) ([]Col
 		"STORE_TIMEOUT=3s",
 		"AWS_LAMBDA_FUNCTION_TIMEOUT=8",
 		"SOURCE_FEED_URL=" + source.URL + "/feed/", // the follow function's
-		// The fediverse and federate functions' signing key, on moto's SSM.
+		// The fediverse and deliver functions' signing key, on moto's SSM.
 		"FEDIVERSE_KEY_PARAMETER=" + keyName,
 		"AWS_ENDPOINT_URL_SSM=" + opts.DynamoDBEndpoint,
+		// The federate and deliver functions' queue, on moto's SQS.
+		"DELIVERY_QUEUE_URL=" + queueURL,
+		"AWS_ENDPOINT_URL_SQS=" + opts.DynamoDBEndpoint,
 	}
 	// Every bootstrap is built first, then the starts go round the
 	// baseline and the functions in turn, one start each per round, so a
@@ -468,6 +480,18 @@ func putFediverseKey(ctx context.Context, endpoint string) (string, error) {
 		return "", fmt.Errorf("put the fediverse key on moto: %w", err)
 	}
 	return name, nil
+}
+
+// createDeliveryQueue makes a FIFO delivery queue on moto, as
+// template.yaml's DeliveryQueue, and returns its URL.
+func createDeliveryQueue(ctx context.Context, endpoint string) (string, error) {
+	c := outbox.NewClient(dynamo.LocalConfig(), endpoint)
+	out, err := c.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("bench-deliveries-" + randomHex() + ".fifo"),
+		Attributes: map[string]string{"FifoQueue": "true"}})
+	if err != nil {
+		return "", fmt.Errorf("create the delivery queue on moto: %w", err)
+	}
+	return aws.ToString(out.QueueUrl), nil
 }
 
 func seedTable(ctx context.Context, endpoint, table string) error {
