@@ -148,7 +148,9 @@ func created(at time.Time) string {
 func TestVerifyMessage(t *testing.T) {
 	k := signerKeys(t)
 	rsaKey, other := k["rsa"].(*rsa.PrivateKey), k["other"].(*rsa.PrivateKey)
-	fedify := func(r *http.Request) { signMessage(t, r, rsaKey, "rsa-v1_5-sha256", "sig1", fediComponents, created(msgNow), msgBody) }
+	fedify := func(r *http.Request) {
+		signMessage(t, r, rsaKey, "rsa-v1_5-sha256", "sig1", fediComponents, created(msgNow), msgBody)
+	}
 	tests := []struct {
 		name    string
 		req     func() *http.Request
