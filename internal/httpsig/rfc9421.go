@@ -124,8 +124,8 @@ func (v *Verifier) policy(r *http.Request, m messageSig, body []byte) error {
 	if !m.covers("@method") {
 		return fmt.Errorf("%w: signature %s must cover @method", ErrInvalid, m.label)
 	}
-	if !m.covers("@target-uri") && !(m.covers("@authority") && m.covers("@path")) {
-		return fmt.Errorf("%w: signature %s must cover @target-uri (or @authority and @path)", ErrInvalid, m.label)
+	if !m.covers("@target-uri") && !(m.covers("@authority") && (m.covers("@path") || m.covers("@request-target"))) {
+		return fmt.Errorf("%w: signature %s must cover @target-uri (or @authority and @path or @request-target)", ErrInvalid, m.label)
 	}
 	needDigest := r.Method == http.MethodPost || len(body) > 0
 	if needDigest && !m.covers("content-digest") {

@@ -180,6 +180,18 @@ func TestVerifyMessage(t *testing.T) {
 				fmt.Sprintf(`;created=%d;keyid="%s";alg="ecdsa-p256-sha256"`, msgNow.Unix(), msgKeyID), msgBody)
 			return r
 		}, res: &msgResolver{cached: k["p256"].Public()}},
+		{name: "@authority and @request-target", req: func() *http.Request {
+			r := msgPost(msgBody)
+			signMessage(t, r, rsaKey, "rsa-v1_5-sha256", "sig1", []string{"@method", "@authority", "@request-target", "content-digest"},
+				created(msgNow), msgBody)
+			return r
+		}, res: &msgResolver{cached: rsaKey.Public()}},
+		{name: "@authority without a path", req: func() *http.Request {
+			r := msgPost(msgBody)
+			signMessage(t, r, rsaKey, "rsa-v1_5-sha256", "sig1", []string{"@method", "@authority", "@query", "content-digest"},
+				created(msgNow), msgBody)
+			return r
+		}, res: &msgResolver{cached: rsaKey.Public()}, want: ErrInvalid, detail: "must cover @target-uri"},
 		{name: "ed25519", req: func() *http.Request {
 			r := msgPost(msgBody)
 			signMessage(t, r, k["ed25519"], "ed25519", "sig1", []string{"@method", "@target-uri", "content-digest"},
