@@ -14,10 +14,10 @@
 // or RFC 9421 created outside the window, an expired signature, a body
 // whose digest differs, a POST whose signature leaves out the digest, a
 // draft-cavage signature that does not cover (request-target), host and
-// date, and an RFC 9421 one that does not cover @method and @target-uri
-// (or @authority and @path or @request-target). Of several RFC 9421 signatures the first that
-// meets these rules is verified. The public key comes from a KeyResolver,
-// asked once more with refresh set when the cached key fails (the peer
-// rotated it). The package knows no routes, stores or Lambda; its output
-// is errors that name what failed, safe to show to the peer.
+// date, and an RFC 9421 one that does not cover @method and @target-uri (or
+// @authority and @path or @request-target). Of several RFC 9421 signatures
+// the first that meets these rules is verified. The public key comes from a
+// KeyResolver, asked once more with refresh set when the cached key fails
+// (the peer rotated it). The package knows no routes, stores or Lambda; its
+// output is errors that name what failed, safe to show to the peer.
 package httpsig
