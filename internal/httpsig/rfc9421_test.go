@@ -38,8 +38,9 @@ func signerKeys(t testing.TB) map[string]crypto.Signer {
 		r1, _ := rsa.GenerateKey(rand.Reader, 2048)
 		r2, _ := rsa.GenerateKey(rand.Reader, 2048)
 		p256, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 		_, ed, _ := ed25519.GenerateKey(rand.Reader)
-		msgKeys = map[string]crypto.Signer{"rsa": r1, "other": r2, "p256": p256, "ed25519": ed}
+		msgKeys = map[string]crypto.Signer{"rsa": r1, "other": r2, "p256": p256, "p384": p384, "ed25519": ed}
 	})
 	return msgKeys
 }
@@ -108,6 +109,13 @@ func signMessage(t testing.TB, r *http.Request, key crypto.Signer, alg, label st
 		sig = make([]byte, 64)
 		rb.FillBytes(sig[:32])
 		sb.FillBytes(sig[32:])
+	case "ecdsa-p384-sha384":
+		sum := sha512.Sum384([]byte(base))
+		rb, sb, e := ecdsa.Sign(rand.Reader, key.(*ecdsa.PrivateKey), sum[:])
+		err = e
+		sig = make([]byte, 96)
+		rb.FillBytes(sig[:48])
+		sb.FillBytes(sig[48:])
 	case "ed25519":
 		sig = ed25519.Sign(key.(ed25519.PrivateKey), []byte(base))
 	default:
@@ -180,6 +188,18 @@ func TestVerifyMessage(t *testing.T) {
 				fmt.Sprintf(`;created=%d;keyid="%s";alg="ecdsa-p256-sha256"`, msgNow.Unix(), msgKeyID), msgBody)
 			return r
 		}, res: &msgResolver{cached: k["p256"].Public()}},
+		{name: "ecdsa-p384-sha384, alg from the key", req: func() *http.Request {
+			r := msgPost(msgBody)
+			signMessage(t, r, k["p384"], "ecdsa-p384-sha384", "sig1", []string{"@method", "@target-uri", "content-digest"},
+				fmt.Sprintf(`;created=%d;keyid="%s"`, msgNow.Unix(), msgKeyID), msgBody)
+			return r
+		}, res: &msgResolver{cached: k["p384"].Public()}},
+		{name: "ecdsa-p256-sha256 named for a P-384 key", req: func() *http.Request {
+			r := msgPost(msgBody)
+			signMessage(t, r, k["p384"], "ecdsa-p384-sha384", "sig1", []string{"@method", "@target-uri", "content-digest"},
+				fmt.Sprintf(`;created=%d;keyid="%s";alg="ecdsa-p256-sha256"`, msgNow.Unix(), msgKeyID), msgBody)
+			return r
+		}, res: &msgResolver{cached: k["p384"].Public(), fresh: k["p384"].Public()}, want: ErrInvalid, detail: "does not fit", fetches: 1},
 		{name: "@authority and @request-target", req: func() *http.Request {
 			r := msgPost(msgBody)
 			signMessage(t, r, rsaKey, "rsa-v1_5-sha256", "sig1", []string{"@method", "@authority", "@request-target", "content-digest"},
