@@ -22,9 +22,8 @@ import (
 // RFC 9421 HTTP Message Signatures, verification only: the headers
 // Signature-Input and Signature, and RFC 9530's Content-Digest.
 
-// Algorithms names the alg values Verify accepts for RFC 9421, in the
-// order it tries them for an RSA key when the signature names none.
-var Algorithms = []string{"rsa-v1_5-sha256", "rsa-pss-sha512", "ecdsa-p256-sha256", "ecdsa-p384-sha384", "ed25519"}
+// Algorithms names the alg values Verify accepts for RFC 9421.
+const Algorithms = "rsa-v1_5-sha256, rsa-pss-sha512, ecdsa-p256-sha256, ecdsa-p384-sha384, ed25519"
 
 // messageSig is one signature of a message: its label, what it covers
 // and its parameters as Signature-Input gave them, and the signature.
@@ -150,7 +149,7 @@ func (v *Verifier) policy(r *http.Request, m messageSig, body []byte) error {
 		return fmt.Errorf("%w: signature %s has expired", ErrInvalid, m.label)
 	}
 	if m.alg != "" && !supportedAlg(m.alg) {
-		return fmt.Errorf("%w: alg %q is not supported (%s)", ErrInvalid, m.alg, strings.Join(Algorithms, ", "))
+		return fmt.Errorf("%w: alg %q is not supported (%s)", ErrInvalid, m.alg, Algorithms)
 	}
 	if needDigest || r.Header.Get("Content-Digest") != "" {
 		if err := checkContentDigest(r.Header.Values("Content-Digest"), body); err != nil {
@@ -161,7 +160,7 @@ func (v *Verifier) policy(r *http.Request, m messageSig, body []byte) error {
 }
 
 func supportedAlg(alg string) bool {
-	for _, a := range Algorithms {
+	for a := range strings.SplitSeq(Algorithms, ", ") {
 		if a == alg {
 			return true
 		}
