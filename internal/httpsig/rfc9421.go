@@ -86,9 +86,6 @@ func parseMessageSigs(r *http.Request) ([]messageSig, error) {
 				m.signature = b
 			}
 		}
-		if m.signature == nil {
-			return nil, fmt.Errorf("%w: Signature-Input %s has no Signature", ErrInvalid, in.name)
-		}
 		for _, p := range in.params {
 			var ok bool
 			switch p.name {
@@ -117,6 +114,9 @@ func parseMessageSigs(r *http.Request) ([]messageSig, error) {
 // policy checks what the fediverse asks of a signature before its key is
 // fetched: the keyid, the covered components and the times.
 func (v *Verifier) policy(r *http.Request, m messageSig, body []byte) error {
+	if m.signature == nil {
+		return fmt.Errorf("%w: Signature-Input %s has no Signature", ErrInvalid, m.label)
+	}
 	if m.keyID == "" {
 		return fmt.Errorf("%w: signature %s has no keyid", ErrInvalid, m.label)
 	}

@@ -234,6 +234,12 @@ func TestVerifyMessage(t *testing.T) {
 			fedify(r)
 			return r
 		}, res: &msgResolver{cached: rsaKey.Public()}},
+		{name: "a label without a signature is passed over", req: func() *http.Request {
+			r := msgPost(msgBody)
+			r.Header.Set("Signature-Input", `orphan=("@method");created=1;keyid="x"`)
+			fedify(r)
+			return r
+		}, res: &msgResolver{cached: rsaKey.Public()}},
 		{name: "preferred over draft-cavage", req: func() *http.Request {
 			r := msgPost(msgBody)
 			fedify(r)
