@@ -93,7 +93,7 @@ func (k *KeyCache) Resolve(ctx context.Context, keyID string, refresh bool) (Rem
 
 // fetch reads the key's document: the actor itself (Mastodon's
 // actor#main-key, or a Multikey of its assertionMethod such as Fedify's
-// actor#key-2) or a key document whose owner is the actor (GoToSocial's
+// actor#multikey-2) or a key document whose owner is the actor (GoToSocial's
 // actor/main-key answers a stub actor with the key).
 func (k *KeyCache) fetch(ctx context.Context, keyID string) (RemoteKey, error) {
 	docURL, _, _ := strings.Cut(keyID, "#")

@@ -6,7 +6,8 @@
 // (Signature-Input and Signature, read as RFC 8941 structured fields) with
 // an RFC 9530 Content-Digest (sha-256 or sha-512): rsa-v1_5-sha256 (what
 // Mastodon and Fedify send), rsa-pss-sha512, ecdsa-p256-sha256,
-// ecdsa-p384-sha384 and ed25519, as the key's type allows.
+// ecdsa-p384-sha384 and ed25519, as the key's type allows. Keys are PEM
+// (publicKeyPem) or, through MultikeyPEM, Ed25519 Multikeys.
 //
 // Rules: a request with Signature-Input is verified as RFC 9421 only (no
 // fallback to draft-cavage, which a peer sending both would sign in

@@ -8,6 +8,8 @@
 // RFC 9421 Like whose body it changes after signing, both with Fedify's
 // signRequest. It reports on stdout, one line each, prefixed FEDIPEER:
 //   ready <base URL>          listening
+//   multikey <json>           {id, raw}: the Ed25519 Multikey's id and its
+//                             public key, base64 of the raw 32 bytes
 //   note <json>               the story's Note as Fedify parsed it (NOTE_URL)
 //   followed <follow id>      the Follow was delivered (our inbox said 2xx)
 //   sent <json>               {spec, id, status} of each signRequest POST
@@ -25,20 +27,24 @@ const ourActor = process.env.OUR_ACTOR;
 const noteURL = process.env.NOTE_URL;
 const say = (kind, v) => process.stdout.write(`FEDIPEER ${kind} ${typeof v === "string" ? v : JSON.stringify(v)}\n`);
 
+// RSA signs HTTP requests (Fedify signs with no other); the Ed25519 pair
+// is published as a Multikey under assertionMethod, as Fedify does for
+// Object Integrity Proofs, for the newsroom to read.
 const keys = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
+const edKeys = await generateCryptoKeyPair("Ed25519");
 // firstKnock is Fedify's default since 1.7; named so the test's premise
 // does not hang on a default.
 const federation = createFederation({ kv: new MemoryKvStore(), allowPrivateAddress: true, firstKnock: "rfc9421" });
 
 federation.setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
   if (identifier !== "ana") return null;
-  const [pair] = await ctx.getActorKeyPairs(identifier);
+  const pairs = await ctx.getActorKeyPairs(identifier);
   return new Person({
     id: ctx.getActorUri(identifier), preferredUsername: identifier, name: "Ана",
     inbox: ctx.getInboxUri(identifier), endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
-    publicKey: pair.cryptographicKey,
+    publicKey: pairs[0].cryptographicKey, assertionMethods: pairs.map((p) => p.multikey),
   });
-}).setKeyPairsDispatcher(async (_ctx, identifier) => (identifier === "ana" ? [keys] : []));
+}).setKeyPairsDispatcher(async (_ctx, identifier) => (identifier === "ana" ? [keys, edKeys] : []));
 
 federation.setInboxListeners("/users/{identifier}/inbox", "/inbox")
   .on(Accept, async (_ctx, accept) => {
@@ -90,6 +96,9 @@ server.listen(0, "127.0.0.1", async () => {
   say("ready", base);
   try {
     const ctx = federation.createContext(new URL(base), undefined);
+    const pairs = await ctx.getActorKeyPairs("ana");
+    const raw = Buffer.from(await crypto.subtle.exportKey("raw", pairs[1].publicKey)).toString("base64");
+    say("multikey", { id: pairs[1].multikey.id.href, raw });
     const note = await ctx.lookupObject(noteURL);
     if (!(note instanceof Note)) throw new Error(`${noteURL} is not a Note to Fedify`);
     say("note", await describe(note, null));

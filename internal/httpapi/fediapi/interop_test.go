@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -156,9 +158,10 @@ func peerLines(r io.Reader, log *strings.Builder) <-chan [2]string {
 // follows its actor with a Follow signed by RFC 9421 that our inbox
 // verifies at the first knock (fetching Fedify's actor and key), sends a
 // Like signed by draft-cavage that counts and an RFC 9421 Like whose body
-// changed after signing that is refused, receives our Accept and then a
-// story's Create, each of which Fedify verifies against our published key
-// before its listener runs.
+// changed after signing that is refused, publishes an Ed25519 Multikey
+// that our key cache reads as Fedify made it, receives our Accept and
+// then a story's Create, each of which Fedify verifies against our
+// published key before its listener runs.
 func TestInteropWithFedify(t *testing.T) {
 	node := needPeer(t)
 	keys(t)
@@ -284,6 +287,17 @@ func TestInteropWithFedify(t *testing.T) {
 	mu.Unlock()
 	if len(follows) != 1 || follows[0] != (inboxPost{Scheme: "rfc9421", Type: "Follow", Status: http.StatusAccepted}) {
 		t.Errorf("the Follow's POSTs = %+v, want one RFC 9421 answered 202", follows)
+	}
+	// Fedify's actor also publishes an Ed25519 Multikey (assertionMethod):
+	// the key cache reads it as the key Fedify made.
+	var mk struct{ ID, Raw string }
+	if err := json.Unmarshal([]byte(next("multikey")), &mk); err != nil {
+		t.Fatal(err)
+	}
+	if key, owner, err := opts.Keys.PublicKey(ctx, mk.ID, false); err != nil || owner != base+"/users/ana" {
+		t.Errorf("Fedify's Multikey %s: %v (owner %q)", mk.ID, err, owner)
+	} else if ed, ok := key.(ed25519.PublicKey); !ok || base64.StdEncoding.EncodeToString(ed) != mk.Raw {
+		t.Errorf("Fedify's Multikey %s read as %T %x, Fedify has %s", mk.ID, key, key, mk.Raw)
 	}
 	type sentLine struct {
 		Spec, ID string
