@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -31,7 +32,10 @@ type DeliveryError struct {
 	Inbox     string
 	Status    int // 0 for a network error or timeout
 	Permanent bool
-	Err       error
+	// RetryAfter is the peer's Retry-After on a 429 or 503 (seconds or
+	// an HTTP date), 0 without one.
+	RetryAfter time.Duration
+	Err        error
 }
 
 func (e *DeliveryError) Error() string {
@@ -157,5 +161,27 @@ func (c *Client) Post(ctx context.Context, inbox string, body []byte) error {
 	}
 	permanent := resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests &&
 		resp.StatusCode != http.StatusRequestTimeout
-	return &DeliveryError{Inbox: inbox, Status: resp.StatusCode, Permanent: permanent}
+	de := &DeliveryError{Inbox: inbox, Status: resp.StatusCode, Permanent: permanent}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		de.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+	return de
+}
+
+// retryAfter reads a Retry-After value (RFC 9110: delay-seconds or an
+// HTTP date) as a wait from now; 0 when absent, unreadable or past.
+func retryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		return time.Duration(min(n, int64(24*time.Hour/time.Second))) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }

@@ -106,7 +106,8 @@ type Policy struct {
 	// before it goes to the dead-letter queue.
 	Attempts int
 	// Backoff is the wait after the first failure, doubled after each
-	// one, at most MaxBackoff.
+	// one, at most MaxBackoff; a peer's longer Retry-After wins, up to
+	// MaxBackoff too.
 	Backoff, MaxBackoff time.Duration
 	// A host failing continuously for SkipAfter is skipped: its
 	// deliveries are dropped unsent, but one is tried every ProbeEvery
@@ -223,7 +224,12 @@ func (d *Deliverer) Attempt(ctx context.Context, del Delivery, attempt int) (Out
 	case errors.As(perr, &de) && de.Permanent:
 		return Outcome{Result: ResultRefused, Err: perr}, nil
 	}
-	out := Outcome{Result: ResultRetry, RetryIn: d.Policy.RetryIn(attempt), Err: perr}
+	wait := d.Policy.RetryIn(attempt)
+	if de != nil && de.RetryAfter > wait {
+		// The peer asked for longer: honoured, up to the longest wait.
+		wait = min(de.RetryAfter, d.Policy.MaxBackoff)
+	}
+	out := Outcome{Result: ResultRetry, RetryIn: wait, Err: perr}
 	if attempt >= d.Policy.Attempts {
 		out = Outcome{Result: ResultFailed, Err: perr}
 	}

@@ -2,13 +2,18 @@ package fediverse_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/fediverse"
+	"github.com/newsdesk/syndicate/internal/httpsig"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/store/bolt"
 )
@@ -218,5 +223,41 @@ func TestFederatorQueues(t *testing.T) {
 	}
 	if o.ds[0].Key != o.ds[2].Key || o.ds[0].Key == o.ds[4].Key || o.ds[0].Key == "" {
 		t.Errorf("keys %q %q %q: want the same for the same change, another for the next", o.ds[0].Key, o.ds[2].Key, o.ds[4].Key)
+	}
+}
+
+// TestRetryAfter: a 429 or 503 with Retry-After (seconds; dates in
+// TestRetryAfterValue) waits
+// at least that long, up to the longest backoff; a shorter one leaves the
+// schedule's.
+func TestRetryAfter(t *testing.T) {
+	var header string
+	peer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", header)
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	t.Cleanup(peer.Close)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &fediverse.Client{HTTP: fediverse.NewHTTPClient(5*time.Second, 1, true), Signer: &httpsig.Signer{KeyID: "https://a.example/actor#main-key", Key: key}}
+	d, _, _, _ := deliverer(t)
+	d.Post = client
+	for _, tc := range []struct {
+		header string
+		want   time.Duration
+	}{
+		{"", 45 * time.Second},
+		{"10", 45 * time.Second},
+		{"600", 10 * time.Minute},
+		{"999999", 12 * time.Hour},
+		{"soon", 45 * time.Second},
+	} {
+		header = tc.header
+		out := attempt(t, d, peer.URL+"/inbox", 1, now)
+		if out.Result != fediverse.ResultRetry || out.RetryIn != tc.want {
+			t.Errorf("Retry-After %q: %+v, want a retry in %v", tc.header, out, tc.want)
+		}
 	}
 }
