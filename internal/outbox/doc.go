@@ -13,7 +13,9 @@
 // is queued once. Rules: within a batch a host's messages are tried in
 // order and the first that must wait stops its host (it and the rest of
 // that host are reported as failures, with its backoff as their
-// visibility); attempts are counted by ApproximateReceiveCount, and the
-// queue's redrive policy (maxReceiveCount = fediverse.Policy.Attempts)
-// moves a delivery failing its last attempt to the dead-letter queue.
+// visibility; other hosts' go on, as Powertools' FIFO processor does
+// with skip_group_on_error); attempts are counted by
+// ApproximateReceiveCount, and the queue's redrive policy
+// (maxReceiveCount = fediverse.Policy.Attempts) moves a delivery failing
+// its last attempt to the dead-letter queue.
 package outbox
