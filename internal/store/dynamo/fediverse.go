@@ -29,7 +29,7 @@ const (
 	// delivery reads it whole, one Query page per 1 MB.
 	pkFollowers = FediFollowersPartition
 	// FEDI#STORY#<article ID>, sort key <kind>#<key>.
-	prefixStory = FediPartitionPrefix + "STORY#"
+	prefixStory = FediStoryPrefix
 	// FEDI#ACTIVITY#<sha-256 of the activity id>, sort key ACTIVITY,
 	// kept ActivityMemory (attribute AttrExpires, the table's TTL).
 	prefixActivity = FediPartitionPrefix + "ACTIVITY#"
@@ -328,6 +328,11 @@ const (
 	FediFollowersPartition = FediPartitionPrefix + "FOLLOWERS"
 	FediHostPrefix         = FediPartitionPrefix + "HOST#"
 )
+
+// FediStoryPrefix starts a story's interactions' partition, where the
+// federate function writes the story's withdrawn mark (its IAM policy
+// allows it that and no other write).
+const FediStoryPrefix = FediPartitionPrefix + "STORY#"
 
 // HostMemory is how long a host's failures are remembered after the last
 // one: longer than fediverse.DefaultPolicy.PruneAfter.

@@ -65,9 +65,10 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 		"ReleaseFunction": {"dynamodb:Query", "dynamodb:UpdateItem"},
 		"FollowFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
 			"ssm:GetParameter", "ssm:PutParameter"},
-		// Queues only: it signs nothing, so it reads no key.
+		// Queues: it signs nothing, so it reads no key; it writes only a
+		// story's withdrawn mark (checked below).
 		"FederateFunction": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
-			"dynamodb:GetItem", "dynamodb:Query", "sqs:SendMessage",
+			"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem", "sqs:SendMessage",
 			"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
 		// Receives from the queue, never sends; host health and the
 		// followers' partition only (checked below).
@@ -129,6 +130,12 @@ func TestPoliciesAreLeastPrivilege(t *testing.T) {
 						want := []string{dynamo.ArticlePartitionPrefix + "*", dynamo.FediPartitionPrefix + "*"}
 						if got := strs(Must(Get(st, "Condition", "ForAllValues:StringLike", "dynamodb:LeadingKeys"))); !slices.Equal(got, want) {
 							t.Errorf("federate %s limited to partitions %q, want %q", a, got, want)
+						}
+					}
+					if (a == "dynamodb:PutItem" || a == "dynamodb:DeleteItem") && id == "FederateFunction" {
+						want := []string{dynamo.FediStoryPrefix + "*"}
+						if got := strs(Must(Get(st, "Condition", "ForAllValues:StringLike", "dynamodb:LeadingKeys"))); !slices.Equal(got, want) {
+							t.Errorf("federate %s limited to partitions %q, want %q: the withdrawn mark only", a, got, want)
 						}
 					}
 					if strings.HasPrefix(a, "sqs:") && (id == "FederateFunction" || id == "DeliverFunction") {
