@@ -198,7 +198,10 @@ func compareSection(ctx context.Context, opts Options, srv *LocalServer, tmp str
 		return fail("reading the Node feed", err)
 	}
 
-	rounds := 3
+	rounds := opts.CompareRounds
+	if rounds <= 0 {
+		rounds = 3
+	}
 	res := CompareResult{Rounds: rounds, LoadBefore: loadAverage(), OursBytes: len(packed), StaticBytes: len(packed), NodeBytes: len(nodeBody)}
 	var ours, nodes, statics []float64
 	lopts := LoadOptions{Duration: opts.LoadDuration, Workers: opts.Workers}
