@@ -127,7 +127,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 		return nil, err
 	}
 	fediOpts.Now = now
-	s.announcer = &announcer{Store: st, fed: fediapi.NewFederator(fediOpts, log), now: now, log: log}
+	feedOpts := feedapi.NewOptions(cfg)
+	feedOpts.Now = now
+	s.announcer = &announcer{Store: st, heads: feedOpts.Heads, fed: fediapi.NewFederator(fediOpts, log), now: now, log: log}
 	s.announcer.fed.Now = now
 	svc := newsroom.NewService(s.announcer, newsroom.Options{SiteURL: cfg.SiteURL, Now: now})
 	n, err := seed.Ensure(ctx, svc, cfg.SiteURL, cfg.StoreTimeout)
@@ -157,8 +159,6 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 	shareOpts.Clicks = s.Clicks
 	shareOpts.Now = now
 	shareapi.Register(rt, st, shareOpts)
-	feedOpts := feedapi.NewOptions(cfg)
-	feedOpts.Now = now
 	feedapi.Register(rt, st, feedOpts)
 	fediapi.Register(rt, fediOpts)
 	s.Fediverse = fediOpts.Pub.Account()
@@ -282,6 +282,7 @@ func (s *Server) ReleaseDue(ctx context.Context) (int, error) {
 	defer cancel()
 	released, err := s.Store.Release(ctx, s.now())
 	if s.announcer != nil {
+		s.announcer.heads.Forget()
 		s.announcer.released(released)
 	}
 	for i := range released {
