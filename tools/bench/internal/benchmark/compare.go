@@ -122,6 +122,10 @@ type CompareResult struct {
 	NodeBytes, OursBytes  int
 	StaticBytes           int
 	LoadBefore, LoadAfter string
+	// OursCPU, NodeCPU and StaticCPU are each server's CPU time per
+	// request (median of the rounds): what the rates cost the server,
+	// whatever else the shared cores ran meanwhile.
+	OursCPU, NodeCPU, StaticCPU time.Duration
 }
 
 // NodeRatio is ours over Node; StaticShare is ours over static.
@@ -138,15 +142,19 @@ func safeDiv(a, b float64) float64 {
 // CompareRows are the comparison's rows: each server's median, then the
 // two judged ratios.
 func CompareRows(c CompareResult) []Row {
-	spread := func(rps float64, errs int) string {
-		return fmt.Sprintf("%.0f req/s (median of %d rounds), %d errors", rps, c.Rounds, errs)
+	spread := func(rps float64, errs int, cpu time.Duration) string {
+		s := fmt.Sprintf("%.0f req/s (median of %d rounds), %d errors", rps, c.Rounds, errs)
+		if cpu > 0 {
+			s += fmt.Sprintf(", %s server CPU per request", FormatDuration(cpu))
+		}
+		return s
 	}
 	return []Row{
-		{Case: "cached RSS path (cmd/local, bolt), full feed, gzip", Result: spread(c.Ours, c.OursErr) + fmt.Sprintf(", %d-byte answer", c.OursBytes),
+		{Case: "cached RSS path (cmd/local, bolt), full feed, gzip", Result: spread(c.Ours, c.OursErr, c.OursCPU) + fmt.Sprintf(", %d-byte answer", c.OursBytes),
 			Target: "0 errors", Verdict: Check(c.OursErr == 0 && c.Ours > 0)},
-		{Case: "Node feed server (npm feed, built per request)", Result: spread(c.Node, c.NodeErr) + fmt.Sprintf(", %d-byte answer", c.NodeBytes),
+		{Case: "Node feed server (npm feed, built per request)", Result: spread(c.Node, c.NodeErr, c.NodeCPU) + fmt.Sprintf(", %d-byte answer", c.NodeBytes),
 			Target: "0 errors", Verdict: Check(c.NodeErr == 0 && c.Node > 0)},
-		{Case: "static-bytes Go server (the same gzip bytes)", Result: spread(c.Static, c.StaticErr) + fmt.Sprintf(", %d-byte answer", c.StaticBytes),
+		{Case: "static-bytes Go server (the same gzip bytes)", Result: spread(c.Static, c.StaticErr, c.StaticCPU) + fmt.Sprintf(", %d-byte answer", c.StaticBytes),
 			Target: "0 errors", Verdict: Check(c.StaticErr == 0 && c.Static > 0)},
 		{Case: "ours / Node", Result: fmt.Sprintf("%.1f×", c.NodeRatio()),
 			Target: fmt.Sprintf("≥ %.0f×", MinNodeRatio), Verdict: Check(c.NodeRatio() >= MinNodeRatio)},
@@ -204,24 +212,35 @@ func compareSection(ctx context.Context, opts Options, srv *LocalServer, tmp str
 	}
 	res := CompareResult{Rounds: rounds, LoadBefore: loadAverage(), OursBytes: len(packed), StaticBytes: len(packed), NodeBytes: len(nodeBody)}
 	var ours, nodes, statics []float64
-	lopts := LoadOptions{Duration: opts.LoadDuration, Workers: opts.Workers}
+	var oursCPU, nodeCPU, staticCPU []float64
 	for r := 0; r < rounds; r++ {
 		step(fmt.Sprintf("comparison round %d of %d", r+1, rounds))
 		for _, t := range []struct {
 			url  string
+			pid  int
 			rps  *[]float64
+			cpu  *[]float64
 			errs *int
-		}{{feedURL, &ours, &res.OursErr}, {node.url, &nodes, &res.NodeErr}, {static.url, &statics, &res.StaticErr}} {
+		}{
+			{feedURL, srv.PID(), &ours, &oursCPU, &res.OursErr},
+			{node.url, node.PID(), &nodes, &nodeCPU, &res.NodeErr},
+			{static.url, static.PID(), &statics, &staticCPU, &res.StaticErr},
+		} {
+			lopts := LoadOptions{Duration: opts.LoadDuration, Workers: opts.Workers, PID: t.pid}
 			lr, err := Load(ctx, LoadTarget{Name: "compare", Method: http.MethodGet, URL: t.url, Header: gz, Want: http.StatusOK}, lopts)
 			if err != nil {
 				return fail("comparison load", err)
 			}
 			*t.rps = append(*t.rps, lr.RPS())
+			*t.cpu = append(*t.cpu, float64(lr.CPUPerRequest()))
 			*t.errs += lr.Errors
 		}
 	}
 	res.LoadAfter = loadAverage()
 	res.Ours, res.Node, res.Static = Median(ours), Median(nodes), Median(statics)
+	res.OursCPU = time.Duration(Median(oursCPU))
+	res.NodeCPU = time.Duration(Median(nodeCPU))
+	res.StaticCPU = time.Duration(Median(staticCPU))
 	sec.Rows = CompareRows(res)
 	sec.Notes = []string{
 		fmt.Sprintf("three servers on 127.0.0.1 loaded in turn (ours, Node, static) for %d rounds, each %s after a %s warm-up with %d requests in flight, the same request (GET, Accept-Encoding: gzip); medians of the rounds; load average (1 min) %s before and %s after, on 2 cores shared with the generator and with other work",
