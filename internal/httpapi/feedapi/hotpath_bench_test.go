@@ -1,7 +1,6 @@
 package feedapi
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/cursor"
 	"github.com/newsdesk/syndicate/internal/feed"
 	"github.com/newsdesk/syndicate/internal/httpapi"
@@ -17,56 +15,43 @@ import (
 	"github.com/newsdesk/syndicate/internal/metrics"
 )
 
-// fixedHead is a store whose FeedHead answers a head read once, from
-// memory: the route without the store's read and decode.
-type fixedHead struct {
-	Store
-	head article.FeedHead
-}
-
-func (s fixedHead) FeedHead(context.Context, article.FeedKey) (article.FeedHead, error) {
-	return s.head, nil
-}
-
 // BenchmarkCachedRSSPath takes the cached RSS path of `make bench`'s
 // comparison apart (GET /feeds/rss.xml, gzip, 20 of 50 articles on bolt,
 // the rendered feed in the cache), each case adding one layer to the one
 // before, so the differences are what each layer costs a request:
 //
-//   - route, head from memory: the feed route with a store whose head
-//     read is a copy (validators, headers, the cache lookup, the write);
-//   - route: the same on bolt (+ the head's read and decode);
-//   - +log: inside Observe with the functions' logger (logging.New), to
-//     io.Discard (+ the request ID and the JSON log line);
+//   - route, head read: the feed route reading the head from bolt on
+//     every request (validators, headers, the cache lookup, the write);
+//   - route: the same with the head kept for HeadTTL, as deployed
+//     (the difference is the head's read and decode);
+//   - +log: route inside Observe with the functions' logger
+//     (logging.New), to io.Discard (+ the request ID and the JSON log
+//     line);
 //   - +log+metric: also the EMF record, as the functions wire it.
 func BenchmarkCachedRSSPath(b *testing.B) {
 	fx := newFeedFixture(b)
 	for i := range 50 {
 		fx.add(b, fmt.Sprintf("Статия %d", i), "Свят", time.Duration(i)*time.Minute)
 	}
-	head, err := fx.store.FeedHead(context.Background(), article.SiteFeed)
-	if err != nil {
-		b.Fatal(err)
-	}
-	route := func(st Store) http.Handler {
+	route := func(heads *HeadCache) http.Handler {
 		rt := httpapi.NewRouter()
-		Register(rt, st, Options{
+		Register(rt, fx.store, Options{
 			Site: feedSite(), Sealer: cursor.New("test"), StoreTimeout: time.Second,
-			Now: func() time.Time { return fx.now }, Cache: feed.NewCache(8 << 20),
+			Now: func() time.Time { return fx.now }, Cache: feed.NewCache(8 << 20), Heads: heads,
 		})
 		return rt
 	}
 	log := logging.New(io.Discard, func(string) string { return "" })
 	emf := metrics.New(io.Discard, metrics.Options{Service: "feeds"})
-	bolt := route(fx.store)
+	kept := route(NewHeadCache(HeadTTL)) // the fixed clock keeps it
 	for _, c := range []struct {
 		name string
 		h    http.Handler
 	}{
-		{"route, head from memory", route(fixedHead{Store: fx.store, head: head})},
-		{"route", bolt},
-		{"+log", httpapi.Observe(log, bolt)},
-		{"+log+metric", httpapi.Observe(log, bolt, httpapi.WithMetrics(emf))},
+		{"route, head read", route(nil)},
+		{"route", kept},
+		{"+log", httpapi.Observe(log, kept)},
+		{"+log+metric", httpapi.Observe(log, kept, httpapi.WithMetrics(emf))},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			r := httptest.NewRequest(http.MethodGet, "/feeds/rss.xml", nil)
