@@ -131,6 +131,9 @@ func (h *feedHandler) parse(r *http.Request, f feed.Format, site bool) (feedRequ
 		}
 		req.key = article.FeedKey{Kind: kind, Slug: slug}
 	}
+	if r.URL.RawQuery == "" {
+		return req, nil // the polled case: no map to parse into
+	}
 	q := r.URL.Query()
 	if v, ok := q["limit"]; ok {
 		n, err := strconv.Atoi(v[0])
