@@ -184,6 +184,42 @@ type RemoteActor struct {
 	AlsoKnownAs       Refs      `json:"alsoKnownAs"`
 	Name              string    `json:"name"`
 	URL               Ref       `json:"url"`
+	// AssertionMethod holds the actor's Multikeys (FEP-521a; Fedify
+	// publishes its Ed25519 keys there).
+	AssertionMethod Multikeys `json:"assertionMethod"`
+}
+
+// Multikey is a key of an actor's assertionMethod.
+type Multikey struct {
+	ID                 string `json:"id"`
+	Type               string `json:"type"`
+	Controller         string `json:"controller"`
+	PublicKeyMultibase string `json:"publicKeyMultibase"`
+}
+
+// Multikeys is one Multikey or an array of them; entries that are not
+// objects (a bare link) are left out.
+type Multikeys []Multikey
+
+// UnmarshalJSON reads an object or an array.
+func (ms *Multikeys) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	var raw []json.RawMessage
+	if len(b) > 0 && b[0] == '[' {
+		if err := json.Unmarshal(b, &raw); err != nil {
+			return err
+		}
+	} else {
+		raw = []json.RawMessage{b}
+	}
+	*ms = nil
+	for _, r := range raw {
+		var m Multikey
+		if len(r) > 0 && r[0] == '{' && json.Unmarshal(r, &m) == nil {
+			*ms = append(*ms, m)
+		}
+	}
+	return nil
 }
 
 // DecodeActor reads a fetched actor (or, where a keyId names a key

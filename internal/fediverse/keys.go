@@ -92,8 +92,9 @@ func (k *KeyCache) Resolve(ctx context.Context, keyID string, refresh bool) (Rem
 }
 
 // fetch reads the key's document: the actor itself (Mastodon's
-// actor#main-key) or a key document whose owner is the actor
-// (GoToSocial's actor/main-key answers a stub actor with the key).
+// actor#main-key, or a Multikey of its assertionMethod such as Fedify's
+// actor#multikey-2) or a key document whose owner is the actor (GoToSocial's
+// actor/main-key answers a stub actor with the key).
 func (k *KeyCache) fetch(ctx context.Context, keyID string) (RemoteKey, error) {
 	docURL, _, _ := strings.Cut(keyID, "#")
 	body, err := k.Fetch.Fetch(ctx, docURL)
@@ -104,12 +105,9 @@ func (k *KeyCache) fetch(ctx context.Context, keyID string) (RemoteKey, error) {
 	if err != nil {
 		return RemoteKey{}, err
 	}
-	if a.PublicKey.ID != keyID {
-		return RemoteKey{}, fmt.Errorf("fediverse: %s publishes key %q, not %q", docURL, a.PublicKey.ID, keyID)
-	}
-	owner := a.PublicKey.Owner
-	if owner == "" {
-		owner = a.ID
+	pemText, owner, err := keyOf(a, keyID)
+	if err != nil {
+		return RemoteKey{}, fmt.Errorf("fediverse: %s: %w", docURL, err)
 	}
 	if a.Inbox == "" && owner != a.ID {
 		// A key document: the inboxes are on the owner's actor.
@@ -121,7 +119,7 @@ func (k *KeyCache) fetch(ctx context.Context, keyID string) (RemoteKey, error) {
 		if err != nil {
 			return RemoteKey{}, err
 		}
-		if oa.ID != owner || oa.PublicKey.ID != keyID {
+		if _, o, err := keyOf(oa, keyID); err != nil || oa.ID != owner || o != owner {
 			return RemoteKey{}, fmt.Errorf("fediverse: actor %s does not own key %s", owner, keyID)
 		}
 		a = oa
@@ -131,8 +129,39 @@ func (k *KeyCache) fetch(ctx context.Context, keyID string) (RemoteKey, error) {
 	if !sameHost(owner, keyID) {
 		return RemoteKey{}, fmt.Errorf("fediverse: key %s and its owner %s are on different hosts", keyID, owner)
 	}
-	return RemoteKey{KeyID: keyID, Owner: owner, PEM: a.PublicKey.PublicKeyPem, Inbox: a.Inbox,
+	return RemoteKey{KeyID: keyID, Owner: owner, PEM: pemText, Inbox: a.Inbox,
 		SharedInbox: a.Endpoints.SharedInbox, Fetched: k.now()}, nil
+}
+
+// keyOf finds keyID in a's document: its publicKey, or a Multikey of its
+// assertionMethod; it answers the key as PEM and the owner (controller)
+// it names, the document's actor when none.
+func keyOf(a activitypub.RemoteActor, keyID string) (pemText, owner string, err error) {
+	if a.PublicKey.ID == keyID {
+		owner = a.PublicKey.Owner
+		if owner == "" {
+			owner = a.ID
+		}
+		return a.PublicKey.PublicKeyPem, owner, nil
+	}
+	for _, m := range a.AssertionMethod {
+		if m.ID != keyID {
+			continue
+		}
+		if m.Type != "Multikey" {
+			return "", "", fmt.Errorf("key %s is a %q, not a Multikey", keyID, m.Type)
+		}
+		pemText, err := httpsig.MultikeyPEM(m.PublicKeyMultibase)
+		if err != nil {
+			return "", "", err
+		}
+		owner = m.Controller
+		if owner == "" {
+			owner = a.ID
+		}
+		return pemText, owner, nil
+	}
+	return "", "", fmt.Errorf("publishes key %q, not %q", a.PublicKey.ID, keyID)
 }
 
 // sameHost reports whether two URLs are on one host: a key is trusted

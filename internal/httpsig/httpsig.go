@@ -112,9 +112,15 @@ type Verifier struct {
 	Now func() time.Time
 }
 
-// Verify checks r's signature; body is r's body as read. A POST must sign
-// its Digest, and the Digest must match body.
+// Verify checks r's signature; body is r's body as read. A request with
+// Signature-Input is checked as RFC 9421 (even when it also carries a
+// draft-cavage signature: the newer scheme wins); any other as
+// draft-cavage. Either way a POST must sign its digest (Content-Digest or
+// Digest), and the digest must match body.
 func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (Verified, error) {
+	if len(r.Header.Values("Signature-Input")) > 0 {
+		return v.verifyMessage(ctx, r, body)
+	}
 	raw := r.Header.Get("Signature")
 	if raw == "" {
 		if a := r.Header.Get("Authorization"); len(a) > 10 && strings.EqualFold(a[:10], "Signature ") {
@@ -145,21 +151,10 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (Ve
 	if !covered["date"] && !covered["(created)"] {
 		return Verified{}, fmt.Errorf("%w: headers must cover date", ErrInvalid)
 	}
-	now := time.Now
-	if v.Now != nil {
-		now = v.Now
-	}
-	window := v.Window
-	if window <= 0 {
-		window = DefaultWindow
-	}
+	now, window := v.clock()
 	if covered["date"] {
-		d, err := http.ParseTime(r.Header.Get("Date"))
-		if err != nil {
-			return Verified{}, fmt.Errorf("%w: Date header is missing or not an HTTP date", ErrInvalid)
-		}
-		if d.Before(now().Add(-window)) || d.After(now().Add(window)) {
-			return Verified{}, fmt.Errorf("%w: Date %s is more than %s from now", ErrInvalid, d.UTC().Format(http.TimeFormat), window)
+		if err := checkDate(r, now, window); err != nil {
+			return Verified{}, err
 		}
 	}
 	if covered["(created)"] {
@@ -167,7 +162,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (Ve
 			return Verified{}, fmt.Errorf("%w: (created) is signed but the signature has no created parameter", ErrInvalid)
 		}
 		c := time.Unix(p.created, 0)
-		if c.Before(now().Add(-window)) || c.After(now().Add(window)) {
+		if c.Before(now.Add(-window)) || c.After(now.Add(window)) {
 			return Verified{}, fmt.Errorf("%w: created is more than %s from now", ErrInvalid, window)
 		}
 	}
@@ -198,6 +193,31 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (Ve
 		}
 	}
 	return Verified{}, fmt.Errorf("%w: signature does not match key %s", ErrInvalid, p.keyID)
+}
+
+// clock is the verifier's time and the window around it.
+func (v *Verifier) clock() (time.Time, time.Duration) {
+	now := time.Now
+	if v.Now != nil {
+		now = v.Now
+	}
+	window := v.Window
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	return now(), window
+}
+
+// checkDate refuses a Date header that is missing or outside the window.
+func checkDate(r *http.Request, now time.Time, window time.Duration) error {
+	d, err := http.ParseTime(r.Header.Get("Date"))
+	if err != nil {
+		return fmt.Errorf("%w: Date header is missing or not an HTTP date", ErrInvalid)
+	}
+	if d.Before(now.Add(-window)) || d.After(now.Add(window)) {
+		return fmt.Errorf("%w: Date %s is more than %s from now", ErrInvalid, d.UTC().Format(http.TimeFormat), window)
+	}
+	return nil
 }
 
 // checkDigest compares the SHA-256 Digest with body; other algorithms in

