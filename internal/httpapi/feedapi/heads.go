@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/article"
+	"github.com/newsdesk/syndicate/internal/feed"
 )
 
 // HeadTTL is how long a container reuses a feed head it read: every feed
@@ -20,14 +21,14 @@ import (
 //     heads, which a container sees at most HeadTTL later.
 //   - An edit, takedown or release reaches the feeds at most HeadTTL
 //     later: well within the minute every public form is held to. The
-//     CDN's copies are dropped by the notifier, which runs off the
-//     table's stream after its batching window (up to 5 s) and waits for
-//     the invalidation, so an edge that fetches again gets a head read
-//     after the write. The feeds function's reads are eventually
+//     CDN's copies are dropped by the notifier, which waits until every
+//     change of its batch is HeadTTL old (notify.Options.Settle) before it
+//     invalidates and pings the hub, so a fetch caused by either gets a
+//     head read after the write. The feeds function's reads are eventually
 //     consistent already (typically under a second behind).
 //   - Each Lambda container keeps its own copy; nothing is shared, so
 //     nothing outlives the container or HeadTTL.
-const HeadTTL = time.Second
+const HeadTTL = feed.HeadReuse
 
 // headCacheMax bounds the heads kept: at most this many feeds (about 100
 // bytes each); when full, an arbitrary one goes.
