@@ -3,7 +3,10 @@
 // DynamoDB at $DYNAMODB_ENDPOINT), seeded on first start. Without
 // ADMIN_TOKEN it makes up a token and prints it; without SITE_URL it is
 // the site too, serving a plain page at each article's canonical URL. SIGINT or SIGTERM stops it
-// gracefully. Wiring only: see package server.
+// gracefully. It logs and writes metrics as the functions do: a JSON line
+// per request (package logging, on stderr) and an EMF record per request
+// (package metrics, on stdout, service "local"). Wiring only: see package
+// server.
 package main
 
 import (
@@ -13,11 +16,14 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/newsdesk/syndicate/internal/httpapi"
+	"github.com/newsdesk/syndicate/internal/logging"
+	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/server"
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	log := logging.New(os.Stderr, os.Getenv)
 	slog.SetDefault(log)
 	if err := run(log); err != nil {
 		log.Error("local: stopped", slog.String("error", err.Error()))
@@ -32,7 +38,8 @@ func run(log *slog.Logger) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv, err := server.New(ctx, cfg, log)
+	emf := metrics.New(os.Stdout, metrics.Options{Service: "local", Level: os.Getenv(logging.LevelVariable)})
+	srv, err := server.New(ctx, cfg, log, httpapi.WithMetrics(emf))
 	if err != nil {
 		return err
 	}

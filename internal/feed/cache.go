@@ -3,7 +3,16 @@ package feed
 import (
 	"container/list"
 	"sync"
+	"time"
 )
+
+// HeadReuse is how long a feeds container may answer from a feed head it
+// read earlier (feedapi's HeadCache) instead of reading it again: a change
+// reaches a container's feeds at most this long after it was written. The
+// notifier waits it out after a change before it drops the CDN's copies
+// and pings the hub (notify.Options.Settle), so that a fetch the
+// invalidation or the ping causes never gets a head read before the change.
+const HeadReuse = time.Second
 
 // Cache keeps recently rendered documents by key (a validator plus the
 // content coding), least recently used first out, bounded by the total

@@ -73,3 +73,18 @@ func TestNewUnknownLevel(t *testing.T) {
 		t.Errorf("output = %s, want a warning naming %s and the INFO line", out, LevelVariable)
 	}
 }
+
+// TestTimestampUTC: the timestamp is written in UTC (RFC 3339 with
+// nanoseconds), whatever the clock's zone.
+func TestTimestampUTC(t *testing.T) {
+	var buf bytes.Buffer
+	log := New(&buf, func(string) string { return "" })
+	sofia := time.FixedZone("EET", 2*3600)
+	r := slog.NewRecord(time.Date(2026, 12, 7, 19, 4, 5, 123456789, sofia), slog.LevelInfo, "m", 0)
+	if err := log.Handler().Handle(t.Context(), r); err != nil {
+		t.Fatal(err)
+	}
+	if want := `"timestamp":"2026-12-07T17:04:05.123456789Z"`; !strings.Contains(buf.String(), want) {
+		t.Errorf("line %s; want %s", buf.String(), want)
+	}
+}

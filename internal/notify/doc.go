@@ -13,6 +13,10 @@
 // or a record that cannot be decoded, is logged and counts as done.
 // The item format is the store's, so the store reads the records
 // (Options.Articles: dynamo.StreamArticles in the function).
+// A batch first waits until its newest change is Settle old (feed.HeadReuse,
+// the time a feeds container may answer from a head read before it, and the
+// second the stream's timestamps are rounded by: at most 2 s), so that no
+// fetch the invalidation or a ping causes gets the feed as it was.
 // With Options.Invalidator (the function's DISTRIBUTION_ID) a batch first
 // drops the CDN's copies of every public form its records changed (Paths:
 // share pages and cards under every slug and the ID, oEmbed, feeds with

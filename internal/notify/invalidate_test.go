@@ -281,3 +281,59 @@ func TestPingFeedsInvalidationFailsWithoutTimeLeft(t *testing.T) {
 		t.Errorf("InvalidationFailures = %v, want 1 in the records\n%s", got, emf.String())
 	}
 }
+
+// TestHandleSettlesBeforeInvalidating: the feeds answer from a head read up
+// to feed.HeadReuse before a change, so a batch is invalidated and pinged
+// only once its newest change is that old (plus the second the stream's
+// timestamps are rounded down by); an old batch waits nothing.
+func TestHandleSettlesBeforeInvalidating(t *testing.T) {
+	now := time.Date(2026, 12, 7, 12, 0, 0, 400_000_000, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		written []time.Time // each record's ApproximateCreationDateTime
+		want    []time.Duration
+	}{
+		{"written this second: the rest of it, then HeadReuse", []time.Time{now.Truncate(time.Second)}, []time.Duration{1600 * time.Millisecond}},
+		{"the newest record counts", []time.Time{now.Add(-time.Minute).Truncate(time.Second), now.Add(-time.Second).Truncate(time.Second)}, []time.Duration{600 * time.Millisecond}},
+		{"older than HeadReuse and its second", []time.Time{now.Add(-3 * time.Second).Truncate(time.Second)}, nil},
+		{"stamped ahead of our clock: no more than HeadReuse and a second", []time.Time{now.Add(time.Hour)}, []time.Duration{2 * time.Second}},
+		{"no timestamp", []time.Time{{}}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHub(t, nil)
+			inv := &invalidator{h: h}
+			var slept []time.Duration
+			var invalidationsBefore []int
+			n := testNotifier(h.srv.URL, func(o *Options) {
+				o.Invalidator = inv
+				o.Now = func() time.Time { return now }
+				o.Sleep = func(_ context.Context, d time.Duration) bool {
+					slept = append(slept, d)
+					invalidationsBefore = append(invalidationsBefore, len(inv.calls))
+					return true
+				}
+			})
+			var recs []events.DynamoDBEventRecord
+			for _, w := range tc.written {
+				r := record("MODIFY", articleKeys, sample("published"), with(sample("published"), "title", s("Ново заглавие")))
+				r.Change.ApproximateCreationDateTime = events.SecondsEpochTime{Time: w}
+				recs = append(recs, r)
+			}
+			res, err := n.Handle(t.Context(), events.DynamoDBEvent{Records: recs})
+			if err != nil || len(res.BatchItemFailures) != 0 {
+				t.Fatalf("Handle = %v, %v", res, err)
+			}
+			if !slices.Equal(slept, tc.want) {
+				t.Errorf("slept %v, want %v", slept, tc.want)
+			}
+			for i, k := range invalidationsBefore {
+				if k != 0 {
+					t.Errorf("sleep %d came after %d invalidations, want before", i, k)
+				}
+			}
+			if len(inv.calls) != 1 {
+				t.Errorf("%d invalidations, want 1", len(inv.calls))
+			}
+		})
+	}
+}

@@ -48,6 +48,16 @@ type Options struct {
 	Concurrency int
 	// Now is the clock, for deadline arithmetic; time.Now.
 	Now func() time.Time
+	// Sleep waits d or until ctx ends, reporting whether it waited d;
+	// smithy-go's SleepWithContext.
+	Sleep func(ctx context.Context, d time.Duration) bool
+	// Settle is how old the newest change of a batch must be (by its
+	// record's ApproximateCreationDateTime, which the stream rounds down
+	// to the second, so a second more is waited) before its invalidation
+	// and pings: the feeds answer from a head read up to feed.HeadReuse
+	// earlier, and a fetch the invalidation or a ping causes must see the
+	// change. feed.HeadReuse; negative waits nothing.
+	Settle time.Duration
 	// Jitter returns a random duration in [0, d); rand.N if nil.
 	Jitter func(d time.Duration) time.Duration
 	// Metrics receives one record per batch with pings sent, refused and
@@ -123,6 +133,14 @@ func New(opts Options) *Notifier {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Sleep == nil {
+		opts.Sleep = func(ctx context.Context, d time.Duration) bool {
+			return smithytime.SleepWithContext(ctx, d) == nil
+		}
+	}
+	if opts.Settle == 0 {
+		opts.Settle = feed.HeadReuse
+	}
 	if opts.InvalidationWait <= 0 {
 		opts.InvalidationWait = 60 * time.Second
 	}
@@ -160,6 +178,7 @@ func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.D
 	feeds := make(map[string][]int)
 	var keys []article.FeedKey
 	var changed []*article.Article
+	var newest time.Time
 	public := make([]bool, len(e.Records))
 	skipped := 0
 	for i := range e.Records {
@@ -176,6 +195,9 @@ func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.D
 				slog.String("error", err.Error()))
 			skipped++
 			continue
+		}
+		if w := r.Change.ApproximateCreationDateTime.Time; w.After(newest) {
+			newest = w
 		}
 		if shown(old) || shown(cur) {
 			public[i] = true
@@ -194,6 +216,9 @@ func (n *Notifier) Handle(ctx context.Context, e events.DynamoDBEvent) (events.D
 	}
 
 	paths := n.Paths(keys, changed)
+	if len(keys) > 0 || len(paths) > 0 {
+		n.settle(ctx, newest)
+	}
 	topics, failed := 0, []article.FeedKey(nil)
 	// A failed invalidation leaves every record that changed a public
 	// form to the stream's retry, which invalidates again: waiting out
@@ -411,7 +436,25 @@ func (n *Notifier) fresh(ctx context.Context, paths []string) bool {
 	}
 	n.opts.Log.LogAttrs(ctx, slog.LevelError, "notify: pinging after the feeds' max-age",
 		slog.Int("paths", len(paths)), slog.Duration("delay", n.opts.FallbackDelay), slog.String("error", err.Error()))
-	return sleep(ctx, n.opts.FallbackDelay)
+	return n.opts.Sleep(ctx, n.opts.FallbackDelay)
+}
+
+// settle waits until a change written at newest (a stream record's time,
+// rounded down to the second) is Settle old, so that the feeds no longer
+// answer from a head read before it. It waits at most Settle and a second
+// (a record stamped ahead of our clock waits no longer).
+func (n *Notifier) settle(ctx context.Context, newest time.Time) {
+	if newest.IsZero() || n.opts.Settle < 0 {
+		return
+	}
+	wait := newest.Add(time.Second + n.opts.Settle).Sub(n.opts.Now())
+	if wait <= 0 {
+		return
+	}
+	if wait > n.opts.Settle+time.Second {
+		wait = n.opts.Settle + time.Second
+	}
+	n.opts.Sleep(ctx, wait)
 }
 
 // pingOutcome is what became of one topic's ping.
@@ -468,7 +511,7 @@ func (n *Notifier) ping(ctx context.Context, topic string) pingOutcome {
 		if !n.fits(ctx, wait) {
 			break
 		}
-		if !sleep(ctx, wait) {
+		if !n.opts.Sleep(ctx, wait) {
 			err = errors.Join(err, ctx.Err())
 			break
 		}
@@ -476,11 +519,6 @@ func (n *Notifier) ping(ctx context.Context, topic string) pingOutcome {
 	n.opts.Log.LogAttrs(ctx, slog.LevelWarn, "notify: ping failed",
 		slog.String("topic", topic), slog.String("error", err.Error()))
 	return pingFailed
-}
-
-// sleep waits d or until ctx ends, reporting whether it waited d.
-func sleep(ctx context.Context, d time.Duration) bool {
-	return smithytime.SleepWithContext(ctx, d) == nil
 }
 
 // backoff is the ceiling of the wait after the attempt-th failure.

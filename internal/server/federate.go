@@ -8,6 +8,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/article"
 	"github.com/newsdesk/syndicate/internal/fediverse"
+	"github.com/newsdesk/syndicate/internal/httpapi/feedapi"
 )
 
 // announcer is make run's stand-in for the federate function on the
@@ -16,6 +17,9 @@ import (
 // save never waits on the fediverse.
 type announcer struct {
 	Store
+	// heads is the feed routes' head cache, dropped after every save and
+	// release so the feeds show this process's writes at once.
+	heads   *feedapi.HeadCache
 	fed     *fediverse.Federator
 	now     func() time.Time
 	log     *slog.Logger
@@ -37,7 +41,10 @@ func (a *announcer) Save(ctx context.Context, x article.Article, prev int64) err
 			old = &o
 		}
 	}
-	if err := a.Store.Save(ctx, x, prev); err != nil {
+	err := a.Store.Save(ctx, x, prev)
+	// Even a failed save may have been applied (an answer lost on the way).
+	a.heads.Forget()
+	if err != nil {
 		return err
 	}
 	l := fediverse.Lifecycle{ID: x.ID, WasLive: a.live(old, now), IsLive: a.live(&x, now), NewVersion: x.Version}

@@ -87,13 +87,15 @@ type Server struct {
 	close func() error
 }
 
-// New opens the store, seeds it if it is empty, and builds the handler.
-func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, error) {
+// New opens the store, seeds it if it is empty, and builds the handler;
+// observe goes to the handler's httpapi.Observe (cmd/local passes
+// WithMetrics, as the functions do).
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, observe ...httpapi.ObserveOption) (*Server, error) {
 	st, closeStore, keeper, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	s, err := build(ctx, cfg, log, st, time.Now)
+	s, err := build(ctx, cfg, log, st, time.Now, observe...)
 	if err != nil {
 		_ = closeStore() // The build error is the one worth reporting.
 		return nil, err
@@ -107,7 +109,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 
 // build wires the routes on st; now is the clock of every route that asks
 // whether an article is live yet, and of ReleaseDue.
-func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, now func() time.Time) (*Server, error) {
+func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, now func() time.Time, observe ...httpapi.ObserveOption) (*Server, error) {
 	s := &Server{Token: cfg.AdminToken, Store: st, cfg: cfg, log: log, now: now}
 	if s.Token == "" {
 		var b [24]byte
@@ -127,7 +129,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 		return nil, err
 	}
 	fediOpts.Now = now
-	s.announcer = &announcer{Store: st, fed: fediapi.NewFederator(fediOpts, fediapi.DirectOutbox(fediOpts, log), log), now: now, log: log}
+	feedOpts := feedapi.NewOptions(cfg)
+	feedOpts.Now = now
+	s.announcer = &announcer{Store: st, heads: feedOpts.Heads, fed: fediapi.NewFederator(fediOpts, fediapi.DirectOutbox(fediOpts, log), log), now: now, log: log}
 	s.announcer.fed.Now = now
 	svc := newsroom.NewService(s.announcer, newsroom.Options{SiteURL: cfg.SiteURL, Now: now})
 	n, err := seed.Ensure(ctx, svc, cfg.SiteURL, cfg.StoreTimeout)
@@ -157,17 +161,15 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, st Store, n
 	shareOpts.Clicks = s.Clicks
 	shareOpts.Now = now
 	shareapi.Register(rt, st, shareOpts)
-	feedOpts := feedapi.NewOptions(cfg)
-	feedOpts.Now = now
 	feedapi.Register(rt, st, feedOpts)
 	fediapi.Register(rt, fediOpts)
 	s.Fediverse = fediOpts.Pub.Account()
 
 	s.Routes = rt.Routes()
 	if servesSite(cfg) {
-		s.Handler = httpapi.Observe(log, &localSite{next: rt, store: st, cfg: cfg, now: now})
+		s.Handler = httpapi.Observe(log, &localSite{next: rt, store: st, cfg: cfg, now: now}, observe...)
 	} else {
-		s.Handler = httpapi.Observe(log, rt)
+		s.Handler = httpapi.Observe(log, rt, observe...)
 	}
 	return s, nil
 }
@@ -282,6 +284,7 @@ func (s *Server) ReleaseDue(ctx context.Context) (int, error) {
 	defer cancel()
 	released, err := s.Store.Release(ctx, s.now())
 	if s.announcer != nil {
+		s.announcer.heads.Forget()
 		s.announcer.released(released)
 	}
 	for i := range released {

@@ -46,7 +46,8 @@ func run() error {
 		workers  = flag.Int("workers", 8, "requests in flight under load and in the memory run")
 		requests = flag.Int("requests", 100_000, "requests in the memory run")
 		starts   = flag.Int("starts", 7, "cold starts per function")
-		skip     = flag.String("skip", "", "comma-separated sections to skip: go,load,compare,cold,cost,memory")
+		rounds   = flag.Int("rounds", 3, "rounds of the hot-path comparison (ours, Node, static in turn)")
+		skip     = flag.String("skip", "", "comma-separated sections to skip: go,load,compare,cold,cost,memory (-skip go,load,cold,cost,memory runs the hot-path comparison alone)")
 		limit    = flag.Duration("timeout", 15*time.Minute, "stop everything after this long")
 		strict   = flag.Bool("strict", false, "exit non-zero when a figure misses its target")
 	)
@@ -84,6 +85,7 @@ func run() error {
 		DynamoDBEndpoint: os.Getenv("DYNAMODB_ENDPOINT"),
 		LoadDuration:     *duration,
 		Workers:          *workers,
+		CompareRounds:    *rounds,
 		MemoryRequests:   *requests,
 		ColdStarts:       *starts,
 		Skip:             skipped,

@@ -7,5 +7,7 @@
 // (article.FeedHead.ListedAsOf), so the head names what it shows and a
 // scheduled save, which writes no head, changes nothing a client sees
 // until the release; rendered documents are cached per container by ETag,
-// with their gzip'd copies.
+// with their gzip'd copies; a head read is reused for HeadTTL (one
+// second) per container, which can delay a change by that much and can
+// never reveal a scheduled story early (heads name no pending article).
 package feedapi

@@ -40,6 +40,9 @@ type Options struct {
 	Now func() time.Time
 	// Cache keeps rendered feeds by validator; nil renders every time.
 	Cache *feed.Cache
+	// Heads keeps the feed heads read in the last HeadTTL (HeadCache),
+	// on Now's clock; nil reads the head on every request.
+	Heads *HeadCache
 }
 
 // Feed limits and caching policy.
@@ -127,6 +130,9 @@ func (h *feedHandler) parse(r *http.Request, f feed.Format, site bool) (feedRequ
 			return req, fmt.Errorf("feed %s/%s: %w", r.PathValue("kind"), slug, article.ErrNotFound)
 		}
 		req.key = article.FeedKey{Kind: kind, Slug: slug}
+	}
+	if r.URL.RawQuery == "" {
+		return req, nil // the polled case: no map to parse into
 	}
 	q := r.URL.Query()
 	if v, ok := q["limit"]; ok {
@@ -278,7 +284,13 @@ func (h *feedHandler) serve(f feed.Format, site bool) http.Handler {
 // and that includes one whose only articles are still scheduled: their
 // saves write no head (its display name would show otherwise), Release
 // writes it.
+//
+// A head read less than HeadTTL ago is reused (Options.Heads).
 func (h *feedHandler) head(ctx context.Context, key article.FeedKey) (article.FeedHead, error) {
+	now := h.opts.Now()
+	if head, ok := h.opts.Heads.get(key, now); ok {
+		return head, nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, h.opts.StoreTimeout)
 	defer cancel()
 	head, err := h.store.FeedHead(ctx, key)
@@ -292,6 +304,7 @@ func (h *feedHandler) head(ctx context.Context, key article.FeedKey) (article.Fe
 		head.Key.Name = key.Name
 	}
 	head.Key.Kind, head.Key.Slug = key.Kind, key.Slug
+	h.opts.Heads.put(key, head, now)
 	return head, nil
 }
 

@@ -18,5 +18,6 @@ func NewOptions(cfg config.Config) Options {
 		Sealer:       cursor.New(cfg.CursorSecret),
 		StoreTimeout: cfg.StoreTimeout,
 		Cache:        feed.NewCache(CacheBytes),
+		Heads:        NewHeadCache(HeadTTL),
 	}
 }

@@ -412,8 +412,8 @@ func startOnce(ctx context.Context, rie, bootstrap string, env []string, payload
 			return st, fmt.Errorf("invoke: function answered HTTP %d: %.300s", res.StatusCode, body)
 		}
 		st.status = res.StatusCode
-		// The emulator logs both before it answers, but its output
-		// reaches p's log through a pipe: give it a moment.
+		// The emulator logs both before it answers, but its bootstrap's
+		// output reaches its own through a pipe: give it a moment.
 		for wait := time.Now().Add(2 * time.Second); ; time.Sleep(time.Millisecond) {
 			st.init, st.first, err = parseEmulatorLog(p.Logs())
 			if err == nil || time.Now().After(wait) {

@@ -7,7 +7,9 @@
 // the load run it also sets the cached RSS path beside a Node server
 // built on the feed npm package (nodefeed/, installed with npm ci from its
 // lock file) and a static-bytes Go server (staticfeed/) answering the same
-// bytes, and judges the ratios (at least 30× Node, 90% of static).
+// bytes, and judges its share of static (at least 90%), reporting its
+// ratio to Node beside the static server's own (the most any server can
+// show on the machine) and each server's CPU per request.
 //
 // Everything lands in one Report, printed as one Markdown table with a
 // section per kind, because `make bench` writes it to docs/figures.md as is
@@ -26,7 +28,8 @@
 //     its sketch estimates.
 //   - The server under load and under the memory run is a separate process
 //     (the built cmd/local), so the generator's CPU and garbage do not count
-//     as the server's and its RSS is its own.
+//     as the server's and its RSS is its own; its output goes to a file,
+//     not a pipe the generator would have to read a log line at a time.
 //   - Figures that need moto_server are skipped, with a note, when
 //     DYNAMODB_ENDPOINT is unset; `make bench` always sets it.
 package benchmark

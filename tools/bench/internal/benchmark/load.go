@@ -33,6 +33,17 @@ type LoadResult struct {
 	P50, P99 time.Duration
 	// FirstError describes one error, for the report.
 	FirstError string
+	// CPU is the CPU time LoadOptions.PID used during the measured run
+	// (0 without a PID).
+	CPU time.Duration
+}
+
+// CPUPerRequest is CPU over the requests answered.
+func (r LoadResult) CPUPerRequest() time.Duration {
+	if r.Requests == 0 {
+		return 0
+	}
+	return r.CPU / time.Duration(r.Requests)
 }
 
 // RPS is requests per second over the run.
@@ -50,6 +61,10 @@ type LoadOptions struct {
 	// Workers is the number of requests in flight: closed loop, each
 	// worker sends its next request when the last one is answered.
 	Workers int
+	// PID, when not 0, is the server's process, whose CPU time over the
+	// measured run goes into LoadResult.CPU: unlike the rate, it does not
+	// depend on what else the shared cores run.
+	PID int
 }
 
 // Load drives t with vegeta at maximum throughput with opts.Workers
@@ -102,7 +117,20 @@ func Load(ctx context.Context, t LoadTarget, opts LoadOptions) (LoadResult, erro
 	if _, err := run(opts.Duration / 10); err != nil {
 		return LoadResult{}, err
 	}
-	return run(opts.Duration)
+	if opts.PID == 0 {
+		return run(opts.Duration)
+	}
+	before, err := ProcessCPU(opts.PID)
+	if err != nil {
+		return LoadResult{}, err
+	}
+	res, err := run(opts.Duration)
+	if err != nil {
+		return res, err
+	}
+	after, err := ProcessCPU(opts.PID)
+	res.CPU = after - before
+	return res, err
 }
 
 // FeedTargets returns the load targets of the issue on server base: the

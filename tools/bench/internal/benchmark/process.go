@@ -68,21 +68,41 @@ func FreePort() (int, error) {
 
 // Process is a child process in its own process group, with the tail of
 // its output kept for error messages.
+//
+// Its stdout and stderr are one unlinked temporary file, not a pipe: the
+// local server writes a log line per request, and reading a pipe of them
+// would wake this process (the load generator) for every few lines, so
+// the generator's share of the two cores would fall with the server's
+// logging. The server still makes its write per line, as in Lambda.
 type Process struct {
 	cmd  *exec.Cmd
-	logs *tail
+	out  *os.File
 	done chan struct{}
 	err  error
 }
 
+// logTail is how much of a process's output Logs returns.
+const logTail = 8 << 10
+
 // Start starts bin with args and exactly env (plus nothing inherited).
 func Start(bin string, args, env []string) (*Process, error) {
-	p := &Process{logs: &tail{max: 8 << 10}, done: make(chan struct{})}
+	out, err := os.CreateTemp("", "bench-output-")
+	if err != nil {
+		return nil, err
+	}
+	// Unlinked at once: the open file lives as long as this process and
+	// the child hold it, and nothing is left behind on any exit.
+	if err := os.Remove(out.Name()); err != nil {
+		out.Close()
+		return nil, err
+	}
+	p := &Process{out: out, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Env = env
-	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
+	p.cmd.Stdout, p.cmd.Stderr = out, out
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := p.cmd.Start(); err != nil {
+		out.Close()
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
 	go func() {
@@ -105,8 +125,18 @@ func (p *Process) Exited() bool {
 	}
 }
 
-// Logs returns the last few KiB the process wrote.
-func (p *Process) Logs() string { return p.logs.String() }
+// Logs returns the last few KiB the process wrote (its stdout and stderr
+// in the order written).
+func (p *Process) Logs() string {
+	fi, err := p.out.Stat()
+	if err != nil {
+		return "(output unreadable: " + err.Error() + ")"
+	}
+	off := max(fi.Size()-logTail, 0)
+	b := make([]byte, fi.Size()-off)
+	n, _ := p.out.ReadAt(b, off)
+	return string(b[:n])
+}
 
 // Stop asks the process group to end (SIGTERM), then kills it after grace.
 func (p *Process) Stop(grace time.Duration) {

@@ -2,6 +2,8 @@ package benchmark
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -121,6 +123,33 @@ func TestTail(t *testing.T) {
 	}
 }
 
+// TestProcessLogs: a child's stdout and stderr land in one file in the
+// order written, and Logs returns their last logTail bytes.
+func TestProcessLogs(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Start(sh, []string{"-c", "echo out; echo err >&2; head -c 20000 /dev/zero | tr '\\0' x; echo; echo last"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-p.done
+	got := p.Logs()
+	if len(got) != logTail || !strings.HasSuffix(got, "x\nlast\n") {
+		t.Errorf("Logs = %d bytes ending %q, want %d ending %q", len(got), got[max(len(got)-12, 0):], logTail, "x\nlast\n")
+	}
+
+	p, err = Start(sh, []string{"-c", "echo out; echo err >&2"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-p.done
+	if got := p.Logs(); got != "out\nerr\n" {
+		t.Errorf("Logs = %q, want %q", got, "out\nerr\n")
+	}
+}
+
 func TestParseEmulatorLog(t *testing.T) {
 	// As aws-lambda-rie (the version pinned in the service's go.mod) logs
 	// a cold start; the REPORT line's Init Duration is not the init.
@@ -203,5 +232,22 @@ func TestColdStartRows(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestParseStat(t *testing.T) {
+	// A /proc/PID/stat line whose command name holds a space and a ')'.
+	const line = "4242 (local) x) S 1 4242 4242 0 -1 4194560 1510 0 0 0 1234 567 0 0 20 0 9 0 123 456 789\n"
+	got, err := parseStat([]byte(line))
+	if want := (1234 + 567) * 10 * time.Millisecond; err != nil || got != want {
+		t.Errorf("parseStat = %v, %v; want %v", got, err, want)
+	}
+	for _, bad := range []string{"4242 local S 1", "4242 (local) S 1 2 3", "4242 (local) S 1 4242 4242 0 -1 0 0 0 0 0 x 567 0"} {
+		if _, err := parseStat([]byte(bad)); err == nil {
+			t.Errorf("parseStat(%q): no error", bad)
+		}
+	}
+	if _, err := ProcessCPU(os.Getpid()); err != nil {
+		t.Errorf("ProcessCPU(self): %v", err)
 	}
 }

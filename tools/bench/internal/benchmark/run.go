@@ -28,13 +28,17 @@ type Options struct {
 	LoadDuration time.Duration
 	// Workers is the requests in flight under load and in the memory run.
 	Workers int
+	// CompareRounds is the rounds of the hot-path comparison, of which
+	// each server's median counts; 0 means 3.
+	CompareRounds int
 	// MemoryRequests is the memory run's length.
 	MemoryRequests int
 	// ColdStarts is the starts per function, of which the median counts.
 	ColdStarts int
 	// Skip names sections not to run: "go", "load", "cold", "cost",
 	// "memory", "compare" (the cached RSS path against Node and static
-	// bytes, run with the load section).
+	// bytes, run on the load section's bolt server; with "load" skipped
+	// and "compare" not, that server is started for the comparison alone).
 	Skip map[string]bool
 	// Progress receives one line per step, so a long run shows life.
 	Progress io.Writer
@@ -68,14 +72,14 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 
 	var local string
-	if !opts.Skip["load"] || !opts.Skip["memory"] {
+	if !opts.Skip["load"] || !opts.Skip["compare"] || !opts.Skip["memory"] {
 		step("building cmd/local")
 		local = filepath.Join(tmp, "local")
 		if err := Build(ctx, opts.Root, local, "./cmd/local", nil); err != nil {
 			return nil, err
 		}
 	}
-	if !opts.Skip["load"] {
+	if !opts.Skip["load"] || !opts.Skip["compare"] {
 		rep.Sections = append(rep.Sections, loadSection(ctx, opts, local, tmp, step)...)
 	}
 	if !opts.Skip["cold"] {
@@ -112,7 +116,8 @@ func goSection(path string) Section {
 // loadSection is the load section and, unless skipped ("compare"), the
 // comparison of the cached RSS path with the Node feed server and a
 // static-bytes server, run on the bolt server between the load rows and
-// its stop.
+// its stop. With "load" skipped it is the comparison alone, on a bolt
+// server started for it.
 func loadSection(ctx context.Context, opts Options, local, tmp string, step func(string)) []Section {
 	var cmp Section
 	const title = "Load (local server, vegeta)"
@@ -122,7 +127,9 @@ func loadSection(ctx context.Context, opts Options, local, tmp string, step func
 		"an error is a transport error or any status other than the expected 200/304; the feed store holds 50 public articles, the feed pages 20",
 	}}
 	stores := []struct{ name, endpoint string }{{"bolt", ""}}
-	if opts.DynamoDBEndpoint != "" {
+	if opts.Skip["load"] {
+		sec.Notes = nil
+	} else if opts.DynamoDBEndpoint != "" {
 		stores = append(stores, struct{ name, endpoint string }{"moto", opts.DynamoDBEndpoint})
 	} else {
 		sec.Notes = append(sec.Notes, "DYNAMODB_ENDPOINT unset: the moto rows were skipped")
@@ -137,16 +144,18 @@ func loadSection(ctx context.Context, opts Options, local, tmp string, step func
 			sec.Rows = append(sec.Rows, errorRow("start on "+st.name, err))
 			continue
 		}
-		targets, err := FeedTargets(ctx, srv.URL, srv.Slugs[0])
-		if err != nil {
-			sec.Rows = append(sec.Rows, errorRow("targets on "+st.name, err))
-			srv.Stop(10 * time.Second)
-			continue
-		}
-		rows, err := LoadRows(ctx, st.name, targets, LoadOptions{Duration: opts.LoadDuration, Workers: opts.Workers})
-		sec.Rows = append(sec.Rows, rows...)
-		if err != nil {
-			sec.Rows = append(sec.Rows, errorRow("load on "+st.name, err))
+		if !opts.Skip["load"] {
+			targets, err := FeedTargets(ctx, srv.URL, srv.Slugs[0])
+			if err != nil {
+				sec.Rows = append(sec.Rows, errorRow("targets on "+st.name, err))
+				srv.Stop(10 * time.Second)
+				continue
+			}
+			rows, err := LoadRows(ctx, st.name, targets, LoadOptions{Duration: opts.LoadDuration, Workers: opts.Workers})
+			sec.Rows = append(sec.Rows, rows...)
+			if err != nil {
+				sec.Rows = append(sec.Rows, errorRow("load on "+st.name, err))
+			}
 		}
 		if st.name == "bolt" && !opts.Skip["compare"] {
 			// In the same run and on the same server as the cached RSS
@@ -155,8 +164,11 @@ func loadSection(ctx context.Context, opts Options, local, tmp string, step func
 		}
 		srv.Stop(10 * time.Second)
 	}
-	if cmp.Title == "" {
+	switch {
+	case cmp.Title == "":
 		return []Section{sec}
+	case len(sec.Rows) == 0:
+		return []Section{cmp}
 	}
 	return []Section{sec, cmp}
 }
