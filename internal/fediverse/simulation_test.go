@@ -40,6 +40,35 @@ const (
 	simPerHost = 1
 )
 
+// The benchmark's delays, what a deployed delivery waits on besides its
+// own CPU: a fediverse server's inbox answers in simPeerMin to
+// simPeerMin+simPeerSpread (spread over the instances by number, not by
+// chance), an SQS call takes simSQSCall, and Lambda's invocation of the
+// deliver function adds simInvoke to each batch received. Loopback and
+// memFIFO would otherwise answer in microseconds, and a fan-out timed on
+// them would say nothing about one on the internet.
+const (
+	simPeerMin    = 50 * time.Millisecond
+	simPeerSpread = 250 * time.Millisecond
+	simSQSCall    = 15 * time.Millisecond
+	simInvoke     = 25 * time.Millisecond
+)
+
+// simPeerDelay is instance i's answer time in the benchmark.
+func simPeerDelay(i int) time.Duration {
+	return simPeerMin + time.Duration(i*7919%251)*simPeerSpread/250
+}
+
+// testPeerDelay is instance i's answer time in make test: the instances
+// with many inboxes answer slowly, so two batches of one at once would
+// overlap and be counted; the rest at once.
+func testPeerDelay(i int) time.Duration {
+	if i%10 == 3 {
+		return 5 * time.Millisecond
+	}
+	return 0
+}
+
 // simulation is a loopback fediverse of instances, all served by one
 // listener that tells them apart by Host: it counts requests, the
 // connections and requests in flight per instance, and when each
@@ -59,10 +88,12 @@ type simulation struct {
 	seen     map[string]int
 	reached  map[string]time.Duration
 	requests atomic.Int64
+	// delay is instance i's answer time.
+	delay func(i int) time.Duration
 }
 
-func newSimulation(t testing.TB) *simulation {
-	s := &simulation{inFlight: map[string]int{}, conns: map[string]int{}, seen: map[string]int{}, reached: map[string]time.Duration{}}
+func newSimulation(t testing.TB, delay func(i int) time.Duration) *simulation {
+	s := &simulation{delay: delay, inFlight: map[string]int{}, conns: map[string]int{}, seen: map[string]int{}, reached: map[string]time.Duration{}}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.requests.Add(1)
 		s.mu.Lock()
@@ -74,10 +105,8 @@ func newSimulation(t testing.TB) *simulation {
 		defer func() { s.mu.Lock(); s.inFlight[r.Host]--; s.mu.Unlock() }()
 		var i int
 		fmt.Sscanf(r.Host, "inst%d.example", &i)
-		if i%10 == 3 {
-			// The instances with many inboxes answer slowly, so two
-			// batches of one at once would overlap and be counted.
-			time.Sleep(5 * time.Millisecond)
+		if d := s.delay(i); d > 0 {
+			time.Sleep(d)
 		}
 		switch {
 		case i%199 == 0:
@@ -238,13 +267,17 @@ type sqsAPI interface {
 // the 2,000 instances. What it keeps of SQS: deduplication ids,
 // a group blocked while any of its messages is in flight, messages of a
 // group received in order (several in one receive), receive counts,
-// visibility timeouts and their changes, deletes by receipt handle.
+// visibility timeouts and their changes, deletes by receipt handle; and
+// each call's latency (call, and invoke more for a receive: the Lambda
+// invocation of the batch), spent outside the queue's lock as the
+// network's would be.
 type memFIFO struct {
-	mu       sync.Mutex
-	msgs     []*memMessage
-	byDedup  map[string]bool
-	receipts map[string]*memMessage
-	next     int
+	call, invoke time.Duration
+	mu           sync.Mutex
+	msgs         []*memMessage
+	byDedup      map[string]bool
+	receipts     map[string]*memMessage
+	next         int
 }
 
 type memMessage struct {
@@ -254,11 +287,12 @@ type memMessage struct {
 	deleted         bool
 }
 
-func newMemFIFO() *memFIFO {
-	return &memFIFO{byDedup: map[string]bool{}, receipts: map[string]*memMessage{}}
+func newMemFIFO(call, invoke time.Duration) *memFIFO {
+	return &memFIFO{call: call, invoke: invoke, byDedup: map[string]bool{}, receipts: map[string]*memMessage{}}
 }
 
 func (q *memFIFO) SendMessageBatch(_ context.Context, in *sqs.SendMessageBatchInput, _ ...func(*sqs.Options)) (*sqs.SendMessageBatchOutput, error) {
+	time.Sleep(q.call)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	out := &sqs.SendMessageBatchOutput{}
@@ -275,6 +309,7 @@ func (q *memFIFO) SendMessageBatch(_ context.Context, in *sqs.SendMessageBatchIn
 }
 
 func (q *memFIFO) ReceiveMessage(_ context.Context, in *sqs.ReceiveMessageInput, _ ...func(*sqs.Options)) (*sqs.ReceiveMessageOutput, error) {
+	time.Sleep(q.call + q.invoke)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	now := time.Now()
@@ -303,6 +338,7 @@ func (q *memFIFO) ReceiveMessage(_ context.Context, in *sqs.ReceiveMessageInput,
 }
 
 func (q *memFIFO) ChangeMessageVisibilityBatch(_ context.Context, in *sqs.ChangeMessageVisibilityBatchInput, _ ...func(*sqs.Options)) (*sqs.ChangeMessageVisibilityBatchOutput, error) {
+	time.Sleep(q.call)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	out := &sqs.ChangeMessageVisibilityBatchOutput{}
@@ -316,6 +352,7 @@ func (q *memFIFO) ChangeMessageVisibilityBatch(_ context.Context, in *sqs.Change
 }
 
 func (q *memFIFO) DeleteMessageBatch(_ context.Context, in *sqs.DeleteMessageBatchInput, _ ...func(*sqs.Options)) (*sqs.DeleteMessageBatchOutput, error) {
+	time.Sleep(q.call)
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	out := &sqs.DeleteMessageBatchOutput{}
@@ -351,7 +388,7 @@ type simResult struct {
 // source does with the deliver function's handler (receive ten, invoke,
 // delete what it did not report), until every instance got the story or
 // refused it, within a bounded number of polls.
-func runSimulation(t testing.TB, followers, instances int, sqsc sqsAPI, url string) (*simulation, simResult) {
+func runSimulation(t testing.TB, followers, instances int, sqsc sqsAPI, url string, delay func(i int) time.Duration) (*simulation, simResult) {
 	st := &simStore{followers: simFollowersList(followers, instances), hosts: map[string]fediverse.HostHealth{}}
 	ctx := context.Background()
 	api := &virtualBackoff{sqsAPI: sqsc, asked: map[string]time.Duration{}}
@@ -359,7 +396,7 @@ func runSimulation(t testing.TB, followers, instances int, sqsc sqsAPI, url stri
 	live := seed.Articles("https://news.example.bg")[0]
 	live.PublishedAt = time.Now().Add(-time.Hour)
 	fed := &fediverse.Federator{Pub: pub(), Store: st, Articles: articles{live.ID: live}, Outbox: queue}
-	s := newSimulation(t)
+	s := newSimulation(t, delay)
 	h := &outbox.Handler{Queue: queue, Deliverer: &fediverse.Deliverer{Post: s.client(t, simKey()), Store: st, Policy: fediverse.DefaultPolicy}}
 
 	s.start = time.Now()
@@ -378,6 +415,7 @@ func runSimulation(t testing.TB, followers, instances int, sqsc sqsAPI, url stri
 		wg      sync.WaitGroup
 	)
 	left.Store(int64(n))
+	_, serial := sqsc.(*sqs.Client)
 	// Bounded: a poll that finds nothing (every group in flight) counts
 	// too, and sleeps 10 ms.
 	maxPolls := int64(10*n + 1000)
@@ -386,12 +424,16 @@ func runSimulation(t testing.TB, followers, instances int, sqsc sqsAPI, url stri
 		go func() {
 			defer wg.Done()
 			for left.Load() > 0 && polls.Add(1) <= maxPolls {
-				// One receive at a time: moto does not isolate them (two
-				// at once can both take a message), SQS does.
-				recvMu.Lock()
+				// One receive at a time on moto: it does not isolate them
+				// (two at once can both take a message); SQS and memFIFO do.
+				if serial {
+					recvMu.Lock()
+				}
 				out, err := sqsc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), MaxNumberOfMessages: 10,
 					MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameAll}})
-				recvMu.Unlock()
+				if serial {
+					recvMu.Unlock()
+				}
 				if err != nil {
 					t.Error(err)
 					return
@@ -481,7 +523,7 @@ func TestDeliverySimulation(t *testing.T) {
 	const followers, instances = simFollowers / 5, simInstances / 20
 	sqsc := dynamotest.SQS(t)
 	url := dynamotest.FIFOQueue(t, sqsc, "sim-deliveries", map[string]string{"VisibilityTimeout": "720"})
-	s, res := runSimulation(t, followers, instances, sqsc, url)
+	s, res := runSimulation(t, followers, instances, sqsc, url, testPeerDelay)
 	wantDeliveries, gone, flaky := 0, 0, 0
 	for i := range instances {
 		perInstance := followers / instances
@@ -512,7 +554,8 @@ func TestDeliverySimulation(t *testing.T) {
 }
 
 // BenchmarkFanoutSimulation reports, per story delivered through the
-// queue to the 2,000 instances, the median over the iterations of: the
+// queue to the 2,000 instances (memFIFO with SQS's and Lambda's latency,
+// instances answering in 50 to 300 ms), the median over the iterations of: the
 // p95 and the last instance's time from the story's change (the flaky
 // instances' scheduled backoff of 45 s added as if waited), the time
 // without that backoff for the last one, and the heap growth once
@@ -524,7 +567,7 @@ func BenchmarkFanoutSimulation(b *testing.B) {
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		s, res := runSimulation(b, simFollowers, simInstances, newMemFIFO(), "memory")
+		s, res := runSimulation(b, simFollowers, simInstances, newMemFIFO(simSQSCall, simInvoke), "memory", simPeerDelay)
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		// The instances answering at once: the last flaky ones carry 45 s.
