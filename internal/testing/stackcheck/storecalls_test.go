@@ -2,8 +2,14 @@ package stackcheck
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +22,7 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/activitypub"
 	"github.com/newsdesk/syndicate/internal/fediverse"
+	"github.com/newsdesk/syndicate/internal/httpsig"
 	"github.com/newsdesk/syndicate/internal/newsroom"
 	"github.com/newsdesk/syndicate/internal/seed"
 	"github.com/newsdesk/syndicate/internal/store/dynamo"
@@ -66,7 +73,7 @@ func recordCalls(mu *sync.Mutex, calls *[]storeCall) func(*dynamodb.Options) {
 // a partition key pk (a LeadingKeys condition's patterns, * a wildcard).
 func allows(sts []map[string]any, op, pk string) bool {
 	for _, st := range sts {
-		if !slices.Contains(strs(st["Action"]), "dynamodb:"+op) || !slices.Equal(Refs(st["Resource"]), []string{"ArticlesTable"}) {
+		if !slices.Contains(strs(st["Action"]), "dynamodb:"+op) || !coversTable(st["Resource"]) {
 			continue
 		}
 		keys, ok := Get(st, "Condition", "ForAllValues:StringLike", "dynamodb:LeadingKeys")
@@ -77,6 +84,35 @@ func allows(sts []map[string]any, op, pk string) bool {
 			if m, _ := path.Match(strings.ReplaceAll(pattern, "/", "?"), strings.ReplaceAll(pk, "/", "?")); m {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// documents is a fediverse.Fetcher of fixed documents by URL.
+type documents map[string]string
+
+func (d documents) Fetch(_ context.Context, url string) ([]byte, error) {
+	if b, ok := d[url]; ok {
+		return []byte(b), nil
+	}
+	return nil, errors.New("404")
+}
+
+// coversTable reports whether a statement's Resource (one or a list)
+// names the table itself, !GetAtt ArticlesTable.Arn, not only its indexes.
+func coversTable(resource any) bool {
+	l, ok := resource.([]any)
+	if !ok {
+		l = []any{resource}
+	}
+	for _, r := range l {
+		m, ok := r.(map[string]any)
+		if !ok {
+			continue
+		}
+		if ga, ok := m["Fn::GetAtt"].([]any); ok && len(ga) == 2 && ga[0] == "ArticlesTable" && ga[1] == "Arn" {
+			return true
 		}
 	}
 	return false
@@ -97,9 +133,12 @@ func (p failingPoster) Post(_ context.Context, inbox string, _ []byte) error {
 	return nil
 }
 
-// TestPoliciesCoverTheStoreCalls runs what the federate and deliver
-// functions do with the table (a story published, then unpublished; a
-// delivery that fails, one that recovers a host, a dead host pruned)
+// TestPoliciesCoverTheStoreCalls runs what the federate, deliver and
+// fediverse functions do with the table (a story published, then
+// unpublished; a delivery that fails, one that recovers a host, a dead
+// host pruned; a peer's key fetched and kept, and every activity of
+// internal/fediverse/testdata through the inbox: follows, likes, boosts,
+// a reply and its Delete, a Move, an Undo, the Delete of an actor)
 // against moto, records every DynamoDB request, and checks that the
 // function's role allows each on its partition: moto enforces no IAM, so
 // a missing permission shows only here before AWS refuses it.
@@ -187,6 +226,65 @@ func TestPoliciesCoverTheStoreCalls(t *testing.T) {
 		fs, err := store.Followers(t.Context())
 		if err != nil || len(fs) != 1 {
 			t.Errorf("followers after pruning %+v, %v: want the live host's only", fs, err)
+		}
+	})
+	t.Run("FediverseFunction", func(t *testing.T) {
+		// The samples' objects are the stories of this publication.
+		pub := &activitypub.Publication{BaseURL: "https://api.news.example.bg", Handle: "news", Domain: "news.example.bg", SiteURL: siteURL}
+		pk, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pem, err := httpsig.PublicKeyPEM(&pk.PublicKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const peer = "https://mastodon.example/users/ana"
+		docs := documents{
+			peer: `{"id":"` + peer + `","type":"Person","inbox":"` + peer + `/inbox","endpoints":{"sharedInbox":"https://mastodon.example/inbox"},
+"publicKey":{"id":"` + peer + `#main-key","owner":"` + peer + `","publicKeyPem":` + strconv.Quote(pem) + `}}`,
+			"https://new.example/users/cy": `{"id":"https://new.example/users/cy","type":"Person","inbox":"https://new.example/users/cy/inbox",
+"endpoints":{"sharedInbox":"https://new.example/inbox"},"alsoKnownAs":"https://misskey.example/users/9a1b2c3d4e",
+"publicKey":{"id":"https://new.example/users/cy#main-key","owner":"https://new.example/users/cy","publicKeyPem":"k"}}`,
+		}
+		keys := &fediverse.KeyCache{Store: store, Fetch: docs}
+		in := &fediverse.Inbox{Pub: pub, Store: store, Articles: store, Deliver: failingPoster{}, Fetch: docs}
+		samples := []string{"mastodon-follow", "gotosocial-follow", "misskey-follow", "mastodon-like", "gotosocial-like", "misskey-like",
+			"mastodon-announce", "misskey-announce", "mastodon-reply", "mastodon-undo-like", "mastodon-delete-reply", "misskey-move",
+			"mastodon-undo-follow", "mastodon-delete-actor"}
+		outcomes := map[string]int{}
+		check(t, "FediverseFunction", func() {
+			for _, refresh := range []bool{false, false, true} { // fetched and kept, read, refetched
+				if _, err := keys.Resolve(t.Context(), peer+"#main-key", refresh); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, name := range samples {
+				b, err := os.ReadFile(filepath.Join("..", "..", "fediverse", "testdata", name+".json"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				act, err := activitypub.Decode(b)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				actor := string(act.Actor)
+				host := actor[:strings.Index(actor[len("https://"):], "/")+len("https://")]
+				from := fediverse.RemoteKey{KeyID: actor + "#main-key", Owner: actor, Inbox: actor + "/inbox", SharedInbox: host + "/inbox"}
+				out, err := in.Handle(t.Context(), from, act)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				outcomes[out]++
+			}
+		})
+		// Every kind of write happened: a replay that ignored them all
+		// would check nothing.
+		for _, o := range []string{fediverse.OutcomeFollowed, fediverse.OutcomeCounted, fediverse.OutcomeReply, fediverse.OutcomeUncounted,
+			fediverse.OutcomeUnreplied, fediverse.OutcomeMoved, fediverse.OutcomeUnfollowed} {
+			if outcomes[o] == 0 {
+				t.Errorf("no activity came out %s (outcomes %v)", o, outcomes)
+			}
 		}
 	})
 }
