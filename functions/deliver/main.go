@@ -19,8 +19,8 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/awsenv"
 	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/httpapi/fediapi"
-	"github.com/newsdesk/syndicate/internal/httpsig"
 	"github.com/newsdesk/syndicate/internal/logging"
 	"github.com/newsdesk/syndicate/internal/metrics"
 	"github.com/newsdesk/syndicate/internal/outbox"
@@ -83,11 +83,7 @@ func prepare(log *slog.Logger) (func(ctx context.Context) (*outbox.Handler, erro
 	return func(ctx context.Context) (*outbox.Handler, error) {
 		kctx, cancel := context.WithTimeout(ctx, cfg.StoreTimeout)
 		defer cancel()
-		pemText, err := secret.Parameter(ssm, cfg.FediverseKeyParameter)(kctx)
-		if err != nil {
-			return nil, err
-		}
-		key, err := httpsig.ParsePrivateKey([]byte(pemText))
+		key, err := fediverse.KeyFrom(kctx, secret.Parameter(ssm, cfg.FediverseKeyParameter))
 		if err != nil {
 			return nil, err
 		}

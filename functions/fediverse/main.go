@@ -14,9 +14,9 @@ import (
 
 	"github.com/newsdesk/syndicate/internal/awsenv"
 	"github.com/newsdesk/syndicate/internal/config"
+	"github.com/newsdesk/syndicate/internal/fediverse"
 	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/fediapi"
-	"github.com/newsdesk/syndicate/internal/httpsig"
 	"github.com/newsdesk/syndicate/internal/lambdahttp"
 	"github.com/newsdesk/syndicate/internal/logging"
 	"github.com/newsdesk/syndicate/internal/metrics"
@@ -50,11 +50,7 @@ func run(log *slog.Logger) error {
 	ssm := parameter.New(awsCfg, parameter.Options{Endpoint: awsenv.ServiceEndpoint(os.Getenv, "SSM"), Timeout: cfg.StoreTimeout})
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.StoreTimeout)
 	defer cancel()
-	pemText, err := secret.Parameter(ssm, cfg.FediverseKeyParameter)(ctx)
-	if err != nil {
-		return err
-	}
-	key, err := httpsig.ParsePrivateKey([]byte(pemText))
+	key, err := fediverse.KeyFrom(ctx, secret.Parameter(ssm, cfg.FediverseKeyParameter))
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package fediverse
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
@@ -14,6 +15,22 @@ import (
 
 // KeyBits is the size of the actor's RSA key, as Mastodon's.
 const KeyBits = 2048
+
+// KeyFrom reads the actor's private key (PEM, PKCS #1 or #8) from get,
+// the deployed functions' SSM SecureString (secret.Parameter). Its errors
+// are get's, or one saying the value is not such a key, never carrying
+// the value.
+func KeyFrom(ctx context.Context, get func(context.Context) (string, error)) (*rsa.PrivateKey, error) {
+	v, err := get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k, err := httpsig.ParsePrivateKey([]byte(v))
+	if err != nil {
+		return nil, fmt.Errorf("fediverse: key parameter: %w", err)
+	}
+	return k, nil
+}
 
 // KeyFile reads the actor's private key from path, making one there
 // (mode 0600) the first time: the local server's stand-in for the SSM
