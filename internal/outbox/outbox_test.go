@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -90,24 +88,13 @@ func newEnv(t *testing.T, attempts int) *env {
 	t.Helper()
 	client := dynamotest.Client(t) // skips, or fails under CI, without moto
 	e := &env{store: dynamo.New(client, dynamotest.Table(t, client), dynamo.WithConsistentReads()), now: t0, attempts: attempts, emf: &strings.Builder{}}
-	e.sqs = sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(os.Getenv(dynamotest.EndpointVar)),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
-	name := "deliveries-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	create := func(name string, attrs map[string]string) string {
-		attrs["FifoQueue"] = "true"
-		q, err := e.sqs.CreateQueue(t.Context(), &sqs.CreateQueueInput{QueueName: aws.String(name), Attributes: attrs})
-		if err != nil {
-			t.Fatalf("create queue %s: %v", name, err)
-		}
-		t.Cleanup(func() { _, _ = e.sqs.DeleteQueue(context.Background(), &sqs.DeleteQueueInput{QueueUrl: q.QueueUrl}) })
-		return aws.ToString(q.QueueUrl)
-	}
-	e.dlq = create(name+"-dead.fifo", map[string]string{})
+	e.sqs = dynamotest.SQS(t)
+	e.dlq = dynamotest.FIFOQueue(t, e.sqs, "deliveries-dead", nil)
 	dlqARN, err := e.sqs.GetQueueAttributes(t.Context(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(e.dlq), AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameQueueArn}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := create(name+".fifo", map[string]string{
+	url := dynamotest.FIFOQueue(t, e.sqs, "deliveries", map[string]string{
 		"VisibilityTimeout": "60",
 		"RedrivePolicy":     fmt.Sprintf(`{"deadLetterTargetArn":%q,"maxReceiveCount":%d}`, dlqARN.Attributes["QueueArn"], attempts),
 	})

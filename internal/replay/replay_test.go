@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -134,11 +133,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 
-	e.sqs = sqs.New(sqs.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String(os.Getenv(dynamotest.EndpointVar)),
-		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
-	})
+	e.sqs = dynamotest.SQS(t)
 	q, err := e.sqs.CreateQueue(t.Context(), &sqs.CreateQueueInput{QueueName: aws.String("notify-failures-" + strconv.FormatInt(time.Now().UnixNano(), 36))})
 	if err != nil {
 		t.Fatalf("create queue: %v", err)

@@ -50,11 +50,10 @@ const Timeout = 5 * time.Minute
 
 const missing = EndpointVar + " is not set: run `make test`, which starts moto_server"
 
-// Client returns a client for the server at $DYNAMODB_ENDPOINT, with dummy
-// static credentials in us-east-1, changed by opts (WithoutRetries).
-// Without the variable the test is skipped, or fails when $CI is set, so CI
-// cannot pass by skipping.
-func Client(t testing.TB, opts ...func(*dynamodb.Options)) *dynamodb.Client {
+// motoEndpoint is $DYNAMODB_ENDPOINT, the test's moto_server. Without it
+// the test is skipped, or fails when $CI is set, so CI cannot pass by
+// skipping.
+func motoEndpoint(t testing.TB) string {
 	t.Helper()
 	endpoint := os.Getenv(EndpointVar)
 	if endpoint == "" {
@@ -63,6 +62,16 @@ func Client(t testing.TB, opts ...func(*dynamodb.Options)) *dynamodb.Client {
 		}
 		t.Skip(missing)
 	}
+	return endpoint
+}
+
+// Client returns a client for the server at $DYNAMODB_ENDPOINT, with dummy
+// static credentials in us-east-1, changed by opts (WithoutRetries).
+// Without the variable the test is skipped, or fails when $CI is set, so CI
+// cannot pass by skipping.
+func Client(t testing.TB, opts ...func(*dynamodb.Options)) *dynamodb.Client {
+	t.Helper()
+	endpoint := motoEndpoint(t)
 	name := t.Name()
 	return dynamodb.New(dynamodb.Options{
 		Region:       "us-east-1",

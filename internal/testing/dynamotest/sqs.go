@@ -2,7 +2,6 @@ package dynamotest
 
 import (
 	"context"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -17,14 +16,7 @@ import (
 // its requests need not wait for each other.
 func SQS(t testing.TB) *sqs.Client {
 	t.Helper()
-	endpoint := os.Getenv(EndpointVar)
-	if endpoint == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal(missing)
-		}
-		t.Skip(missing)
-	}
-	return sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
+	return sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(motoEndpoint(t)),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
 }
 
