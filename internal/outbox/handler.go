@@ -32,26 +32,26 @@ type Handler struct {
 func (h *Handler) Handle(ctx context.Context, e events.SQSEvent) (events.SQSEventResponse, error) {
 	rec := new(metrics.Recorder)
 	var order []string
-	byHost := map[string][]*events.SQSMessage{}
+	byHost := map[string][]received{}
 	for i := range e.Records {
-		m := &e.Records[i]
-		host := m.Attributes["MessageGroupId"]
-		if d, err := Decode(m.Body); err == nil {
-			host = d.Host()
+		r := received{msg: &e.Records[i]}
+		host := r.msg.Attributes["MessageGroupId"]
+		if r.d, r.err = Decode(r.msg.Body); r.err == nil {
+			host = r.d.Host()
 		}
 		if _, ok := byHost[host]; !ok {
 			order = append(order, host)
 		}
-		byHost[host] = append(byHost[host], m)
+		byHost[host] = append(byHost[host], r)
 	}
 	var (
 		mu   sync.Mutex
 		res  events.SQSEventResponse
 		wg   sync.WaitGroup
-		fail = func(ms []*events.SQSMessage) {
+		fail = func(rs []received) {
 			mu.Lock()
-			for _, m := range ms {
-				res.BatchItemFailures = append(res.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
+			for _, r := range rs {
+				res.BatchItemFailures = append(res.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: r.msg.MessageId})
 			}
 			mu.Unlock()
 		}
@@ -63,8 +63,8 @@ func (h *Handler) Handle(ctx context.Context, e events.SQSEvent) (events.SQSEven
 			if rest, wait := h.host(ctx, host, byHost[host], rec); len(rest) > 0 {
 				if wait > 0 {
 					receipts := make([]string, len(rest))
-					for i, m := range rest {
-						receipts[i] = m.ReceiptHandle
+					for i, r := range rest {
+						receipts[i] = r.msg.ReceiptHandle
 					}
 					if err := h.Queue.Delay(ctx, receipts, wait); err != nil {
 						h.warn(ctx, "outbox: backoff not set", host, err)
@@ -84,21 +84,28 @@ func (h *Handler) Handle(ctx context.Context, e events.SQSEvent) (events.SQSEven
 	return res, nil
 }
 
+// received is a message of a batch and its delivery, decoded once.
+type received struct {
+	msg *events.SQSMessage
+	d   fediverse.Delivery
+	err error // Decode's
+}
+
 // host tries ms, one host's messages, in order. It returns the ones to
 // report as failures, from the first that must wait on, and how long to
 // hide them (0: leave the queue's visibility timeout).
-func (h *Handler) host(ctx context.Context, host string, ms []*events.SQSMessage, rec *metrics.Recorder) ([]*events.SQSMessage, time.Duration) {
+func (h *Handler) host(ctx context.Context, host string, ms []received, rec *metrics.Recorder) ([]received, time.Duration) {
 	for i, m := range ms {
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < h.Reserve {
 			return ms[i:], 0
 		}
-		d, err := Decode(m.Body)
-		if err != nil {
+		if m.err != nil {
 			rec.Add(metrics.DeliveriesRefused, 1)
-			h.warn(ctx, "outbox: message dropped", host, err)
+			h.warn(ctx, "outbox: message dropped", host, m.err)
 			continue
 		}
-		attempt, _ := strconv.Atoi(m.Attributes["ApproximateReceiveCount"])
+		d := m.d
+		attempt, _ := strconv.Atoi(m.msg.Attributes["ApproximateReceiveCount"])
 		out, err := h.Deliverer.Attempt(ctx, d, max(attempt, 1))
 		if err != nil {
 			// Not tried: the store could not be read.
