@@ -48,6 +48,10 @@ func (s *inboxServer) take() (bodies, sigs []string) {
 func TestLocalFederation(t *testing.T) {
 	srv, clock, a, at := scheduledServer(t)
 	peer := newInboxServer(t)
+	// The seed's own stories are announced as the server starts, in the
+	// background: they must find no followers yet, or one that read the
+	// followers after these are saved goes to the peer too.
+	srv.announcer.Wait()
 	for _, u := range []string{"ana", "bo"} {
 		actor := peer.URL + "/users/" + u
 		if err := srv.Store.SaveFollower(t.Context(), fediverse.Follower{Actor: actor, Inbox: actor + "/inbox", SharedInbox: peer.URL + "/inbox"}); err != nil {
