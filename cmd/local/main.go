@@ -3,10 +3,10 @@
 // DynamoDB at $DYNAMODB_ENDPOINT), seeded on first start. Without
 // ADMIN_TOKEN it makes up a token and prints it; without SITE_URL it is
 // the site too, serving a plain page at each article's canonical URL. SIGINT or SIGTERM stops it
-// gracefully. It logs and writes metrics as the functions do: a JSON line
-// per request (package logging, on stderr) and an EMF record per request
-// (package metrics, on stdout, service "local"). Wiring only: see package
-// server.
+// gracefully. It logs and writes metrics as the functions do: one JSON
+// line per request that is its log line and its EMF record (package
+// metrics, on stdout, service "local"), and its other log lines (package
+// logging) on stderr. Wiring only: see package server.
 package main
 
 import (

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/newsdesk/syndicate/internal/logging"
 	"github.com/newsdesk/syndicate/internal/metrics"
 )
 
@@ -69,17 +70,19 @@ type observer struct {
 
 // WithMetrics has Observe write one EMF record per request to e (route,
 // status class, latency, and what the request's metrics.Recorder
-// gathered: store calls, cache hits, share clicks ...).
+// gathered: store calls, cache hits, share clicks ...) in place of the
+// request's log line: the record carries the line's fields too
+// (metrics.Request), so a request is one line and one write.
 func WithMetrics(e *metrics.Emitter) ObserveOption {
 	return func(o *observer) { o.metrics = e }
 }
 
 // Observe wraps h with what every route needs: a request ID, one structured
-// log line per request (requestId, method, route, status, bytes,
-// duration_us), and
-// recovery from panics, answered 500 without detail; with WithMetrics, a
-// metrics.Recorder in the request's context and one metrics record per
-// request. It is the outermost layer of every function's handler.
+// log line per request (message "request": requestId, method, route,
+// status, bytes, duration_us), and recovery from panics, answered 500
+// without detail; with WithMetrics, a metrics.Recorder in the request's
+// context, and the line is the request's metrics record as well. It is
+// the outermost layer of every function's handler.
 func Observe(log *slog.Logger, h http.Handler, opts ...ObserveOption) http.Handler {
 	var o observer
 	for _, opt := range opts {
@@ -120,17 +123,28 @@ func Observe(log *slog.Logger, h http.Handler, opts ...ObserveOption) http.Handl
 			if status == 0 {
 				status = http.StatusOK
 			}
+			elapsed := time.Since(start)
+			if o.metrics != nil {
+				// One line, the log line and the metrics record: a
+				// second line cost a second write and its encoding, a
+				// fifth of the cached feed path's CPU
+				// (BenchmarkCachedRSSPath, docs/figures.md).
+				req := metrics.Request{Route: route, Method: r.Method, Status: status, Bytes: sw.bytes, Latency: elapsed, RequestID: id}
+				if err := o.metrics.EmitRequest(req, rec); err != nil {
+					q.logger().LogAttrs(ctx, slog.LevelWarn, "metrics: not written", slog.String("error", err.Error()))
+				}
+				return
+			}
 			level := slog.LevelInfo
 			if status >= 500 {
 				level = slog.LevelError
 			}
-			elapsed := time.Since(start)
 			// requestId is the key Lambda's own JSON log lines use; first,
 			// as a derived logger would put it. The duration is whole
 			// microseconds: slog's JSON handler writes an integer with
 			// strconv, but a float through encoding/json (3 allocations
 			// and about a fifth of the line's encoding).
-			log.LogAttrs(ctx, level, "request",
+			log.LogAttrs(ctx, level, logging.RequestMessage,
 				slog.String("requestId", id),
 				slog.String("method", r.Method),
 				slog.String("route", route),
@@ -138,11 +152,6 @@ func Observe(log *slog.Logger, h http.Handler, opts ...ObserveOption) http.Handl
 				slog.Int64("bytes", sw.bytes),
 				slog.Int64("duration_us", elapsed.Microseconds()),
 			)
-			if o.metrics != nil {
-				if err := o.metrics.EmitRequest(metrics.Request{Route: route, Status: status, Latency: elapsed, RequestID: id}, rec); err != nil {
-					q.logger().LogAttrs(ctx, slog.LevelWarn, "metrics: not written", slog.String("error", err.Error()))
-				}
-			}
 		}()
 		h.ServeHTTP(sw, r)
 	})

@@ -55,10 +55,21 @@ func TestObserveMetrics(t *testing.T) {
 		if c.route == "GET /items/{id}" && (rec["StoreCalls"] != float64(1) || rec["FeedCacheHits"] != float64(1)) {
 			t.Errorf("%s: record %v lacks what the handler recorded", c.path, rec)
 		}
+		// The record is the request's log line too, and the only one.
+		if rec["message"] != "request" || rec["method"] != http.MethodGet || rec["route"] != c.route ||
+			rec["status"] != float64(w.Code) || rec["bytes"] != float64(w.Body.Len()) || rec["duration_us"] == nil {
+			t.Errorf("%s: record %v lacks the request line's fields (status %d, %d bytes)", c.path, rec, w.Code, w.Body.Len())
+		}
 		for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+			if line == "" {
+				continue
+			}
 			var l map[string]any
 			if err := json.Unmarshal([]byte(line), &l); err != nil || l["requestId"] != id {
 				t.Errorf("%s: log line without the request id %s: %s", c.path, id, line)
+			}
+			if l["msg"] == "request" {
+				t.Errorf("%s: a request line beside the metrics record: %s", c.path, line)
 			}
 		}
 	}

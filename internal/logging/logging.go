@@ -9,6 +9,16 @@ import (
 // LevelVariable is where Lambda puts the function's ApplicationLogLevel.
 const LevelVariable = "AWS_LAMBDA_LOG_LEVEL"
 
+// The keys of Lambda's JSON log format that its log-level filtering reads,
+// which every line here carries (lambdaKeys renames slog's to them), and
+// the message of the one line written per HTTP request.
+const (
+	TimeKey        = "timestamp"
+	LevelKey       = "level"
+	MessageKey     = "message"
+	RequestMessage = "request"
+)
+
 // New returns a JSON logger writing to w at the level named by
 // getenv(LevelVariable). An unknown level name logs at INFO and says so
 // once, naming the variable.
@@ -36,11 +46,11 @@ func lambdaKeys(groups []string, a slog.Attr) slog.Attr {
 	switch a.Key {
 	case slog.TimeKey:
 		if a.Value.Kind() == slog.KindTime {
-			return slog.Time("timestamp", a.Value.Time().UTC())
+			return slog.Time(TimeKey, a.Value.Time().UTC())
 		}
-		a.Key = "timestamp"
+		a.Key = TimeKey
 	case slog.MessageKey:
-		a.Key = "message"
+		a.Key = MessageKey
 	}
 	return a
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -143,18 +144,18 @@ func TestEmitRequest(t *testing.T) {
 	rec.Store(3500*time.Microsecond, true)
 	rec.ShareClick("viber")
 	rec.Add(CounterWriteFailures, 1)
-	if err := e.EmitRequest(Request{Route: "GET /share/{slug}/to/{network}", Status: 302, Latency: 12345 * time.Microsecond, RequestID: "r-1"}, rec); err != nil {
+	if err := e.EmitRequest(Request{Route: "GET /share/{slug}/to/{network}", Method: "GET", Status: 302, Latency: 12345 * time.Microsecond, RequestID: "r-1"}, rec); err != nil {
 		t.Fatal(err)
 	}
 	// A 404 on no route, no store call, no recorder.
-	if err := e.EmitRequest(Request{Route: "unmatched", Status: 404, Latency: time.Millisecond}, nil); err != nil {
+	if err := e.EmitRequest(Request{Route: "unmatched", Method: "PROPFIND", Status: 404, Bytes: 210, Latency: time.Millisecond}, nil); err != nil {
 		t.Fatal(err)
 	}
 	// A feed from the cache.
 	rec = new(Recorder)
 	rec.Add(FeedCacheHits, 1)
 	rec.Store(2*time.Millisecond, false)
-	if err := e.EmitRequest(Request{Route: "GET /feeds/rss.xml", Status: 200, Latency: 3 * time.Millisecond, RequestID: "r-3"}, rec); err != nil {
+	if err := e.EmitRequest(Request{Route: "GET /feeds/rss.xml", Method: "GET", Status: 200, Bytes: 4450, Latency: 3 * time.Millisecond, RequestID: "r-3"}, rec); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "requests.jsonl", buf.Bytes())
@@ -229,6 +230,50 @@ func TestEmitScheduledRun(t *testing.T) {
 	only.Store(time.Millisecond, false)
 	if err := e.Emit(only); err != nil || buf.Len() == 0 {
 		t.Errorf("store calls alone wrote nothing (%v)", err)
+	}
+}
+
+// TestRequestLineLevel: a request's record is its log line, at INFO
+// (ERROR for a 5xx), raised to the lowest level Lambda keeps, so that
+// neither the line nor its metrics are filtered out; with the keys
+// Lambda's JSON log format reads.
+func TestRequestLineLevel(t *testing.T) {
+	for _, c := range []struct {
+		level  string
+		status int
+		want   string
+	}{
+		{"", 200, "INFO"},
+		{"", 503, "ERROR"},
+		{"debug", 200, "INFO"},
+		{"TRACE", 404, "INFO"},
+		{"WARN", 200, "WARN"},
+		{"WARN", 500, "ERROR"},
+		{"ERROR", 304, "ERROR"},
+		{"FATAL", 200, "FATAL"},
+	} {
+		t.Run(fmt.Sprintf("%s_%d", c.level, c.status), func(t *testing.T) {
+			var buf bytes.Buffer
+			e := New(&buf, Options{Service: "feeds", Level: c.level, Now: clock})
+			if err := e.EmitRequest(Request{Route: "GET /feeds/rss.xml", Method: "GET", Status: c.status, Bytes: 12, Latency: 1500 * time.Microsecond, RequestID: "r-9"}, nil); err != nil {
+				t.Fatal(err)
+			}
+			root := checkEMF(t, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+			if root["level"] != c.want {
+				t.Errorf("level %v, want %s", root["level"], c.want)
+			}
+			ts, _ := root["timestamp"].(string)
+			if got, err := time.Parse(time.RFC3339Nano, ts); err != nil || !got.Equal(clock()) || !strings.HasSuffix(ts, "Z") {
+				t.Errorf("timestamp %q, want %s in UTC (%v)", ts, clock().UTC().Format(time.RFC3339Nano), err)
+			}
+			want := map[string]string{"message": "request", "requestId": "r-9", "method": "GET", "route": "GET /feeds/rss.xml",
+				"status": strconv.Itoa(c.status), "bytes": "12", "duration_us": "1500"}
+			for k, v := range want {
+				if fmt.Sprint(root[k]) != v {
+					t.Errorf("%s = %v, want %v", k, root[k], v)
+				}
+			}
+		})
 	}
 }
 
