@@ -25,10 +25,11 @@ import (
 //     every request (validators, headers, the cache lookup, the write);
 //   - route: the same with the head kept for HeadTTL, as deployed
 //     (the difference is the head's read and decode);
-//   - +log: route inside Observe with the functions' logger
+//   - +log-line: route inside Observe with the functions' logger
 //     (logging.New), to io.Discard (+ the request ID and the JSON log
 //     line);
-//   - +log+metric: also the EMF record, as the functions wire it.
+//   - +metrics-line: Observe as the functions wire it, the request's one
+//     line being its log line and its EMF record (in place of +log-line's).
 func BenchmarkCachedRSSPath(b *testing.B) {
 	fx := newFeedFixture(b)
 	for i := range 50 {
@@ -51,8 +52,8 @@ func BenchmarkCachedRSSPath(b *testing.B) {
 	}{
 		{"route, head read", route(nil)},
 		{"route", kept},
-		{"+log", httpapi.Observe(log, kept)},
-		{"+log+metric", httpapi.Observe(log, kept, httpapi.WithMetrics(emf))},
+		{"+log-line", httpapi.Observe(log, kept)},
+		{"+metrics-line", httpapi.Observe(log, kept, httpapi.WithMetrics(emf))},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			r := httptest.NewRequest(http.MethodGet, "/feeds/rss.xml", nil)

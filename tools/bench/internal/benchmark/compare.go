@@ -128,6 +128,13 @@ type CompareResult struct {
 	// request (median of the rounds): what the rates cost the server,
 	// whatever else the shared cores ran meanwhile.
 	OursCPU, NodeCPU, StaticCPU time.Duration
+	// StaticHeaders is the static-bytes server sending ours' headers too
+	// (ETag, Last-Modified, Cache-Control, Vary, Link, X-Request-Id ...):
+	// reported, not judged, it splits ours minus static into what the
+	// answer's headers cost net/http and what our code costs.
+	StaticHeaders    float64
+	StaticHeadersErr int
+	StaticHeadersCPU time.Duration
 }
 
 // NodeRatio is ours over Node; StaticShare is ours over static.
@@ -162,6 +169,9 @@ func CompareRows(c CompareResult) []Row {
 		{Case: "ours / Node", Result: fmt.Sprintf("%.1f× (static bytes / Node: %.1f×, the ceiling here)", c.NodeRatio(), safeDiv(c.Static, c.Node))},
 		{Case: "ours / static bytes", Result: fmt.Sprintf("%.0f%%", 100*c.StaticShare()),
 			Target: fmt.Sprintf("≥ %.0f%%", 100*MinStaticShare), Verdict: Check(c.StaticShare() >= MinStaticShare)},
+		{Case: "static bytes with ours' headers (the same answer, headers and all)", Result: spread(c.StaticHeaders, c.StaticHeadersErr, c.StaticHeadersCPU),
+			Target: "0 errors", Verdict: Check(c.StaticHeadersErr == 0 && c.StaticHeaders > 0)},
+		{Case: "ours / static bytes with ours' headers", Result: fmt.Sprintf("%.0f%% (reported, not judged)", 100*safeDiv(c.Ours, c.StaticHeaders))},
 	}
 }
 
@@ -198,11 +208,16 @@ func compareSection(ctx context.Context, opts Options, srv *LocalServer, tmp str
 	}
 	defer node.Stop(5 * time.Second)
 	step("building the static-bytes server")
-	static, err := startStatic(ctx, opts.Tools, dir, packed, hdr)
+	static, err := startStatic(ctx, opts.Tools, dir, packed, hdr, false)
 	if err != nil {
 		return fail("starting the static-bytes server", err)
 	}
 	defer static.Stop(5 * time.Second)
+	staticHdr, err := startStatic(ctx, opts.Tools, dir, packed, hdr, true)
+	if err != nil {
+		return fail("starting the static-bytes server with ours' headers", err)
+	}
+	defer staticHdr.Stop(5 * time.Second)
 	nodeBody, _, err := get(ctx, node.url, nil)
 	if err != nil {
 		return fail("reading the Node feed", err)
@@ -213,8 +228,8 @@ func compareSection(ctx context.Context, opts Options, srv *LocalServer, tmp str
 		rounds = 3
 	}
 	res := CompareResult{Rounds: rounds, LoadBefore: loadAverage(), OursBytes: len(packed), StaticBytes: len(packed), NodeBytes: len(nodeBody)}
-	var ours, nodes, statics []float64
-	var oursCPU, nodeCPU, staticCPU []float64
+	var ours, nodes, statics, staticHdrs []float64
+	var oursCPU, nodeCPU, staticCPU, staticHdrCPU []float64
 	for r := 0; r < rounds; r++ {
 		step(fmt.Sprintf("comparison round %d of %d", r+1, rounds))
 		for _, t := range []struct {
@@ -227,6 +242,7 @@ func compareSection(ctx context.Context, opts Options, srv *LocalServer, tmp str
 			{feedURL, srv.PID(), &ours, &oursCPU, &res.OursErr},
 			{node.url, node.PID(), &nodes, &nodeCPU, &res.NodeErr},
 			{static.url, static.PID(), &statics, &staticCPU, &res.StaticErr},
+			{staticHdr.url, staticHdr.PID(), &staticHdrs, &staticHdrCPU, &res.StaticHeadersErr},
 		} {
 			lopts := LoadOptions{Duration: opts.LoadDuration, Workers: opts.Workers, PID: t.pid}
 			lr, err := Load(ctx, LoadTarget{Name: "compare", Method: http.MethodGet, URL: t.url, Header: gz, Want: http.StatusOK}, lopts)
@@ -243,15 +259,18 @@ func compareSection(ctx context.Context, opts Options, srv *LocalServer, tmp str
 	res.OursCPU = time.Duration(Median(oursCPU))
 	res.NodeCPU = time.Duration(Median(nodeCPU))
 	res.StaticCPU = time.Duration(Median(staticCPU))
+	res.StaticHeaders = Median(staticHdrs)
+	res.StaticHeadersCPU = time.Duration(Median(staticHdrCPU))
 	sec.Rows = CompareRows(res)
 	sec.Notes = []string{
-		fmt.Sprintf("three servers on 127.0.0.1 loaded in turn (ours, Node, static) for %d rounds, each %s after a %s warm-up with %d requests in flight, the same request (GET, Accept-Encoding: gzip); medians of the rounds; load average (1 min) %s before and %s after, on 2 cores shared with the generator and with other work",
+		fmt.Sprintf("four servers on 127.0.0.1 loaded in turn (ours, Node, static, static with ours' headers) for %d rounds, each %s after a %s warm-up with %d requests in flight, the same request (GET, Accept-Encoding: gzip); medians of the rounds; load average (1 min) %s before and %s after, on 2 cores shared with the generator and with other work",
 			rounds, opts.LoadDuration, opts.LoadDuration/10, opts.Workers, res.LoadBefore, res.LoadAfter),
 		"server CPU per request: the server process's user and system time over a round's measured run (/proc/PID/stat, 10 ms steps) over its requests; unlike the rates it does not move with the machine's other work, and ours minus static is what our code adds to answering",
 		"ours: cmd/local's /feeds/rss.xml, the rendered feed from its cache and its head from the one-second head cache (feedapi.HeadTTL), with the request's one JSON line, its log line and EMF metric record (httpapi.Observe, metrics.Request), as the functions write it, to a file (the servers' output never goes through a pipe the generator reads)",
 		"the target is the share of static; the ratio to Node is reported, not judged: no server can be more than the static-bytes one's multiple of Node on this machine and client",
 		"Node: node:http and the feed npm package (pinned by tools/bench/internal/benchmark/nodefeed/package-lock.json, installed with npm ci), building the RSS of the same 20 articles (read from our feed) for every request, uncompressed (compressing would only slow it)",
 		"static: a Go net/http server answering the very bytes and Content-Type/Encoding ours sent, doing nothing else: the ceiling for this machine and client",
+		"static with ours' headers: the same server also sending every other header ours sent (ETag, Last-Modified, Cache-Control, Vary, two Link, X-Content-Type-Options, X-Request-Id), loaded in the same rounds: its CPU minus static's is what writing those headers costs net/http; ours minus it is what our code adds (routing, the head cache, validators, the request's log and metrics line and its write)",
 	}
 	return sec
 }
@@ -349,8 +368,11 @@ func startNodeFeed(ctx context.Context, dir string, src FeedSource) (*portServer
 }
 
 // startStatic builds the static-bytes server from the tools module and
-// starts it on body with hdr's Content-Type and Content-Encoding.
-func startStatic(ctx context.Context, tools, dir string, body []byte, hdr http.Header) (*portServer, error) {
+// starts it on body with hdr's Content-Type and Content-Encoding; with
+// allHeaders, also every other header of hdr but Date and Content-Length
+// (which net/http and the server write), so that it sends the very answer
+// ours sent.
+func startStatic(ctx context.Context, tools, dir string, body []byte, hdr http.Header, allHeaders bool) (*portServer, error) {
 	bin := filepath.Join(dir, "staticfeed")
 	if err := Build(ctx, tools, bin, "./internal/benchmark/staticfeed", nil); err != nil {
 		return nil, err
@@ -359,5 +381,18 @@ func startStatic(ctx context.Context, tools, dir string, body []byte, hdr http.H
 	if err := os.WriteFile(file, body, 0o644); err != nil {
 		return nil, err
 	}
-	return startPrinting(ctx, bin, []string{"-body", file, "-type", hdr.Get("Content-Type"), "-encoding", hdr.Get("Content-Encoding")})
+	args := []string{"-body", file, "-type", hdr.Get("Content-Type"), "-encoding", hdr.Get("Content-Encoding")}
+	if allHeaders {
+		var b strings.Builder
+		if err := hdr.WriteSubset(&b, map[string]bool{"Date": true, "Content-Length": true, "Content-Type": true, "Content-Encoding": true}); err != nil {
+			return nil, err
+		}
+		b.WriteString("\r\n")
+		headers := filepath.Join(dir, "feed.headers")
+		if err := os.WriteFile(headers, []byte(b.String()), 0o644); err != nil {
+			return nil, err
+		}
+		args = append(args, "-headers", headers)
+	}
+	return startPrinting(ctx, bin, args)
 }

@@ -75,8 +75,12 @@ func TestCompareRows(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rows := CompareRows(tt.res)
-			if len(rows) != 5 {
-				t.Fatalf("%d rows, want 5", len(rows))
+			if len(rows) != 7 {
+				t.Fatalf("%d rows, want 7", len(rows))
+			}
+			// The share of static with ours' headers is reported only.
+			if rows[6].Verdict != None || rows[6].Target != "" {
+				t.Errorf("ours/static with headers judged: %+v", rows[6])
 			}
 			// The Node ratio is reported, never judged: 30× is beyond
 			// what the static server itself shows on the bench machine.
