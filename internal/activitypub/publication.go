@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/newsdesk/syndicate/internal/config"
 )
 
 // Media types of ActivityStreams documents. Peers ask with either; the
@@ -73,7 +75,7 @@ func (p *Publication) Check() error {
 	if u, err := url.Parse(p.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("activitypub: BaseURL %q is not an absolute http(s) URL", p.BaseURL))
 	}
-	if !ValidHandle(p.Handle) {
+	if !config.ValidHandle(p.Handle) {
 		errs = append(errs, fmt.Errorf("activitypub: Handle %q must be 1-30 letters a-z, digits or _", p.Handle))
 	}
 	if p.Domain == "" || strings.ContainsAny(p.Domain, "/@ ") {
@@ -83,20 +85,6 @@ func (p *Publication) Check() error {
 		errs = append(errs, errors.New("activitypub: PublicKeyPEM is empty"))
 	}
 	return errors.Join(errs...)
-}
-
-// ValidHandle reports whether h is a user name every server accepts:
-// Mastodon's [a-z0-9_]+, lower case, at most 30 characters.
-func ValidHandle(h string) bool {
-	if h == "" || len(h) > 30 {
-		return false
-	}
-	for _, r := range h {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
-			return false
-		}
-	}
-	return true
 }
 
 // Account is the account's address without the leading @: news@host.

@@ -214,7 +214,7 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 
 	c.FediverseHandle = strings.ToLower(get("FEDIVERSE_HANDLE", "news"))
-	if !validHandle(c.FediverseHandle) {
+	if !ValidHandle(c.FediverseHandle) {
 		bad("FEDIVERSE_HANDLE", "must be 1-30 characters a-z, 0-9 or _, got %q", getenv("FEDIVERSE_HANDLE"))
 	}
 	defaultDomain := ""
@@ -299,9 +299,11 @@ func httpURL(bad func(string, string, ...any), name, v string) string {
 	return v
 }
 
-// validHandle is activitypub.ValidHandle (config imports no service
-// package).
-func validHandle(h string) bool {
+// ValidHandle reports whether h is a fediverse user name every server
+// accepts: Mastodon's [a-z0-9_]+, lower case, at most 30 characters. It is
+// here, the leaf every package may import, so that FEDIVERSE_HANDLE and
+// activitypub.Publication are held to the one rule.
+func ValidHandle(h string) bool {
 	if h == "" || len(h) > 30 {
 		return false
 	}

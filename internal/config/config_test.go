@@ -148,3 +148,29 @@ func TestOriginSecretPrevious(t *testing.T) {
 		}
 	}
 }
+
+// TestValidHandle: the fediverse user name rule every server accepts
+// (Mastodon's [a-z0-9_]+, at most 30), which FEDIVERSE_HANDLE and
+// activitypub.Publication share.
+func TestValidHandle(t *testing.T) {
+	for _, c := range []struct {
+		handle string
+		want   bool
+	}{
+		{"news", true},
+		{"novini_24", true},
+		{strings.Repeat("a", 30), true},
+		{strings.Repeat("a", 31), false},
+		{"", false},
+		{"News", false},
+		{"news-desk", false},
+		{"news.desk", false},
+		{"нови", false},
+	} {
+		t.Run(c.handle, func(t *testing.T) {
+			if got := ValidHandle(c.handle); got != c.want {
+				t.Errorf("ValidHandle(%q) = %v, want %v", c.handle, got, c.want)
+			}
+		})
+	}
+}
