@@ -12,23 +12,37 @@ import (
 
 func TestMemoryGrowthAndRows(t *testing.T) {
 	const mib = 1 << 20
-	flat := MemoryResult{Samples: []MemorySample{
+	// Three samples only, as the run took before it took forty.
+	sparse := MemoryResult{Samples: []MemorySample{
 		{10_000, Memory{RSS: 40 * mib, Peak: 50 * mib}},
 		{50_000, Memory{RSS: 44 * mib, Peak: 55 * mib}},
 		{100_000, Memory{RSS: 45 * mib, Peak: 55 * mib}},
 	}}
-	d, frac, ok := flat.Growth(50_000, 100_000)
-	if !ok || d != mib || frac < 0.0227 || frac > 0.0228 {
-		t.Errorf("Growth = %d, %v, %v; want 1 MiB, 1/44, true", d, frac, ok)
+
+	// run is 40 samples, every 2,500 requests, as memorySection takes
+	// them: rss gives each one's RSS; the peak only ever rises.
+	run := func(rss func(n int) int64, peakStep int64) MemoryResult {
+		var r MemoryResult
+		var peak int64
+		for i := 1; i <= 40; i++ {
+			n := i * 2500
+			m := Memory{RSS: rss(n)}
+			peak = max(peak, m.RSS+10*mib)
+			if n == 90_000 {
+				peak += peakStep
+			}
+			m.Peak = peak
+			r.Samples = append(r.Samples, MemorySample{n, m})
+		}
+		return r
 	}
-	if _, _, ok := flat.Growth(1, 2); ok {
-		t.Error("Growth of missing samples: ok = true, want false")
-	}
-	growing := flat
-	growing.Samples = append([]MemorySample(nil), flat.Samples...)
-	growing.Samples[2].RSS = 60 * mib
-	growing.Samples[2].Peak = 65 * mib
-	growing.Errors = 1
+	// A collector's sawtooth: RSS between 40 and 46 MiB whatever the count.
+	sawtooth := func(n int) int64 { return 40*mib + int64(n/2500%4)*2*mib }
+	// A chance peak: one moment late in the run held 8 MiB more.
+	chance := run(sawtooth, 8*mib)
+	// A leak of 100 bytes a request under the same sawtooth.
+	leak := run(func(n int) int64 { return sawtooth(n) + int64(n)*100 }, 0)
+	leak.Errors = 1
 	tests := []struct {
 		name        string
 		r           MemoryResult
@@ -36,8 +50,9 @@ func TestMemoryGrowthAndRows(t *testing.T) {
 		wantErrors  Verdict
 		wantPeakRow string
 	}{
-		{"flat", flat, Pass, Pass, "55.0 MiB"},
-		{"growing, with an error", growing, Fail, Fail, "65.0 MiB"},
+		{"flat, with a chance peak late", chance, Pass, Pass, "64.0 MiB"},
+		{"leaking, with an error", leak, Fail, Fail, "65.3 MiB"},
+		{"too few samples", sparse, Fail, Pass, "55.0 MiB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,14 +66,26 @@ func TestMemoryGrowthAndRows(t *testing.T) {
 				t.Fatalf("no row %q in %+v", prefix, rows)
 				return Row{}
 			}
-			if got := find("peak RSS growth").Verdict; got != tt.wantGrowth {
-				t.Errorf("growth verdict = %v, want %v", got, tt.wantGrowth)
+			if got := find("RSS growth with request count"); got.Verdict != tt.wantGrowth {
+				t.Errorf("growth verdict = %v (%s), want %v", got.Verdict, got.Result, tt.wantGrowth)
+			}
+			if got := find("peak RSS growth"); got.Verdict != None || got.Target != "" {
+				t.Errorf("the peak's growth is judged: %+v", got)
 			}
 			if got := find("errors").Verdict; got != tt.wantErrors {
 				t.Errorf("errors verdict = %v, want %v", got, tt.wantErrors)
 			}
 			if got := find("peak RSS (VmHWM)").Result; got != tt.wantPeakRow {
 				t.Errorf("peak = %q, want %q", got, tt.wantPeakRow)
+			}
+			shown := 0
+			for _, r := range rows {
+				if strings.HasPrefix(r.Case, "RSS after ") {
+					shown++
+				}
+			}
+			if shown != 3 {
+				t.Errorf("%d RSS rows shown, want the 10%%, 50%% and 100%% samples", shown)
 			}
 		})
 	}
