@@ -125,10 +125,12 @@ func Observe(log *slog.Logger, h http.Handler, opts ...ObserveOption) http.Handl
 			}
 			elapsed := time.Since(start)
 			if o.metrics != nil {
-				// One line, the log line and the metrics record: a
-				// second line cost a second write and its encoding, a
-				// fifth of the cached feed path's CPU
-				// (BenchmarkCachedRSSPath, docs/figures.md).
+				// One line, the log line and the metrics record: with
+				// a line of each, their encodings and two writes were a
+				// fifth of cmd/local's CPU on the cached feed path under
+				// load (a CPU profile); one line is half that. In
+				// process, BenchmarkObserve: log-line against
+				// metrics-line.
 				req := metrics.Request{Route: route, Method: r.Method, Status: status, Bytes: sw.bytes, Latency: elapsed, RequestID: id}
 				if err := o.metrics.EmitRequest(req, rec); err != nil {
 					q.logger().LogAttrs(ctx, slog.LevelWarn, "metrics: not written", slog.String("error", err.Error()))

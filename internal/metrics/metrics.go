@@ -209,7 +209,8 @@ func FromContext(ctx context.Context) *Recorder {
 // the request's log line (message "request"): the fields of the line
 // httpapi.Observe writes without metrics (requestId, method, route,
 // status, bytes, duration_us) with the metrics beside them, so that a
-// request costs one line and one write, not two (BenchmarkCachedRSSPath).
+// request costs one line and one write, not two (httpapi's
+// BenchmarkObserve).
 type Request struct {
 	// Route is the route pattern ("GET /share/{slug}"), never the path.
 	Route string
