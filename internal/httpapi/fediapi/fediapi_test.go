@@ -57,6 +57,41 @@ type peer struct {
 
 func (p *peer) actorID() string { return p.srv.URL + "/users/ana" }
 
+// seededStore is a bolt store in the test's directory holding every seed
+// article, published, at version 1.
+func seededStore(t *testing.T) *bolt.Store {
+	t.Helper()
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	for _, a := range seed.Articles("https://news.example.bg") {
+		a.Version = 1
+		if err := st.Save(t.Context(), a, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
+}
+
+// fediRoutes are the fediverse routes on st, configured by env (BASE_URL,
+// SITE_URL, FEDIVERSE_*), with our key.
+func fediRoutes(t *testing.T, env map[string]string, st *bolt.Store) (*httpapi.Router, fediapi.Options) {
+	t.Helper()
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := fediapi.NewOptions(cfg, ourKey, st, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := httpapi.NewRouter()
+	fediapi.Register(rt, opts)
+	return rt, opts
+}
+
 func newPeer(t *testing.T, ours *httpsig.Verifier) *peer {
 	p := &peer{ours: ours}
 	mux := http.NewServeMux()
@@ -120,19 +155,9 @@ func setup(t *testing.T) *env {
 	t.Cleanup(e.srv.Close)
 	e.peer = newPeer(t, &httpsig.Verifier{Keys: ourResolver{e.srv.URL + activitypub.ActorPath}})
 
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "a.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := seededStore(t)
 	e.store = st
 	ctx := context.Background()
-	for _, a := range seed.Articles("https://news.example.bg") {
-		a.Version = 1
-		if err := st.Save(ctx, a, 0); err != nil {
-			t.Fatal(err)
-		}
-	}
 	gone := seed.Articles("https://news.example.bg")[1]
 	gone.Version = 1
 	if err := st.Save(ctx, gone.Tombstone(e.now), 1); err != nil {
@@ -160,18 +185,7 @@ func setup(t *testing.T) *env {
 	if err := st.SaveInteraction(ctx, fediverse.Interaction{ArticleID: unpublishedID, Kind: fediverse.KindWithdrawn, At: e.now.Add(-time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"BASE_URL": e.srv.URL, "SITE_URL": "https://news.example.bg", "FEDIVERSE_DOMAIN": "news.example.bg"}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts, err := fediapi.NewOptions(cfg, ourKey, st, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt := httpapi.NewRouter()
-	fediapi.Register(rt, opts)
+	rt, _ := fediRoutes(t, map[string]string{"BASE_URL": e.srv.URL, "SITE_URL": "https://news.example.bg", "FEDIVERSE_DOMAIN": "news.example.bg"}, st)
 	e.srv.Config.Handler = rt
 	e.srv.URL = "" // Start sets it again, to the same address.
 	e.srv.Start()

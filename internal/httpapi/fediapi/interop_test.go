@@ -23,12 +23,9 @@ import (
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/activitypub"
-	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/fediverse"
-	"github.com/newsdesk/syndicate/internal/httpapi"
 	"github.com/newsdesk/syndicate/internal/httpapi/fediapi"
 	"github.com/newsdesk/syndicate/internal/seed"
-	"github.com/newsdesk/syndicate/internal/store/bolt"
 )
 
 // peerDir is the Fedify peer: tools/fedipeer, installed from its
@@ -170,30 +167,9 @@ func TestInteropWithFedify(t *testing.T) {
 	srv := httptest.NewUnstartedServer(nil)
 	srv.URL = "http://" + srv.Listener.Addr().String()
 	t.Cleanup(srv.Close)
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "a.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := seededStore(t)
 	ctx := t.Context()
-	for _, a := range seed.Articles("https://news.example.bg") {
-		a.Version = 1
-		if err := st.Save(ctx, a, 0); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"BASE_URL": srv.URL, "SITE_URL": "https://news.example.bg"}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts, err := fediapi.NewOptions(cfg, ourKey, st, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt := httpapi.NewRouter()
-	fediapi.Register(rt, opts)
+	rt, opts := fediRoutes(t, map[string]string{"BASE_URL": srv.URL, "SITE_URL": "https://news.example.bg"}, st)
 	var mu sync.Mutex
 	var posts []inboxPost
 	srv.Config.Handler = recordInbox(rt, &mu, &posts)

@@ -9,19 +9,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/newsdesk/syndicate/internal/activitypub"
-	"github.com/newsdesk/syndicate/internal/config"
 	"github.com/newsdesk/syndicate/internal/fediverse"
-	"github.com/newsdesk/syndicate/internal/httpapi"
-	"github.com/newsdesk/syndicate/internal/httpapi/fediapi"
 	"github.com/newsdesk/syndicate/internal/httpsig"
 	"github.com/newsdesk/syndicate/internal/seed"
-	"github.com/newsdesk/syndicate/internal/store/bolt"
 )
 
 // sign9421 signs req as Fedify does, by RFC 9421 with rsa-v1_5-sha256
@@ -51,31 +46,10 @@ func sign9421(t *testing.T, req *http.Request, body []byte, target, keyID string
 func TestInboxRFC9421BehindCDN(t *testing.T) {
 	keys(t)
 	p := newPeer(t, &httpsig.Verifier{Keys: ourResolver{"https://news.example.bg" + activitypub.ActorPath}})
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "a.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := seededStore(t)
 	ctx := t.Context()
-	for _, a := range seed.Articles("https://news.example.bg") {
-		a.Version = 1
-		if err := st.Save(ctx, a, 0); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"BASE_URL": "https://news.example.bg", "SITE_URL": "https://news.example.bg",
-			"FEDIVERSE_ALLOW_PRIVATE": "true"}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts, err := fediapi.NewOptions(cfg, ourKey, st, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt := httpapi.NewRouter()
-	fediapi.Register(rt, opts)
+	rt, opts := fediRoutes(t, map[string]string{"BASE_URL": "https://news.example.bg", "SITE_URL": "https://news.example.bg",
+		"FEDIVERSE_ALLOW_PRIVATE": "true"}, st)
 	origin := httptest.NewServer(rt)
 	t.Cleanup(origin.Close)
 
