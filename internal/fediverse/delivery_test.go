@@ -128,15 +128,11 @@ func TestDelivererRetries(t *testing.T) {
 func TestDelivererDeadHost(t *testing.T) {
 	d, st, p, c := deliverer(t)
 	ctx := context.Background()
-	for _, f := range []fediverse.Follower{
-		{Actor: "https://dead.example/users/a", Inbox: "https://dead.example/users/a/inbox", SharedInbox: "https://dead.example/inbox"},
-		{Actor: "https://dead.example/users/b", Inbox: "https://dead.example/users/b/inbox", SharedInbox: "https://dead.example/inbox"},
-		{Actor: "https://alive.example/users/c", Inbox: "https://alive.example/users/c/inbox"},
-	} {
-		if err := st.SaveFollower(ctx, f); err != nil {
-			t.Fatal(err)
-		}
-	}
+	saveFollowers(t, st,
+		fediverse.Follower{Actor: "https://dead.example/users/a", Inbox: "https://dead.example/users/a/inbox", SharedInbox: "https://dead.example/inbox"},
+		fediverse.Follower{Actor: "https://dead.example/users/b", Inbox: "https://dead.example/users/b/inbox", SharedInbox: "https://dead.example/inbox"},
+		fediverse.Follower{Actor: "https://alive.example/users/c", Inbox: "https://alive.example/users/c/inbox"},
+	)
 	p.fails["dead.example"], p.answer["dead.example"] = 1000, &fediverse.DeliveryError{Status: 502}
 	inbox := "https://dead.example/inbox"
 	// Failing every day for three days: still tried.
@@ -188,21 +184,31 @@ func (o *recordingOutbox) Enqueue(_ context.Context, ds []fediverse.Delivery) er
 	return nil
 }
 
+// twoInboxesThreeFollowers are two followers on one server with a shared
+// inbox and one on a server without: two inboxes to deliver to.
+var twoInboxesThreeFollowers = []fediverse.Follower{
+	{Actor: "https://m.example/users/a", Inbox: "https://m.example/users/a/inbox", SharedInbox: "https://m.example/inbox"},
+	{Actor: "https://m.example/users/b", Inbox: "https://m.example/users/b/inbox", SharedInbox: "https://m.example/inbox"},
+	{Actor: "https://solo.example/c", Inbox: "https://solo.example/c/inbox"},
+}
+
+// saveFollowers saves fs to st.
+func saveFollowers(t *testing.T, st *bolt.Store, fs ...fediverse.Follower) {
+	t.Helper()
+	for _, f := range fs {
+		if err := st.SaveFollower(t.Context(), f); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestFederatorQueues: one delivery per unique inbox, each with the
 // change's key (the same for the same change announced twice, another
 // for the next version) and the announcement's time.
 func TestFederatorQueues(t *testing.T) {
 	in, st, _ := setup(t)
 	ctx := context.Background()
-	for _, f := range []fediverse.Follower{
-		{Actor: "https://m.example/users/a", Inbox: "https://m.example/users/a/inbox", SharedInbox: "https://m.example/inbox"},
-		{Actor: "https://m.example/users/b", Inbox: "https://m.example/users/b/inbox", SharedInbox: "https://m.example/inbox"},
-		{Actor: "https://solo.example/c", Inbox: "https://solo.example/c/inbox"},
-	} {
-		if err := st.SaveFollower(ctx, f); err != nil {
-			t.Fatal(err)
-		}
-	}
+	saveFollowers(t, st, twoInboxesThreeFollowers...)
 	o := &recordingOutbox{}
 	fed := &fediverse.Federator{Pub: in.Pub, Store: st, Articles: in.Articles, Now: in.Now, Outbox: o}
 	l := fediverse.Lifecycle{ID: seed.IDNATO, IsLive: true, NewVersion: 1}

@@ -140,15 +140,7 @@ func TestFanout(t *testing.T) {
 func TestFederatorAnnounces(t *testing.T) {
 	in, st, p := setup(t)
 	ctx := context.Background()
-	for _, f := range []fediverse.Follower{
-		{Actor: "https://m.example/users/a", Inbox: "https://m.example/users/a/inbox", SharedInbox: "https://m.example/inbox"},
-		{Actor: "https://m.example/users/b", Inbox: "https://m.example/users/b/inbox", SharedInbox: "https://m.example/inbox"},
-		{Actor: "https://solo.example/c", Inbox: "https://solo.example/c/inbox"},
-	} {
-		if err := st.SaveFollower(ctx, f); err != nil {
-			t.Fatal(err)
-		}
-	}
+	saveFollowers(t, st, twoInboxesThreeFollowers...)
 	fed := &fediverse.Federator{Pub: in.Pub, Store: st, Articles: in.Articles, Now: in.Now,
 		Outbox: &fediverse.Direct{Fanout: &fediverse.Fanout{Post: p, Concurrency: 4, PerHost: 1, Attempts: 1}}}
 	bodies := func() []string {
