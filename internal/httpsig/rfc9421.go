@@ -230,15 +230,8 @@ func signatureBase(r *http.Request, m messageSig) (string, error) {
 		b.WriteString(val)
 		b.WriteByte('\n')
 	}
-	b.WriteString(`"@signature-params": (`)
-	for i, c := range m.components {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		c.item.serialize(&b)
-		c.params.serialize(&b)
-	}
-	b.WriteByte(')')
+	b.WriteString(`"@signature-params": `)
+	serializeInner(&b, m.components)
 	m.params.serialize(&b)
 	return b.String(), nil
 }

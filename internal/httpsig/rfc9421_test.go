@@ -457,15 +457,8 @@ func TestStructuredFields(t *testing.T) {
 				}
 				b.WriteString(m.name)
 				if m.inner {
-					b.WriteString("=(")
-					for j, it := range m.list {
-						if j > 0 {
-							b.WriteByte(' ')
-						}
-						it.item.serialize(&b)
-						it.params.serialize(&b)
-					}
-					b.WriteByte(')')
+					b.WriteByte('=')
+					serializeInner(&b, m.list)
 				} else if v, ok := m.item.value.(bool); !ok || !v {
 					b.WriteByte('=')
 					m.item.serialize(&b)

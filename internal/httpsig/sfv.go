@@ -324,6 +324,20 @@ func (it sfItem) serialize(b *strings.Builder) {
 	}
 }
 
+// serializeInner writes list as an RFC 8941 inner list, without its
+// parameters: "(" the items with theirs, space-separated, ")".
+func serializeInner(b *strings.Builder, list []sfInner) {
+	b.WriteByte('(')
+	for i, it := range list {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		it.item.serialize(b)
+		it.params.serialize(b)
+	}
+	b.WriteByte(')')
+}
+
 func (ps sfParams) serialize(b *strings.Builder) {
 	for _, p := range ps {
 		b.WriteByte(';')
