@@ -17,13 +17,19 @@ import (
 // ADD that moto had applied before its answer was lost counts twice, while
 // an error can be read back (see storetest's share tests).
 func WithoutRetries(ops ...string) func(*dynamodb.Options) {
+	return func(o *dynamodb.Options) { o.Retryer = NotRetried(ops...) }
+}
+
+// NotRetried is the standard retryer, except that the named operations
+// are sent once and never retried: the Retryer of any SDK client's
+// options (SQS's SendMessage, say, whose retry after a lost answer puts a
+// second message on a standard queue).
+func NotRetried(ops ...string) aws.RetryerV2 {
 	once := make(map[string]bool, len(ops))
 	for _, op := range ops {
 		once[op] = true
 	}
-	return func(o *dynamodb.Options) {
-		o.Retryer = onceFor{RetryerV2: retry.NewStandard(), ops: once}
-	}
+	return onceFor{RetryerV2: retry.NewStandard(), ops: once}
 }
 
 // errNotRetried joins the error of an operation WithoutRetries names.

@@ -12,12 +12,13 @@ import (
 )
 
 // SQS returns an SQS client for the same moto_server ($DYNAMODB_ENDPOINT),
-// skipping or failing as Client does without it. moto isolates queues, so
-// its requests need not wait for each other.
-func SQS(t testing.TB) *sqs.Client {
+// skipping or failing as Client does without it, with opts applied (a
+// Retryer from NotRetried, say). moto isolates queues, so its requests
+// need not wait for each other.
+func SQS(t testing.TB, opts ...func(*sqs.Options)) *sqs.Client {
 	t.Helper()
 	return sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String(motoEndpoint(t)),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}, opts...)
 }
 
 // FIFOQueue creates a FIFO queue named after prefix, with attrs, and
